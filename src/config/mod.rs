@@ -1,0 +1,311 @@
+//! `bifrost.toml`: its schema, loading with line-and-column errors, and validation.
+//!
+//! Providers declared here are written into the store at start (the file wins for what
+//! it declares); everything else a user creates lives in the store only.
+
+mod provider;
+mod secret;
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType};
+pub use secret::{SecretError, SecretValue};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    /// Listener settings.
+    pub server: ServerConfig,
+    /// Request handling shared by every provider.
+    pub client: ClientConfig,
+    /// Management API access.
+    pub admin: AdminConfig,
+    /// Providers by name, in declaration order (the order bare model names resolve in).
+    pub providers: IndexMap<String, ProviderConfig>,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to bind; 127.0.0.1 keeps a laptop gateway private.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// How long shutdown waits for in-flight requests and streams.
+    pub shutdown_grace_secs: u64,
+    /// A client has this long to send its request headers (slowloris guard).
+    pub header_read_timeout_secs: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            host: "127.0.0.1".to_string(),
+            port: 8080,
+            shutdown_grace_secs: 30,
+            header_read_timeout_secs: 10,
+        }
+    }
+}
+
+/// `[client]`: names follow the reference gateway's `client` block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Largest request body accepted, in MiB (413 beyond).
+    pub max_request_body_size_mb: u64,
+    /// Default upstream concurrency per provider when its network table sets none.
+    pub initial_pool_size: usize,
+    /// With a provider's queue full: answer 429 at once instead of waiting.
+    pub drop_excess_requests: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            max_request_body_size_mb: 100,
+            initial_pool_size: 10_000,
+            drop_excess_requests: false,
+        }
+    }
+}
+
+/// `[admin]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Bearer token required by `/api/*` on TCP; without one the API is closed on TCP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<SecretValue>,
+}
+
+/// A configuration file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not fit the schema.
+    #[error("{}", render_problems(path, problems))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every problem found, each with its position.
+        problems: Vec<Problem>,
+    },
+}
+
+/// One problem in a config file, located for an editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// 1-based line; 0 when the problem has no single place.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+fn render_problems(path: &Path, problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| match p.line {
+            0 => format!("{}: {}", path.display(), p.message),
+            _ => format!("{}:{}:{}: {}", path.display(), p.line, p.column, p.message),
+        })
+        .collect();
+    lines.join("\n")
+}
+
+impl FileConfig {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        FileConfig::parse(&text).map_err(|problems| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+
+    /// Parses and validates config text; every problem comes back with its position.
+    pub fn parse(text: &str) -> Result<FileConfig, Vec<Problem>> {
+        let config: FileConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .unwrap_or((0, 0));
+            vec![Problem {
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }]
+        })?;
+        let problems = config.problems(text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn problems(&self, text: &str) -> Vec<Problem> {
+        let spans = provider_spans(text);
+        let mut out = Vec::new();
+        if self.client.max_request_body_size_mb == 0 {
+            out.push(Problem {
+                line: 0,
+                column: 0,
+                message: "client.max_request_body_size_mb must be at least 1".to_string(),
+            });
+        }
+        for (name, provider) in &self.providers {
+            let (line, column) = spans.get(name).copied().unwrap_or((0, 0));
+            if let Err(e) = validate_provider_name(name) {
+                out.push(Problem { line, column, message: e });
+            }
+            for message in provider.problems() {
+                out.push(Problem {
+                    line,
+                    column,
+                    message: format!("providers.{name}: {message}"),
+                });
+            }
+        }
+        out
+    }
+
+    /// Renders the config as TOML; literal secrets are masked unless `include_secrets`.
+    pub fn to_toml(&self, include_secrets: bool) -> String {
+        let mut copy = self.clone();
+        if !include_secrets {
+            for provider in copy.providers.values_mut() {
+                for key in &mut provider.keys {
+                    key.value = SecretValue::Literal(key.value.masked());
+                }
+            }
+            copy.admin.token = copy
+                .admin
+                .token
+                .map(|t| SecretValue::Literal(t.masked()));
+        }
+        toml::to_string_pretty(&copy).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
+    }
+}
+
+/// Provider names become path segments and model prefixes, so keep them simple.
+pub fn validate_provider_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "provider name `{name}` must be 1-64 characters of letters, digits, `-`, `_` or `.`"
+        ))
+    }
+}
+
+/// Where each `[providers.NAME]` table starts, for locating semantic problems.
+fn provider_spans(text: &str) -> std::collections::HashMap<String, (usize, usize)> {
+    #[derive(Deserialize)]
+    struct Spans {
+        #[serde(default)]
+        providers: IndexMap<toml::Spanned<String>, toml::Value>,
+    }
+    toml::from_str::<Spans>(text)
+        .map(|s| {
+            s.providers
+                .keys()
+                .map(|k| (k.get_ref().clone(), line_col(text, k.span().start)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[server]
+host = "127.0.0.1"
+port = 8080
+[client]
+max_request_body_size_mb = 100
+initial_pool_size = 300
+drop_excess_requests = false
+[providers.local]
+type = "openai-compatible"
+base_url = "http://127.0.0.1:11434/v1"
+[[providers.local.keys]]
+name = "main"
+value = "env.LOCAL_KEY"
+models = ["llama3"]
+weight = 1.0
+"#;
+
+    #[test]
+    fn the_documented_shape_parses() {
+        let c = FileConfig::parse(GOOD).unwrap();
+        assert_eq!(c.client.initial_pool_size, 300);
+        let local = &c.providers["local"];
+        assert_eq!(local.kind, ProviderType::OpenaiCompatible);
+        assert_eq!(local.keys[0].value, SecretValue::Env("LOCAL_KEY".into()));
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let err = FileConfig::parse("[server]\nport = \"x\"\n").unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (2, 8));
+        assert!(err[0].message.contains("u16") || err[0].message.contains("integer"), "{:?}", err);
+    }
+
+    #[test]
+    fn typos_are_rejected_with_position() {
+        let err = FileConfig::parse("[client]\ndrop_excess_request = true\n").unwrap_err();
+        assert_eq!(err[0].line, 2);
+        assert!(err[0].message.contains("drop_excess_requests"), "{:?}", err);
+    }
+
+    #[test]
+    fn semantic_problems_point_at_the_provider() {
+        let text = "[server]\nport = 1\n\n[providers.bad]\ntype = \"openai-compatible\"\n";
+        let err = FileConfig::parse(text).unwrap_err();
+        assert_eq!(err[0].line, 4);
+        assert!(err[0].message.contains("providers.bad: type `openai-compatible` needs a base_url"));
+    }
+
+    #[test]
+    fn export_masks_literals() {
+        let mut c = FileConfig::parse(GOOD).unwrap();
+        c.providers["local"].keys[0].value = SecretValue::parse("sk-verysecretvalue-1234");
+        let masked = c.to_toml(false);
+        assert!(!masked.contains("verysecret"), "{masked}");
+        assert!(c.to_toml(true).contains("sk-verysecretvalue-1234"));
+        let round = FileConfig::parse(&c.to_toml(true)).unwrap();
+        assert_eq!(round, c);
+    }
+}

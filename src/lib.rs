@@ -1,0 +1,9 @@
+//! bifrost: an LLM gateway. One binary that serves an OpenAI-compatible API in front
+//! of many providers and manages them from the terminal.
+//!
+//! Dependencies point one way: `server` -> `routing` -> `providers` -> `schema`;
+//! `admin` is shared by the CLI and the HTTP API; `store` knows nothing of HTTP.
+
+pub mod config;
+pub mod schema;
+pub mod store;

@@ -1,0 +1,104 @@
+//! Canonical request and response types: the OpenAI wire format, which every
+//! provider translates to and from.
+//!
+//! Only the fields the gateway reads are typed; everything else is kept in an
+//! `extra` map so parameters newer than this release pass through untouched.
+//! Nothing here knows about HTTP or any particular provider.
+
+mod chat;
+mod text;
+
+pub use chat::{
+    ChatChoice, ChatChunk, ChatRequest, ChatResponse, ChunkChoice, Message, StreamOptions, Usage,
+};
+pub use text::{CompletionRequest, EmbeddingRequest, Model, ModelList};
+
+/// A JSON object holding the fields a type does not name.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// Seconds since the Unix epoch, for `created` fields.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Decodes a request body into `T`, naming the JSON path and position of the first problem.
+pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError {
+            path: None,
+            line: 0,
+            column: 0,
+            message: "request body is empty; send a JSON object".to_string(),
+            syntax: true,
+        });
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        DecodeError {
+            path: (path != ".").then_some(path),
+            line: inner.line(),
+            column: inner.column(),
+            message: inner.to_string(),
+            syntax: inner.is_syntax() || inner.is_eof(),
+        }
+    })
+}
+
+/// Why a request body could not be decoded, with enough position to fix it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct DecodeError {
+    /// JSON path of the offending field (`messages[0].role`), when the JSON parsed.
+    pub path: Option<String>,
+    /// 1-based line in the body.
+    pub line: usize,
+    /// 1-based column in the body.
+    pub column: usize,
+    /// serde's own message.
+    pub message: String,
+    /// The body is not JSON at all (as opposed to JSON of the wrong shape).
+    pub syntax: bool,
+}
+
+impl DecodeError {
+    fn describe(&self) -> String {
+        match (&self.path, self.syntax) {
+            (_, true) if self.line == 0 => self.message.clone(),
+            (_, true) => format!("request body is not valid JSON: {}", self.message),
+            (Some(path), false) => format!("invalid field `{path}`: {}", self.message),
+            (None, false) => format!("invalid request body: {}", self.message),
+        }
+    }
+
+    /// The offending field, for the `param` of an OpenAI-style error.
+    pub fn param(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_names_the_field_and_position() {
+        let err = decode::<ChatRequest>(br#"{"model":"m","messages":"hi"}"#).unwrap_err();
+        assert_eq!(err.param(), Some("messages"));
+        assert!(!err.syntax);
+        assert!(err.to_string().contains("messages"), "{err}");
+    }
+
+    #[test]
+    fn decode_reports_syntax_errors_with_position() {
+        let err = decode::<ChatRequest>(b"{\"model\": ").unwrap_err();
+        assert!(err.syntax);
+        assert!(err.to_string().contains("line 1"), "{err}");
+        let empty = decode::<ChatRequest>(b"").unwrap_err();
+        assert!(empty.to_string().contains("empty"), "{empty}");
+    }
+}
