@@ -7,3 +7,4 @@
 pub mod config;
 pub mod schema;
 pub mod store;
+pub mod providers;

@@ -1,0 +1,79 @@
+//! What can go wrong talking to an upstream, and which failures move on to the next key.
+
+use std::time::Duration;
+
+use crate::config::SecretError;
+
+/// Which timeout fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutPhase {
+    /// No response headers in time.
+    FirstByte,
+    /// A stream went silent for too long.
+    StreamIdle,
+    /// The whole exchange took too long.
+    Total,
+}
+
+impl TimeoutPhase {
+    /// The `network` setting that controls this timeout.
+    pub fn setting(self) -> &'static str {
+        match self {
+            TimeoutPhase::FirstByte => "first_byte_timeout_secs",
+            TimeoutPhase::StreamIdle => "stream_idle_timeout_secs",
+            TimeoutPhase::Total => "total_timeout_secs",
+        }
+    }
+}
+
+/// A failed upstream call.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ProviderError {
+    /// No connection could be made.
+    #[error("cannot connect to the upstream: {0}")]
+    Connect(String),
+    /// The connection failed during the exchange.
+    #[error("the upstream connection failed: {0}")]
+    Transport(String),
+    /// A timeout fired.
+    #[error("the upstream did not answer within {after:?} ({phase_setting} in the provider's network settings)", phase_setting = phase.setting())]
+    Timeout {
+        /// Which one.
+        phase: TimeoutPhase,
+        /// Its length.
+        after: Duration,
+    },
+    /// The upstream answered with an error status.
+    #[error("the upstream answered {status}: {message}")]
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// The upstream's own error message.
+        message: String,
+        /// `Retry-After`, when sent.
+        retry_after: Option<String>,
+    },
+    /// The upstream answered something that is not the expected format.
+    #[error("the upstream sent an invalid response: {0}")]
+    InvalidResponse(String),
+    /// The key cannot be used (e.g. its environment variable is unset).
+    #[error("{0}")]
+    Key(#[from] SecretError),
+    /// This provider type does not offer the operation.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl ProviderError {
+    /// True when another key (or a later attempt) might succeed where this one failed:
+    /// auth and quota problems are per key, 5xx and connection errors are per attempt.
+    pub fn tries_next_key(&self) -> bool {
+        match self {
+            ProviderError::Connect(_) | ProviderError::Transport(_) | ProviderError::Key(_) => true,
+            ProviderError::Status { status, .. } => {
+                matches!(status, 401 | 403 | 429) || *status >= 500
+            }
+            _ => false,
+        }
+    }
+}

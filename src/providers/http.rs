@@ -1,0 +1,384 @@
+//! The upstream HTTP transport shared by every HTTP provider: pooled connections,
+//! split timeouts, error bodies turned into messages, and the response-header filter.
+//!
+//! Built on hyper-util's client rather than reqwest because reqwest cannot raise hyper's
+//! limit of 100 response headers, and upstreams behind CDNs send more; big headers were
+//! exactly where the reference gateway failed.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use super::{ProviderError, TimeoutPhase};
+use crate::config::NetworkConfig;
+
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// Largest non-streaming upstream body read into memory.
+const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
+/// Response headers one upstream response may carry.
+const MAX_RESPONSE_HEADERS: usize = 1024;
+/// Bytes of an error body quoted back to the client.
+const MAX_ERROR_QUOTE: usize = 600;
+
+/// A pooled client plus one provider's timeouts and extra headers.
+#[derive(Clone)]
+pub struct Transport {
+    client: HttpsClient,
+    first_byte: Duration,
+    stream_idle: Duration,
+    total: Duration,
+    extra_headers: HeaderMap,
+}
+
+impl Transport {
+    /// Builds the client for one provider's network settings.
+    pub fn new(net: &NetworkConfig) -> Transport {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(net.connect_timeout()));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .http1_max_headers(MAX_RESPONSE_HEADERS)
+            .http1_max_buf_size(1024 * 1024)
+            .build(https);
+        let mut extra_headers = HeaderMap::new();
+        for (name, value) in &net.extra_headers {
+            // Names were validated with the config; a value that is not a valid header
+            // is skipped rather than failing every request.
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                extra_headers.insert(n, v);
+            }
+        }
+        Transport {
+            client,
+            first_byte: Duration::from_secs(net.first_byte_timeout_secs),
+            stream_idle: Duration::from_secs(net.stream_idle_timeout_secs),
+            total: Duration::from_secs(net.total_timeout_secs),
+            extra_headers,
+        }
+    }
+
+    /// POSTs JSON and waits for a 2xx response's headers; error statuses come back as
+    /// [`ProviderError::Status`] carrying the upstream's own message.
+    pub async fn post_json(
+        &self,
+        url: &str,
+        mut headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Exchange, ProviderError> {
+        let deadline = Instant::now() + self.total;
+        for (k, v) in &self.extra_headers {
+            headers.insert(k, v.clone());
+        }
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            http::header::USER_AGENT,
+            HeaderValue::from_static(concat!("bifrost/", env!("CARGO_PKG_VERSION"))),
+        );
+        let mut request = Request::post(url)
+            .body(Full::new(body))
+            .map_err(|e| ProviderError::Connect(format!("invalid upstream URL {url}: {e}")))?;
+        *request.headers_mut() = headers;
+        let wait = self.first_byte.min(self.total);
+        let response = match tokio::time::timeout(wait, self.client.request(request)).await {
+            Err(_) => {
+                let phase = if wait == self.total {
+                    TimeoutPhase::Total
+                } else {
+                    TimeoutPhase::FirstByte
+                };
+                return Err(ProviderError::Timeout { phase, after: wait });
+            }
+            Ok(Err(e)) => return Err(classify(&e)),
+            Ok(Ok(r)) => r,
+        };
+        let exchange = Exchange {
+            response,
+            deadline,
+            idle: self.stream_idle,
+            total: self.total,
+        };
+        if exchange.response.status().is_success() {
+            Ok(exchange)
+        } else {
+            Err(exchange.into_status_error().await)
+        }
+    }
+}
+
+fn classify(e: &hyper_util::client::legacy::Error) -> ProviderError {
+    let detail = error_chain(e);
+    if e.is_connect() {
+        ProviderError::Connect(detail)
+    } else {
+        ProviderError::Transport(detail)
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// A 2xx upstream response whose body is still to be read.
+pub struct Exchange {
+    response: Response<Incoming>,
+    deadline: Instant,
+    idle: Duration,
+    total: Duration,
+}
+
+impl Exchange {
+    /// The headers worth passing to the client (see [`forwardable_headers`]).
+    pub fn forwardable_headers(&self) -> HeaderMap {
+        forwardable_headers(self.response.headers())
+    }
+
+    /// Reads the whole body (bounded by size, idle and total timeouts) and decodes it.
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, ProviderError> {
+        let content_type = self
+            .response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = self.collect().await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ProviderError::InvalidResponse(format!(
+                "expected JSON but got {} ({e}): {}",
+                if content_type.is_empty() { "no content type" } else { &content_type },
+                quote(&bytes)
+            ))
+        })
+    }
+
+    async fn collect(self) -> Result<Bytes, ProviderError> {
+        let Exchange {
+            response,
+            deadline,
+            idle,
+            total,
+        } = self;
+        let mut body = response.into_body();
+        let mut out = Vec::new();
+        loop {
+            let frame = next_within(body.frame(), deadline, idle, total).await?;
+            match frame {
+                None => break,
+                Some(Err(e)) => return Err(ProviderError::Transport(error_chain(&e))),
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        if out.len() + data.len() > MAX_RESPONSE_BYTES {
+                            return Err(ProviderError::InvalidResponse(format!(
+                                "response body larger than {MAX_RESPONSE_BYTES} bytes"
+                            )));
+                        }
+                        out.extend_from_slice(&data);
+                    }
+                }
+            }
+        }
+        Ok(Bytes::from(out))
+    }
+
+    async fn into_status_error(self) -> ProviderError {
+        let status = self.response.status().as_u16();
+        let retry_after = self
+            .response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let message = match self.collect().await {
+            Ok(bytes) => error_message(&bytes),
+            Err(e) => format!("(error body unreadable: {e})"),
+        };
+        ProviderError::Status {
+            status,
+            message,
+            retry_after,
+        }
+    }
+
+    /// The body as a stream of server-sent events' `data` payloads decoded into `T`,
+    /// ending at `[DONE]`. A stream that ends without `[DONE]`, breaks, or carries an
+    /// `error` object yields an error item: a truncated answer never looks complete.
+    pub fn sse_json<T: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> impl Stream<Item = Result<T, ProviderError>> + Send + 'static {
+        let Exchange {
+            response,
+            deadline,
+            idle,
+            total,
+        } = self;
+        async_stream::stream! {
+            let mut events = sse_stream::SseStream::new(response.into_body());
+            loop {
+                let event = match next_within(events.next(), deadline, idle, total).await {
+                    Err(e) => { yield Err(e); break; }
+                    Ok(None) => {
+                        yield Err(ProviderError::Transport(
+                            "the stream ended before [DONE]; the answer is incomplete".into(),
+                        ));
+                        break;
+                    }
+                    Ok(Some(Err(e))) => {
+                        yield Err(ProviderError::Transport(format!("broken event stream: {e}")));
+                        break;
+                    }
+                    Ok(Some(Ok(event))) => event,
+                };
+                let Some(data) = event.data else { continue };
+                let data = data.trim();
+                if data.is_empty() { continue; }
+                if data == "[DONE]" { break; }
+                match serde_json::from_str::<serde_json::Value>(data) {
+                    Ok(v) if v.get("error").is_some() => {
+                        yield Err(ProviderError::Status {
+                            status: 502,
+                            message: error_message(data.as_bytes()),
+                            retry_after: None,
+                        });
+                        break;
+                    }
+                    Ok(v) => match serde_json::from_value::<T>(v) {
+                        Ok(item) => yield Ok(item),
+                        Err(e) => {
+                            yield Err(ProviderError::InvalidResponse(format!("unexpected stream event ({e}): {}", quote(data.as_bytes()))));
+                            break;
+                        }
+                    },
+                    Err(e) => {
+                        yield Err(ProviderError::InvalidResponse(format!("stream event is not JSON ({e}): {}", quote(data.as_bytes()))));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Waits for the next body item within both the idle and the total budget.
+async fn next_within<F: std::future::Future>(
+    next: F,
+    deadline: Instant,
+    idle: Duration,
+    total: Duration,
+) -> Result<F::Output, ProviderError> {
+    let idle_deadline = Instant::now() + idle;
+    let (until, phase, after) = if idle_deadline < deadline {
+        (idle_deadline, TimeoutPhase::StreamIdle, idle)
+    } else {
+        (deadline, TimeoutPhase::Total, total)
+    };
+    tokio::time::timeout_at(until, next)
+        .await
+        .map_err(|_| ProviderError::Timeout { phase, after })
+}
+
+/// The upstream's error message: OpenAI-style `error.message`, else the body quoted.
+fn error_message(bytes: &[u8]) -> String {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        let msg = v
+            .pointer("/error/message")
+            .or_else(|| v.get("message"))
+            .or_else(|| v.get("error").filter(|e| e.is_string()))
+            .and_then(|m| m.as_str());
+        if let Some(m) = msg {
+            return m.to_string();
+        }
+    }
+    quote(bytes)
+}
+
+fn quote(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.is_empty() {
+        return "(empty body)".to_string();
+    }
+    let mut cut: String = text.chars().take(MAX_ERROR_QUOTE).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+/// Upstream headers a client may see: request ids and rate-limit information. All else
+/// (cookies, CORS, server banners, hop-by-hop) stays behind the gateway.
+pub fn forwardable_headers(upstream: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for (name, value) in upstream {
+        let n = name.as_str();
+        let keep = n.starts_with("x-ratelimit-")
+            || n.starts_with("anthropic-ratelimit-")
+            || n == "retry-after"
+            || n == "retry-after-ms"
+            || n == "openai-processing-ms"
+            || n == "request-id";
+        if keep {
+            out.append(name.clone(), value.clone());
+        } else if n == "x-request-id" {
+            // Ours is the client's x-request-id; keep the upstream's under its own name.
+            out.append(HeaderName::from_static("x-upstream-request-id"), value.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_ids_and_rate_limits_pass() {
+        let mut h = HeaderMap::new();
+        h.insert("set-cookie", HeaderValue::from_static("a=b"));
+        h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+        h.insert("server", HeaderValue::from_static("nginx"));
+        h.insert("x-ratelimit-remaining-requests", HeaderValue::from_static("9"));
+        h.insert("x-request-id", HeaderValue::from_static("req_1"));
+        let out = forwardable_headers(&h);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out["x-ratelimit-remaining-requests"], "9");
+        assert_eq!(out["x-upstream-request-id"], "req_1");
+    }
+
+    #[test]
+    fn error_messages_prefer_the_upstream_text() {
+        assert_eq!(error_message(br#"{"error":{"message":"bad key"}}"#), "bad key");
+        assert_eq!(error_message(b"<html>oops</html>"), "<html>oops</html>");
+        assert_eq!(error_message(b""), "(empty body)");
+        assert!(quote(&vec![b'a'; 5000]).ends_with('…'));
+    }
+}

@@ -1,0 +1,95 @@
+//! Upstream providers behind one trait. Each file speaks one wire format; canonical
+//! (OpenAI-shaped) types go in and come out, so routing never sees a provider's wire.
+
+mod error;
+pub mod http;
+mod mock;
+mod openai;
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures_util::Stream;
+use serde_json::Value;
+
+pub use error::{ProviderError, TimeoutPhase};
+
+use crate::config::{ProviderConfig, ProviderType};
+use crate::schema::{ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+
+/// A stream of translated chat chunks; an `Err` item ends it.
+pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<ChatChunk, ProviderError>> + Send>>;
+/// A stream of JSON events (legacy completions); an `Err` item ends it.
+pub type JsonStream = Pin<Box<dyn Stream<Item = Result<Value, ProviderError>> + Send>>;
+
+/// What one upstream call needs besides the request body.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The model id as the upstream knows it (provider prefix removed).
+    pub model: &'a str,
+    /// The resolved key, when the provider needs one.
+    pub api_key: Option<&'a str>,
+    /// Sent upstream as `x-request-id`, so logs on both sides line up.
+    pub request_id: &'a str,
+}
+
+/// An upstream answer plus the upstream headers a client may see.
+pub struct Reply<T> {
+    /// The answer.
+    pub body: T,
+    /// Filtered upstream headers (request ids, rate limits).
+    pub headers: ::http::HeaderMap,
+}
+
+impl<T> Reply<T> {
+    /// An answer with no upstream headers (built-in providers).
+    pub fn new(body: T) -> Self {
+        Reply {
+            body,
+            headers: ::http::HeaderMap::new(),
+        }
+    }
+}
+
+/// One upstream wire protocol.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// Non-streaming chat completion.
+    async fn chat(&self, call: Call<'_>, req: &ChatRequest)
+        -> Result<Reply<ChatResponse>, ProviderError>;
+    /// Streaming chat completion; the error case covers failures before the first chunk.
+    async fn chat_stream(
+        &self,
+        call: Call<'_>,
+        req: &ChatRequest,
+    ) -> Result<Reply<ChunkStream>, ProviderError>;
+    /// Legacy text completion.
+    async fn completion(
+        &self,
+        call: Call<'_>,
+        req: &CompletionRequest,
+    ) -> Result<Reply<Value>, ProviderError>;
+    /// Streaming legacy text completion.
+    async fn completion_stream(
+        &self,
+        call: Call<'_>,
+        req: &CompletionRequest,
+    ) -> Result<Reply<JsonStream>, ProviderError>;
+    /// Embeddings.
+    async fn embeddings(
+        &self,
+        call: Call<'_>,
+        req: &EmbeddingRequest,
+    ) -> Result<Reply<Value>, ProviderError>;
+}
+
+/// Builds the adapter for a configured provider.
+pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
+    match config.kind {
+        ProviderType::Openai | ProviderType::OpenaiCompatible => {
+            Arc::new(openai::OpenAi::new(config))
+        }
+        ProviderType::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
+    }
+}
