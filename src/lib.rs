@@ -8,3 +8,4 @@ pub mod config;
 pub mod schema;
 pub mod store;
 pub mod providers;
+pub mod routing;

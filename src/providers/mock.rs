@@ -99,7 +99,7 @@ fn delta(content: Option<&str>, role: bool) -> Extra {
 impl Provider for Mock {
     async fn chat(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChatResponse>, ProviderError> {
         self.pause(1).await;
@@ -128,7 +128,7 @@ impl Provider for Mock {
 
     async fn chat_stream(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChunkStream>, ProviderError> {
         let prompt = last_user_text(req);
@@ -172,7 +172,7 @@ impl Provider for Mock {
 
     async fn completion(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &CompletionRequest,
     ) -> Result<Reply<Value>, ProviderError> {
         self.pause(1).await;
@@ -183,7 +183,7 @@ impl Provider for Mock {
             "id": completion_id(),
             "object": "text_completion",
             "created": unix_now(),
-            "model": call.model,
+            "model": &*call.model,
             "choices": [{"index": 0, "text": reply, "finish_reason": "stop", "logprobs": null}],
             "usage": usage,
         })))
@@ -191,7 +191,7 @@ impl Provider for Mock {
 
     async fn completion_stream(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &CompletionRequest,
     ) -> Result<Reply<JsonStream>, ProviderError> {
         let prompt = prompt_text(&req.prompt);
@@ -217,7 +217,7 @@ impl Provider for Mock {
 
     async fn embeddings(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &EmbeddingRequest,
     ) -> Result<Reply<Value>, ProviderError> {
         self.pause(1).await;
@@ -237,7 +237,7 @@ impl Provider for Mock {
         Ok(Reply::new(json!({
             "object": "list",
             "data": data,
-            "model": call.model,
+            "model": &*call.model,
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
         })))
     }
@@ -265,8 +265,8 @@ fn vector(text: &str, dims: usize) -> Vec<f32> {
 mod tests {
     use super::*;
 
-    fn call() -> Call<'static> {
-        Call { model: "demo-model", api_key: None, request_id: "r1" }
+    fn call() -> Call {
+        Call { model: "demo-model".into(), api_key: None, request_id: "r1".into() }
     }
 
     fn chat(text: &str, usage: bool) -> ChatRequest {
@@ -281,11 +281,11 @@ mod tests {
     #[tokio::test]
     async fn stream_concatenates_to_the_non_stream_reply() {
         let mock = Mock::new(MockConfig::default());
-        let whole = mock.chat(call(), &chat("hello there", false)).await.unwrap().body;
+        let whole = mock.chat(&call(), &chat("hello there", false)).await.unwrap().body;
         let expected = whole.choices[0].message.text();
         assert_eq!(expected, "mock reply: hello there");
         let chunks: Vec<ChatChunk> = mock
-            .chat_stream(call(), &chat("hello there", true))
+            .chat_stream(&call(), &chat("hello there", true))
             .await
             .unwrap()
             .body

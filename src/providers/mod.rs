@@ -24,14 +24,24 @@ pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<ChatChunk, ProviderError
 pub type JsonStream = Pin<Box<dyn Stream<Item = Result<Value, ProviderError>> + Send>>;
 
 /// What one upstream call needs besides the request body.
-#[derive(Debug, Clone, Copy)]
-pub struct Call<'a> {
+#[derive(Clone)]
+pub struct Call {
     /// The model id as the upstream knows it (provider prefix removed).
-    pub model: &'a str,
+    pub model: Arc<str>,
     /// The resolved key, when the provider needs one.
-    pub api_key: Option<&'a str>,
+    pub api_key: Option<String>,
     /// Sent upstream as `x-request-id`, so logs on both sides line up.
-    pub request_id: &'a str,
+    pub request_id: Arc<str>,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 /// An upstream answer plus the upstream headers a client may see.
@@ -56,30 +66,30 @@ impl<T> Reply<T> {
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// Non-streaming chat completion.
-    async fn chat(&self, call: Call<'_>, req: &ChatRequest)
+    async fn chat(&self, call: &Call, req: &ChatRequest)
         -> Result<Reply<ChatResponse>, ProviderError>;
     /// Streaming chat completion; the error case covers failures before the first chunk.
     async fn chat_stream(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChunkStream>, ProviderError>;
     /// Legacy text completion.
     async fn completion(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &CompletionRequest,
     ) -> Result<Reply<Value>, ProviderError>;
     /// Streaming legacy text completion.
     async fn completion_stream(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &CompletionRequest,
     ) -> Result<Reply<JsonStream>, ProviderError>;
     /// Embeddings.
     async fn embeddings(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &EmbeddingRequest,
     ) -> Result<Reply<Value>, ProviderError>;
 }

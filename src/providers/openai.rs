@@ -35,15 +35,15 @@ impl OpenAi {
         }
     }
 
-    fn headers(call: Call<'_>) -> HeaderMap {
+    fn headers(call: &Call) -> HeaderMap {
         let mut h = HeaderMap::new();
-        if let Some(key) = call.api_key {
+        if let Some(key) = &call.api_key {
             if let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {key}")) {
                 v.set_sensitive(true);
                 h.insert(http::header::AUTHORIZATION, v);
             }
         }
-        if let Ok(v) = HeaderValue::from_str(call.request_id) {
+        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
             h.insert("x-request-id", v);
         }
         h
@@ -52,7 +52,7 @@ impl OpenAi {
     async fn send<B: Serialize>(
         &self,
         path: &str,
-        call: Call<'_>,
+        call: &Call,
         body: &B,
     ) -> Result<super::http::Exchange, ProviderError> {
         let bytes = serde_json::to_vec(body)
@@ -68,7 +68,7 @@ impl OpenAi {
 impl Provider for OpenAi {
     async fn chat(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChatResponse>, ProviderError> {
         let exchange = self.send("/chat/completions", call, req).await?;
@@ -81,7 +81,7 @@ impl Provider for OpenAi {
 
     async fn chat_stream(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChunkStream>, ProviderError> {
         let exchange = self.send("/chat/completions", call, req).await?;
@@ -94,7 +94,7 @@ impl Provider for OpenAi {
 
     async fn completion(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &CompletionRequest,
     ) -> Result<Reply<Value>, ProviderError> {
         let exchange = self.send("/completions", call, req).await?;
@@ -107,7 +107,7 @@ impl Provider for OpenAi {
 
     async fn completion_stream(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &CompletionRequest,
     ) -> Result<Reply<JsonStream>, ProviderError> {
         let exchange = self.send("/completions", call, req).await?;
@@ -120,7 +120,7 @@ impl Provider for OpenAi {
 
     async fn embeddings(
         &self,
-        call: Call<'_>,
+        call: &Call,
         req: &EmbeddingRequest,
     ) -> Result<Reply<Value>, ProviderError> {
         let exchange = self.send("/embeddings", call, req).await?;

@@ -1,0 +1,175 @@
+//! Running one request against a route: take a concurrency slot, then try the eligible
+//! keys in weighted order until one succeeds. A key failing with 401/403/429/5xx or a
+//! connection error moves on to the next key; any other error ends the request, since
+//! another key would fail the same way.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use super::keys;
+use super::{Permit, Route};
+use crate::providers::{Call, Provider, ProviderError};
+
+/// A successful call and how it got there.
+pub struct Dispatched<T> {
+    /// The upstream's answer.
+    pub value: T,
+    /// The key that served it, if any.
+    pub key_name: Option<String>,
+    /// Attempts made, this one included.
+    pub attempts: u32,
+    /// The concurrency slot; keep it while streaming.
+    pub permit: Permit,
+}
+
+/// One key's failure, kept to explain the final error.
+#[derive(Debug, Clone)]
+pub struct KeyFailure {
+    /// The key's name.
+    pub key: String,
+    /// What happened.
+    pub error: ProviderError,
+}
+
+/// Why a request could not be served.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DispatchError {
+    /// The provider's waiting line is full and `drop_excess_requests` is on.
+    #[error("provider `{provider}` is at its concurrency limit and its queue is full (client.drop_excess_requests is on); retry later or raise network.max_concurrency / network.queue_size")]
+    QueueFull {
+        /// Provider name.
+        provider: String,
+    },
+    /// The provider needs a key and has none.
+    #[error("provider `{provider}` has no keys; add one with `bifrost provider key add {provider} --name main --env VAR`")]
+    NoKeys {
+        /// Provider name.
+        provider: String,
+    },
+    /// No key of the provider lists the model.
+    #[error("none of the keys of provider `{provider}` allows model `{model}`; add the model to a key's `models` (an empty list allows every model)")]
+    NoKeyForModel {
+        /// Provider name.
+        provider: String,
+        /// Upstream model id.
+        model: String,
+    },
+    /// The upstream failed.
+    #[error("{}", failed_message(.provider, .error, .attempts))]
+    Failed {
+        /// Provider name.
+        provider: String,
+        /// The last (deciding) error.
+        error: ProviderError,
+        /// Every key that failed before, the last included.
+        attempts: Vec<KeyFailure>,
+    },
+}
+
+fn failed_message(provider: &str, error: &ProviderError, attempts: &[KeyFailure]) -> String {
+    match attempts {
+        [] | [_] => format!("provider `{provider}`: {error}"),
+        many => {
+            let tried: Vec<String> = many
+                .iter()
+                .map(|f| format!("key `{}`: {}", f.key, f.error))
+                .collect();
+            format!(
+                "provider `{provider}` failed with every eligible key ({} tried): {}",
+                many.len(),
+                tried.join("; ")
+            )
+        }
+    }
+}
+
+/// Runs `op` on the route's provider with each eligible key in turn.
+pub async fn dispatch<T, F, Fut>(
+    route: &Route,
+    request_id: &Arc<str>,
+    op: F,
+) -> Result<Dispatched<T>, DispatchError>
+where
+    F: Fn(Arc<dyn Provider>, Call) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let provider = &route.provider;
+    let permit = provider
+        .limiter
+        .acquire()
+        .await
+        .map_err(|_| DispatchError::QueueFull {
+            provider: provider.name.clone(),
+        })?;
+    let call = |api_key| Call {
+        model: route.model.clone(),
+        api_key,
+        request_id: request_id.clone(),
+    };
+    let keys = &provider.config.keys;
+    if keys.is_empty() {
+        if provider.config.kind.needs_key() {
+            return Err(DispatchError::NoKeys {
+                provider: provider.name.clone(),
+            });
+        }
+        return match op(provider.adapter.clone(), call(None)).await {
+            Ok(value) => Ok(Dispatched {
+                value,
+                key_name: None,
+                attempts: 1,
+                permit,
+            }),
+            Err(error) => Err(DispatchError::Failed {
+                provider: provider.name.clone(),
+                error,
+                attempts: Vec::new(),
+            }),
+        };
+    }
+    let order = keys::order(keys, &route.model, &mut rand::thread_rng());
+    if order.is_empty() {
+        return Err(DispatchError::NoKeyForModel {
+            provider: provider.name.clone(),
+            model: route.model.to_string(),
+        });
+    }
+    let mut failures: Vec<KeyFailure> = Vec::new();
+    for index in order {
+        let key = &keys[index];
+        let result = match key.value.resolve() {
+            Ok(secret) => op(provider.adapter.clone(), call(Some(secret))).await,
+            Err(e) => Err(ProviderError::Key(e)),
+        };
+        match result {
+            Ok(value) => {
+                return Ok(Dispatched {
+                    value,
+                    key_name: Some(key.name.clone()),
+                    attempts: failures.len() as u32 + 1,
+                    permit,
+                })
+            }
+            Err(error) => {
+                let next = error.tries_next_key();
+                tracing::debug!(provider = %provider.name, key = %key.name, %error, "upstream attempt failed");
+                failures.push(KeyFailure {
+                    key: key.name.clone(),
+                    error,
+                });
+                if !next {
+                    break;
+                }
+            }
+        }
+    }
+    let error = failures
+        .last()
+        .map(|f| f.error.clone())
+        .unwrap_or_else(|| ProviderError::Transport("no attempt was made".into()));
+    Err(DispatchError::Failed {
+        provider: provider.name.clone(),
+        error,
+        attempts: failures,
+    })
+}

@@ -1,0 +1,142 @@
+//! From a model name to an upstream call: the immutable routing snapshot, model
+//! resolution, weighted key choice with failover, and per-provider concurrency.
+//!
+//! Requests read the current [`Snapshot`] through an `ArcSwap` (no lock); a management
+//! change builds a whole new snapshot and swaps it in, so no request ever sees a
+//! half-applied change.
+
+mod dispatch;
+mod keys;
+mod limiter;
+mod resolve;
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use indexmap::IndexMap;
+
+pub use dispatch::{dispatch, DispatchError, Dispatched};
+pub use limiter::{Limiter, Permit};
+pub use resolve::{Route, RouteError};
+
+use crate::config::{ClientConfig, ProviderConfig, ProviderType};
+use crate::providers::{self, Provider};
+use crate::schema::{Model, ModelList};
+
+/// One configured provider, ready to serve.
+pub struct ProviderRuntime {
+    /// Its name (the `provider/` prefix of model ids).
+    pub name: String,
+    /// Its settings.
+    pub config: ProviderConfig,
+    /// The wire adapter (owns the connection pool).
+    pub adapter: Arc<dyn Provider>,
+    /// Upstream concurrency and queue.
+    pub limiter: Limiter,
+}
+
+/// Everything a request needs to be routed, frozen at one point in time.
+#[derive(Default)]
+pub struct Snapshot {
+    providers: IndexMap<String, Arc<ProviderRuntime>>,
+}
+
+impl Snapshot {
+    /// Builds a snapshot; providers whose settings did not change keep their runtime
+    /// (connection pool, in-flight count) from `previous`.
+    pub fn build(
+        providers: impl IntoIterator<Item = (String, ProviderConfig)>,
+        client: &ClientConfig,
+        previous: Option<&Snapshot>,
+    ) -> Snapshot {
+        let providers = providers
+            .into_iter()
+            .map(|(name, config)| {
+                let reused = previous
+                    .and_then(|p| p.providers.get(&name))
+                    .filter(|old| old.config == config)
+                    .cloned();
+                let runtime = reused.unwrap_or_else(|| {
+                    let concurrency = config
+                        .network
+                        .max_concurrency
+                        .unwrap_or(client.initial_pool_size);
+                    Arc::new(ProviderRuntime {
+                        adapter: providers::build(&config),
+                        limiter: Limiter::new(
+                            concurrency,
+                            config.network.queue_size,
+                            client.drop_excess_requests,
+                        ),
+                        name: name.clone(),
+                        config,
+                    })
+                });
+                (name, runtime)
+            })
+            .collect();
+        Snapshot { providers }
+    }
+
+    /// Provider names in declaration order.
+    pub fn provider_names(&self) -> impl Iterator<Item = &str> {
+        self.providers.keys().map(String::as_str)
+    }
+
+    /// How many providers are configured.
+    pub fn provider_count(&self) -> usize {
+        self.providers.len()
+    }
+
+    /// Every `provider/model` that keys list explicitly (the mock advertises `demo-model`).
+    pub fn models(&self) -> ModelList {
+        let mut data = Vec::new();
+        for (name, p) in &self.providers {
+            let mut listed: Vec<&str> = Vec::new();
+            for key in &p.config.keys {
+                for m in &key.models {
+                    if !listed.contains(&m.as_str()) {
+                        listed.push(m);
+                    }
+                }
+            }
+            if listed.is_empty() && p.config.kind == ProviderType::Mock {
+                listed.push("demo-model");
+            }
+            data.extend(listed.into_iter().map(|m| Model {
+                id: format!("{name}/{m}"),
+                object: "model".into(),
+                created: 0,
+                owned_by: name.clone(),
+            }));
+        }
+        ModelList {
+            object: "list".into(),
+            data,
+        }
+    }
+}
+
+/// The live routing state shared by every request.
+pub struct Router {
+    current: ArcSwap<Snapshot>,
+}
+
+impl Router {
+    /// Starts serving `snapshot`.
+    pub fn new(snapshot: Snapshot) -> Self {
+        Router {
+            current: ArcSwap::from_pointee(snapshot),
+        }
+    }
+
+    /// The snapshot in force now; hold it for the whole request.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Replaces the snapshot; requests already running keep the one they loaded.
+    pub fn publish(&self, snapshot: Snapshot) {
+        self.current.store(Arc::new(snapshot));
+    }
+}
