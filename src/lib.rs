@@ -9,3 +9,6 @@ pub mod schema;
 pub mod store;
 pub mod providers;
 pub mod routing;
+pub mod admin;
+pub mod hooks;
+pub mod server;

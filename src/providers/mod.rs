@@ -18,10 +18,12 @@ pub use error::{ProviderError, TimeoutPhase};
 use crate::config::{ProviderConfig, ProviderType};
 use crate::schema::{ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
 
-/// A stream of translated chat chunks; an `Err` item ends it.
-pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<ChatChunk, ProviderError>> + Send>>;
-/// A stream of JSON events (legacy completions); an `Err` item ends it.
-pub type JsonStream = Pin<Box<dyn Stream<Item = Result<Value, ProviderError>> + Send>>;
+/// A stream of upstream items; an `Err` item ends it.
+pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, ProviderError>> + Send>>;
+/// A stream of translated chat chunks.
+pub type ChunkStream = ItemStream<ChatChunk>;
+/// A stream of JSON events (legacy completions).
+pub type JsonStream = ItemStream<Value>;
 
 /// What one upstream call needs besides the request body.
 #[derive(Clone)]

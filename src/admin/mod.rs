@@ -1,0 +1,62 @@
+//! Management operations, written once and used by the CLI (directly on the store, or
+//! through a running server's unix socket) and by the HTTP management API.
+
+mod doc;
+mod local;
+mod ops;
+mod remote;
+
+use async_trait::async_trait;
+
+pub use doc::ProviderDoc;
+pub use local::{LocalAdmin, Publisher};
+pub use ops::{add_key, remove_key};
+pub use remote::RemoteAdmin;
+
+use crate::store::StoreError;
+
+/// The unix socket a running server listens on for the local CLI, inside the data dir.
+pub const SOCKET_NAME: &str = "bifrost.sock";
+
+/// Why a management operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// No provider of that name.
+    #[error("provider `{0}` does not exist (see `bifrost provider list`)")]
+    NotFound(String),
+    /// A provider of that name exists already.
+    #[error("provider `{0}` already exists; use `bifrost provider update` or remove it first")]
+    AlreadyExists(String),
+    /// The request is not valid; each entry says what to fix.
+    #[error("{}", .0.join("; "))]
+    Invalid(Vec<String>),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The running server answered with an error.
+    #[error("{message}")]
+    Remote {
+        /// HTTP status from the server.
+        status: u16,
+        /// Its message.
+        message: String,
+    },
+    /// The running server could not be reached or answered nonsense.
+    #[error("cannot talk to the running bifrost server: {0}")]
+    Unreachable(String),
+}
+
+/// The provider operations every management path offers.
+#[async_trait]
+pub trait Management: Send + Sync {
+    /// Every provider in creation order; literal key values masked unless `secrets`.
+    async fn list_providers(&self, secrets: bool) -> Result<Vec<ProviderDoc>, AdminError>;
+    /// One provider.
+    async fn get_provider(&self, name: &str, secrets: bool) -> Result<ProviderDoc, AdminError>;
+    /// Creates a provider; fails if the name is taken.
+    async fn create_provider(&self, doc: ProviderDoc) -> Result<ProviderDoc, AdminError>;
+    /// Replaces a provider. A key value sent back in its masked form keeps the stored secret.
+    async fn update_provider(&self, doc: ProviderDoc) -> Result<ProviderDoc, AdminError>;
+    /// Deletes a provider.
+    async fn delete_provider(&self, name: &str) -> Result<(), AdminError>;
+}

@@ -1,0 +1,217 @@
+//! The one API error type at the HTTP edge: it owns status codes and the OpenAI-shaped
+//! JSON every SDK can parse, plus the reference gateway's `extra_fields`.
+
+use std::borrow::Cow;
+
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode};
+use serde_json::json;
+
+use crate::admin::AdminError;
+use crate::providers::ProviderError;
+use crate::routing::{DispatchError, RouteError};
+use crate::schema::DecodeError;
+
+/// An error answer.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// What is wrong and how to fix it.
+    pub message: String,
+    /// OpenAI `type`.
+    pub kind: Cow<'static, str>,
+    /// OpenAI `code`.
+    pub code: Option<&'static str>,
+    /// The offending parameter.
+    pub param: Option<String>,
+    /// Upstream `Retry-After`, passed on.
+    pub retry_after: Option<String>,
+    /// Request context for `extra_fields`.
+    pub context: ErrorContext,
+}
+
+/// What the request was, when the error happened.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorContext {
+    /// Provider chosen.
+    pub provider: Option<String>,
+    /// Model named by the client.
+    pub model_requested: Option<String>,
+    /// Model sent upstream.
+    pub model_resolved: Option<String>,
+    /// Endpoint.
+    pub request_type: Option<&'static str>,
+}
+
+impl ApiError {
+    /// A new error with no context.
+    pub fn new(
+        status: StatusCode,
+        kind: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+            kind: kind.into(),
+            code: None,
+            param: None,
+            retry_after: None,
+            context: ErrorContext::default(),
+        }
+    }
+
+    /// Sets the `code`.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// 404 for an unknown route.
+    pub fn no_route(method: &http::Method, path: &str) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            format!("no route for {method} {path}; inference routes live under /v1 (also /openai/v1 and /openai), management under /api"),
+        )
+        .code("unknown_route")
+    }
+
+    /// 405 for a known path with the wrong method.
+    pub fn wrong_method(method: &http::Method, path: &str) -> Self {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request_error",
+            format!("{method} is not allowed on {path}"),
+        )
+        .code("method_not_allowed")
+    }
+
+    /// 413 for a body over the limit.
+    pub fn too_large(limit_mb: u64) -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request_error",
+            format!("request body is larger than {limit_mb} MiB (client.max_request_body_size_mb)"),
+        )
+        .code("request_too_large")
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> serde_json::Value {
+        json!({
+            "error": {
+                "message": self.message,
+                "type": self.kind,
+                "code": self.code,
+                "param": self.param,
+            },
+            "extra_fields": {
+                "provider": self.context.provider,
+                "model_requested": self.context.model_requested,
+                "model_resolved": self.context.model_resolved,
+                "request_type": self.context.request_type,
+            }
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let retry_after = self.retry_after.clone();
+        let mut response = (self.status, axum::Json(self.body())).into_response();
+        if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            response.headers_mut().insert(http::header::RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+impl From<DecodeError> for ApiError {
+    fn from(e: DecodeError) -> Self {
+        let code = if e.syntax { "invalid_json" } else { "invalid_field" };
+        let mut err = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", e.to_string()).code(code);
+        err.param = e.param().map(str::to_string);
+        err
+    }
+}
+
+impl From<RouteError> for ApiError {
+    fn from(e: RouteError) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", e.to_string()).code("model_not_found")
+    }
+}
+
+impl From<DispatchError> for ApiError {
+    fn from(e: DispatchError) -> Self {
+        let message = e.to_string();
+        let provider = match &e {
+            DispatchError::QueueFull { provider }
+            | DispatchError::NoKeys { provider }
+            | DispatchError::NoKeyForModel { provider, .. }
+            | DispatchError::Failed { provider, .. } => provider.clone(),
+        };
+        let mut err = match e {
+            DispatchError::QueueFull { .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message).code("queue_full")
+            }
+            DispatchError::NoKeys { .. } => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server_error", message).code("provider_has_no_keys")
+            }
+            DispatchError::NoKeyForModel { .. } => {
+                ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", message).code("model_not_found")
+            }
+            DispatchError::Failed { error, attempts, .. } => upstream(&error, &attempts, message),
+        };
+        err.context.provider = Some(provider);
+        err
+    }
+}
+
+fn upstream(
+    last: &ProviderError,
+    attempts: &[crate::routing::KeyFailure],
+    message: String,
+) -> ApiError {
+    let all_429 = !attempts.is_empty()
+        && attempts
+            .iter()
+            .all(|a| matches!(a.error, ProviderError::Status { status: 429, .. }));
+    match last {
+        ProviderError::Status { status: 429, retry_after, .. } if all_429 => {
+            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message).code("upstream_rate_limited");
+            e.retry_after = retry_after.clone();
+            e
+        }
+        ProviderError::Status { status, .. } if !last.tries_next_key() => {
+            let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
+            ApiError::new(code, "invalid_request_error", message).code("upstream_rejected")
+        }
+        ProviderError::Timeout { .. } => {
+            ApiError::new(StatusCode::GATEWAY_TIMEOUT, "timeout_error", message).code("upstream_timeout")
+        }
+        ProviderError::Unsupported(_) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message).code("unsupported")
+        }
+        _ => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message).code("upstream_failed"),
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        let (status, kind) = match &e {
+            AdminError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AdminError::AlreadyExists(_) => (StatusCode::CONFLICT, "conflict"),
+            AdminError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid_request_error"),
+            AdminError::Remote { status, .. } => (
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY),
+                "server_error",
+            ),
+            AdminError::Store(_) | AdminError::Unreachable(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "server_error")
+            }
+        };
+        ApiError::new(status, kind, e.to_string())
+    }
+}

@@ -1,0 +1,340 @@
+//! Inference handlers: the OpenAI wire format in and out.
+//!
+//! Each handler decodes the body, lets hooks see it, resolves the model against the
+//! snapshot loaded once for the request, dispatches with key failover, and answers
+//! JSON or SSE. Every failure leaves through [`ApiError`].
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::stream::{self, StreamEnd};
+use super::AppState;
+use crate::hooks::{Endpoint, InferenceRequest, Outcome, PreOutcome, RequestInfo};
+use crate::providers::Reply;
+use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::schema::{decode, ChatRequest, CompletionRequest, EmbeddingRequest, Usage};
+
+/// Longest client `x-request-id` kept; longer ones are replaced.
+const MAX_REQUEST_ID: usize = 128;
+
+/// `POST /v1/chat/completions`.
+pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let started = Instant::now();
+    let mut req: ChatRequest = match read(&state, body).await {
+        Ok(r) => r,
+        Err(e) => return with_id(e.into_response(), &request_id(&headers)),
+    };
+    let mut ctx = Ctx::new(&state, Endpoint::Chat, &req.model, req.is_stream(), headers, started);
+    if req.messages.is_empty() {
+        let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", "`messages` must contain at least one message").code("invalid_field");
+        e.param = Some("messages".into());
+        return ctx.fail(e);
+    }
+    if let Some(done) = ctx.pre(InferenceRequest::Chat(&mut req)).await {
+        return done;
+    }
+    let route = match ctx.route(&req.model) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(e),
+    };
+    req.model = route.model.to_string();
+    if req.is_stream() {
+        let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+            let req = &req;
+            async move { p.chat_stream(&call, req).await }
+        })
+        .await;
+        return match result {
+            Ok(d) => ctx.stream(&route, d, |chunk, hooks, info| {
+                hooks.on_chunk(info, chunk);
+                chunk.usage.clone()
+            }),
+            Err(e) => ctx.dispatch_failed(&route, e),
+        };
+    }
+    let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+        let req = &req;
+        async move { p.chat(&call, req).await }
+    })
+    .await;
+    match result {
+        Ok(d) => {
+            let usage = d.value.body.usage.clone();
+            ctx.json(&route, d, usage)
+        }
+        Err(e) => ctx.dispatch_failed(&route, e),
+    }
+}
+
+/// `POST /v1/completions` (legacy text completion).
+pub async fn completions(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let started = Instant::now();
+    let mut req: CompletionRequest = match read(&state, body).await {
+        Ok(r) => r,
+        Err(e) => return with_id(e.into_response(), &request_id(&headers)),
+    };
+    let mut ctx = Ctx::new(&state, Endpoint::Completion, &req.model, req.is_stream(), headers, started);
+    if let Some(done) = ctx.pre(InferenceRequest::Completion(&mut req)).await {
+        return done;
+    }
+    let route = match ctx.route(&req.model) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(e),
+    };
+    req.model = route.model.to_string();
+    if req.is_stream() {
+        let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+            let req = &req;
+            async move { p.completion_stream(&call, req).await }
+        })
+        .await;
+        return match result {
+            Ok(d) => ctx.stream(&route, d, |item, _, _| usage_of(item)),
+            Err(e) => ctx.dispatch_failed(&route, e),
+        };
+    }
+    let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+        let req = &req;
+        async move { p.completion(&call, req).await }
+    })
+    .await;
+    match result {
+        Ok(d) => {
+            let usage = usage_of(&d.value.body);
+            ctx.json(&route, d, usage)
+        }
+        Err(e) => ctx.dispatch_failed(&route, e),
+    }
+}
+
+/// `POST /v1/embeddings`.
+pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let started = Instant::now();
+    let mut req: EmbeddingRequest = match read(&state, body).await {
+        Ok(r) => r,
+        Err(e) => return with_id(e.into_response(), &request_id(&headers)),
+    };
+    let mut ctx = Ctx::new(&state, Endpoint::Embeddings, &req.model, false, headers, started);
+    if let Some(done) = ctx.pre(InferenceRequest::Embeddings(&mut req)).await {
+        return done;
+    }
+    let route = match ctx.route(&req.model) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(e),
+    };
+    req.model = route.model.to_string();
+    let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+        let req = &req;
+        async move { p.embeddings(&call, req).await }
+    })
+    .await;
+    match result {
+        Ok(d) => {
+            let usage = usage_of(&d.value.body);
+            ctx.json(&route, d, usage)
+        }
+        Err(e) => ctx.dispatch_failed(&route, e),
+    }
+}
+
+/// `GET /v1/models`: every configured `provider/model`.
+pub async fn models(State(state): State<AppState>) -> Response {
+    axum::Json(state.router().snapshot().models()).into_response()
+}
+
+fn usage_of(v: &Value) -> Option<Usage> {
+    v.get("usage").and_then(|u| serde_json::from_value(u.clone()).ok())
+}
+
+async fn read<T: DeserializeOwned>(state: &AppState, body: Body) -> Result<T, ApiError> {
+    let limit = state.body_limit_bytes();
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e)
+            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            ApiError::too_large(state.body_limit_mb())
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", format!("cannot read request body: {e}"))
+        }
+    })?;
+    Ok(decode(&bytes)?)
+}
+
+fn request_id(headers: &HeaderMap) -> Arc<str> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= MAX_REQUEST_ID)
+        .map(Arc::from)
+        .unwrap_or_else(|| Arc::from(uuid::Uuid::new_v4().to_string()))
+}
+
+fn with_id(mut response: Response, id: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// One request's context: what hooks and errors need to know about it.
+struct Ctx {
+    state: AppState,
+    info: RequestInfo,
+}
+
+impl Ctx {
+    fn new(state: &AppState, endpoint: Endpoint, model: &str, stream: bool, headers: HeaderMap, started: Instant) -> Ctx {
+        Ctx {
+            state: state.clone(),
+            info: RequestInfo {
+                request_id: request_id(&headers),
+                endpoint,
+                model_requested: model.to_string(),
+                stream,
+                started,
+                headers,
+            },
+        }
+    }
+
+    async fn pre(&mut self, req: InferenceRequest<'_>) -> Option<Response> {
+        let hooks = self.state.hooks();
+        if hooks.is_empty() {
+            return None;
+        }
+        match hooks.pre_request(&self.info, req).await {
+            PreOutcome::Continue => None,
+            PreOutcome::Respond(body) => {
+                self.complete(200, None, None, None);
+                Some(with_id(axum::Json(body).into_response(), &self.info.request_id))
+            }
+            PreOutcome::Reject(r) => {
+                let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+                Some(self.fail(ApiError::new(status, r.kind, r.message)))
+            }
+        }
+    }
+
+    fn route(&self, model: &str) -> Result<Route, ApiError> {
+        Ok(self.state.router().snapshot().resolve(model)?)
+    }
+
+    fn complete(&self, status: u16, route: Option<&Route>, key: Option<String>, usage: Option<Usage>) {
+        let hooks = self.state.hooks();
+        if hooks.is_empty() {
+            return;
+        }
+        hooks.on_complete(&self.info, &Outcome {
+            status,
+            provider: route.map(|r| r.provider.name.clone()),
+            model: route.map(|r| r.model.to_string()),
+            key,
+            attempts: 1,
+            usage,
+            error: None,
+            latency: self.info.started.elapsed(),
+        });
+    }
+
+    fn fail(&self, mut e: ApiError) -> Response {
+        e.context.model_requested = Some(self.info.model_requested.clone());
+        e.context.request_type = Some(self.info.endpoint.request_type());
+        let hooks = self.state.hooks();
+        if !hooks.is_empty() {
+            hooks.on_complete(&self.info, &Outcome {
+                status: e.status.as_u16(),
+                provider: e.context.provider.clone(),
+                model: e.context.model_resolved.clone(),
+                key: None,
+                attempts: 0,
+                usage: None,
+                error: Some(e.message.clone()),
+                latency: self.info.started.elapsed(),
+            });
+        }
+        tracing::debug!(request_id = %self.info.request_id, status = e.status.as_u16(), error = %e.message, "request failed");
+        with_id(e.into_response(), &self.info.request_id)
+    }
+
+    fn dispatch_failed(&self, route: &Route, e: DispatchError) -> Response {
+        let mut err = ApiError::from(e);
+        err.context.provider = Some(route.provider.name.clone());
+        err.context.model_resolved = Some(route.model.to_string());
+        self.fail(err)
+    }
+
+    fn json<T: serde::Serialize>(&self, route: &Route, d: Dispatched<Reply<T>>, usage: Option<Usage>) -> Response {
+        let Dispatched { value, key_name, .. } = d;
+        let mut body = match serde_json::to_value(&value.body) {
+            Ok(v) => v,
+            Err(e) => {
+                return self.fail(ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", format!("cannot encode the upstream answer: {e}")))
+            }
+        };
+        if let Value::Object(map) = &mut body {
+            map.insert("extra_fields".into(), json!({
+                "provider": route.provider.name,
+                "model_requested": self.info.model_requested,
+                "model_resolved": &*route.model,
+                "request_type": self.info.endpoint.request_type(),
+                "latency_ms": self.info.started.elapsed().as_millis() as u64,
+            }));
+        }
+        self.complete(200, Some(route), key_name, usage);
+        let mut response = axum::Json(body).into_response();
+        response.headers_mut().extend(value.headers);
+        with_id(response, &self.info.request_id)
+    }
+
+    fn stream<T, O>(&self, route: &Route, d: Dispatched<Reply<crate::providers::ItemStream<T>>>, mut observe: O) -> Response
+    where
+        T: serde::Serialize + Send + 'static,
+        O: FnMut(&mut T, &crate::hooks::Pipeline, &RequestInfo) -> Option<Usage> + Send + 'static,
+    {
+        let Dispatched { value, key_name, permit, attempts } = d;
+        let hooks = self.state.hooks().clone();
+        let info = self.info.clone();
+        let provider = route.provider.name.clone();
+        let model = route.model.to_string();
+        let finish_hooks = hooks.clone();
+        let finish_info = info.clone();
+        let finish = move |end: StreamEnd| {
+            if finish_hooks.is_empty() {
+                return;
+            }
+            finish_hooks.on_complete(&finish_info, &Outcome {
+                status: 200,
+                provider: Some(provider.clone()),
+                model: Some(model),
+                key: key_name,
+                attempts,
+                usage: end.usage,
+                error: end.error.map(|e| e.to_string()),
+                latency: finish_info.started.elapsed(),
+            });
+        };
+        let body = stream::encode(
+            value.body,
+            permit,
+            route.provider.name.clone(),
+            move |item| observe(item, &hooks, &info),
+            finish,
+        );
+        let mut response = Response::new(Body::from_stream(body));
+        let headers = response.headers_mut();
+        headers.extend(value.headers);
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+        headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // Tells nginx not to buffer the stream (its default breaks token-by-token output).
+        headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+        with_id(response, &self.info.request_id)
+    }
+}

@@ -1,0 +1,129 @@
+//! Accept loops for TCP clients and the local unix socket, HTTP/1.1 and h2c on the same
+//! port, a header-read deadline against slow clients, and graceful shutdown: stop
+//! accepting, let in-flight requests and streams finish within the grace period.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, UnixListener};
+
+use super::{routes, Access, AppState};
+
+/// A configured server, ready to run.
+pub struct Server {
+    tcp: TcpListener,
+    unix: Option<UnixListener>,
+    state: AppState,
+    grace: Duration,
+    header_read_timeout: Duration,
+}
+
+impl Server {
+    /// Serves `state` on `tcp` (bind port 0 in tests and read [`Server::local_addr`]).
+    pub fn new(tcp: TcpListener, state: AppState) -> Self {
+        Server {
+            tcp,
+            unix: None,
+            state,
+            grace: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// Also serves the management socket for the local CLI.
+    pub fn with_socket(mut self, unix: UnixListener) -> Self {
+        self.unix = Some(unix);
+        self
+    }
+
+    /// How long shutdown waits for in-flight requests.
+    pub fn grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// How long a client may take to send its request headers.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// The bound TCP address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.tcp.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then drains connections for up to the grace
+    /// period. Returns once every connection has finished or the grace period is over.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> io::Result<()> {
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.header_read_timeout);
+        builder.http2().timer(TokioTimer::new());
+        let network = routes(self.state.clone(), Access::Network);
+        let local = routes(self.state.clone(), Access::LocalSocket);
+        let graceful = GracefulShutdown::new();
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => break,
+                accepted = self.tcp.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        // Small writes (SSE events) must leave at once.
+                        let _ = stream.set_nodelay(true);
+                        spawn(&builder, &graceful, stream, network.clone());
+                    }
+                    Err(e) => backoff(e).await,
+                },
+                accepted = accept_unix(self.unix.as_ref()) => match accepted {
+                    Ok(stream) => spawn(&builder, &graceful, stream, local.clone()),
+                    Err(e) => backoff(e).await,
+                },
+            }
+        }
+        drop(self.tcp);
+        drop(self.unix);
+        if tokio::time::timeout(self.grace, graceful.shutdown()).await.is_err() {
+            tracing::warn!(grace_secs = self.grace.as_secs(), "shutdown grace period over; closing the remaining connections");
+        }
+        Ok(())
+    }
+}
+
+fn spawn<I>(builder: &Builder<TokioExecutor>, graceful: &GracefulShutdown, io: I, app: axum::Router)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let conn = builder
+        .serve_connection_with_upgrades(TokioIo::new(io), TowerToHyperService::new(app))
+        .into_owned();
+    let conn = graceful.watch(conn);
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::debug!(error = %e, "connection ended with an error");
+        }
+    });
+}
+
+async fn accept_unix(listener: Option<&UnixListener>) -> io::Result<tokio::net::UnixStream> {
+    match listener {
+        Some(l) => l.accept().await.map(|(s, _)| s),
+        None => std::future::pending().await,
+    }
+}
+
+/// Accept errors (e.g. out of file descriptors) are transient: log and pause briefly
+/// instead of spinning.
+async fn backoff(e: io::Error) {
+    tracing::warn!(error = %e, "accept failed");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}

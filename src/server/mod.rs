@@ -1,0 +1,148 @@
+//! The HTTP server: shared state, the route table, and the listeners.
+//!
+//! One router serves TCP clients and the local unix socket; on TCP the management API
+//! requires the admin token, on the socket (mode 0600) the file permissions suffice.
+
+mod error;
+mod health;
+mod inference;
+mod listener;
+mod management;
+mod stream;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::routing::{get, post};
+
+pub use error::ApiError;
+pub use listener::Server;
+
+use crate::admin::{LocalAdmin, Publisher};
+use crate::config::{ClientConfig, FileConfig, SecretValue};
+use crate::hooks::Pipeline;
+use crate::routing::{Router, Snapshot};
+use crate::store::{Origin, Store, StoreError};
+
+/// Shared server state: a cheap clone over one allocation.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    router: Arc<Router>,
+    hooks: Pipeline,
+    admin: LocalAdmin,
+    client: ClientConfig,
+    admin_token: Option<SecretValue>,
+    started: Instant,
+}
+
+impl AppState {
+    /// Loads the providers from `store` and starts routing to them.
+    pub fn new(
+        store: Arc<Store>,
+        client: ClientConfig,
+        admin_token: Option<SecretValue>,
+        hooks: Pipeline,
+    ) -> Result<AppState, StoreError> {
+        let providers: Vec<_> = store
+            .providers()?
+            .into_iter()
+            .map(|(name, p)| (name, p.config))
+            .collect();
+        let router = Arc::new(Router::new(Snapshot::build(providers, &client, None)));
+        let publish: Publisher = {
+            let router = router.clone();
+            let client = client.clone();
+            // Serialises publishers so two quick changes cannot publish out of order.
+            let order = Mutex::new(());
+            Arc::new(move |providers| {
+                let _turn = order.lock().unwrap_or_else(|p| p.into_inner());
+                let previous = router.snapshot();
+                router.publish(Snapshot::build(providers, &client, Some(&previous)));
+            })
+        };
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                router,
+                hooks,
+                admin: LocalAdmin::new(store, Some(publish)),
+                client,
+                admin_token,
+                started: Instant::now(),
+            }),
+        })
+    }
+
+    /// The routing state.
+    pub fn router(&self) -> &Router {
+        &self.inner.router
+    }
+
+    /// The hook pipeline.
+    pub fn hooks(&self) -> &Pipeline {
+        &self.inner.hooks
+    }
+
+    /// Management on the server's store.
+    pub fn admin(&self) -> &LocalAdmin {
+        &self.inner.admin
+    }
+
+    fn body_limit_mb(&self) -> u64 {
+        self.inner.client.max_request_body_size_mb
+    }
+
+    fn body_limit_bytes(&self) -> usize {
+        usize::try_from(self.body_limit_mb().saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+    }
+}
+
+/// Writes the providers a config file declares into the store (the file wins for what it
+/// declares) and drops file-made providers the file no longer declares.
+pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), StoreError> {
+    for (name, provider) in &config.providers {
+        store.put_provider(name, provider, Origin::File)?;
+    }
+    for (name, stored) in store.providers()? {
+        if stored.origin == Origin::File && !config.providers.contains_key(&name) {
+            tracing::info!(provider = %name, "removing provider no longer declared in the config file");
+            store.delete_provider(&name)?;
+        }
+    }
+    Ok(())
+}
+
+/// Who is calling: decides whether `/api` needs the admin token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// A TCP client: `/api` requires the admin token.
+    Network,
+    /// The local unix socket: file permissions already restrict it to this user.
+    LocalSocket,
+}
+
+/// The route table.
+pub fn routes(state: AppState, access: Access) -> axum::Router {
+    let inference = axum::Router::new()
+        .route("/chat/completions", post(inference::chat))
+        .route("/completions", post(inference::completions))
+        .route("/embeddings", post(inference::embeddings))
+        .route("/models", get(inference::models));
+    let api = management::routes(state.clone(), access);
+    axum::Router::new()
+        .route("/health", get(health::health))
+        .nest("/v1", inference.clone())
+        .nest("/openai/v1", inference.clone())
+        .nest("/openai", inference)
+        .nest("/api", api)
+        .fallback(|method: http::Method, uri: http::Uri| async move {
+            ApiError::no_route(&method, uri.path())
+        })
+        .method_not_allowed_fallback(|method: http::Method, uri: http::Uri| async move {
+            ApiError::wrong_method(&method, uri.path())
+        })
+        .with_state(state)
+}

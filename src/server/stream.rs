@@ -1,0 +1,111 @@
+//! Server-sent events out: each upstream item is forwarded the moment it arrives (no
+//! buffering), `[DONE]` closes a complete stream, and a failure mid-stream becomes a
+//! final `error` event instead of a clean end that would make a truncated answer look
+//! complete.
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use serde::Serialize;
+
+use super::error::ApiError;
+use crate::providers::ProviderError;
+use crate::routing::{DispatchError, Permit};
+use crate::schema::Usage;
+
+/// How a stream ended.
+#[derive(Default)]
+pub struct StreamEnd {
+    /// The error that cut it short, if any.
+    pub error: Option<ProviderError>,
+    /// The last usage an item reported.
+    pub usage: Option<Usage>,
+}
+
+/// Encodes `items` as SSE. `observe` sees (and may edit) each item and reports its
+/// usage; `finish` runs once at the end. `permit` is held until the stream is over.
+pub fn encode<T, S, O, F>(
+    items: S,
+    permit: Permit,
+    provider: String,
+    mut observe: O,
+    finish: F,
+) -> impl Stream<Item = Result<Bytes, Infallible>> + Send
+where
+    T: Serialize + Send + 'static,
+    S: Stream<Item = Result<T, ProviderError>> + Send + 'static,
+    O: FnMut(&mut T) -> Option<Usage> + Send + 'static,
+    F: FnOnce(StreamEnd) + Send + 'static,
+{
+    async_stream::stream! {
+        let _permit = permit;
+        // Runs `finish` even when the client goes away and the stream is dropped mid-way.
+        let mut end = OnEnd {
+            finish: Some(finish),
+            end: StreamEnd {
+                error: Some(ProviderError::Transport("the client disconnected".into())),
+                usage: None,
+            },
+        };
+        let mut items = std::pin::pin!(items);
+        let mut usage = None;
+        let mut error = None;
+        while let Some(item) = items.next().await {
+            match item {
+                Ok(mut item) => {
+                    if let Some(u) = observe(&mut item) {
+                        usage = Some(u.clone());
+                        end.end.usage = Some(u);
+                    }
+                    match serde_json::to_vec(&item) {
+                        Ok(json) => yield Ok(event(&json)),
+                        Err(e) => {
+                            error = Some(ProviderError::InvalidResponse(format!("cannot encode chunk: {e}")));
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        match &error {
+            None => yield Ok(Bytes::from_static(b"data: [DONE]\n\n")),
+            Some(e) => {
+                let api = ApiError::from(DispatchError::Failed {
+                    provider: provider.clone(),
+                    error: e.clone(),
+                    attempts: Vec::new(),
+                });
+                let body = serde_json::to_vec(&api.body()).unwrap_or_default();
+                yield Ok(event(&body));
+            }
+        }
+        end.end = StreamEnd { error, usage };
+        drop(end);
+    }
+}
+
+struct OnEnd<F: FnOnce(StreamEnd)> {
+    finish: Option<F>,
+    end: StreamEnd,
+}
+
+impl<F: FnOnce(StreamEnd)> Drop for OnEnd<F> {
+    fn drop(&mut self) {
+        if let Some(finish) = self.finish.take() {
+            finish(std::mem::take(&mut self.end));
+        }
+    }
+}
+
+fn event(json: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(json.len() + 8);
+    out.extend_from_slice(b"data: ");
+    out.extend_from_slice(json);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
+}
