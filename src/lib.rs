@@ -4,6 +4,9 @@
 //! Dependencies point one way: `server` -> `routing` -> `providers` -> `schema`;
 //! `admin` is shared by the CLI and the HTTP API; `store` knows nothing of HTTP.
 
+// Tests may unwrap: a panic there is a failed assertion.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod config;
 pub mod schema;
 pub mod store;

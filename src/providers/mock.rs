@@ -223,7 +223,7 @@ impl Provider for Mock {
         self.pause(1).await;
         let inputs: Vec<String> = match &req.input {
             Value::Array(items) if items.iter().all(|i| !i.is_number()) => {
-                items.iter().map(|i| prompt_text(i)).collect()
+                items.iter().map(prompt_text).collect()
             }
             other => vec![prompt_text(other)],
         };

@@ -19,7 +19,7 @@ use super::stream::{self, StreamEnd};
 use super::AppState;
 use crate::hooks::{Endpoint, InferenceRequest, Outcome, PreOutcome, RequestInfo};
 use crate::providers::Reply;
-use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::routing::{dispatch, DispatchError, Dispatched, Route, RouteError};
 use crate::schema::{decode, ChatRequest, CompletionRequest, EmbeddingRequest, Usage};
 
 /// Longest client `x-request-id` kept; longer ones are replaced.
@@ -43,7 +43,7 @@ pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body)
     }
     let route = match ctx.route(&req.model) {
         Ok(r) => r,
-        Err(e) => return ctx.fail(e),
+        Err(e) => return ctx.fail(e.into()),
     };
     req.model = route.model.to_string();
     if req.is_stream() {
@@ -87,7 +87,7 @@ pub async fn completions(State(state): State<AppState>, headers: HeaderMap, body
     }
     let route = match ctx.route(&req.model) {
         Ok(r) => r,
-        Err(e) => return ctx.fail(e),
+        Err(e) => return ctx.fail(e.into()),
     };
     req.model = route.model.to_string();
     if req.is_stream() {
@@ -128,7 +128,7 @@ pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body:
     }
     let route = match ctx.route(&req.model) {
         Ok(r) => r,
-        Err(e) => return ctx.fail(e),
+        Err(e) => return ctx.fail(e.into()),
     };
     req.model = route.model.to_string();
     let result = dispatch(&route, &ctx.info.request_id, |p, call| {
@@ -223,8 +223,8 @@ impl Ctx {
         }
     }
 
-    fn route(&self, model: &str) -> Result<Route, ApiError> {
-        Ok(self.state.router().snapshot().resolve(model)?)
+    fn route(&self, model: &str) -> Result<Route, RouteError> {
+        self.state.router().snapshot().resolve(model)
     }
 
     fn complete(&self, status: u16, route: Option<&Route>, key: Option<String>, usage: Option<Usage>) {

@@ -78,14 +78,14 @@ pub enum StoreError {
     },
     /// Anything redb reports.
     #[error("store error: {0}")]
-    Db(#[from] redb::Error),
+    Db(Box<redb::Error>),
 }
 
 macro_rules! db_err {
     ($($t:ty),*) => {$(
         impl From<$t> for StoreError {
             fn from(e: $t) -> Self {
-                StoreError::Db(e.into())
+                StoreError::Db(Box::new(e.into()))
             }
         }
     )*};
@@ -119,7 +119,7 @@ impl Store {
         let path = data_dir.join(FILE_NAME);
         let db = Database::create(&path).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked(path.clone()),
-            other => StoreError::Db(other.into()),
+            other => StoreError::Db(Box::new(other.into())),
         })?;
         let store = Store { db, path };
         store.migrate()?;
