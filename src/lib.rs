@@ -15,3 +15,4 @@ pub mod routing;
 pub mod admin;
 pub mod hooks;
 pub mod server;
+pub mod cli;

@@ -23,6 +23,7 @@ pub struct FileConfig {
     /// Request handling shared by every provider.
     pub client: ClientConfig,
     /// Management API access.
+    #[serde(skip_serializing_if = "AdminConfig::is_empty")]
     pub admin: AdminConfig,
     /// Providers by name, in declaration order (the order bare model names resolve in).
     pub providers: IndexMap<String, ProviderConfig>,
@@ -82,6 +83,12 @@ pub struct AdminConfig {
     /// Bearer token required by `/api/*` on TCP; without one the API is closed on TCP.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<SecretValue>,
+}
+
+impl AdminConfig {
+    fn is_empty(&self) -> bool {
+        self.token.is_none()
+    }
 }
 
 /// A configuration file that could not be used.

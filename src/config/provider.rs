@@ -172,6 +172,7 @@ impl KeyConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     /// Headers added to every upstream request.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub extra_headers: BTreeMap<String, String>,
     /// TCP + TLS connect.
     pub connect_timeout_secs: u64,

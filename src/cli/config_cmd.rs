@@ -1,0 +1,92 @@
+//! `bifrost config validate|export`.
+
+use std::path::PathBuf;
+
+use anyhow::anyhow;
+use clap::Subcommand;
+
+use super::output::print;
+use super::{backend, CmdResult, Failure};
+use crate::config::{ConfigError, FileConfig, SecretValue};
+
+/// `bifrost config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check a config file; problems are printed as FILE:LINE:COLUMN: message.
+    Validate {
+        /// The file (default: --config / BIFROST_CONFIG).
+        file: Option<PathBuf>,
+        /// Config file, as for `serve`.
+        #[arg(long, env = "BIFROST_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Print the current setup as a bifrost.toml that reproduces it elsewhere.
+    Export {
+        /// The server's config file, whose [server], [client] and [admin] are kept.
+        #[arg(long, env = "BIFROST_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print literal key values in clear (default: masked; `env.` references are always kept).
+        #[arg(long)]
+        include_secrets: bool,
+    },
+}
+
+/// Runs a config command.
+pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
+    match cmd {
+        ConfigCommand::Validate { file, config } => {
+            let path = file.or(config).ok_or_else(|| {
+                Failure::Usage(anyhow!("name the file: `bifrost config validate bifrost.toml`"))
+            })?;
+            match FileConfig::load(&path) {
+                Ok(c) => print(&format!(
+                    "{}: ok ({} provider{})\n",
+                    path.display(),
+                    c.providers.len(),
+                    if c.providers.len() == 1 { "" } else { "s" }
+                )),
+                Err(e @ ConfigError::Io { .. }) => Err(Failure::Usage(e.into())),
+                Err(e) => {
+                    eprintln!("{e}");
+                    Err(Failure::Problem(anyhow!("{} has problems", path.display())))
+                }
+            }
+        }
+        ConfigCommand::Export { config, include_secrets } => {
+            let mut out = match &config {
+                Some(path) => FileConfig::load(path).map_err(|e| Failure::Usage(e.into()))?,
+                None => FileConfig::default(),
+            };
+            let admin = backend::connect(&data_dir).await?;
+            out.providers.clear();
+            for doc in admin.list_providers(include_secrets).await.map_err(anyhow::Error::from)? {
+                out.providers.insert(doc.provider.clone(), doc.to_config());
+            }
+            if !include_secrets {
+                // Literal values came masked. Exporting a mask would store garbage as a
+                // key on the other machine; an env reference there is usable and safe.
+                for (name, p) in out.providers.iter_mut() {
+                    for k in &mut p.keys {
+                        if let SecretValue::Literal(_) = &k.value {
+                            let var = env_name(name, &k.name);
+                            eprintln!("note: key `{}` of provider `{name}` is a literal; exported as env.{var} (set it on the target machine, or re-run with --include-secrets)", k.name);
+                            k.value = SecretValue::Env(var);
+                        }
+                    }
+                }
+            }
+            // Keys are env references or were asked for in clear by now.
+            print(&out.to_toml(true))
+        }
+    }
+}
+
+/// `BIFROST_<PROVIDER>_<KEY>_KEY`, upper-cased with non-alphanumerics as `_`.
+fn env_name(provider: &str, key: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .collect()
+    };
+    format!("BIFROST_{}_{}_KEY", clean(provider), clean(key))
+}
