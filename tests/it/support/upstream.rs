@@ -1,0 +1,512 @@
+//! A mock upstream that speaks the OpenAI wire format, for integration tests.
+//!
+//! It is a bare hyper 1 server (not axum) so that it can misbehave the way real
+//! upstreams do: drop the TCP connection before answering
+//! ([`Reply::CloseConnection`]), cut a stream off mid-way
+//! ([`Reply::Stream`] with `drop_after`), send huge or very many headers, hold a
+//! stream after its first event until the test says go, or answer with HTML.
+//!
+//! ```ignore
+//! let up = MockUpstream::start(|req| match req.path.as_str() {
+//!     "/v1/chat/completions" => Reply::json(chat_completion("gpt-4o", "hi")),
+//!     _ => Reply::status(404, json!({"error": {"message": "nope"}})),
+//! })
+//! .await;
+//! // point the gateway at up.base_url() ("http://127.0.0.1:PORT/v1") ...
+//! assert_eq!(up.requests()[0].body["model"], "gpt-4o");
+//! ```
+//!
+//! Every request is recorded (method, path, headers, JSON body) *before* the
+//! reply is produced, so a test can inspect what the gateway forwarded even when
+//! the reply is a dropped connection. The server stops (and all its open
+//! connections are closed) when the [`MockUpstream`] is dropped.
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use hyper::{HeaderMap, Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// How long a stream that is about to be cut off (`drop_after`) waits after its
+/// last event before the socket is dropped, so that hyper has flushed that event.
+const FLUSH_GRACE: Duration = Duration::from_millis(50);
+
+/// One request the mock received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// The URI path only, e.g. `/v1/chat/completions` (see `query`).
+    pub path: String,
+    /// The query string without the `?`, if any.
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    /// The body parsed as JSON; `Value::Null` if empty or not JSON.
+    pub body: Value,
+    /// The body exactly as received.
+    pub raw_body: Bytes,
+}
+
+impl Recorded {
+    /// The value of header `name` (case-insensitive) as a str, if present and ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The bearer token from `Authorization: Bearer ...`, if any.
+    pub fn bearer(&self) -> Option<&str> {
+        self.header("authorization")
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+    }
+}
+
+/// What the mock answers to one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A JSON response. `headers` are appended as given (repeats allowed); a
+    /// `content-type` among them replaces the default `application/json`.
+    /// Names are lowercased; values may be huge (e.g. 64 KiB) — the mock does
+    /// not limit what it sends.
+    Json {
+        status: u16,
+        body: Value,
+        headers: Vec<(String, String)>,
+    },
+    /// An SSE response (`text/event-stream`, chunked). Each item of `events` is
+    /// the JSON text of one `data:` event, sent as `data: <text>\n\n`.
+    Stream {
+        events: Vec<String>,
+        /// Pause before each event after the first.
+        gap: Duration,
+        /// Send a final `data: [DONE]` after the events.
+        done: bool,
+        /// Send the first event, then wait for this Notify before the rest.
+        /// Use `notify_one()` (it stores a permit, so it works even if called
+        /// before the mock reaches the wait).
+        hold_after_first: Option<Arc<Notify>>,
+        /// Close the connection abruptly after this many events (no `[DONE]`,
+        /// no chunked terminator). `Some(0)` sends headers, then drops.
+        drop_after: Option<usize>,
+    },
+    /// Wait, then send the inner reply (headers are delayed too).
+    Delay(Duration, Box<Reply>),
+    /// Arbitrary bytes with a given status and content type (HTML, garbage...).
+    Raw {
+        status: u16,
+        content_type: String,
+        body: Vec<u8>,
+    },
+    /// Read and record the request, then drop the TCP connection without
+    /// sending any response bytes.
+    CloseConnection,
+}
+
+impl Reply {
+    /// `200` with a JSON body.
+    pub fn json(body: Value) -> Reply {
+        Reply::Json { status: 200, body, headers: Vec::new() }
+    }
+
+    /// A JSON body with the given status.
+    pub fn status(status: u16, body: Value) -> Reply {
+        Reply::Json { status, body, headers: Vec::new() }
+    }
+
+    /// An OpenAI-style error body: `{"error":{"message","type","param":null,"code"}}`.
+    pub fn error(status: u16, message: &str) -> Reply {
+        Reply::status(status, openai_error(status, message))
+    }
+
+    /// A well-behaved stream: the events, no gap, then `[DONE]`.
+    pub fn stream(events: Vec<String>) -> Reply {
+        Reply::Stream {
+            events,
+            gap: Duration::ZERO,
+            done: true,
+            hold_after_first: None,
+            drop_after: None,
+        }
+    }
+
+    /// This reply, sent after `d`.
+    pub fn delayed(self, d: Duration) -> Reply {
+        Reply::Delay(d, Box::new(self))
+    }
+}
+
+type Body = UnsyncBoxBody<Bytes, Infallible>;
+type Responder = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync + 'static>;
+
+/// A running mock upstream on `127.0.0.1:<ephemeral port>`.
+pub struct MockUpstream {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    task: JoinHandle<()>,
+}
+
+impl MockUpstream {
+    /// Bind 127.0.0.1:0 and serve; `respond` decides the reply for each request
+    /// (it is called after the request has been recorded).
+    pub async fn start(respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> MockUpstream {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("mock upstream: bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("mock upstream: local_addr");
+        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::new(Mutex::new(Vec::new()));
+        let respond: Responder = Arc::new(respond);
+        let reqs = requests.clone();
+        let task = tokio::spawn(async move {
+            // Connections live in this JoinSet, so aborting the accept task
+            // (on drop) aborts them too and closes their sockets.
+            let mut conns = JoinSet::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        let Ok((stream, _)) = accepted else { continue };
+                        let _ = stream.set_nodelay(true);
+                        conns.spawn(serve_conn(stream, reqs.clone(), respond.clone()));
+                    }
+                    Some(_) = conns.join_next(), if !conns.is_empty() => {}
+                }
+            }
+        });
+        MockUpstream { addr, requests, task }
+    }
+
+    /// Start a mock that gives the same reply to every request.
+    pub async fn always(reply: Reply) -> MockUpstream {
+        MockUpstream::start(move |_| reply.clone()).await
+    }
+
+    /// `"http://127.0.0.1:PORT/v1"`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// `"http://127.0.0.1:PORT"` (no path).
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// All requests received so far, in order of arrival.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// How many requests have been received so far.
+    pub fn request_count(&self) -> usize {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Wait until at least `n` requests have arrived (panics after `timeout`).
+    pub async fn wait_for_requests(&self, n: usize, timeout: Duration) -> Vec<Recorded> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let got = self.requests();
+            if got.len() >= n {
+                return got;
+            }
+            if Instant::now() >= deadline {
+                panic!("mock upstream: expected {n} requests within {timeout:?}, got {}: {got:#?}", got.len());
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl Drop for MockUpstream {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Serve one TCP connection until the client closes it or a reply asks for the
+/// connection to be dropped (`kill`).
+async fn serve_conn(stream: tokio::net::TcpStream, reqs: Arc<Mutex<Vec<Recorded>>>, respond: Responder) {
+    let kill = Arc::new(Notify::new());
+    let svc_kill = kill.clone();
+    let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let reqs = reqs.clone();
+        let respond = respond.clone();
+        let kill = svc_kill.clone();
+        async move {
+            let rec = record(req).await;
+            reqs.lock().unwrap_or_else(|e| e.into_inner()).push(rec.clone());
+            let reply = respond(&rec);
+            Ok::<_, Infallible>(build(reply, kill).await)
+        }
+    });
+    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+    tokio::select! {
+        _ = conn => {}
+        // Dropping `conn` drops the socket: the client sees the connection
+        // closed with no (or a truncated) response.
+        _ = kill.notified() => {}
+    }
+}
+
+async fn record(req: Request<Incoming>) -> Recorded {
+    let (parts, body) = req.into_parts();
+    let raw_body = match body.collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let body = serde_json::from_slice(&raw_body).unwrap_or(Value::Null);
+    Recorded {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        headers: parts.headers,
+        body,
+        raw_body,
+    }
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).map_err(|never| match never {}).boxed_unsync()
+}
+
+fn build(reply: Reply, kill: Arc<Notify>) -> BoxFuture<'static, Response<Body>> {
+    async move {
+        match reply {
+            Reply::Delay(d, inner) => {
+                tokio::time::sleep(d).await;
+                build(*inner, kill).await
+            }
+            Reply::CloseConnection => {
+                kill.notify_one();
+                std::future::pending::<Response<Body>>().await
+            }
+            Reply::Json { status, body, headers } => {
+                let mut resp = Response::new(full(serde_json::to_vec(&body).expect("serialize JSON reply")));
+                *resp.status_mut() = status_code(status);
+                let h = resp.headers_mut();
+                let has_ct = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+                if !has_ct {
+                    h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                }
+                for (k, v) in headers {
+                    let name = HeaderName::from_bytes(k.to_ascii_lowercase().as_bytes())
+                        .unwrap_or_else(|e| panic!("mock upstream: bad header name {k:?}: {e}"));
+                    let value = HeaderValue::from_str(&v)
+                        .unwrap_or_else(|e| panic!("mock upstream: bad header value for {k:?}: {e}"));
+                    h.append(name, value);
+                }
+                resp
+            }
+            Reply::Raw { status, content_type, body } => {
+                let mut resp = Response::new(full(body));
+                *resp.status_mut() = status_code(status);
+                resp.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_str(&content_type).expect("mock upstream: bad content type"),
+                );
+                resp
+            }
+            Reply::Stream { events, gap, done, hold_after_first, drop_after } => {
+                let frames = async_stream::stream! {
+                    for (i, ev) in events.iter().enumerate() {
+                        if drop_after == Some(i) {
+                            break;
+                        }
+                        if i > 0 && !gap.is_zero() {
+                            tokio::time::sleep(gap).await;
+                        }
+                        yield Ok::<_, Infallible>(Frame::data(Bytes::from(format!("data: {ev}\n\n"))));
+                        if i == 0 {
+                            if let Some(hold) = &hold_after_first {
+                                hold.notified().await;
+                            }
+                        }
+                    }
+                    if drop_after.is_some() {
+                        // Let hyper flush what was sent, then drop the socket
+                        // without the chunked terminator.
+                        tokio::time::sleep(FLUSH_GRACE).await;
+                        kill.notify_one();
+                        std::future::pending::<()>().await;
+                    }
+                    if done {
+                        yield Ok(Frame::data(Bytes::from_static(b"data: [DONE]\n\n")));
+                    }
+                };
+                let mut resp = Response::new(BodyExt::boxed_unsync(StreamBody::new(frames)));
+                let h = resp.headers_mut();
+                h.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+                h.insert("cache-control", HeaderValue::from_static("no-cache"));
+                resp
+            }
+        }
+    }
+    .boxed()
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or_else(|_| panic!("mock upstream: invalid status {status}"))
+}
+
+// ---------------------------------------------------------------------------
+// Canned OpenAI-format payloads.
+// ---------------------------------------------------------------------------
+
+const CREATED: u64 = 1_700_000_000;
+
+/// Token count the helpers report for a completion: its whitespace-separated
+/// words, at least 1.
+pub fn word_tokens(text: &str) -> u32 {
+    (text.split_whitespace().count() as u32).max(1)
+}
+
+/// A realistic `chat.completion` object with one assistant choice
+/// (`finish_reason: "stop"`) and usage `prompt_tokens: 10`,
+/// `completion_tokens: word_tokens(content)`.
+pub fn chat_completion(model: &str, content: &str) -> Value {
+    chat_completion_with_usage(model, content, 10, word_tokens(content))
+}
+
+/// [`chat_completion`] with explicit usage numbers.
+pub fn chat_completion_with_usage(model: &str, content: &str, prompt: u32, completion: u32) -> Value {
+    json!({
+        "id": "chatcmpl-mock0123456789",
+        "object": "chat.completion",
+        "created": CREATED,
+        "model": model,
+        "system_fingerprint": "fp_mock",
+        "choices": [{
+            "index": 0,
+            "message": { "role": "assistant", "content": content, "refusal": null },
+            "logprobs": null,
+            "finish_reason": "stop"
+        }],
+        "usage": usage_json(prompt, completion),
+        "service_tier": "default"
+    })
+}
+
+/// One `chat.completion.chunk` JSON text whose single choice has
+/// `delta: {"content": delta_content}` and `finish_reason: null`.
+pub fn chat_chunk(model: &str, delta_content: &str) -> String {
+    json!({
+        "id": "chatcmpl-mock0123456789",
+        "object": "chat.completion.chunk",
+        "created": CREATED,
+        "model": model,
+        "system_fingerprint": "fp_mock",
+        "choices": [{
+            "index": 0,
+            "delta": { "content": delta_content },
+            "logprobs": null,
+            "finish_reason": null
+        }]
+    })
+    .to_string()
+}
+
+/// The chunk that ends a choice: empty delta, `finish_reason` set (e.g. "stop").
+pub fn finish_chunk(model: &str, finish_reason: &str) -> String {
+    json!({
+        "id": "chatcmpl-mock0123456789",
+        "object": "chat.completion.chunk",
+        "created": CREATED,
+        "model": model,
+        "system_fingerprint": "fp_mock",
+        "choices": [{ "index": 0, "delta": {}, "logprobs": null, "finish_reason": finish_reason }]
+    })
+    .to_string()
+}
+
+/// The final chunk sent with `stream_options.include_usage`: empty `choices`
+/// and a `usage` object.
+pub fn usage_chunk(model: &str, prompt: u32, completion: u32) -> String {
+    json!({
+        "id": "chatcmpl-mock0123456789",
+        "object": "chat.completion.chunk",
+        "created": CREATED,
+        "model": model,
+        "system_fingerprint": "fp_mock",
+        "choices": [],
+        "usage": usage_json(prompt, completion)
+    })
+    .to_string()
+}
+
+/// The events of a typical stream of `content` split into `parts` (a chunk per
+/// part, then a finish chunk, then a usage chunk with `prompt_tokens: 10`). Feed
+/// to [`Reply::stream`], which adds `[DONE]`.
+pub fn chat_stream_events(model: &str, parts: &[&str]) -> Vec<String> {
+    let mut events: Vec<String> = parts.iter().map(|p| chat_chunk(model, p)).collect();
+    events.push(finish_chunk(model, "stop"));
+    events.push(usage_chunk(model, 10, word_tokens(&parts.concat())));
+    events
+}
+
+/// An embeddings `list` with `n` vectors of `dims` floats each (deterministic
+/// values), model `text-embedding-3-small`, usage `prompt_tokens = total_tokens = 2n`.
+pub fn embeddings_response(n: usize, dims: usize) -> Value {
+    let data: Vec<Value> = (0..n)
+        .map(|i| {
+            let v: Vec<f64> = (0..dims).map(|j| ((i * dims + j) % 1000) as f64 / 1000.0 - 0.5).collect();
+            json!({ "object": "embedding", "index": i, "embedding": v })
+        })
+        .collect();
+    json!({
+        "object": "list",
+        "data": data,
+        "model": "text-embedding-3-small",
+        "usage": { "prompt_tokens": 2 * n, "total_tokens": 2 * n }
+    })
+}
+
+/// A `/v1/models` list with the given ids, `owned_by: "mock"`.
+pub fn models_list(ids: &[&str]) -> Value {
+    json!({
+        "object": "list",
+        "data": ids.iter().map(|id| json!({
+            "id": id, "object": "model", "created": CREATED, "owned_by": "mock"
+        })).collect::<Vec<_>>()
+    })
+}
+
+/// An OpenAI-style error body.
+pub fn openai_error(status: u16, message: &str) -> Value {
+    let (ty, code) = match status {
+        400 => ("invalid_request_error", Value::Null),
+        401 => ("invalid_request_error", json!("invalid_api_key")),
+        403 => ("permission_denied", Value::Null),
+        404 => ("invalid_request_error", json!("model_not_found")),
+        429 => ("rate_limit_exceeded", json!("rate_limit_exceeded")),
+        _ => ("server_error", Value::Null),
+    };
+    json!({ "error": { "message": message, "type": ty, "param": null, "code": code } })
+}
+
+fn usage_json(prompt: u32, completion: u32) -> Value {
+    json!({
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": { "cached_tokens": 0, "audio_tokens": 0 },
+        "completion_tokens_details": {
+            "reasoning_tokens": 0, "audio_tokens": 0,
+            "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0
+        }
+    })
+}
