@@ -6,3 +6,7 @@
 mod support;
 
 mod upstream_selftest;
+mod failover;
+mod inference;
+mod upstream_headers;
+mod streaming;
