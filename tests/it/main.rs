@@ -10,3 +10,6 @@ mod failover;
 mod inference;
 mod upstream_headers;
 mod streaming;
+mod bad_input;
+mod management;
+mod lifecycle;
