@@ -13,3 +13,4 @@ mod streaming;
 mod bad_input;
 mod management;
 mod lifecycle;
+mod python_sdk;
