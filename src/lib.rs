@@ -7,12 +7,12 @@
 // Tests may unwrap: a panic there is a failed assertion.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod admin;
+pub mod cli;
 pub mod config;
-pub mod schema;
-pub mod store;
+pub mod hooks;
 pub mod providers;
 pub mod routing;
-pub mod admin;
-pub mod hooks;
+pub mod schema;
 pub mod server;
-pub mod cli;
+pub mod store;

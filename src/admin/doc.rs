@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType, SecretValue};
+use crate::config::{
+    KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType, SecretValue,
+};
 use crate::store::Origin;
 
 /// A provider as the API and `--json` output show it.

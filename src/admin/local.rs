@@ -85,7 +85,12 @@ impl LocalAdmin {
             .await?;
         self.republish().await?;
         let (name, stored) = stored;
-        Ok(ProviderDoc::from_config(&name, &stored.config, stored.origin, false))
+        Ok(ProviderDoc::from_config(
+            &name,
+            &stored.config,
+            stored.origin,
+            false,
+        ))
     }
 }
 
@@ -115,7 +120,9 @@ impl Management for LocalAdmin {
     async fn get_provider(&self, name: &str, secrets: bool) -> Result<ProviderDoc, AdminError> {
         let name = name.to_string();
         self.blocking(move |s| match s.provider(&name)? {
-            Some(p) => Ok(ProviderDoc::from_config(&name, &p.config, p.origin, secrets)),
+            Some(p) => Ok(ProviderDoc::from_config(
+                &name, &p.config, p.origin, secrets,
+            )),
             None => Err(AdminError::NotFound(name)),
         })
         .await
@@ -140,4 +147,3 @@ impl Management for LocalAdmin {
         self.republish().await
     }
 }
-

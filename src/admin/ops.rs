@@ -33,7 +33,11 @@ pub async fn remove_key(
         let names: Vec<_> = doc.keys.iter().map(|k| k.name.as_str()).collect();
         return Err(AdminError::Invalid(vec![format!(
             "provider `{provider}` has no key named `{key_name}` (keys: {})",
-            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
         )]));
     }
     admin.update_provider(doc).await

@@ -54,7 +54,10 @@ impl RemoteAdmin {
             .header(http::header::CONTENT_TYPE, "application/json")
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .map_err(|e| unreachable(&e))?;
-        let response = sender.send_request(request).await.map_err(|e| unreachable(&e))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| unreachable(&e))?;
         let status = response.status().as_u16();
         let bytes = response
             .into_body()
@@ -81,7 +84,11 @@ fn encode(doc: &ProviderDoc) -> Result<Vec<u8>, AdminError> {
 impl Management for RemoteAdmin {
     async fn list_providers(&self, secrets: bool) -> Result<Vec<ProviderDoc>, AdminError> {
         let list: ProviderList = self
-            .call(Method::GET, &format!("/api/providers?include_secrets={secrets}"), None)
+            .call(
+                Method::GET,
+                &format!("/api/providers?include_secrets={secrets}"),
+                None,
+            )
             .await?;
         Ok(list.providers)
     }
@@ -96,7 +103,8 @@ impl Management for RemoteAdmin {
     }
 
     async fn create_provider(&self, doc: ProviderDoc) -> Result<ProviderDoc, AdminError> {
-        self.call(Method::POST, "/api/providers", Some(encode(&doc)?)).await
+        self.call(Method::POST, "/api/providers", Some(encode(&doc)?))
+            .await
     }
 
     async fn update_provider(&self, doc: ProviderDoc) -> Result<ProviderDoc, AdminError> {

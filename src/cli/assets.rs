@@ -59,7 +59,10 @@ fn render(cmd: &clap::Command, name: &str, out: &mut Vec<(String, String)>) {
     let page = cmd.clone().name(name.to_string());
     let mut roff = Vec::new();
     if clap_mangen::Man::new(page).render(&mut roff).is_ok() {
-        out.push((format!("{name}.1"), String::from_utf8_lossy(&roff).into_owned()));
+        out.push((
+            format!("{name}.1"),
+            String::from_utf8_lossy(&roff).into_owned(),
+        ));
     }
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         if sub.get_name() == "help" {

@@ -36,7 +36,9 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
     match cmd {
         ConfigCommand::Validate { file, config } => {
             let path = file.or(config).ok_or_else(|| {
-                Failure::Usage(anyhow!("name the file: `bifrost config validate bifrost.toml`"))
+                Failure::Usage(anyhow!(
+                    "name the file: `bifrost config validate bifrost.toml`"
+                ))
             })?;
             match FileConfig::load(&path) {
                 Ok(c) => print(&format!(
@@ -52,14 +54,21 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
                 }
             }
         }
-        ConfigCommand::Export { config, include_secrets } => {
+        ConfigCommand::Export {
+            config,
+            include_secrets,
+        } => {
             let mut out = match &config {
                 Some(path) => FileConfig::load(path).map_err(|e| Failure::Usage(e.into()))?,
                 None => FileConfig::default(),
             };
             let admin = backend::connect(&data_dir).await?;
             out.providers.clear();
-            for doc in admin.list_providers(include_secrets).await.map_err(anyhow::Error::from)? {
+            for doc in admin
+                .list_providers(include_secrets)
+                .await
+                .map_err(anyhow::Error::from)?
+            {
                 out.providers.insert(doc.provider.clone(), doc.to_config());
             }
             if !include_secrets {
@@ -85,7 +94,13 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
 fn env_name(provider: &str, key: &str) -> String {
     let clean = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
             .collect()
     };
     format!("BIFROST_{}_{}_KEY", clean(provider), clean(key))

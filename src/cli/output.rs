@@ -10,7 +10,9 @@ pub fn print(text: &str) -> CmdResult {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(anyhow::Error::from(e).context("cannot write to stdout").into()),
+        Err(e) => Err(anyhow::Error::from(e)
+            .context("cannot write to stdout")
+            .into()),
     }
 }
 
@@ -58,7 +60,13 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 mod tests {
     #[test]
     fn table_aligns_columns() {
-        let t = super::table(&["NAME", "TYPE"], &[vec!["a".into(), "mock".into()], vec!["longer".into(), "openai".into()]]);
+        let t = super::table(
+            &["NAME", "TYPE"],
+            &[
+                vec!["a".into(), "mock".into()],
+                vec!["longer".into(), "openai".into()],
+            ],
+        );
         assert_eq!(t, "NAME    TYPE\na       mock\nlonger  openai\n");
     }
 }

@@ -189,7 +189,10 @@ pub async fn run(cmd: ProviderCommand, data_dir: PathBuf) -> CmdResult {
         ProviderCommand::Show { name, json } => show(admin, &name, json.json).await,
         ProviderCommand::Update(args) => update(admin, args).await,
         ProviderCommand::Remove { name } => {
-            admin.delete_provider(&name).await.map_err(anyhow::Error::from)?;
+            admin
+                .delete_provider(&name)
+                .await
+                .map_err(anyhow::Error::from)?;
             print(&format!("removed provider `{name}`\n"))
         }
         ProviderCommand::Key(cmd) => key(admin, cmd).await,
@@ -203,11 +206,15 @@ fn secret(source: &KeySource) -> Result<Option<SecretValue>, Failure> {
         return Ok(Some(SecretValue::Literal(v.clone())));
     }
     if let Some(var) = &source.env {
-        return Ok(Some(SecretValue::Env(var.trim_start_matches("env.").to_string())));
+        return Ok(Some(SecretValue::Env(
+            var.trim_start_matches("env.").to_string(),
+        )));
     }
     if source.stdin {
         let mut v = String::new();
-        std::io::stdin().read_to_string(&mut v).context("cannot read the key from stdin")?;
+        std::io::stdin()
+            .read_to_string(&mut v)
+            .context("cannot read the key from stdin")?;
         let v = v.trim().to_string();
         if v.is_empty() {
             return Err(Failure::Usage(anyhow!("--key-stdin read an empty key")));
@@ -222,7 +229,8 @@ fn apply_network(net: &mut NetworkConfig, flags: &NetworkFlags) -> Result<(), Fa
         let (k, v) = h
             .split_once('=')
             .ok_or_else(|| Failure::Usage(anyhow!("--header `{h}` must be NAME=VALUE")))?;
-        net.extra_headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        net.extra_headers
+            .insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
     }
     let set = |slot: &mut u64, v: Option<u64>| {
         if let Some(v) = v {
@@ -265,7 +273,10 @@ async fn add(admin: &dyn Management, args: AddArgs) -> CmdResult {
         }
         None => {}
     }
-    let created = admin.create_provider(doc).await.map_err(anyhow::Error::from)?;
+    let created = admin
+        .create_provider(doc)
+        .await
+        .map_err(anyhow::Error::from)?;
     print(&format!(
         "added provider `{}` ({}, {} key{})\n",
         created.provider,
@@ -276,7 +287,10 @@ async fn add(admin: &dyn Management, args: AddArgs) -> CmdResult {
 }
 
 async fn list(admin: &dyn Management, json: bool) -> CmdResult {
-    let providers = admin.list_providers(false).await.map_err(anyhow::Error::from)?;
+    let providers = admin
+        .list_providers(false)
+        .await
+        .map_err(anyhow::Error::from)?;
     if json {
         return print_json(&providers);
     }
@@ -294,10 +308,12 @@ async fn list(admin: &dyn Management, json: bool) -> CmdResult {
                     .or_else(|| p.kind.default_base_url().map(str::to_string))
                     .unwrap_or_else(|| "-".into()),
                 p.keys.len().to_string(),
-                p.origin.map_or("-", |o| match o {
-                    crate::store::Origin::File => "file",
-                    crate::store::Origin::Api => "cli/api",
-                }).to_string(),
+                p.origin
+                    .map_or("-", |o| match o {
+                        crate::store::Origin::File => "file",
+                        crate::store::Origin::Api => "cli/api",
+                    })
+                    .to_string(),
             ]
         })
         .collect();
@@ -305,7 +321,10 @@ async fn list(admin: &dyn Management, json: bool) -> CmdResult {
 }
 
 async fn show(admin: &dyn Management, name: &str, json: bool) -> CmdResult {
-    let p = admin.get_provider(name, false).await.map_err(anyhow::Error::from)?;
+    let p = admin
+        .get_provider(name, false)
+        .await
+        .map_err(anyhow::Error::from)?;
     if json {
         return print_json(&p);
     }
@@ -341,7 +360,11 @@ fn keys_table(keys: &[KeyConfig]) -> String {
                 k.name.clone(),
                 // Values arrive masked from the management layer already.
                 k.value.expose(),
-                if k.models.is_empty() { "*".into() } else { k.models.join(",") },
+                if k.models.is_empty() {
+                    "*".into()
+                } else {
+                    k.models.join(",")
+                },
                 k.weight.to_string(),
             ]
         })
@@ -350,32 +373,60 @@ fn keys_table(keys: &[KeyConfig]) -> String {
 }
 
 async fn update(admin: &dyn Management, args: UpdateArgs) -> CmdResult {
-    let mut doc = admin.get_provider(&args.name, false).await.map_err(anyhow::Error::from)?;
+    let mut doc = admin
+        .get_provider(&args.name, false)
+        .await
+        .map_err(anyhow::Error::from)?;
     if let Some(url) = &args.base_url {
         doc.base_url = Some(url.clone());
     }
     for h in &args.remove_header {
-        doc.network_config.extra_headers.remove(&h.to_ascii_lowercase());
+        doc.network_config
+            .extra_headers
+            .remove(&h.to_ascii_lowercase());
     }
     apply_network(&mut doc.network_config, &args.network)?;
     doc.origin = None;
-    let updated = admin.update_provider(doc).await.map_err(anyhow::Error::from)?;
+    let updated = admin
+        .update_provider(doc)
+        .await
+        .map_err(anyhow::Error::from)?;
     print(&format!("updated provider `{}`\n", updated.provider))
 }
 
 async fn key(admin: &dyn Management, cmd: KeyCommand) -> CmdResult {
     match cmd {
-        KeyCommand::Add { provider, name, source, models, weight } => {
+        KeyCommand::Add {
+            provider,
+            name,
+            source,
+            models,
+            weight,
+        } => {
             let value = secret(&source)?.ok_or_else(|| {
-                Failure::Usage(anyhow!("give the key with --key-env VAR, --key-stdin or --key VALUE"))
+                Failure::Usage(anyhow!(
+                    "give the key with --key-env VAR, --key-stdin or --key VALUE"
+                ))
             })?;
-            admin::add_key(admin, &provider, KeyConfig { name: name.clone(), value, models, weight })
-                .await
-                .map_err(anyhow::Error::from)?;
+            admin::add_key(
+                admin,
+                &provider,
+                KeyConfig {
+                    name: name.clone(),
+                    value,
+                    models,
+                    weight,
+                },
+            )
+            .await
+            .map_err(anyhow::Error::from)?;
             print(&format!("added key `{name}` to provider `{provider}`\n"))
         }
         KeyCommand::List { provider, json } => {
-            let p = admin.get_provider(&provider, false).await.map_err(anyhow::Error::from)?;
+            let p = admin
+                .get_provider(&provider, false)
+                .await
+                .map_err(anyhow::Error::from)?;
             if json.json {
                 return print_json(&p.keys);
             }
@@ -385,24 +436,43 @@ async fn key(admin: &dyn Management, cmd: KeyCommand) -> CmdResult {
             print(&keys_table(&p.keys))
         }
         KeyCommand::Remove { provider, name } => {
-            admin::remove_key(admin, &provider, &name).await.map_err(anyhow::Error::from)?;
-            print(&format!("removed key `{name}` from provider `{provider}`\n"))
+            admin::remove_key(admin, &provider, &name)
+                .await
+                .map_err(anyhow::Error::from)?;
+            print(&format!(
+                "removed key `{name}` from provider `{provider}`\n"
+            ))
         }
     }
 }
 
 async fn test(admin: &dyn Management, name: &str, model: Option<String>) -> CmdResult {
-    let doc = admin.get_provider(name, true).await.map_err(anyhow::Error::from)?;
+    let doc = admin
+        .get_provider(name, true)
+        .await
+        .map_err(anyhow::Error::from)?;
     let model = model
-        .or_else(|| doc.keys.iter().flat_map(|k| k.models.first()).next().cloned())
+        .or_else(|| {
+            doc.keys
+                .iter()
+                .flat_map(|k| k.models.first())
+                .next()
+                .cloned()
+        })
         .or_else(|| (doc.kind == ProviderType::Mock).then(|| "demo-model".to_string()))
-        .ok_or_else(|| Failure::Usage(anyhow!("no key of `{name}` lists a model; pass --model MODEL")))?;
+        .ok_or_else(|| {
+            Failure::Usage(anyhow!(
+                "no key of `{name}` lists a model; pass --model MODEL"
+            ))
+        })?;
     let snapshot = Snapshot::build(
         [(doc.provider.clone(), doc.to_config())],
         &crate::config::ClientConfig::default(),
         None,
     );
-    let route = snapshot.resolve(&format!("{name}/{model}")).map_err(anyhow::Error::from)?;
+    let route = snapshot
+        .resolve(&format!("{name}/{model}"))
+        .map_err(anyhow::Error::from)?;
     let req: ChatRequest = serde_json::from_value(serde_json::json!({
         "model": model,
         "messages": [{"role": "user", "content": "Reply with the single word: pong"}],
@@ -419,7 +489,13 @@ async fn test(admin: &dyn Management, name: &str, model: Option<String>) -> CmdR
     let ms = started.elapsed().as_millis();
     match result {
         Ok(d) => {
-            let reply = d.value.body.choices.first().map(|c| c.message.text()).unwrap_or_default();
+            let reply = d
+                .value
+                .body
+                .choices
+                .first()
+                .map(|c| c.message.text())
+                .unwrap_or_default();
             print(&format!(
                 "ok: `{name}` answered model `{model}` in {ms} ms (key {}): {}\n",
                 d.key_name.as_deref().unwrap_or("-"),
@@ -436,7 +512,11 @@ fn types() -> CmdResult {
         .map(|t| {
             vec![
                 t.as_str().to_string(),
-                match t { ProviderType::Mock => "(built in, no network)", _ => t.default_base_url().unwrap_or("(set --base-url)") }.to_string(),
+                match t {
+                    ProviderType::Mock => "(built in, no network)",
+                    _ => t.default_base_url().unwrap_or("(set --base-url)"),
+                }
+                .to_string(),
                 if t.needs_key() { "yes" } else { "no" }.to_string(),
             ]
         })

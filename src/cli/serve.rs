@@ -73,31 +73,50 @@ async fn serve(args: ServeArgs, config: FileConfig, data_dir: PathBuf) -> CmdRes
     };
     let store = Arc::new(store);
     let admin_token = config.admin.token.clone().or_else(|| {
-        std::env::var_os("BIFROST_ADMIN_TOKEN").map(|_| SecretValue::Env("BIFROST_ADMIN_TOKEN".into()))
+        std::env::var_os("BIFROST_ADMIN_TOKEN")
+            .map(|_| SecretValue::Env("BIFROST_ADMIN_TOKEN".into()))
     });
-    let state = AppState::new(store, config.client.clone(), admin_token, Pipeline::default())
-        .context("cannot load providers from the store")?;
+    let state = AppState::new(
+        store,
+        config.client.clone(),
+        admin_token,
+        Pipeline::default(),
+    )
+    .context("cannot load providers from the store")?;
     let tcp = tokio::net::TcpListener::bind((host.as_str(), port))
         .await
-        .map_err(|e| Failure::Usage(anyhow::anyhow!("cannot listen on {host}:{port}: {e}; pick another --port or stop what is using it")))?;
+        .map_err(|e| {
+            Failure::Usage(anyhow::anyhow!(
+                "cannot listen on {host}:{port}: {e}; pick another --port or stop what is using it"
+            ))
+        })?;
     let addr = tcp.local_addr().context("cannot read the bound address")?;
     let providers = state.router().snapshot().provider_count();
     let mut server = Server::new(tcp, state)
         .grace(Duration::from_secs(config.server.shutdown_grace_secs))
-        .header_read_timeout(Duration::from_secs(config.server.header_read_timeout_secs.max(1)));
+        .header_read_timeout(Duration::from_secs(
+            config.server.header_read_timeout_secs.max(1),
+        ));
     let socket = data_dir.join(SOCKET_NAME);
     match bind_socket(&socket) {
         Ok(listener) => server = server.with_socket(listener),
-        Err(e) => tracing::warn!(socket = %socket.display(), error = %e, "management socket unavailable; the CLI cannot reach this server while it runs"),
+        Err(e) => {
+            tracing::warn!(socket = %socket.display(), error = %e, "management socket unavailable; the CLI cannot reach this server while it runs")
+        }
     }
     println!(
         "bifrost {} listening on http://{addr} (data dir {}, config {}, {providers} provider{})",
         env!("CARGO_PKG_VERSION"),
         data_dir.display(),
-        args.config.as_deref().map_or("none".to_string(), |p| p.display().to_string()),
+        args.config
+            .as_deref()
+            .map_or("none".to_string(), |p| p.display().to_string()),
         if providers == 1 { "" } else { "s" },
     );
-    server.run(shutdown_signal()).await.context("server failed")?;
+    server
+        .run(shutdown_signal())
+        .await
+        .context("server failed")?;
     let _ = std::fs::remove_file(&socket);
     tracing::info!("stopped");
     Ok(())
@@ -138,7 +157,9 @@ fn init_logging(level: Option<&str>, format: LogFormat) {
         .map(EnvFilter::new)
         .or_else(|| EnvFilter::try_from_default_env().ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),

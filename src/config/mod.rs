@@ -150,10 +150,7 @@ impl FileConfig {
     /// Parses and validates config text; every problem comes back with its position.
     pub fn parse(text: &str) -> Result<FileConfig, Vec<Problem>> {
         let config: FileConfig = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((0, 0));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             vec![Problem {
                 line,
                 column,
@@ -181,7 +178,11 @@ impl FileConfig {
         for (name, provider) in &self.providers {
             let (line, column) = spans.get(name).copied().unwrap_or((0, 0));
             if let Err(e) = validate_provider_name(name) {
-                out.push(Problem { line, column, message: e });
+                out.push(Problem {
+                    line,
+                    column,
+                    message: e,
+                });
             }
             for message in provider.problems() {
                 out.push(Problem {
@@ -203,10 +204,7 @@ impl FileConfig {
                     key.value = SecretValue::Literal(key.value.masked());
                 }
             }
-            copy.admin.token = copy
-                .admin
-                .token
-                .map(|t| SecretValue::Literal(t.masked()));
+            copy.admin.token = copy.admin.token.map(|t| SecretValue::Literal(t.masked()));
         }
         toml::to_string_pretty(&copy).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }
@@ -287,7 +285,11 @@ weight = 1.0
     fn syntax_errors_have_line_and_column() {
         let err = FileConfig::parse("[server]\nport = \"x\"\n").unwrap_err();
         assert_eq!((err[0].line, err[0].column), (2, 8));
-        assert!(err[0].message.contains("u16") || err[0].message.contains("integer"), "{:?}", err);
+        assert!(
+            err[0].message.contains("u16") || err[0].message.contains("integer"),
+            "{:?}",
+            err
+        );
     }
 
     #[test]
@@ -302,7 +304,9 @@ weight = 1.0
         let text = "[server]\nport = 1\n\n[providers.bad]\ntype = \"openai-compatible\"\n";
         let err = FileConfig::parse(text).unwrap_err();
         assert_eq!(err[0].line, 4);
-        assert!(err[0].message.contains("providers.bad: type `openai-compatible` needs a base_url"));
+        assert!(err[0]
+            .message
+            .contains("providers.bad: type `openai-compatible` needs a base_url"));
     }
 
     #[test]

@@ -61,7 +61,10 @@ impl std::str::FromStr for ProviderType {
             .find(|t| t.as_str() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = ProviderType::ALL.iter().map(|t| t.as_str()).collect();
-                format!("unknown provider type `{s}`; expected one of: {}", names.join(", "))
+                format!(
+                    "unknown provider type `{s}`; expected one of: {}",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -125,10 +128,16 @@ impl ProviderConfig {
                 out.push("a key has an empty name; give every key a name".to_string());
             }
             if !seen.insert(key.name.as_str()) {
-                out.push(format!("key name `{}` is used twice; key names must be unique", key.name));
+                out.push(format!(
+                    "key name `{}` is used twice; key names must be unique",
+                    key.name
+                ));
             }
             if !(key.weight.is_finite() && key.weight >= 0.0) {
-                out.push(format!("key `{}` has weight {}; weights must be >= 0", key.name, key.weight));
+                out.push(format!(
+                    "key `{}` has weight {}; weights must be >= 0",
+                    key.name, key.weight
+                ));
             }
             if self.kind.needs_key() && key.value.expose().is_empty() {
                 out.push(format!("key `{}` has an empty value", key.name));
@@ -227,7 +236,9 @@ impl NetworkConfig {
         }
         for name in self.extra_headers.keys() {
             if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                out.push(format!("network.extra_headers: `{name}` is not a valid header name"));
+                out.push(format!(
+                    "network.extra_headers: `{name}` is not a valid header name"
+                ));
             }
         }
         out
@@ -283,7 +294,9 @@ mod tests {
             weight: -1.0,
         });
         assert!(p.problems()[0].contains("weight"));
-        assert!(ProviderConfig::new(ProviderType::Openai).problems().is_empty());
+        assert!(ProviderConfig::new(ProviderType::Openai)
+            .problems()
+            .is_empty());
     }
 
     #[test]

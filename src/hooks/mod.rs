@@ -130,7 +130,11 @@ impl Pipeline {
     }
 
     /// Runs `pre_request` on each hook until one answers or refuses.
-    pub async fn pre_request(&self, info: &RequestInfo, mut req: InferenceRequest<'_>) -> PreOutcome {
+    pub async fn pre_request(
+        &self,
+        info: &RequestInfo,
+        mut req: InferenceRequest<'_>,
+    ) -> PreOutcome {
         for hook in &self.hooks {
             let view = match &mut req {
                 InferenceRequest::Chat(r) => InferenceRequest::Chat(r),

@@ -175,7 +175,11 @@ impl Exchange {
         serde_json::from_slice(&bytes).map_err(|e| {
             ProviderError::InvalidResponse(format!(
                 "expected JSON but got {} ({e}): {}",
-                if content_type.is_empty() { "no content type" } else { &content_type },
+                if content_type.is_empty() {
+                    "no content type"
+                } else {
+                    &content_type
+                },
                 quote(&bytes)
             ))
         })
@@ -350,7 +354,10 @@ pub fn forwardable_headers(upstream: &HeaderMap) -> HeaderMap {
             out.append(name.clone(), value.clone());
         } else if n == "x-request-id" {
             // Ours is the client's x-request-id; keep the upstream's under its own name.
-            out.append(HeaderName::from_static("x-upstream-request-id"), value.clone());
+            out.append(
+                HeaderName::from_static("x-upstream-request-id"),
+                value.clone(),
+            );
         }
     }
     out
@@ -366,7 +373,10 @@ mod tests {
         h.insert("set-cookie", HeaderValue::from_static("a=b"));
         h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
         h.insert("server", HeaderValue::from_static("nginx"));
-        h.insert("x-ratelimit-remaining-requests", HeaderValue::from_static("9"));
+        h.insert(
+            "x-ratelimit-remaining-requests",
+            HeaderValue::from_static("9"),
+        );
         h.insert("x-request-id", HeaderValue::from_static("req_1"));
         let out = forwardable_headers(&h);
         assert_eq!(out.len(), 2);
@@ -376,7 +386,10 @@ mod tests {
 
     #[test]
     fn error_messages_prefer_the_upstream_text() {
-        assert_eq!(error_message(br#"{"error":{"message":"bad key"}}"#), "bad key");
+        assert_eq!(
+            error_message(br#"{"error":{"message":"bad key"}}"#),
+            "bad key"
+        );
         assert_eq!(error_message(b"<html>oops</html>"), "<html>oops</html>");
         assert_eq!(error_message(b""), "(empty body)");
         assert!(quote(&vec![b'a'; 5000]).ends_with('…'));

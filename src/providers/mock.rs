@@ -35,8 +35,12 @@ impl Mock {
 
     fn usage(&self, prompt: &str, reply: &str) -> Usage {
         Usage::new(
-            self.config.prompt_tokens.unwrap_or_else(|| estimate_tokens(prompt)),
-            self.config.completion_tokens.unwrap_or_else(|| estimate_tokens(reply)),
+            self.config
+                .prompt_tokens
+                .unwrap_or_else(|| estimate_tokens(prompt)),
+            self.config
+                .completion_tokens
+                .unwrap_or_else(|| estimate_tokens(reply)),
         )
     }
 
@@ -245,10 +249,9 @@ impl Provider for Mock {
 
 /// A deterministic unit vector derived from the text (FNV-1a seeded xorshift).
 fn vector(text: &str, dims: usize) -> Vec<f32> {
-    let mut state = text
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-        | 1;
+    let mut state = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    }) | 1;
     let raw: Vec<f32> = (0..dims)
         .map(|_| {
             state ^= state << 13;
@@ -257,7 +260,12 @@ fn vector(text: &str, dims: usize) -> Vec<f32> {
             (state % 2001) as f32 / 1000.0 - 1.0
         })
         .collect();
-    let norm = raw.iter().map(|x| x * x).sum::<f32>().sqrt().max(f32::EPSILON);
+    let norm = raw
+        .iter()
+        .map(|x| x * x)
+        .sum::<f32>()
+        .sqrt()
+        .max(f32::EPSILON);
     raw.into_iter().map(|x| x / norm).collect()
 }
 
@@ -266,7 +274,11 @@ mod tests {
     use super::*;
 
     fn call() -> Call {
-        Call { model: "demo-model".into(), api_key: None, request_id: "r1".into() }
+        Call {
+            model: "demo-model".into(),
+            api_key: None,
+            request_id: "r1".into(),
+        }
     }
 
     fn chat(text: &str, usage: bool) -> ChatRequest {
@@ -281,7 +293,11 @@ mod tests {
     #[tokio::test]
     async fn stream_concatenates_to_the_non_stream_reply() {
         let mock = Mock::new(MockConfig::default());
-        let whole = mock.chat(&call(), &chat("hello there", false)).await.unwrap().body;
+        let whole = mock
+            .chat(&call(), &chat("hello there", false))
+            .await
+            .unwrap()
+            .body;
         let expected = whole.choices[0].message.text();
         assert_eq!(expected, "mock reply: hello there");
         let chunks: Vec<ChatChunk> = mock

@@ -68,8 +68,11 @@ impl<T> Reply<T> {
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// Non-streaming chat completion.
-    async fn chat(&self, call: &Call, req: &ChatRequest)
-        -> Result<Reply<ChatResponse>, ProviderError>;
+    async fn chat(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<ChatResponse>, ProviderError>;
     /// Streaming chat completion; the error case covers failures before the first chunk.
     async fn chat_stream(
         &self,

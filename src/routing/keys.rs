@@ -46,7 +46,11 @@ mod tests {
 
     #[test]
     fn every_eligible_key_appears_once() {
-        let keys = [key("a", 1.0, &[]), key("b", 0.0, &[]), key("c", 1.0, &["other"])];
+        let keys = [
+            key("a", 1.0, &[]),
+            key("b", 0.0, &[]),
+            key("c", 1.0, &["other"]),
+        ];
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let mut o = order(&keys, "m", &mut rng);
         o.sort();

@@ -47,7 +47,11 @@ impl Limiter {
             return Err(QueueFull);
         }
         // The semaphore is never closed, so acquiring can only fail if that changes.
-        self.slots.clone().acquire_owned().await.map_err(|_| QueueFull)
+        self.slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| QueueFull)
     }
 
     /// Requests waiting for a slot now.

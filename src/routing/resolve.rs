@@ -59,10 +59,12 @@ impl Snapshot {
                 }
             }
         }
-        let listed = self
-            .providers
-            .values()
-            .find(|p| p.config.keys.iter().any(|k| k.models.iter().any(|m| m == model)));
+        let listed = self.providers.values().find(|p| {
+            p.config
+                .keys
+                .iter()
+                .any(|k| k.models.iter().any(|m| m == model))
+        });
         let catch_all = || {
             self.providers.values().find(|p| {
                 p.config.keys.iter().any(|k| k.models.is_empty())
@@ -87,7 +89,8 @@ impl Snapshot {
             .into_iter()
             .map(|m| {
                 let id_bare = m.id.split_once('/').map_or(m.id.as_str(), |(_, b)| b);
-                let score = strsim::jaro_winkler(model, &m.id).max(strsim::jaro_winkler(bare, id_bare));
+                let score =
+                    strsim::jaro_winkler(model, &m.id).max(strsim::jaro_winkler(bare, id_bare));
                 (score, m.id)
             })
             .filter(|(score, _)| *score > 0.8)
@@ -160,7 +163,10 @@ models = ["llama3"]
         let msg = s.resolve("gpt-4o-mnii").unwrap_err().to_string();
         assert!(msg.contains("openrouter, local"), "{msg}");
         assert!(msg.contains("openrouter/gpt-4o"), "{msg}");
-        assert!(matches!(Snapshot::default().resolve("x"), Err(RouteError::NoProviders)));
+        assert!(matches!(
+            Snapshot::default().resolve("x"),
+            Err(RouteError::NoProviders)
+        ));
     }
 
     #[test]

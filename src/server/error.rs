@@ -130,8 +130,17 @@ impl IntoResponse for ApiError {
 
 impl From<DecodeError> for ApiError {
     fn from(e: DecodeError) -> Self {
-        let code = if e.syntax { "invalid_json" } else { "invalid_field" };
-        let mut err = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", e.to_string()).code(code);
+        let code = if e.syntax {
+            "invalid_json"
+        } else {
+            "invalid_field"
+        };
+        let mut err = ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            e.to_string(),
+        )
+        .code(code);
         err.param = e.param().map(str::to_string);
         err
     }
@@ -139,7 +148,12 @@ impl From<DecodeError> for ApiError {
 
 impl From<RouteError> for ApiError {
     fn from(e: RouteError) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", e.to_string()).code("model_not_found")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            e.to_string(),
+        )
+        .code("model_not_found")
     }
 }
 
@@ -154,15 +168,20 @@ impl From<DispatchError> for ApiError {
         };
         let mut err = match e {
             DispatchError::QueueFull { .. } => {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message).code("queue_full")
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message)
+                    .code("queue_full")
             }
             DispatchError::NoKeys { .. } => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server_error", message).code("provider_has_no_keys")
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server_error", message)
+                    .code("provider_has_no_keys")
             }
             DispatchError::NoKeyForModel { .. } => {
-                ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", message).code("model_not_found")
+                ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", message)
+                    .code("model_not_found")
             }
-            DispatchError::Failed { error, attempts, .. } => upstream(&error, &attempts, message),
+            DispatchError::Failed {
+                error, attempts, ..
+            } => upstream(&error, &attempts, message),
         };
         err.context.provider = Some(provider);
         err
@@ -179,8 +198,13 @@ fn upstream(
             .iter()
             .all(|a| matches!(a.error, ProviderError::Status { status: 429, .. }));
     match last {
-        ProviderError::Status { status: 429, retry_after, .. } if all_429 => {
-            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message).code("upstream_rate_limited");
+        ProviderError::Status {
+            status: 429,
+            retry_after,
+            ..
+        } if all_429 => {
+            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message)
+                .code("upstream_rate_limited");
             e.retry_after = retry_after.clone();
             e
         }
@@ -189,12 +213,15 @@ fn upstream(
             ApiError::new(code, "invalid_request_error", message).code("upstream_rejected")
         }
         ProviderError::Timeout { .. } => {
-            ApiError::new(StatusCode::GATEWAY_TIMEOUT, "timeout_error", message).code("upstream_timeout")
+            ApiError::new(StatusCode::GATEWAY_TIMEOUT, "timeout_error", message)
+                .code("upstream_timeout")
         }
         ProviderError::Unsupported(_) => {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message).code("unsupported")
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message)
+                .code("unsupported")
         }
-        _ => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message).code("upstream_failed"),
+        _ => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message)
+            .code("upstream_failed"),
     }
 }
 

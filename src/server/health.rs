@@ -23,6 +23,10 @@ pub async fn health(State(state): State<AppState>) -> Response {
         "store": store_status,
         "providers": state.router().snapshot().provider_count(),
     });
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, axum::Json(body)).into_response()
 }

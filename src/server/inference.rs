@@ -32,9 +32,21 @@ pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body)
         Ok(r) => r,
         Err(e) => return with_id(e.into_response(), &request_id(&headers)),
     };
-    let mut ctx = Ctx::new(&state, Endpoint::Chat, &req.model, req.is_stream(), headers, started);
+    let mut ctx = Ctx::new(
+        &state,
+        Endpoint::Chat,
+        &req.model,
+        req.is_stream(),
+        headers,
+        started,
+    );
     if req.messages.is_empty() {
-        let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", "`messages` must contain at least one message").code("invalid_field");
+        let mut e = ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "`messages` must contain at least one message",
+        )
+        .code("invalid_field");
         e.param = Some("messages".into());
         return ctx.fail(e);
     }
@@ -75,13 +87,24 @@ pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body)
 }
 
 /// `POST /v1/completions` (legacy text completion).
-pub async fn completions(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn completions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let started = Instant::now();
     let mut req: CompletionRequest = match read(&state, body).await {
         Ok(r) => r,
         Err(e) => return with_id(e.into_response(), &request_id(&headers)),
     };
-    let mut ctx = Ctx::new(&state, Endpoint::Completion, &req.model, req.is_stream(), headers, started);
+    let mut ctx = Ctx::new(
+        &state,
+        Endpoint::Completion,
+        &req.model,
+        req.is_stream(),
+        headers,
+        started,
+    );
     if let Some(done) = ctx.pre(InferenceRequest::Completion(&mut req)).await {
         return done;
     }
@@ -122,7 +145,14 @@ pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body:
         Ok(r) => r,
         Err(e) => return with_id(e.into_response(), &request_id(&headers)),
     };
-    let mut ctx = Ctx::new(&state, Endpoint::Embeddings, &req.model, false, headers, started);
+    let mut ctx = Ctx::new(
+        &state,
+        Endpoint::Embeddings,
+        &req.model,
+        false,
+        headers,
+        started,
+    );
     if let Some(done) = ctx.pre(InferenceRequest::Embeddings(&mut req)).await {
         return done;
     }
@@ -151,7 +181,8 @@ pub async fn models(State(state): State<AppState>) -> Response {
 }
 
 fn usage_of(v: &Value) -> Option<Usage> {
-    v.get("usage").and_then(|u| serde_json::from_value(u.clone()).ok())
+    v.get("usage")
+        .and_then(|u| serde_json::from_value(u.clone()).ok())
 }
 
 async fn read<T: DeserializeOwned>(state: &AppState, body: Body) -> Result<T, ApiError> {
@@ -162,7 +193,11 @@ async fn read<T: DeserializeOwned>(state: &AppState, body: Body) -> Result<T, Ap
         if too_large {
             ApiError::too_large(state.body_limit_mb())
         } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", format!("cannot read request body: {e}"))
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                format!("cannot read request body: {e}"),
+            )
         }
     })?;
     Ok(decode(&bytes)?)
@@ -191,7 +226,14 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn new(state: &AppState, endpoint: Endpoint, model: &str, stream: bool, headers: HeaderMap, started: Instant) -> Ctx {
+    fn new(
+        state: &AppState,
+        endpoint: Endpoint,
+        model: &str,
+        stream: bool,
+        headers: HeaderMap,
+        started: Instant,
+    ) -> Ctx {
         Ctx {
             state: state.clone(),
             info: RequestInfo {
@@ -214,7 +256,10 @@ impl Ctx {
             PreOutcome::Continue => None,
             PreOutcome::Respond(body) => {
                 self.complete(200, None, None, None);
-                Some(with_id(axum::Json(body).into_response(), &self.info.request_id))
+                Some(with_id(
+                    axum::Json(body).into_response(),
+                    &self.info.request_id,
+                ))
             }
             PreOutcome::Reject(r) => {
                 let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
@@ -227,21 +272,30 @@ impl Ctx {
         self.state.router().snapshot().resolve(model)
     }
 
-    fn complete(&self, status: u16, route: Option<&Route>, key: Option<String>, usage: Option<Usage>) {
+    fn complete(
+        &self,
+        status: u16,
+        route: Option<&Route>,
+        key: Option<String>,
+        usage: Option<Usage>,
+    ) {
         let hooks = self.state.hooks();
         if hooks.is_empty() {
             return;
         }
-        hooks.on_complete(&self.info, &Outcome {
-            status,
-            provider: route.map(|r| r.provider.name.clone()),
-            model: route.map(|r| r.model.to_string()),
-            key,
-            attempts: 1,
-            usage,
-            error: None,
-            latency: self.info.started.elapsed(),
-        });
+        hooks.on_complete(
+            &self.info,
+            &Outcome {
+                status,
+                provider: route.map(|r| r.provider.name.clone()),
+                model: route.map(|r| r.model.to_string()),
+                key,
+                attempts: 1,
+                usage,
+                error: None,
+                latency: self.info.started.elapsed(),
+            },
+        );
     }
 
     fn fail(&self, mut e: ApiError) -> Response {
@@ -249,16 +303,19 @@ impl Ctx {
         e.context.request_type = Some(self.info.endpoint.request_type());
         let hooks = self.state.hooks();
         if !hooks.is_empty() {
-            hooks.on_complete(&self.info, &Outcome {
-                status: e.status.as_u16(),
-                provider: e.context.provider.clone(),
-                model: e.context.model_resolved.clone(),
-                key: None,
-                attempts: 0,
-                usage: None,
-                error: Some(e.message.clone()),
-                latency: self.info.started.elapsed(),
-            });
+            hooks.on_complete(
+                &self.info,
+                &Outcome {
+                    status: e.status.as_u16(),
+                    provider: e.context.provider.clone(),
+                    model: e.context.model_resolved.clone(),
+                    key: None,
+                    attempts: 0,
+                    usage: None,
+                    error: Some(e.message.clone()),
+                    latency: self.info.started.elapsed(),
+                },
+            );
         }
         tracing::debug!(request_id = %self.info.request_id, status = e.status.as_u16(), error = %e.message, "request failed");
         with_id(e.into_response(), &self.info.request_id)
@@ -271,22 +328,36 @@ impl Ctx {
         self.fail(err)
     }
 
-    fn json<T: serde::Serialize>(&self, route: &Route, d: Dispatched<Reply<T>>, usage: Option<Usage>) -> Response {
-        let Dispatched { value, key_name, .. } = d;
+    fn json<T: serde::Serialize>(
+        &self,
+        route: &Route,
+        d: Dispatched<Reply<T>>,
+        usage: Option<Usage>,
+    ) -> Response {
+        let Dispatched {
+            value, key_name, ..
+        } = d;
         let mut body = match serde_json::to_value(&value.body) {
             Ok(v) => v,
             Err(e) => {
-                return self.fail(ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", format!("cannot encode the upstream answer: {e}")))
+                return self.fail(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_error",
+                    format!("cannot encode the upstream answer: {e}"),
+                ))
             }
         };
         if let Value::Object(map) = &mut body {
-            map.insert("extra_fields".into(), json!({
-                "provider": route.provider.name,
-                "model_requested": self.info.model_requested,
-                "model_resolved": &*route.model,
-                "request_type": self.info.endpoint.request_type(),
-                "latency_ms": self.info.started.elapsed().as_millis() as u64,
-            }));
+            map.insert(
+                "extra_fields".into(),
+                json!({
+                    "provider": route.provider.name,
+                    "model_requested": self.info.model_requested,
+                    "model_resolved": &*route.model,
+                    "request_type": self.info.endpoint.request_type(),
+                    "latency_ms": self.info.started.elapsed().as_millis() as u64,
+                }),
+            );
         }
         self.complete(200, Some(route), key_name, usage);
         let mut response = axum::Json(body).into_response();
@@ -294,12 +365,22 @@ impl Ctx {
         with_id(response, &self.info.request_id)
     }
 
-    fn stream<T, O>(&self, route: &Route, d: Dispatched<Reply<crate::providers::ItemStream<T>>>, mut observe: O) -> Response
+    fn stream<T, O>(
+        &self,
+        route: &Route,
+        d: Dispatched<Reply<crate::providers::ItemStream<T>>>,
+        mut observe: O,
+    ) -> Response
     where
         T: serde::Serialize + Send + 'static,
         O: FnMut(&mut T, &crate::hooks::Pipeline, &RequestInfo) -> Option<Usage> + Send + 'static,
     {
-        let Dispatched { value, key_name, permit, attempts } = d;
+        let Dispatched {
+            value,
+            key_name,
+            permit,
+            attempts,
+        } = d;
         let hooks = self.state.hooks().clone();
         let info = self.info.clone();
         let provider = route.provider.name.clone();
@@ -310,16 +391,19 @@ impl Ctx {
             if finish_hooks.is_empty() {
                 return;
             }
-            finish_hooks.on_complete(&finish_info, &Outcome {
-                status: 200,
-                provider: Some(provider.clone()),
-                model: Some(model),
-                key: key_name,
-                attempts,
-                usage: end.usage,
-                error: end.error.map(|e| e.to_string()),
-                latency: finish_info.started.elapsed(),
-            });
+            finish_hooks.on_complete(
+                &finish_info,
+                &Outcome {
+                    status: 200,
+                    provider: Some(provider.clone()),
+                    model: Some(model),
+                    key: key_name,
+                    attempts,
+                    usage: end.usage,
+                    error: end.error.map(|e| e.to_string()),
+                    latency: finish_info.started.elapsed(),
+                },
+            );
         };
         let body = stream::encode(
             value.body,
@@ -331,8 +415,14 @@ impl Ctx {
         let mut response = Response::new(Body::from_stream(body));
         let headers = response.headers_mut();
         headers.extend(value.headers);
-        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-        headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream"),
+        );
+        headers.insert(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        );
         // Tells nginx not to buffer the stream (its default breaks token-by-token output).
         headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
         with_id(response, &self.info.request_id)

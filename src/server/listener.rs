@@ -92,8 +92,14 @@ impl Server {
         }
         drop(self.tcp);
         drop(self.unix);
-        if tokio::time::timeout(self.grace, graceful.shutdown()).await.is_err() {
-            tracing::warn!(grace_secs = self.grace.as_secs(), "shutdown grace period over; closing the remaining connections");
+        if tokio::time::timeout(self.grace, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                grace_secs = self.grace.as_secs(),
+                "shutdown grace period over; closing the remaining connections"
+            );
         }
         Ok(())
     }

@@ -45,9 +45,13 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
     let expected = match expected.resolve() {
         Ok(v) => v,
         Err(e) => {
-            return ApiError::new(StatusCode::FORBIDDEN, "permission_error", format!("the admin token cannot be read: {e}"))
-                .code("admin_token_not_configured")
-                .into_response()
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "permission_error",
+                format!("the admin token cannot be read: {e}"),
+            )
+            .code("admin_token_not_configured")
+            .into_response()
         }
     };
     let presented = request
@@ -62,30 +66,50 @@ async fn require_token(State(state): State<AppState>, request: Request, next: Ne
             .into_response();
     }
     if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
-        return ApiError::new(StatusCode::UNAUTHORIZED, "authentication_error", "the admin token presented does not match [admin] token")
-            .code("admin_token_invalid")
-            .into_response();
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            "the admin token presented does not match [admin] token",
+        )
+        .code("admin_token_invalid")
+        .into_response();
     }
     next.run(request).await
 }
 
-async fn list(State(state): State<AppState>, Query(q): Query<Secrets>) -> Result<Response, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<Secrets>,
+) -> Result<Response, ApiError> {
     let providers = state.admin().list_providers(q.include_secrets).await?;
     let n = providers.len();
     Ok(Json(json!({"providers": providers, "count": n, "total_count": n})).into_response())
 }
 
-async fn show(State(state): State<AppState>, Path(name): Path<String>, Query(q): Query<Secrets>) -> Result<Json<ProviderDoc>, ApiError> {
-    Ok(Json(state.admin().get_provider(&name, q.include_secrets).await?))
+async fn show(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<Secrets>,
+) -> Result<Json<ProviderDoc>, ApiError> {
+    Ok(Json(
+        state.admin().get_provider(&name, q.include_secrets).await?,
+    ))
 }
 
-async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let doc: ProviderDoc = crate::schema::decode(&body)?;
     let created = state.admin().create_provider(doc).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-async fn update(State(state): State<AppState>, Path(name): Path<String>, body: axum::body::Bytes) -> Result<Json<ProviderDoc>, ApiError> {
+async fn update(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<ProviderDoc>, ApiError> {
     let mut doc: ProviderDoc = crate::schema::decode(&body)?;
     if doc.provider != name {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", format!("the body names provider `{}` but the path names `{name}`; renaming is not supported", doc.provider)));
@@ -94,7 +118,12 @@ async fn update(State(state): State<AppState>, Path(name): Path<String>, body: a
     Ok(Json(state.admin().update_provider(doc).await?))
 }
 
-async fn remove(State(state): State<AppState>, Path(name): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn remove(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     state.admin().delete_provider(&name).await?;
-    Ok(Json(json!({"message": format!("provider `{name}` deleted")})))
+    Ok(Json(
+        json!({"message": format!("provider `{name}` deleted")}),
+    ))
 }

@@ -48,7 +48,9 @@ pub struct StoredProvider {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another process (normally a running `bifrost serve`) holds the file.
-    #[error("the store {0} is in use by another process (is `bifrost serve` running on this data dir?)")]
+    #[error(
+        "the store {0} is in use by another process (is `bifrost serve` running on this data dir?)"
+    )]
     Locked(PathBuf),
     /// The file was written by a newer bifrost.
     #[error("the store {path} has schema version {found}, but this bifrost supports up to {supported}; upgrade bifrost (the file was not modified)")]
@@ -199,7 +201,10 @@ impl Store {
         let txn = self.db.begin_write()?;
         let stored = {
             let mut table = txn.open_table(PROVIDERS)?;
-            let existing = table.get(name)?.map(|b| decode(name, b.value())).transpose()?;
+            let existing = table
+                .get(name)?
+                .map(|b| decode(name, b.value()))
+                .transpose()?;
             let seq = match existing {
                 Some(e) => e.seq,
                 None => {
@@ -263,7 +268,12 @@ mod tests {
         store.put_provider("zeta", &cfg, Origin::Api).unwrap();
         store.put_provider("alpha", &cfg, Origin::File).unwrap();
         store.put_provider("zeta", &cfg, Origin::Api).unwrap();
-        let names: Vec<_> = store.providers().unwrap().into_iter().map(|(n, _)| n).collect();
+        let names: Vec<_> = store
+            .providers()
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(names, ["zeta", "alpha"]);
         assert!(store.delete_provider("zeta").unwrap());
         assert!(!store.delete_provider("zeta").unwrap());
@@ -273,7 +283,10 @@ mod tests {
     fn second_open_is_refused_while_held() {
         let dir = tempfile::tempdir().unwrap();
         let _held = Store::open(dir.path()).unwrap();
-        assert!(matches!(Store::open(dir.path()), Err(StoreError::Locked(_))));
+        assert!(matches!(
+            Store::open(dir.path()),
+            Err(StoreError::Locked(_))
+        ));
     }
 
     #[test]
@@ -282,7 +295,10 @@ mod tests {
         {
             let store = Store::open(dir.path()).unwrap();
             let txn = store.db.begin_write().unwrap();
-            txn.open_table(META).unwrap().insert(VERSION_KEY, 99).unwrap();
+            txn.open_table(META)
+                .unwrap()
+                .insert(VERSION_KEY, 99)
+                .unwrap();
             txn.commit().unwrap();
         }
         let err = Store::open(dir.path()).unwrap_err();
@@ -291,7 +307,13 @@ mod tests {
         // Refusing did not rewrite the version.
         let db = Database::create(dir.path().join(FILE_NAME)).unwrap();
         let txn = db.begin_read().unwrap();
-        let v = txn.open_table(META).unwrap().get(VERSION_KEY).unwrap().unwrap().value();
+        let v = txn
+            .open_table(META)
+            .unwrap()
+            .get(VERSION_KEY)
+            .unwrap()
+            .unwrap()
+            .value();
         assert_eq!(v, 99);
     }
 }

@@ -13,11 +13,21 @@ use crate::support::gateway::Gateway;
 const MOCK: &str = "[providers.mock]\ntype = \"mock\"\n[client]\nmax_request_body_size_mb = 1\n[server]\nheader_read_timeout_secs = 1\n";
 
 async fn raw(gw: &Gateway, body: impl Into<Bytes>) -> Answer {
-    call(Method::POST, &gw.url("/v1/chat/completions"), &[("content-type", "application/json")], body).await
+    call(
+        Method::POST,
+        &gw.url("/v1/chat/completions"),
+        &[("content-type", "application/json")],
+        body,
+    )
+    .await
 }
 
 async fn still_serving(gw: &Gateway) {
-    let ok = post(&gw.url("/v1/chat/completions"), &json!({"model": "mock/m", "messages": [{"role": "user", "content": "still"}]})).await;
+    let ok = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "mock/m", "messages": [{"role": "user", "content": "still"}]}),
+    )
+    .await;
     assert_eq!(ok.status, 200, "{}", ok.text());
 }
 
@@ -39,17 +49,29 @@ async fn wrong_types_name_the_field() {
     for (body, param) in [
         (json!({"model": "mock/m", "messages": "hello"}), "messages"),
         (json!({"model": 42, "messages": []}), "model"),
-        (json!({"model": "mock/m", "messages": [{"role": 1, "content": "x"}]}), "messages[0].role"),
-        (json!({"messages": [{"role": "user", "content": "x"}]}), "model"),
+        (
+            json!({"model": "mock/m", "messages": [{"role": 1, "content": "x"}]}),
+            "messages[0].role",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": "x"}]}),
+            "model",
+        ),
         (json!({"model": "mock/m", "messages": []}), "messages"),
     ] {
         let resp = post(&gw.url("/v1/chat/completions"), &body).await;
         assert_eq!(resp.status, 400, "{body}: {}", resp.text());
         let err = resp.json();
         assert_eq!(err["error"]["type"], "invalid_request_error");
-        let got_param = err["error"]["param"].as_str().unwrap_or_default().to_string();
+        let got_param = err["error"]["param"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let msg = err["error"]["message"].as_str().unwrap().to_string();
-        assert!(got_param == param || msg.contains(param), "{body}: param {got_param}, message {msg}");
+        assert!(
+            got_param == param || msg.contains(param),
+            "{body}: param {got_param}, message {msg}"
+        );
     }
     still_serving(&gw).await;
 }
@@ -64,7 +86,11 @@ async fn empty_non_utf8_and_non_object_bodies_are_400() {
     assert_eq!(binary.status, 400);
     let array = raw(&gw, "[1,2,3]").await;
     assert_eq!(array.status, 400);
-    let bad_utf8_inside = raw(&gw, b"{\"model\": \"mock/\xff\", \"messages\": []}".to_vec()).await;
+    let bad_utf8_inside = raw(
+        &gw,
+        b"{\"model\": \"mock/\xff\", \"messages\": []}".to_vec(),
+    )
+    .await;
     assert_eq!(bad_utf8_inside.status, 400);
     still_serving(&gw).await;
 }
@@ -72,20 +98,34 @@ async fn empty_non_utf8_and_non_object_bodies_are_400() {
 #[tokio::test]
 async fn a_body_over_the_limit_is_413() {
     let gw = Gateway::start(MOCK).await;
-    let big = format!("{{\"model\": \"mock/m\", \"messages\": [{{\"role\": \"user\", \"content\": \"{}\"}}]}}", "a".repeat(2 * 1024 * 1024));
+    let big = format!(
+        "{{\"model\": \"mock/m\", \"messages\": [{{\"role\": \"user\", \"content\": \"{}\"}}]}}",
+        "a".repeat(2 * 1024 * 1024)
+    );
     let resp = raw(&gw, big).await;
     assert_eq!(resp.status, 413);
-    assert!(resp.error_message().contains("max_request_body_size_mb"), "{}", resp.text());
+    assert!(
+        resp.error_message().contains("max_request_body_size_mb"),
+        "{}",
+        resp.text()
+    );
     still_serving(&gw).await;
 }
 
 #[tokio::test]
 async fn unknown_models_routes_and_methods_are_json_errors() {
     let gw = Gateway::start("[providers.alpha]\ntype = \"openai-compatible\"\nbase_url = \"http://127.0.0.1:9/v1\"\n[[providers.alpha.keys]]\nname = \"k\"\nvalue = \"x\"\nmodels = [\"gpt-4o\"]\n").await;
-    let model = post(&gw.url("/v1/chat/completions"), &json!({"model": "gpt-4o-mnii", "messages": [{"role": "user", "content": "x"}]})).await;
+    let model = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "gpt-4o-mnii", "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .await;
     assert_eq!(model.status, 404);
     let msg = model.error_message();
-    assert!(msg.contains("alpha") && msg.contains("alpha/gpt-4o"), "{msg}");
+    assert!(
+        msg.contains("alpha") && msg.contains("alpha/gpt-4o"),
+        "{msg}"
+    );
     assert_eq!(model.json()["error"]["code"], "model_not_found");
     let route = get(&gw.url("/v2/nothing")).await;
     assert_eq!(route.status, 404);
@@ -99,7 +139,9 @@ async fn unknown_models_routes_and_methods_are_json_errors() {
 async fn a_slow_client_is_cut_off_while_others_are_served() {
     let gw = Gateway::start(MOCK).await;
     let mut slow = tokio::net::TcpStream::connect(gw.addr).await.unwrap();
-    slow.write_all(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    slow.write_all(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
     // While the slow client dawdles over its headers, others are served.
     still_serving(&gw).await;
     // The header-read deadline (1 s here) closes the slow connection.

@@ -45,7 +45,11 @@ async fn a_key_failing_with_401_429_or_5xx_falls_over_to_the_next() {
         assert_eq!(resp.status, 200, "status {status}: {}", resp.text());
         assert_eq!(resp.json()["choices"][0]["message"]["content"], "ok");
         // The bad key (weight 1000 vs 0.001) goes first but for a one-in-a-million draw.
-        assert_eq!(up.request_count(), 2, "status {status}: the bad key was tried, then the good one");
+        assert_eq!(
+            up.request_count(),
+            2,
+            "status {status}: the bad key was tried, then the good one"
+        );
     }
 }
 
@@ -55,7 +59,11 @@ async fn a_client_error_is_not_retried_and_keeps_its_status() {
     let gw = Gateway::start(&two_keys(&up.base_url())).await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 400);
-    assert!(resp.error_message().contains("max_tokens is too large"), "{}", resp.text());
+    assert!(
+        resp.error_message().contains("max_tokens is too large"),
+        "{}",
+        resp.text()
+    );
     assert_eq!(up.request_count(), 1, "a 400 is the same with every key");
 }
 
@@ -70,7 +78,10 @@ async fn every_key_failing_is_a_502_naming_each_failure() {
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502, "{}", resp.text());
     let msg = resp.error_message();
-    assert!(msg.contains("401") && msg.contains("invalid api key"), "{msg}");
+    assert!(
+        msg.contains("401") && msg.contains("invalid api key"),
+        "{msg}"
+    );
     assert!(msg.contains("503") && msg.contains("overloaded"), "{msg}");
     let body = resp.json();
     assert_eq!(body["error"]["type"], "upstream_error");
@@ -111,7 +122,12 @@ value = "env.BIFROST_IT_DEFINITELY_UNSET_VAR"
     let gw = Gateway::start(&cfg).await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502);
-    assert!(resp.error_message().contains("BIFROST_IT_DEFINITELY_UNSET_VAR"), "{}", resp.text());
+    assert!(
+        resp.error_message()
+            .contains("BIFROST_IT_DEFINITELY_UNSET_VAR"),
+        "{}",
+        resp.text()
+    );
     assert_eq!(up.request_count(), 0);
 }
 
@@ -131,9 +147,17 @@ models = ["a"]
         up.base_url()
     );
     let gw = Gateway::start(&cfg).await;
-    let resp = post(&gw.url("/v1/chat/completions"), &json!({"model": "up/b", "messages": [{"role": "user", "content": "x"}]})).await;
+    let resp = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "up/b", "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .await;
     assert_eq!(resp.status, 404, "{}", resp.text());
-    assert!(resp.error_message().contains("allows model `b`"), "{}", resp.text());
+    assert!(
+        resp.error_message().contains("allows model `b`"),
+        "{}",
+        resp.text()
+    );
 }
 
 #[tokio::test]
@@ -143,17 +167,28 @@ async fn a_dead_upstream_is_a_502_and_a_slow_one_a_504() {
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502, "{}", resp.text());
 
-    let slow = MockUpstream::always(Reply::json(chat_completion("m", "late")).delayed(Duration::from_secs(30))).await;
-    let cfg = one_upstream(&slow.base_url()) + "[providers.up.network]\nfirst_byte_timeout_secs = 1\n";
+    let slow = MockUpstream::always(
+        Reply::json(chat_completion("m", "late")).delayed(Duration::from_secs(30)),
+    )
+    .await;
+    let cfg =
+        one_upstream(&slow.base_url()) + "[providers.up.network]\nfirst_byte_timeout_secs = 1\n";
     let gw = Gateway::start(&cfg).await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 504, "{}", resp.text());
-    assert!(resp.error_message().contains("first_byte_timeout_secs"), "{}", resp.text());
+    assert!(
+        resp.error_message().contains("first_byte_timeout_secs"),
+        "{}",
+        resp.text()
+    );
 }
 
 #[tokio::test]
 async fn a_full_queue_answers_429_when_dropping_is_on() {
-    let up = MockUpstream::always(Reply::json(chat_completion("m", "ok")).delayed(Duration::from_secs(2))).await;
+    let up = MockUpstream::always(
+        Reply::json(chat_completion("m", "ok")).delayed(Duration::from_secs(2)),
+    )
+    .await;
     let cfg = one_upstream(&up.base_url())
         + "[providers.up.network]\nmax_concurrency = 1\nqueue_size = 0\n[client]\ndrop_excess_requests = true\n";
     let gw = Gateway::start(&cfg).await;

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::client::{get, post, call};
+use crate::support::client::{call, get, post};
 use crate::support::gateway::{one_upstream, Gateway};
 use crate::support::upstream::{chat_completion, embeddings_response, MockUpstream, Reply};
 
@@ -20,7 +20,10 @@ async fn chat_goes_upstream_with_the_key_and_unknown_fields() {
     let resp = call(
         http::Method::POST,
         &gw.url("/v1/chat/completions"),
-        &[("content-type", "application/json"), ("x-request-id", "req-abc-123")],
+        &[
+            ("content-type", "application/json"),
+            ("x-request-id", "req-abc-123"),
+        ],
         serde_json::to_vec(&body).unwrap(),
     )
     .await;
@@ -36,7 +39,10 @@ async fn chat_goes_upstream_with_the_key_and_unknown_fields() {
     assert_eq!(seen[0].path, "/v1/chat/completions");
     assert_eq!(seen[0].bearer(), Some("sk-up-1"));
     assert_eq!(seen[0].header("x-request-id"), Some("req-abc-123"));
-    assert_eq!(seen[0].body["model"], "gpt-x", "provider prefix is stripped");
+    assert_eq!(
+        seen[0].body["model"], "gpt-x",
+        "provider prefix is stripped"
+    );
     assert_eq!(seen[0].body["brand_new_param"], json!({"nested": [1, 2]}));
     assert_eq!(seen[0].body["temperature"], 0.3);
 }
@@ -45,7 +51,11 @@ async fn chat_goes_upstream_with_the_key_and_unknown_fields() {
 async fn a_request_id_is_generated_when_the_client_sends_none() {
     let up = MockUpstream::always(Reply::json(chat_completion("m", "x"))).await;
     let gw = Gateway::start(&one_upstream(&up.base_url())).await;
-    let resp = post(&gw.url("/v1/chat/completions"), &json!({"model": "up/m", "messages": [{"role": "user", "content": "x"}]})).await;
+    let resp = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "up/m", "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .await;
     let id = resp.headers["x-request-id"].to_str().unwrap().to_string();
     assert!(id.len() >= 32, "{id}");
     assert_eq!(up.requests()[0].header("x-request-id"), Some(id.as_str()));
@@ -56,7 +66,11 @@ async fn every_openai_prefix_serves_the_same_routes() {
     let up = MockUpstream::always(Reply::json(chat_completion("m", "same"))).await;
     let gw = Gateway::start(&one_upstream(&up.base_url())).await;
     for prefix in ["/v1", "/openai/v1", "/openai"] {
-        let resp = post(&gw.url(&format!("{prefix}/chat/completions")), &json!({"model": "up/m", "messages": [{"role": "user", "content": "x"}]})).await;
+        let resp = post(
+            &gw.url(&format!("{prefix}/chat/completions")),
+            &json!({"model": "up/m", "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .await;
         assert_eq!(resp.status, 200, "{prefix}: {}", resp.text());
         assert_eq!(resp.json()["choices"][0]["message"]["content"], "same");
         let models = get(&gw.url(&format!("{prefix}/models"))).await;
@@ -86,11 +100,20 @@ models = ["llama3"]
         up.base_url()
     );
     let gw = Gateway::start(&cfg).await;
-    let resp = post(&gw.url("/v1/chat/completions"), &json!({"model": "llama3", "messages": [{"role": "user", "content": "x"}]})).await;
+    let resp = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "llama3", "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .await;
     assert_eq!(resp.status, 200, "{}", resp.text());
     assert_eq!(resp.json()["extra_fields"]["provider"], "up");
     let models = get(&gw.url("/v1/models")).await.json();
-    let ids: Vec<&str> = models["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = models["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["first/other", "up/llama3"]);
     assert_eq!(models["object"], "list");
 }
@@ -108,10 +131,18 @@ async fn embeddings_and_legacy_completions_pass_through() {
     })
     .await;
     let gw = Gateway::start(&one_upstream(&up.base_url())).await;
-    let emb = post(&gw.url("/v1/embeddings"), &json!({"model": "up/e", "input": ["a", "b"], "dimensions": 8})).await;
+    let emb = post(
+        &gw.url("/v1/embeddings"),
+        &json!({"model": "up/e", "input": ["a", "b"], "dimensions": 8}),
+    )
+    .await;
     assert_eq!(emb.status, 200, "{}", emb.text());
     assert_eq!(emb.json()["data"].as_array().unwrap().len(), 2);
-    let comp = post(&gw.url("/v1/completions"), &json!({"model": "up/m", "prompt": "say"})).await;
+    let comp = post(
+        &gw.url("/v1/completions"),
+        &json!({"model": "up/m", "prompt": "say"}),
+    )
+    .await;
     assert_eq!(comp.status, 200, "{}", comp.text());
     assert_eq!(comp.json()["choices"][0]["text"], "done");
     let seen = up.requests();
@@ -124,11 +155,29 @@ async fn embeddings_and_legacy_completions_pass_through() {
 #[tokio::test]
 async fn the_mock_provider_answers_without_any_network() {
     let gw = Gateway::start("[providers.mock]\ntype = \"mock\"\n").await;
-    let chat = post(&gw.url("/v1/chat/completions"), &json!({"model": "mock/demo-model", "messages": [{"role": "user", "content": "ping"}]})).await;
-    assert_eq!(chat.json()["choices"][0]["message"]["content"], "mock reply: ping");
-    let emb = post(&gw.url("/v1/embeddings"), &json!({"model": "mock/e", "input": "x"})).await;
-    assert_eq!(emb.json()["data"][0]["embedding"].as_array().unwrap().len(), 16);
-    let comp = post(&gw.url("/v1/completions"), &json!({"model": "mock/m", "prompt": "abc"})).await;
+    let chat = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "mock/demo-model", "messages": [{"role": "user", "content": "ping"}]}),
+    )
+    .await;
+    assert_eq!(
+        chat.json()["choices"][0]["message"]["content"],
+        "mock reply: ping"
+    );
+    let emb = post(
+        &gw.url("/v1/embeddings"),
+        &json!({"model": "mock/e", "input": "x"}),
+    )
+    .await;
+    assert_eq!(
+        emb.json()["data"][0]["embedding"].as_array().unwrap().len(),
+        16
+    );
+    let comp = post(
+        &gw.url("/v1/completions"),
+        &json!({"model": "mock/m", "prompt": "abc"}),
+    )
+    .await;
     assert_eq!(comp.json()["choices"][0]["text"], "mock reply: abc");
 }
 

@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bifrost::hooks::{Hook, InferenceRequest, Outcome, Pipeline, PreOutcome, Rejection, RequestInfo};
+use bifrost::hooks::{
+    Hook, InferenceRequest, Outcome, Pipeline, PreOutcome, Rejection, RequestInfo,
+};
 use bifrost::schema::ChatChunk;
 use serde_json::json;
 use tokio::sync::Notify;
@@ -26,8 +28,17 @@ async fn shutdown_lets_a_running_stream_finish_and_refuses_new_connections() {
     })
     .await;
     let mut gw = Gateway::start(&one_upstream(&up.base_url())).await;
-    let body = serde_json::to_vec(&json!({"model": "up/m", "stream": true, "messages": [{"role": "user", "content": "x"}]})).unwrap();
-    let resp = send(http::Method::POST, &gw.url("/v1/chat/completions"), &[], body).await;
+    let body = serde_json::to_vec(
+        &json!({"model": "up/m", "stream": true, "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .unwrap();
+    let resp = send(
+        http::Method::POST,
+        &gw.url("/v1/chat/completions"),
+        &[],
+        body,
+    )
+    .await;
     let mut events = Events::new(resp);
     assert!(events.next().await.is_some());
 
@@ -44,8 +55,15 @@ async fn shutdown_lets_a_running_stream_finish_and_refuses_new_connections() {
     assert!(refused, "the listener still accepts after shutdown began");
     hold.notify_one();
     let rest = events.rest().await;
-    assert_eq!(rest.last().map(String::as_str), Some("[DONE]"), "the in-flight stream completed: {rest:?}");
-    tokio::time::timeout(Duration::from_secs(10), stopped).await.expect("server stopped").unwrap();
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("[DONE]"),
+        "the in-flight stream completed: {rest:?}"
+    );
+    tokio::time::timeout(Duration::from_secs(10), stopped)
+        .await
+        .expect("server stopped")
+        .unwrap();
 }
 
 #[derive(Default)]
@@ -60,7 +78,11 @@ struct Probe(Arc<Recorder>);
 impl Hook for Probe {
     async fn pre_request(&self, info: &RequestInfo, req: InferenceRequest<'_>) -> PreOutcome {
         if info.headers.contains_key("x-block") {
-            return PreOutcome::Reject(Rejection { status: 403, kind: "blocked_by_hook".into(), message: "blocked".into() });
+            return PreOutcome::Reject(Rejection {
+                status: 403,
+                kind: "blocked_by_hook".into(),
+                message: "blocked".into(),
+            });
         }
         if let InferenceRequest::Chat(chat) = req {
             if chat.model == "mock/cached" {
@@ -87,18 +109,37 @@ async fn hooks_can_rewrite_answer_refuse_and_observe() {
     let gw = Gateway::start_with("[providers.mock]\ntype = \"mock\"\n", hooks).await;
     let url = gw.url("/v1/chat/completions");
 
-    let plain = post(&url, &json!({"model": "mock/anything", "messages": [{"role": "user", "content": "x"}]})).await;
+    let plain = post(
+        &url,
+        &json!({"model": "mock/anything", "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .await;
     assert_eq!(plain.json()["model"], "rewritten");
 
-    let cached = post(&url, &json!({"model": "mock/cached", "messages": [{"role": "user", "content": "x"}]})).await;
+    let cached = post(
+        &url,
+        &json!({"model": "mock/cached", "messages": [{"role": "user", "content": "x"}]}),
+    )
+    .await;
     assert_eq!(cached.json()["cached"], true);
 
-    let blocked = crate::support::client::call(http::Method::POST, &url, &[("x-block", "1")], serde_json::to_vec(&json!({"model": "mock/m", "messages": [{"role": "user", "content": "x"}]})).unwrap()).await;
+    let blocked = crate::support::client::call(
+        http::Method::POST,
+        &url,
+        &[("x-block", "1")],
+        serde_json::to_vec(
+            &json!({"model": "mock/m", "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .unwrap(),
+    )
+    .await;
     assert_eq!(blocked.status, 403);
     assert_eq!(blocked.json()["error"]["type"], "blocked_by_hook");
 
     let body = serde_json::to_vec(&json!({"model": "mock/m", "stream": true, "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "hello"}]})).unwrap();
-    let events = Events::new(send(http::Method::POST, &url, &[], body).await).rest().await;
+    let events = Events::new(send(http::Method::POST, &url, &[], body).await)
+        .rest()
+        .await;
     let data_chunks = events.len() - 1;
     assert_eq!(rec.chunks.load(Ordering::SeqCst), data_chunks);
 

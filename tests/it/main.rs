@@ -5,12 +5,12 @@
 
 mod support;
 
-mod upstream_selftest;
+mod bad_input;
 mod failover;
 mod inference;
-mod upstream_headers;
-mod streaming;
-mod bad_input;
-mod management;
 mod lifecycle;
+mod management;
 mod python_sdk;
+mod streaming;
+mod upstream_headers;
+mod upstream_selftest;

@@ -27,5 +27,8 @@ models = ["demo-model"]
     )
     .await;
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains(" passed") && !summary.contains("failed"), "{summary}");
+    assert!(
+        summary.contains(" passed") && !summary.contains("failed"),
+        "{summary}"
+    );
 }

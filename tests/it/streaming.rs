@@ -22,9 +22,18 @@ fn stream_request() -> Vec<u8> {
 }
 
 async fn open(gw: &Gateway) -> (http::response::Parts, Events) {
-    let resp = send(http::Method::POST, &gw.url("/v1/chat/completions"), &[("content-type", "application/json")], stream_request()).await;
+    let resp = send(
+        http::Method::POST,
+        &gw.url("/v1/chat/completions"),
+        &[("content-type", "application/json")],
+        stream_request(),
+    )
+    .await;
     let (parts, body) = resp.into_parts();
-    (parts.clone(), Events::new(http::Response::from_parts(parts, body)))
+    (
+        parts.clone(),
+        Events::new(http::Response::from_parts(parts, body)),
+    )
 }
 
 #[tokio::test]
@@ -55,7 +64,10 @@ async fn the_first_chunk_reaches_the_client_before_the_upstream_sends_the_last()
         .filter(|e| *e != "[DONE]")
         .map(|e| serde_json::from_str(e).unwrap())
         .collect();
-    let text: String = chunks.iter().filter_map(|c| c["choices"][0]["delta"]["content"].as_str()).collect();
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
     assert_eq!(text, "one two three");
     assert_eq!(chunks.last().unwrap()["usage"]["total_tokens"], 6);
     let sent = &up.requests()[0].body;
@@ -66,7 +78,11 @@ async fn the_first_chunk_reaches_the_client_before_the_upstream_sends_the_last()
 #[tokio::test]
 async fn an_upstream_dying_mid_stream_ends_with_an_error_event_not_done() {
     let up = MockUpstream::always(Reply::Stream {
-        events: vec![chat_chunk("m", "partial "), chat_chunk("m", "answer"), chat_chunk("m", "never")],
+        events: vec![
+            chat_chunk("m", "partial "),
+            chat_chunk("m", "answer"),
+            chat_chunk("m", "never"),
+        ],
         gap: Duration::ZERO,
         done: true,
         hold_after_first: None,
@@ -78,18 +94,38 @@ async fn an_upstream_dying_mid_stream_ends_with_an_error_event_not_done() {
     let all = events.rest().await;
     assert!(!all.iter().any(|e| e == "[DONE]"), "{all:?}");
     let last: Value = serde_json::from_str(all.last().unwrap()).unwrap();
-    assert!(last["error"]["message"].as_str().unwrap().contains("incomplete") || last["error"]["message"].as_str().unwrap().contains("connection"), "{last}");
+    assert!(
+        last["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("incomplete")
+            || last["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("connection"),
+        "{last}"
+    );
     assert_eq!(all.len(), 3, "two chunks then the error: {all:?}");
 }
 
 #[tokio::test]
 async fn an_invalid_chunk_ends_the_stream_with_an_error_event() {
-    let up = MockUpstream::always(Reply::stream(vec![chat_chunk("m", "ok "), "{not json".to_string()])).await;
+    let up = MockUpstream::always(Reply::stream(vec![
+        chat_chunk("m", "ok "),
+        "{not json".to_string(),
+    ]))
+    .await;
     let gw = Gateway::start(&one_upstream(&up.base_url())).await;
     let (_, mut events) = open(&gw).await;
     let all = events.rest().await;
     let last: Value = serde_json::from_str(all.last().unwrap()).unwrap();
-    assert!(last["error"]["message"].as_str().unwrap().contains("not JSON"), "{last}");
+    assert!(
+        last["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON"),
+        "{last}"
+    );
     assert!(!all.iter().any(|e| e == "[DONE]"));
 }
 
@@ -113,12 +149,19 @@ async fn a_silent_stream_times_out_with_an_error_event() {
         drop_after: None,
     })
     .await;
-    let cfg = one_upstream(&up.base_url()) + "[providers.up.network]\nstream_idle_timeout_secs = 1\n";
+    let cfg =
+        one_upstream(&up.base_url()) + "[providers.up.network]\nstream_idle_timeout_secs = 1\n";
     let gw = Gateway::start(&cfg).await;
     let (_, mut events) = open(&gw).await;
     let all = events.rest().await;
     let last: Value = serde_json::from_str(all.last().unwrap()).unwrap();
-    assert!(last["error"]["message"].as_str().unwrap().contains("stream_idle_timeout_secs"), "{last}");
+    assert!(
+        last["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("stream_idle_timeout_secs"),
+        "{last}"
+    );
     assert_eq!(last["error"]["type"], "timeout_error");
 }
 
@@ -126,7 +169,13 @@ async fn a_silent_stream_times_out_with_an_error_event() {
 async fn the_mock_provider_streams_with_usage() {
     let gw = Gateway::start("[providers.mock]\ntype = \"mock\"\n").await;
     let body = serde_json::to_vec(&json!({"model": "mock/demo", "stream": true, "stream_options": {"include_usage": true}, "messages": [{"role": "user", "content": "hello"}]})).unwrap();
-    let resp = send(http::Method::POST, &gw.url("/v1/chat/completions"), &[], body).await;
+    let resp = send(
+        http::Method::POST,
+        &gw.url("/v1/chat/completions"),
+        &[],
+        body,
+    )
+    .await;
     let all = Events::new(resp).rest().await;
     assert_eq!(all.last().map(String::as_str), Some("[DONE]"));
     let usage: Value = serde_json::from_str(&all[all.len() - 2]).unwrap();

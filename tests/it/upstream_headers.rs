@@ -13,9 +13,16 @@ fn chat() -> serde_json::Value {
 
 #[tokio::test]
 async fn a_64_kib_header_and_200_headers_are_fine() {
-    let mut headers: Vec<(String, String)> = (0..200).map(|i| (format!("x-filler-{i}"), "v".repeat(20))).collect();
+    let mut headers: Vec<(String, String)> = (0..200)
+        .map(|i| (format!("x-filler-{i}"), "v".repeat(20)))
+        .collect();
     headers.push(("x-huge".into(), "h".repeat(64 * 1024)));
-    let up = MockUpstream::always(Reply::Json { status: 200, body: chat_completion("m", "survived"), headers }).await;
+    let up = MockUpstream::always(Reply::Json {
+        status: 200,
+        body: chat_completion("m", "survived"),
+        headers,
+    })
+    .await;
     let gw = Gateway::start(&one_upstream(&up.base_url())).await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 200, "{}", resp.text());
@@ -29,19 +36,33 @@ async fn only_ids_and_rate_limits_pass_to_the_client() {
         ("set-cookie".to_string(), "session=upstream".to_string()),
         ("access-control-allow-origin".to_string(), "*".to_string()),
         ("server".to_string(), "upstream-banner/1.0".to_string()),
-        ("x-ratelimit-remaining-requests".to_string(), "41".to_string()),
+        (
+            "x-ratelimit-remaining-requests".to_string(),
+            "41".to_string(),
+        ),
         ("x-request-id".to_string(), "req_upstream_1".to_string()),
     ];
-    let up = MockUpstream::always(Reply::Json { status: 200, body: chat_completion("m", "ok"), headers }).await;
+    let up = MockUpstream::always(Reply::Json {
+        status: 200,
+        body: chat_completion("m", "ok"),
+        headers,
+    })
+    .await;
     let gw = Gateway::start(&one_upstream(&up.base_url())).await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 200);
     assert!(!resp.headers.contains_key("set-cookie"));
     assert!(!resp.headers.contains_key("access-control-allow-origin"));
-    assert_ne!(resp.headers.get("server").map(|v| v.to_str().unwrap()), Some("upstream-banner/1.0"));
+    assert_ne!(
+        resp.headers.get("server").map(|v| v.to_str().unwrap()),
+        Some("upstream-banner/1.0")
+    );
     assert_eq!(resp.headers["x-ratelimit-remaining-requests"], "41");
     assert_eq!(resp.headers["x-upstream-request-id"], "req_upstream_1");
-    assert_ne!(resp.headers["x-request-id"], "req_upstream_1", "ours is the client's id");
+    assert_ne!(
+        resp.headers["x-request-id"], "req_upstream_1",
+        "ours is the client's id"
+    );
 }
 
 #[tokio::test]
@@ -56,5 +77,8 @@ async fn html_or_garbage_from_the_upstream_is_a_clear_502() {
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502);
     let msg = resp.error_message();
-    assert!(msg.contains("text/html") && msg.contains("Bad gateway from a CDN"), "{msg}");
+    assert!(
+        msg.contains("text/html") && msg.contains("Bad gateway from a CDN"),
+        "{msg}"
+    );
 }

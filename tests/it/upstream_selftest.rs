@@ -30,7 +30,10 @@ async fn raw_post(addr: std::net::SocketAddr, path: &str, body: &str) -> Vec<u8>
         match tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf)).await {
             Ok(Ok(0)) | Ok(Err(_)) => break,
             Ok(Ok(n)) => out.extend_from_slice(&buf[..n]),
-            Err(_) => panic!("mock did not close the connection within 10s; got {:?}", String::from_utf8_lossy(&out)),
+            Err(_) => panic!(
+                "mock did not close the connection within 10s; got {:?}",
+                String::from_utf8_lossy(&out)
+            ),
         }
     }
     out
@@ -41,16 +44,31 @@ async fn upstream_json_reply_records_request_and_sends_huge_headers() {
     let big = "v".repeat(64 * 1024);
     let big2 = big.clone();
     let up = MockUpstream::start(move |req| {
-        let mut headers: Vec<(String, String)> = (0..200).map(|i| (format!("x-h-{i}"), i.to_string())).collect();
+        let mut headers: Vec<(String, String)> = (0..200)
+            .map(|i| (format!("x-h-{i}"), i.to_string()))
+            .collect();
         headers.push(("x-big".into(), big2.clone()));
-        Reply::Json { status: 201, body: chat_completion(req.body["model"].as_str().unwrap_or("?"), "hello there"), headers }
+        Reply::Json {
+            status: 201,
+            body: chat_completion(req.body["model"].as_str().unwrap_or("?"), "hello there"),
+            headers,
+        }
     })
     .await;
     assert!(up.base_url().starts_with("http://127.0.0.1:") && up.base_url().ends_with("/v1"));
 
-    let out = raw_post(up.addr(), "/v1/chat/completions?x=1", r#"{"model":"gpt-4o","messages":[]}"#).await;
+    let out = raw_post(
+        up.addr(),
+        "/v1/chat/completions?x=1",
+        r#"{"model":"gpt-4o","messages":[]}"#,
+    )
+    .await;
     let text = String::from_utf8_lossy(&out);
-    assert!(text.starts_with("HTTP/1.1 201"), "{}", &text[..text.len().min(200)]);
+    assert!(
+        text.starts_with("HTTP/1.1 201"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
     assert!(text.contains("x-h-0: 0\r\n") && text.contains("x-h-199: 199\r\n"));
     assert!(text.contains(&format!("x-big: {big}\r\n")));
     assert!(text.contains("content-type: application/json"));
@@ -72,7 +90,11 @@ async fn upstream_json_reply_records_request_and_sends_huge_headers() {
 #[tokio::test]
 async fn upstream_stream_holds_after_first_event_unbuffered() {
     let hold = Arc::new(Notify::new());
-    let events = vec![chat_chunk("m", "Hel"), chat_chunk("m", "lo"), usage_chunk("m", 3, 2)];
+    let events = vec![
+        chat_chunk("m", "Hel"),
+        chat_chunk("m", "lo"),
+        usage_chunk("m", 3, 2),
+    ];
     let up = MockUpstream::always(Reply::Stream {
         events: events.clone(),
         gap: Duration::from_millis(5),
@@ -83,7 +105,9 @@ async fn upstream_stream_holds_after_first_event_unbuffered() {
     .await;
 
     let stream = TcpStream::connect(up.addr()).await.expect("connect");
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
     tokio::spawn(conn);
     let req = hyper::Request::post(format!("{}/chat/completions", up.base_url()))
         .header("host", up.addr().to_string())
@@ -104,7 +128,11 @@ async fn upstream_stream_holds_after_first_event_unbuffered() {
         .expect("data frame");
     assert_eq!(first, Bytes::from(format!("data: {}\n\n", events[0])));
     // Nothing more until the test releases the hold.
-    assert!(tokio::time::timeout(Duration::from_millis(300), body.frame()).await.is_err());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), body.frame())
+            .await
+            .is_err()
+    );
 
     hold.notify_one();
     let rest = tokio::time::timeout(Duration::from_secs(5), body.collect())
@@ -113,13 +141,21 @@ async fn upstream_stream_holds_after_first_event_unbuffered() {
         .expect("rest ok")
         .to_bytes();
     let rest = String::from_utf8_lossy(&rest);
-    assert_eq!(rest, format!("data: {}\n\ndata: {}\n\ndata: [DONE]\n\n", events[1], events[2]));
+    assert_eq!(
+        rest,
+        format!(
+            "data: {}\n\ndata: {}\n\ndata: [DONE]\n\n",
+            events[1], events[2]
+        )
+    );
     assert_eq!(up.requests()[0].body["stream"], true);
 }
 
 #[tokio::test]
 async fn upstream_close_connection_drop_after_delay_and_shutdown() {
-    let events: Vec<String> = (0..4).map(|i| chat_chunk("m", &format!("part{i}"))).collect();
+    let events: Vec<String> = (0..4)
+        .map(|i| chat_chunk("m", &format!("part{i}")))
+        .collect();
     let ev = events.clone();
     let up = MockUpstream::start(move |req| match req.path.as_str() {
         "/v1/close" => Reply::CloseConnection,
@@ -130,15 +166,23 @@ async fn upstream_close_connection_drop_after_delay_and_shutdown() {
             hold_after_first: None,
             drop_after: Some(2),
         },
-        "/v1/slow" => Reply::Raw { status: 502, content_type: "text/html".into(), body: b"<html>bad gateway</html>".to_vec() }
-            .delayed(Duration::from_millis(300)),
+        "/v1/slow" => Reply::Raw {
+            status: 502,
+            content_type: "text/html".into(),
+            body: b"<html>bad gateway</html>".to_vec(),
+        }
+        .delayed(Duration::from_millis(300)),
         _ => Reply::error(404, "no such path"),
     })
     .await;
 
     // CloseConnection: recorded, then the socket closes with no bytes at all.
     let out = raw_post(up.addr(), "/v1/close", r#"{"a":1}"#).await;
-    assert!(out.is_empty(), "expected no response bytes, got {:?}", String::from_utf8_lossy(&out));
+    assert!(
+        out.is_empty(),
+        "expected no response bytes, got {:?}",
+        String::from_utf8_lossy(&out)
+    );
     assert_eq!(up.requests()[0].path, "/v1/close");
     assert_eq!(up.requests()[0].body, json!({"a": 1}));
 
@@ -146,16 +190,30 @@ async fn upstream_close_connection_drop_after_delay_and_shutdown() {
     let out = raw_post(up.addr(), "/v1/cut", "{}").await;
     let text = String::from_utf8_lossy(&out);
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
-    assert!(text.contains(&events[0]) && text.contains(&events[1]), "{text}");
-    assert!(!text.contains(&events[2]) && !text.contains("[DONE]"), "{text}");
-    assert!(!text.ends_with("0\r\n\r\n"), "stream must be cut, not terminated: {text}");
+    assert!(
+        text.contains(&events[0]) && text.contains(&events[1]),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&events[2]) && !text.contains("[DONE]"),
+        "{text}"
+    );
+    assert!(
+        !text.ends_with("0\r\n\r\n"),
+        "stream must be cut, not terminated: {text}"
+    );
 
     // Delay + Raw.
     let t = std::time::Instant::now();
     let out = raw_post(up.addr(), "/v1/slow", "").await;
     assert!(t.elapsed() >= Duration::from_millis(300));
     let text = String::from_utf8_lossy(&out);
-    assert!(text.starts_with("HTTP/1.1 502") && text.contains("text/html") && text.ends_with("<html>bad gateway</html>"), "{text}");
+    assert!(
+        text.starts_with("HTTP/1.1 502")
+            && text.contains("text/html")
+            && text.ends_with("<html>bad gateway</html>"),
+        "{text}"
+    );
     assert_eq!(up.requests().len(), 3);
     assert_eq!(up.requests()[2].body, serde_json::Value::Null);
 
@@ -163,5 +221,8 @@ async fn upstream_close_connection_drop_after_delay_and_shutdown() {
     let addr = up.addr();
     drop(up);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(TcpStream::connect(addr).await.is_err(), "mock still accepting after drop");
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "mock still accepting after drop"
+    );
 }

@@ -30,7 +30,10 @@ impl Answer {
 
     /// `error.message` of an error body.
     pub fn error_message(&self) -> String {
-        self.json()["error"]["message"].as_str().unwrap_or_default().to_string()
+        self.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 }
 
@@ -39,7 +42,12 @@ fn client() -> Client<HttpConnector, Full<Bytes>> {
 }
 
 /// Sends a request and returns the response with its body unread.
-pub async fn send(method: Method, url: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> http::Response<Incoming> {
+pub async fn send(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> http::Response<Incoming> {
     let mut req = Request::builder().method(method).uri(url);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -49,17 +57,32 @@ pub async fn send(method: Method, url: &str, headers: &[(&str, &str)], body: imp
 }
 
 /// Sends a request and reads the whole response.
-pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: impl Into<Bytes>) -> Answer {
+pub async fn call(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> Answer {
     let resp = send(method, url, headers, body).await;
     let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp.into_body().collect().await.unwrap().to_bytes();
-    Answer { status, headers, body }
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// POSTs JSON.
 pub async fn post(url: &str, body: &Value) -> Answer {
-    call(Method::POST, url, &[("content-type", "application/json")], serde_json::to_vec(body).unwrap()).await
+    call(
+        Method::POST,
+        url,
+        &[("content-type", "application/json")],
+        serde_json::to_vec(body).unwrap(),
+    )
+    .await
 }
 
 /// GETs.
@@ -76,7 +99,10 @@ pub struct Events {
 impl Events {
     /// Wraps a response body.
     pub fn new(resp: http::Response<Incoming>) -> Events {
-        Events { body: resp.into_body(), buf: Vec::new() }
+        Events {
+            body: resp.into_body(),
+            buf: Vec::new(),
+        }
     }
 
     /// The next event's data, or `None` at the end of the body.
@@ -85,7 +111,10 @@ impl Events {
             if let Some(pos) = self.buf.windows(2).position(|w| w == b"\n\n") {
                 let raw: Vec<u8> = self.buf.drain(..pos + 2).collect();
                 let text = String::from_utf8_lossy(&raw).into_owned();
-                let data: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+                let data: Vec<&str> = text
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data: "))
+                    .collect();
                 if data.is_empty() {
                     continue;
                 }

@@ -32,9 +32,16 @@ impl Gateway {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         apply_file(&store, &config).unwrap();
-        let state = AppState::new(Arc::new(store), config.client.clone(), config.admin.token.clone(), hooks).unwrap();
+        let state = AppState::new(
+            Arc::new(store),
+            config.client.clone(),
+            config.admin.token.clone(),
+            hooks,
+        )
+        .unwrap();
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let socket = tokio::net::UnixListener::bind(dir.path().join(bifrost::admin::SOCKET_NAME)).unwrap();
+        let socket =
+            tokio::net::UnixListener::bind(dir.path().join(bifrost::admin::SOCKET_NAME)).unwrap();
         let server = Server::new(tcp, state.clone())
             .with_socket(socket)
             .grace(Duration::from_secs(config.server.shutdown_grace_secs))
@@ -49,7 +56,13 @@ impl Gateway {
                 .await
                 .unwrap();
         });
-        Gateway { addr, dir, state, stop: Some(stop), task: Some(task) }
+        Gateway {
+            addr,
+            dir,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     /// `http://127.0.0.1:PORT{path}`.

@@ -65,7 +65,10 @@ pub fn venv_python() -> PathBuf {
 }
 
 fn is_ready(venv: &Path, python: &Path, want: &str) -> bool {
-    python.exists() && fs::read_to_string(venv.join(MARKER)).map(|s| s == want).unwrap_or(false)
+    python.exists()
+        && fs::read_to_string(venv.join(MARKER))
+            .map(|s| s == want)
+            .unwrap_or(false)
 }
 
 /// A stamp of the requirements file's contents (FNV-1a, stable across Rust versions).
@@ -93,10 +96,12 @@ fn build_venv(venv: &Path, python: &Path, stamp: &str) {
             .unwrap_or(false);
     if !usable {
         if venv.exists() {
-            fs::remove_dir_all(venv).unwrap_or_else(|e| panic!("cannot remove broken venv {}: {e}", venv.display()));
+            fs::remove_dir_all(venv)
+                .unwrap_or_else(|e| panic!("cannot remove broken venv {}: {e}", venv.display()));
         }
         if let Some(parent) = venv.parent() {
-            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
+            fs::create_dir_all(parent)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
         }
         let base = std::env::var("BIFROST_TEST_PYTHON").unwrap_or_else(|_| "python3".to_string());
         let out = Command::new(&base)
@@ -106,11 +111,24 @@ fn build_venv(venv: &Path, python: &Path, stamp: &str) {
             .unwrap_or_else(|e| {
                 panic!("cannot run `{base}` to create the Python test venv ({e}); install Python 3 with the venv module (Debian: apt-get install python3 python3-venv)")
             });
-        check(&out, &format!("`{base} -m venv {}` failed (Debian: apt-get install python3-venv)", venv.display()));
+        check(
+            &out,
+            &format!(
+                "`{base} -m venv {}` failed (Debian: apt-get install python3-venv)",
+                venv.display()
+            ),
+        );
     }
     let reqs = requirements_file();
     let out = Command::new(python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(&reqs)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {} -m pip: {e}", python.display()));
@@ -152,7 +170,10 @@ impl DirLock {
                         continue;
                     }
                     if start.elapsed() > LOCK_WAIT {
-                        panic!("timed out waiting for {} (another test building the Python venv?)", path.display());
+                        panic!(
+                            "timed out waiting for {} (another test building the Python venv?)",
+                            path.display()
+                        );
                     }
                     std::thread::sleep(Duration::from_millis(200));
                 }
@@ -170,7 +191,10 @@ impl DirLock {
         if old {
             return true;
         }
-        match fs::read_to_string(path.join("pid")).ok().and_then(|s| s.trim().parse::<u32>().ok()) {
+        match fs::read_to_string(path.join("pid"))
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok())
+        {
             // The owner died without cleaning up.
             Some(pid) => cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists(),
             // Just created, pid not written yet (or unreadable): wait.
@@ -232,14 +256,25 @@ pub fn run_pytest(test_file: &str, env: &[(&str, String)]) -> Output {
                 let _ = child.kill();
                 let status = child.wait().expect("wait for killed pytest");
                 let mut stderr = t_err.join().unwrap_or_default();
-                stderr.extend_from_slice(format!("\n[bifrost tests] pytest killed after {PYTEST_TIMEOUT:?}\n").as_bytes());
-                return Output { status, stdout: t_out.join().unwrap_or_default(), stderr };
+                stderr.extend_from_slice(
+                    format!("\n[bifrost tests] pytest killed after {PYTEST_TIMEOUT:?}\n")
+                        .as_bytes(),
+                );
+                return Output {
+                    status,
+                    stdout: t_out.join().unwrap_or_default(),
+                    stderr,
+                };
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
             Err(e) => panic!("waiting for pytest: {e}"),
         }
     };
-    Output { status, stdout: t_out.join().unwrap_or_default(), stderr: t_err.join().unwrap_or_default() }
+    Output {
+        status,
+        stdout: t_out.join().unwrap_or_default(),
+        stderr: t_err.join().unwrap_or_default(),
+    }
 }
 
 /// [`run_pytest`], then panic with pytest's output unless it passed.
@@ -253,7 +288,10 @@ pub fn assert_pytest(test_file: &str, env: &[(&str, String)]) -> Output {
 /// gateway served on it) keeps running meanwhile.
 pub async fn run_pytest_async(test_file: &str, env: &[(&str, String)]) -> Output {
     let file = test_file.to_string();
-    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     tokio::task::spawn_blocking(move || {
         let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         run_pytest(&file, &env)

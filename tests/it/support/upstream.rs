@@ -68,8 +68,10 @@ impl Recorded {
 
     /// The bearer token from `Authorization: Bearer ...`, if any.
     pub fn bearer(&self) -> Option<&str> {
-        self.header("authorization")
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        self.header("authorization").and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
     }
 }
 
@@ -117,12 +119,20 @@ pub enum Reply {
 impl Reply {
     /// `200` with a JSON body.
     pub fn json(body: Value) -> Reply {
-        Reply::Json { status: 200, body, headers: Vec::new() }
+        Reply::Json {
+            status: 200,
+            body,
+            headers: Vec::new(),
+        }
     }
 
     /// A JSON body with the given status.
     pub fn status(status: u16, body: Value) -> Reply {
-        Reply::Json { status, body, headers: Vec::new() }
+        Reply::Json {
+            status,
+            body,
+            headers: Vec::new(),
+        }
     }
 
     /// An OpenAI-style error body: `{"error":{"message","type","param":null,"code"}}`.
@@ -160,7 +170,9 @@ pub struct MockUpstream {
 impl MockUpstream {
     /// Bind 127.0.0.1:0 and serve; `respond` decides the reply for each request
     /// (it is called after the request has been recorded).
-    pub async fn start(respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> MockUpstream {
+    pub async fn start(
+        respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> MockUpstream {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("mock upstream: bind 127.0.0.1:0");
@@ -183,7 +195,11 @@ impl MockUpstream {
                 }
             }
         });
-        MockUpstream { addr, requests, task }
+        MockUpstream {
+            addr,
+            requests,
+            task,
+        }
     }
 
     /// Start a mock that gives the same reply to every request.
@@ -207,12 +223,18 @@ impl MockUpstream {
 
     /// All requests received so far, in order of arrival.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// How many requests have been received so far.
     pub fn request_count(&self) -> usize {
-        self.requests.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 
     /// Wait until at least `n` requests have arrived (panics after `timeout`).
@@ -224,7 +246,10 @@ impl MockUpstream {
                 return got;
             }
             if Instant::now() >= deadline {
-                panic!("mock upstream: expected {n} requests within {timeout:?}, got {}: {got:#?}", got.len());
+                panic!(
+                    "mock upstream: expected {n} requests within {timeout:?}, got {}: {got:#?}",
+                    got.len()
+                );
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -239,7 +264,11 @@ impl Drop for MockUpstream {
 
 /// Serve one TCP connection until the client closes it or a reply asks for the
 /// connection to be dropped (`kill`).
-async fn serve_conn(stream: tokio::net::TcpStream, reqs: Arc<Mutex<Vec<Recorded>>>, respond: Responder) {
+async fn serve_conn(
+    stream: tokio::net::TcpStream,
+    reqs: Arc<Mutex<Vec<Recorded>>>,
+    respond: Responder,
+) {
     let kill = Arc::new(Notify::new());
     let svc_kill = kill.clone();
     let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
@@ -248,7 +277,9 @@ async fn serve_conn(stream: tokio::net::TcpStream, reqs: Arc<Mutex<Vec<Recorded>
         let kill = svc_kill.clone();
         async move {
             let rec = record(req).await;
-            reqs.lock().unwrap_or_else(|e| e.into_inner()).push(rec.clone());
+            reqs.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rec.clone());
             let reply = respond(&rec);
             Ok::<_, Infallible>(build(reply, kill).await)
         }
@@ -281,7 +312,9 @@ async fn record(req: Request<Incoming>) -> Recorded {
 }
 
 fn full(bytes: impl Into<Bytes>) -> Body {
-    Full::new(bytes.into()).map_err(|never| match never {}).boxed_unsync()
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed_unsync()
 }
 
 fn build(reply: Reply, kill: Arc<Notify>) -> BoxFuture<'static, Response<Body>> {
@@ -360,7 +393,8 @@ fn build(reply: Reply, kill: Arc<Notify>) -> BoxFuture<'static, Response<Body>> 
 }
 
 fn status_code(status: u16) -> StatusCode {
-    StatusCode::from_u16(status).unwrap_or_else(|_| panic!("mock upstream: invalid status {status}"))
+    StatusCode::from_u16(status)
+        .unwrap_or_else(|_| panic!("mock upstream: invalid status {status}"))
 }
 
 // ---------------------------------------------------------------------------
@@ -383,7 +417,12 @@ pub fn chat_completion(model: &str, content: &str) -> Value {
 }
 
 /// [`chat_completion`] with explicit usage numbers.
-pub fn chat_completion_with_usage(model: &str, content: &str, prompt: u32, completion: u32) -> Value {
+pub fn chat_completion_with_usage(
+    model: &str,
+    content: &str,
+    prompt: u32,
+    completion: u32,
+) -> Value {
     json!({
         "id": "chatcmpl-mock0123456789",
         "object": "chat.completion",
@@ -463,7 +502,9 @@ pub fn chat_stream_events(model: &str, parts: &[&str]) -> Vec<String> {
 pub fn embeddings_response(n: usize, dims: usize) -> Value {
     let data: Vec<Value> = (0..n)
         .map(|i| {
-            let v: Vec<f64> = (0..dims).map(|j| ((i * dims + j) % 1000) as f64 / 1000.0 - 0.5).collect();
+            let v: Vec<f64> = (0..dims)
+                .map(|j| ((i * dims + j) % 1000) as f64 / 1000.0 - 0.5)
+                .collect();
             json!({ "object": "embedding", "index": i, "embedding": v })
         })
         .collect();
