@@ -36,7 +36,7 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Manage providers and their keys.
     #[command(subcommand)]
-    Provider(provider::ProviderCommand),
+    Provider(Box<provider::ProviderCommand>),
     /// Check or export configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -70,7 +70,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     let result = match cli.command {
         Command::Serve(args) => serve::run(args, data_dir),
-        Command::Provider(cmd) => with_runtime(provider::run(cmd, data_dir)),
+        Command::Provider(cmd) => with_runtime(provider::run(*cmd, data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),
     };

@@ -14,3 +14,5 @@ mod python_sdk;
 mod streaming;
 mod upstream_headers;
 mod upstream_selftest;
+mod assets;
+mod cli;
