@@ -192,3 +192,25 @@ async fn health_reports_version_store_and_providers() {
     assert_eq!(body["providers"], 1);
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 }
+
+#[tokio::test]
+async fn clients_may_speak_http2_without_tls() {
+    use http_body_util::{BodyExt, Full};
+    let gw = Gateway::start("[providers.mock]\ntype = \"mock\"\n").await;
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .http2_only(true)
+        .build_http::<Full<bytes::Bytes>>();
+    let body = serde_json::to_vec(
+        &json!({"model": "mock/m", "messages": [{"role": "user", "content": "h2"}]}),
+    )
+    .unwrap();
+    let req = http::Request::post(gw.url("/v1/chat/completions"))
+        .body(Full::new(body.into()))
+        .unwrap();
+    let resp = client.request(req).await.unwrap();
+    assert_eq!(resp.version(), http::Version::HTTP_2);
+    assert_eq!(resp.status(), 200);
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["choices"][0]["message"]["content"], "mock reply: h2");
+}
