@@ -8,6 +8,13 @@ use crate::config::KeyConfig;
 
 /// Indices of the keys allowed for `model`, in the order to try them.
 pub fn order(keys: &[KeyConfig], model: &str, rng: &mut impl Rng) -> Vec<usize> {
+    if let [only] = keys {
+        return if only.allows(model) {
+            vec![0]
+        } else {
+            Vec::new()
+        };
+    }
     let mut pool: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].allows(model)).collect();
     let mut out = Vec::with_capacity(pool.len());
     while !pool.is_empty() {

@@ -219,6 +219,24 @@ fn with_id(mut response: Response, id: &str) -> Response {
     response
 }
 
+/// Answers that can carry the reference gateway's `extra_fields` object.
+trait ExtraFields: serde::Serialize {
+    /// The top-level JSON object to add it to.
+    fn extra(&mut self) -> Option<&mut serde_json::Map<String, Value>>;
+}
+
+impl ExtraFields for crate::schema::ChatResponse {
+    fn extra(&mut self) -> Option<&mut serde_json::Map<String, Value>> {
+        Some(&mut self.extra)
+    }
+}
+
+impl ExtraFields for Value {
+    fn extra(&mut self) -> Option<&mut serde_json::Map<String, Value>> {
+        self.as_object_mut()
+    }
+}
+
 /// One request's context: what hooks and errors need to know about it.
 struct Ctx {
     state: AppState,
@@ -255,7 +273,7 @@ impl Ctx {
         match hooks.pre_request(&self.info, req).await {
             PreOutcome::Continue => None,
             PreOutcome::Respond(body) => {
-                self.complete(200, None, None, None);
+                self.complete(200, None, None, 0, None);
                 Some(with_id(
                     axum::Json(body).into_response(),
                     &self.info.request_id,
@@ -277,6 +295,7 @@ impl Ctx {
         status: u16,
         route: Option<&Route>,
         key: Option<String>,
+        attempts: u32,
         usage: Option<Usage>,
     ) {
         let hooks = self.state.hooks();
@@ -290,7 +309,7 @@ impl Ctx {
                 provider: route.map(|r| r.provider.name.clone()),
                 model: route.map(|r| r.model.to_string()),
                 key,
-                attempts: 1,
+                attempts,
                 usage,
                 error: None,
                 latency: self.info.started.elapsed(),
@@ -328,27 +347,20 @@ impl Ctx {
         self.fail(err)
     }
 
-    fn json<T: serde::Serialize>(
+    fn json<T: ExtraFields>(
         &self,
         route: &Route,
         d: Dispatched<Reply<T>>,
         usage: Option<Usage>,
     ) -> Response {
         let Dispatched {
-            value, key_name, ..
+            mut value,
+            key_name,
+            attempts,
+            ..
         } = d;
-        let mut body = match serde_json::to_value(&value.body) {
-            Ok(v) => v,
-            Err(e) => {
-                return self.fail(ApiError::new(
-                    StatusCode::BAD_GATEWAY,
-                    "upstream_error",
-                    format!("cannot encode the upstream answer: {e}"),
-                ))
-            }
-        };
-        if let Value::Object(map) = &mut body {
-            map.insert(
+        if let Some(extra) = value.body.extra() {
+            extra.insert(
                 "extra_fields".into(),
                 json!({
                     "provider": route.provider.name,
@@ -359,8 +371,8 @@ impl Ctx {
                 }),
             );
         }
-        self.complete(200, Some(route), key_name, usage);
-        let mut response = axum::Json(body).into_response();
+        self.complete(200, Some(route), key_name, attempts, usage);
+        let mut response = axum::Json(value.body).into_response();
         response.headers_mut().extend(value.headers);
         with_id(response, &self.info.request_id)
     }
