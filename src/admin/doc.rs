@@ -41,10 +41,10 @@ impl ProviderDoc {
             .keys
             .iter()
             .map(|k| KeyConfig {
-                value: if secrets {
-                    k.value.clone()
-                } else {
-                    SecretValue::Literal(k.value.masked())
+                value: match &k.value {
+                    SecretValue::Literal(_) if !secrets => SecretValue::Literal(k.value.masked()),
+                    // `env.` references are not secret; keep them as references.
+                    other => other.clone(),
                 },
                 ..k.clone()
             })

@@ -261,22 +261,21 @@ async fn add(admin: &dyn Management, args: AddArgs) -> CmdResult {
         origin: None,
     };
     apply_network(&mut doc.network_config, &args.network)?;
-    match secret(&args.key)? {
-        Some(value) => doc.keys.push(KeyConfig {
+    if let Some(value) = secret(&args.key)? {
+        doc.keys.push(KeyConfig {
             name: args.key_name.clone(),
             value,
             models: args.models.clone(),
             weight: args.weight,
-        }),
-        None if args.kind.needs_key() => {
-            eprintln!("note: provider `{}` has no key yet; add one with `bifrost provider key add {} --name main --key-env VAR`", args.name, args.name);
-        }
-        None => {}
+        });
     }
     let created = admin
         .create_provider(doc)
         .await
         .map_err(anyhow::Error::from)?;
+    if created.keys.is_empty() && created.kind.needs_key() {
+        eprintln!("note: provider `{0}` has no key yet; add one with `bifrost provider key add {0} --name main --key-env VAR`", created.provider);
+    }
     print(&format!(
         "added provider `{}` ({}, {} key{})\n",
         created.provider,

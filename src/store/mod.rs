@@ -63,7 +63,7 @@ pub enum StoreError {
         supported: u64,
     },
     /// The data dir could not be created.
-    #[error("cannot create data dir {path}: {source}")]
+    #[error("cannot create data dir {path}")]
     DataDir {
         /// The dir.
         path: PathBuf,

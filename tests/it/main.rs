@@ -5,7 +5,9 @@
 
 mod support;
 
+mod assets;
 mod bad_input;
+mod cli;
 mod failover;
 mod inference;
 mod lifecycle;
@@ -14,5 +16,3 @@ mod python_sdk;
 mod streaming;
 mod upstream_headers;
 mod upstream_selftest;
-mod assets;
-mod cli;

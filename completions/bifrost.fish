@@ -1,0 +1,155 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_bifrost_global_optspecs
+    string join \n data-dir= h/help V/version
+end
+
+function __fish_bifrost_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_bifrost_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_bifrost_using_subcommand
+    set -l cmd (__fish_bifrost_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c bifrost -n "__fish_bifrost_needs_command" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_needs_command" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_needs_command" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "serve" -d 'Run the gateway'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1: only this machine can connect)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l port -d 'Port to listen on (default 8080; 0 picks a free one)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l config -d 'Config file (bifrost.toml)' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l log-level -d 'Log filter, e.g. `info` or `bifrost=debug` (RUST_LOG also works)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l log-format -d 'Log format' -r -f -a "pretty\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "add" -d 'Add a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "list" -d 'List providers'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "show" -d 'Show one provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "update" -d 'Change a provider\'s settings'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "remove" -d 'Remove a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "key" -d 'Manage a provider\'s keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "types" -d 'List the provider types and their defaults'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l type -d 'Wire protocol: openai, openai-compatible or mock' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (required for openai-compatible)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key -d 'The key itself (prefer --key-env: command lines end up in shell history)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-env -d 'Name of an environment variable holding the key, read at each use' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-name -d 'Name of the key' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l models -d 'Models the key may serve, comma-separated (default: all)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l weight -d 'The key\'s weight among the provider\'s keys' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l header -d 'Extra header sent upstream, NAME=VALUE (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l connect-timeout -d 'Connect timeout in seconds' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l first-byte-timeout -d 'Seconds to wait for the response headers' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l stream-idle-timeout -d 'Longest silence between stream chunks, in seconds' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l total-timeout -d 'Whole-request timeout in seconds' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l max-concurrency -d 'Upstream requests in flight at once' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l queue-size -d 'Requests allowed to wait for a slot' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-stdin -d 'Read the key from standard input'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l base-url -d 'New upstream base URL' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l remove-header -d 'Remove an extra header (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l header -d 'Extra header sent upstream, NAME=VALUE (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l connect-timeout -d 'Connect timeout in seconds' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l first-byte-timeout -d 'Seconds to wait for the response headers' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l stream-idle-timeout -d 'Longest silence between stream chunks, in seconds' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l total-timeout -d 'Whole-request timeout in seconds' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l max-concurrency -d 'Upstream requests in flight at once' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l queue-size -d 'Requests allowed to wait for a slot' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from remove" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -f -a "add" -d 'Add a key to a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -f -a "list" -d 'List a provider\'s keys (values masked)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -f -a "remove" -d 'Remove a key'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -l model -d 'Model to call (default: the first model a key lists)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "list" -d 'List providers'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a provider\'s settings'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "key" -d 'Manage a provider\'s keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "types" -d 'List the provider types and their defaults'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l config -d 'Config file, as for `serve`' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l config -d 'The server\'s config file, whose [server], [client] and [admin] are kept' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l include-secrets -d 'Print literal key values in clear (default: masked; `env.` references are always kept)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "serve" -d 'Run the gateway'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List providers'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "update" -d 'Change a provider\'s settings'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "remove" -d 'Remove a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "key" -d 'Manage a provider\'s keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "types" -d 'List the provider types and their defaults'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
