@@ -25,22 +25,37 @@ use crate::schema::{decode, ChatRequest, CompletionRequest, EmbeddingRequest, Us
 /// Longest client `x-request-id` kept; longer ones are replaced.
 const MAX_REQUEST_ID: usize = 128;
 
-/// `POST /v1/chat/completions`.
-pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let started = Instant::now();
-    let mut req: ChatRequest = match read(&state, body).await {
-        Ok(r) => r,
-        Err(e) => return with_id(e.into_response(), &request_id(&headers)),
-    };
-    let mut ctx = Ctx::new(
-        &state,
-        Endpoint::Chat,
-        &req.model,
-        req.is_stream(),
-        headers,
-        started,
-    );
-    if req.messages.is_empty() {
+/// What the handlers need from each endpoint's request type.
+trait InferenceBody: DeserializeOwned + Send {
+    /// The endpoint it arrives on.
+    const ENDPOINT: Endpoint;
+    /// The `model` field.
+    fn model(&mut self) -> &mut String;
+    /// Whether the client asked for a stream.
+    fn streams(&self) -> bool;
+    /// The view hooks get.
+    fn for_hooks(&mut self) -> InferenceRequest<'_>;
+    /// A problem beyond the JSON shape, if any.
+    fn problem(&self) -> Option<ApiError> {
+        None
+    }
+}
+
+impl InferenceBody for ChatRequest {
+    const ENDPOINT: Endpoint = Endpoint::Chat;
+    fn model(&mut self) -> &mut String {
+        &mut self.model
+    }
+    fn streams(&self) -> bool {
+        self.is_stream()
+    }
+    fn for_hooks(&mut self) -> InferenceRequest<'_> {
+        InferenceRequest::Chat(self)
+    }
+    fn problem(&self) -> Option<ApiError> {
+        if !self.messages.is_empty() {
+            return None;
+        }
         let mut e = ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request_error",
@@ -48,42 +63,84 @@ pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body)
         )
         .code("invalid_field");
         e.param = Some("messages".into());
-        return ctx.fail(e);
+        Some(e)
     }
-    if let Some(done) = ctx.pre(InferenceRequest::Chat(&mut req)).await {
-        return done;
+}
+
+impl InferenceBody for CompletionRequest {
+    const ENDPOINT: Endpoint = Endpoint::Completion;
+    fn model(&mut self) -> &mut String {
+        &mut self.model
     }
-    let route = match ctx.route(&req.model) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(e.into()),
+    fn streams(&self) -> bool {
+        self.is_stream()
+    }
+    fn for_hooks(&mut self) -> InferenceRequest<'_> {
+        InferenceRequest::Completion(self)
+    }
+}
+
+impl InferenceBody for EmbeddingRequest {
+    const ENDPOINT: Endpoint = Endpoint::Embeddings;
+    fn model(&mut self) -> &mut String {
+        &mut self.model
+    }
+    fn streams(&self) -> bool {
+        false
+    }
+    fn for_hooks(&mut self) -> InferenceRequest<'_> {
+        InferenceRequest::Embeddings(self)
+    }
+}
+
+/// Decodes the body, runs the hooks and resolves the model, which is then rewritten to
+/// the upstream's id. `Err` is the finished response (an error or a hook's answer).
+async fn prepare<T: InferenceBody>(
+    state: &AppState,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(Ctx, T, Route), Response> {
+    let started = Instant::now();
+    let mut req: T = read(state, body)
+        .await
+        .map_err(|e| with_id(e.into_response(), &request_id(&headers)))?;
+    let model = req.model().clone();
+    let mut ctx = Ctx::new(state, T::ENDPOINT, &model, req.streams(), headers, started);
+    if let Some(problem) = req.problem() {
+        return Err(ctx.fail(problem));
+    }
+    if let Some(done) = ctx.pre(req.for_hooks()).await {
+        return Err(done);
+    }
+    let route = ctx.route(req.model()).map_err(|e| ctx.fail(e.into()))?;
+    *req.model() = route.model.to_string();
+    Ok((ctx, req, route))
+}
+
+/// `POST /v1/chat/completions`.
+pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let (ctx, req, route) = match prepare::<ChatRequest>(&state, headers, body).await {
+        Ok(prepared) => prepared,
+        Err(done) => return done,
     };
-    req.model = route.model.to_string();
+    let id = &ctx.info.request_id;
     if req.is_stream() {
-        let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+        let result = dispatch(&route, id, |p, call| {
             let req = &req;
             async move { p.chat_stream(&call, req).await }
         })
         .await;
-        return match result {
-            Ok(d) => ctx.stream(&route, d, |chunk, hooks, info| {
-                hooks.on_chunk(info, chunk);
-                chunk.usage.clone()
-            }),
-            Err(e) => ctx.dispatch_failed(&route, e),
-        };
+        return ctx.answer_stream(&route, result, |chunk, hooks, info| {
+            hooks.on_chunk(info, chunk);
+            chunk.usage.clone()
+        });
     }
-    let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+    let result = dispatch(&route, id, |p, call| {
         let req = &req;
         async move { p.chat(&call, req).await }
     })
     .await;
-    match result {
-        Ok(d) => {
-            let usage = d.value.body.usage.clone();
-            ctx.json(&route, d, usage)
-        }
-        Err(e) => ctx.dispatch_failed(&route, e),
-    }
+    ctx.answer(&route, result, |r| r.usage.clone())
 }
 
 /// `POST /v1/completions` (legacy text completion).
@@ -92,87 +149,39 @@ pub async fn completions(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
-    let mut req: CompletionRequest = match read(&state, body).await {
-        Ok(r) => r,
-        Err(e) => return with_id(e.into_response(), &request_id(&headers)),
+    let (ctx, req, route) = match prepare::<CompletionRequest>(&state, headers, body).await {
+        Ok(prepared) => prepared,
+        Err(done) => return done,
     };
-    let mut ctx = Ctx::new(
-        &state,
-        Endpoint::Completion,
-        &req.model,
-        req.is_stream(),
-        headers,
-        started,
-    );
-    if let Some(done) = ctx.pre(InferenceRequest::Completion(&mut req)).await {
-        return done;
-    }
-    let route = match ctx.route(&req.model) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(e.into()),
-    };
-    req.model = route.model.to_string();
+    let id = &ctx.info.request_id;
     if req.is_stream() {
-        let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+        let result = dispatch(&route, id, |p, call| {
             let req = &req;
             async move { p.completion_stream(&call, req).await }
         })
         .await;
-        return match result {
-            Ok(d) => ctx.stream(&route, d, |item, _, _| usage_of(item)),
-            Err(e) => ctx.dispatch_failed(&route, e),
-        };
+        return ctx.answer_stream(&route, result, |item, _, _| usage_of(item));
     }
-    let result = dispatch(&route, &ctx.info.request_id, |p, call| {
+    let result = dispatch(&route, id, |p, call| {
         let req = &req;
         async move { p.completion(&call, req).await }
     })
     .await;
-    match result {
-        Ok(d) => {
-            let usage = usage_of(&d.value.body);
-            ctx.json(&route, d, usage)
-        }
-        Err(e) => ctx.dispatch_failed(&route, e),
-    }
+    ctx.answer(&route, result, usage_of)
 }
 
 /// `POST /v1/embeddings`.
 pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let started = Instant::now();
-    let mut req: EmbeddingRequest = match read(&state, body).await {
-        Ok(r) => r,
-        Err(e) => return with_id(e.into_response(), &request_id(&headers)),
+    let (ctx, req, route) = match prepare::<EmbeddingRequest>(&state, headers, body).await {
+        Ok(prepared) => prepared,
+        Err(done) => return done,
     };
-    let mut ctx = Ctx::new(
-        &state,
-        Endpoint::Embeddings,
-        &req.model,
-        false,
-        headers,
-        started,
-    );
-    if let Some(done) = ctx.pre(InferenceRequest::Embeddings(&mut req)).await {
-        return done;
-    }
-    let route = match ctx.route(&req.model) {
-        Ok(r) => r,
-        Err(e) => return ctx.fail(e.into()),
-    };
-    req.model = route.model.to_string();
     let result = dispatch(&route, &ctx.info.request_id, |p, call| {
         let req = &req;
         async move { p.embeddings(&call, req).await }
     })
     .await;
-    match result {
-        Ok(d) => {
-            let usage = usage_of(&d.value.body);
-            ctx.json(&route, d, usage)
-        }
-        Err(e) => ctx.dispatch_failed(&route, e),
-    }
+    ctx.answer(&route, result, usage_of)
 }
 
 /// `GET /v1/models`: every configured `provider/model`.
@@ -347,12 +356,18 @@ impl Ctx {
         self.fail(err)
     }
 
-    fn json<T: ExtraFields>(
+    /// A JSON answer, or the dispatch error.
+    fn answer<T: ExtraFields>(
         &self,
         route: &Route,
-        d: Dispatched<Reply<T>>,
-        usage: Option<Usage>,
+        result: Result<Dispatched<Reply<T>>, DispatchError>,
+        usage: impl FnOnce(&T) -> Option<Usage>,
     ) -> Response {
+        let d = match result {
+            Ok(d) => d,
+            Err(e) => return self.dispatch_failed(route, e),
+        };
+        let usage = usage(&d.value.body);
         let Dispatched {
             mut value,
             key_name,
@@ -377,16 +392,21 @@ impl Ctx {
         with_id(response, &self.info.request_id)
     }
 
-    fn stream<T, O>(
+    /// An SSE answer, or the dispatch error (a stream that failed before starting).
+    fn answer_stream<T, O>(
         &self,
         route: &Route,
-        d: Dispatched<Reply<crate::providers::ItemStream<T>>>,
+        result: Result<Dispatched<Reply<crate::providers::ItemStream<T>>>, DispatchError>,
         mut observe: O,
     ) -> Response
     where
         T: serde::Serialize + Send + 'static,
         O: FnMut(&mut T, &crate::hooks::Pipeline, &RequestInfo) -> Option<Usage> + Send + 'static,
     {
+        let d = match result {
+            Ok(d) => d,
+            Err(e) => return self.dispatch_failed(route, e),
+        };
         let Dispatched {
             value,
             key_name,
