@@ -1,0 +1,616 @@
+#!/usr/bin/env bash
+# Measures bifrost's overhead on this machine and writes BENCHMARKS.md.
+#
+#   bench/run.sh [--quick] [--out FILE]
+#
+#   --quick     shorten every run (3 s runs, 10 s for the 1.5 s-upstream
+#               scenario) to smoke-test the script; the numbers are not a
+#               valid measurement and the report says so.
+#   --out FILE  where to write the report (default: BENCHMARKS.md at the repo root)
+#
+# Environment:
+#   BENCH_SKIP_GATEWAY=1  do not build or run bifrost (tests the harness alone)
+#   BENCH_GATEWAY_BIN=PATH  benchmark this gateway binary instead of building
+#                         target/release/bifrost (e.g. to compare two builds)
+#   BENCH_KEEP_WORK=1     keep the temporary work dir (logs, oha JSON) on exit
+#   OHA_VERSION           oha version to install into bench/.tools (default 1.16.0)
+#
+# What it does: installs oha into bench/.tools (once), builds bench/ and the
+# gateway in release mode, starts a mock OpenAI upstream, the bare hyper proxy
+# and bifrost on 127.0.0.1 only, drives each with oha (1000 req/s fixed rate,
+# then saturation at 64 connections), then runs the published scenario
+# (upstream answering after 1.5 s, 5000 req/s for 60 s, ~7,500 requests in
+# flight) through a second bifrost and, for reference, through bare-proxy,
+# and writes the report. Every process it
+# starts is killed by PID on exit, and every oha run is bounded by `timeout`.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+OHA_VERSION=${OHA_VERSION:-1.16.0}
+OHA="$BENCH_DIR/.tools/bin/oha"
+SKIP_GATEWAY=${BENCH_SKIP_GATEWAY:-0}
+QUICK=0
+OUT="$ROOT/BENCHMARKS.md"
+COMMAND_LINE="bench/run.sh${*:+ $*}"
+
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --out) [ $# -ge 2 ] || { echo "--out needs a file" >&2; exit 2; }; OUT=$2; shift ;;
+        --out=*) OUT=${1#--out=} ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+case "$OUT" in /*) ;; *) OUT="$PWD/$OUT" ;; esac
+[ "$SKIP_GATEWAY" = 1 ] && COMMAND_LINE="BENCH_SKIP_GATEWAY=1 $COMMAND_LINE"
+
+if [ "$QUICK" = 1 ]; then
+    WARM=1s; RUN=3s; SLOW_RUN=10s
+else
+    WARM=2s; RUN=10s; SLOW_RUN=60s
+fi
+RATE=1000          # fixed-rate scenario, requests/s
+RATE_CONNS=50      # connections available to the fixed-rate runs
+SAT_CONNS=64       # saturation scenario connections (no rate limit)
+SLOW_DELAY_MS=1500 # the published scenario: upstream answers after 1.5 s
+SLOW_RATE=5000     # ... at 5000 req/s => ~7,500 requests in flight
+SLOW_CONNS=8000
+REQ_TIMEOUT=30s    # per-request timeout inside oha (a hung request is an error, not a hang)
+BODY='{"model":"up/bench-model","messages":[{"role":"user","content":"hello"}]}'
+CHAT_PATH=/v1/chat/completions
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for tool in cargo python3 curl timeout getconf; do
+    command -v "$tool" >/dev/null 2>&1 || die "\`$tool\` is required but not on PATH"
+done
+
+# Thousands of sockets per process in the 1.5 s scenario (bifrost holds ~8,000
+# inbound + ~7,500 upstream connections): raise the open-file limit as far as
+# this shell is allowed to.
+if ! ulimit -n 65535 2>/dev/null; then
+    hard=$(ulimit -Hn)
+    if [ "$hard" = unlimited ]; then ulimit -n 65535; else ulimit -n "$hard"; fi
+fi
+NOFILE=$(ulimit -n)
+if [ "$NOFILE" != unlimited ] && [ "$NOFILE" -lt 17000 ]; then
+    log "WARNING: open-file limit is $NOFILE (hard limit); the ${SLOW_CONNS}-connection scenario may run out of descriptors"
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bifrost-bench.XXXXXX")
+RESULTS="$WORK/results"
+mkdir -p "$RESULTS"
+META="$RESULTS/meta.env"
+: >"$META"
+
+# ---------------------------------------------------------------- processes
+PIDS=()
+forget_pid() {
+    local keep=() p
+    for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+    PIDS=("${keep[@]+"${keep[@]}"}")
+}
+stop_pid() { # stop_pid PID: TERM, wait up to 5 s, then KILL
+    local pid=$1
+    kill -TERM "$pid" 2>/dev/null || { forget_pid "$pid"; return 0; }
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    forget_pid "$pid"
+}
+cleanup() {
+    local rc=$? p
+    trap - EXIT INT TERM
+    for p in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$p"; done
+    if [ "${BENCH_KEEP_WORK:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
+        log "work dir kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+wait_tcp() { # wait_tcp PORT PID NAME: bounded wait until 127.0.0.1:PORT accepts
+    local port=$1 pid=$2 name=$3
+    for _ in $(seq 1 200); do
+        kill -0 "$pid" 2>/dev/null || die "$name exited during startup: $(tail -n 20 "$WORK/$name.log")"
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    die "$name did not accept TCP connections on 127.0.0.1:$port within 10 s"
+}
+
+# start_tool NAME CMD...: starts a bench binary that prints `listening on
+# 127.0.0.1:PORT`; sets STARTED_PID and STARTED_PORT.
+start_tool() {
+    local name=$1 port=""
+    shift
+    : >"$WORK/$name.out"
+    "$@" >>"$WORK/$name.out" 2>"$WORK/$name.log" &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+    for _ in $(seq 1 200); do
+        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$WORK/$name.out" || true)
+        [ -n "$port" ] && break
+        kill -0 "$STARTED_PID" 2>/dev/null || die "$name exited during startup: $(cat "$WORK/$name.log")"
+        sleep 0.05
+    done
+    [ -n "$port" ] || die "$name printed no 'listening on' line within 10 s"
+    wait_tcp "$port" "$STARTED_PID" "$name"
+    STARTED_PORT=$port
+    log "$name up on 127.0.0.1:$port (pid $STARTED_PID)"
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_bifrost NAME UPSTREAM_PORT: writes its config, starts it, waits for
+# GET /health; sets STARTED_PID and STARTED_PORT.
+start_bifrost() {
+    local name=$1 upstream_port=$2 port data cfg
+    port=$(free_port)
+    data="$WORK/$name-data"
+    cfg="$WORK/$name.toml"
+    mkdir -p "$data"
+    cat >"$cfg" <<EOF
+[server]
+host = "127.0.0.1"
+port = $port
+[client]
+drop_excess_requests = false
+[providers.up]
+type = "openai-compatible"
+base_url = "http://127.0.0.1:$upstream_port/v1"
+[[providers.up.keys]]
+name = "bench"
+value = "sk-bench-not-secret"
+models = ["bench-model"]
+weight = 1.0
+[providers.up.network]
+max_concurrency = 20000
+queue_size = 20000
+EOF
+    "$BIFROST" serve --host 127.0.0.1 --port "$port" --data-dir "$data" --config "$cfg" \
+        >"$WORK/$name.log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+    for _ in $(seq 1 300); do
+        kill -0 "$STARTED_PID" 2>/dev/null || die "$name exited during startup; last log lines:
+$(tail -n 30 "$WORK/$name.log")"
+        if curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/health" 2>/dev/null; then
+            STARTED_PORT=$port
+            log "$name up on 127.0.0.1:$port (pid $STARTED_PID)"
+            return 0
+        fi
+        sleep 0.1
+    done
+    die "$name did not answer GET /health within ~30 s; last log lines:
+$(tail -n 30 "$WORK/$name.log")"
+}
+
+# check_target NAME URL: one real request must come back 200 before load.
+check_target() {
+    local name=$1 url=$2 code
+    code=$(curl -sS -o "$WORK/$name.check" -w '%{http_code}' --max-time 10 \
+        -H 'content-type: application/json' -d "$BODY" "$url") || code=000
+    [ "$code" = 200 ] || die "$name answered the bench request with HTTP $code: $(head -c 500 "$WORK/$name.check" 2>/dev/null)"
+}
+
+proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+reset_peak_rss() { # Linux >= 4.0: writing 5 to clear_refs resets VmHWM to VmRSS
+    if echo 5 >"/proc/$1/clear_refs" 2>/dev/null; then echo 1; else echo 0; fi
+}
+meta() { printf '%s=%s\n' "$1" "$2" >>"$META"; }
+
+secs() { echo "${1%s}"; }
+
+# run_oha OUTFILE DURATION OHA-ARGS... URL: one bounded oha run.
+run_oha() {
+    local out=$1 dur=$2 pid rc=0
+    shift 2
+    timeout -k 10 "$(( $(secs "$dur") + 90 ))" \
+        "$OHA" --no-tui --output-format json -o "$out" -z "$dur" -t "$REQ_TIMEOUT" \
+        -m POST -H 'content-type: application/json' -d "$BODY" "$@" \
+        >"$out.stdout" 2>"$out.stderr" &
+    pid=$!
+    PIDS+=("$pid")
+    wait "$pid" || rc=$?
+    forget_pid "$pid"
+    if [ "$rc" -ne 0 ]; then
+        log "WARNING: oha exited with $rc for $(basename "$out"): $(tail -n 5 "$out.stderr")"
+    fi
+    return 0
+}
+
+# measure LABEL PID URL KIND DURATION OHA-ARGS...: oha against URL while
+# recording peak RSS and CPU time of PID (the process under test).
+measure() {
+    local label=$1 pid=$2 url=$3 kind=$4 dur=$5 reset t0 t1
+    shift 5
+    reset=$(reset_peak_rss "$pid")
+    t0=$(cpu_ticks "$pid")
+    log "$label/$kind: oha -z $dur $* (pid under test $pid)"
+    run_oha "$RESULTS/$label.$kind.json" "$dur" "$@" "$url"
+    if ! kill -0 "$pid" 2>/dev/null; then
+        log "ERROR: $label (pid $pid) died during the $kind run"
+        meta "$label.$kind.died" 1
+        return 1
+    fi
+    t1=$(cpu_ticks "$pid")
+    meta "$label.$kind.hwm_kb" "$(proc_kb "$pid" VmHWM)"
+    meta "$label.$kind.hwm_reset" "$reset"
+    meta "$label.$kind.cpu_ticks" "$((t1 - t0))"
+}
+
+# bench_target LABEL PID PORT: warm-up, fixed rate, saturation.
+bench_target() {
+    local label=$1 pid=$2 port=$3 url
+    url="http://127.0.0.1:$port$CHAT_PATH"
+    check_target "$label" "$url"
+    log "$label: warm-up ($WARM)"
+    run_oha "$WORK/$label.warmup.json" "$WARM" -c 16 "$url"
+    measure "$label" "$pid" "$url" rate "$RUN" -c "$RATE_CONNS" -q "$RATE" --latency-correction \
+        || return 0
+    measure "$label" "$pid" "$url" sat "$RUN" -c "$SAT_CONNS" || return 0
+}
+
+# ------------------------------------------------------------------- builds
+if [ -x "$OHA" ] && [ "$("$OHA" --version 2>/dev/null)" = "oha $OHA_VERSION" ]; then
+    log "oha $OHA_VERSION already installed in bench/.tools"
+else
+    log "installing oha $OHA_VERSION into bench/.tools (one-time, takes a few minutes)"
+    cargo install oha --locked --version "$OHA_VERSION" --root "$BENCH_DIR/.tools" \
+        || die "cargo install oha failed"
+fi
+
+log "building bench tools (release)"
+CARGO_TARGET_DIR="$BENCH_DIR/target" cargo build --release --quiet \
+    --manifest-path "$BENCH_DIR/Cargo.toml" || die "building bench/ failed"
+MOCK="$BENCH_DIR/target/release/mock-upstream"
+BARE="$BENCH_DIR/target/release/bare-proxy"
+
+BIFROST="$ROOT/target/release/bifrost"
+if [ "$SKIP_GATEWAY" = 1 ]; then
+    log "BENCH_SKIP_GATEWAY=1: not building or running bifrost"
+elif [ -n "${BENCH_GATEWAY_BIN:-}" ]; then
+    BIFROST=$BENCH_GATEWAY_BIN
+    [ -x "$BIFROST" ] || die "BENCH_GATEWAY_BIN=$BIFROST is not an executable file"
+    log "using gateway binary $BIFROST (BENCH_GATEWAY_BIN; not building)"
+    COMMAND_LINE="BENCH_GATEWAY_BIN=$BIFROST $COMMAND_LINE"
+else
+    log "building the gateway: cargo build --release (repo root)"
+    (cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo build --release) \
+        || die "cargo build --release of the gateway failed; fix the build or run with BENCH_SKIP_GATEWAY=1"
+    [ -x "$BIFROST" ] || die "gateway binary $BIFROST not found after cargo build --release"
+fi
+
+# ------------------------------------------------------------ machine facts
+CLK_TCK=$(getconf CLK_TCK)
+meta clk_tck "$CLK_TCK"
+meta nproc "$(nproc)"
+meta cpu_model "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+meta mem_total_kb "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+meta kernel "$(uname -srm)"
+meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+meta command "$COMMAND_LINE"
+meta oha_version "$("$OHA" --version)"
+meta rustc_version "$(rustc --version 2>/dev/null || echo unknown)"
+meta git_rev "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+meta nofile "$NOFILE"
+meta quick "$QUICK"
+meta skip_gateway "$SKIP_GATEWAY"
+meta durations "warm-up $WARM, runs $RUN, 1.5 s scenario $SLOW_RUN"
+meta rate "$RATE"; meta rate_conns "$RATE_CONNS"; meta sat_conns "$SAT_CONNS"
+meta slow_run_s "$(secs "$SLOW_RUN")"; meta slow_rate "$SLOW_RATE"; meta slow_conns "$SLOW_CONNS"; meta slow_delay_ms "$SLOW_DELAY_MS"
+
+# Anything else busy on the box skews every number: measure it over 1 s.
+cpu_busy_pct() {
+    local a b
+    a=$(awk '/^cpu / { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
+    echo "$a $b" | awk '{ d = $4 - $2; pct = 0; if (d > 0) pct = 100 * ($3 - $1) / d; printf "%d\n", pct }'
+}
+BUSY=$(cpu_busy_pct)
+meta cpu_busy_before "$BUSY"
+if [ "$BUSY" -gt 10 ]; then
+    log "WARNING: the machine is already ${BUSY}% busy (another build or load?); numbers will be skewed"
+fi
+
+# ------------------------------------------------- scenario 1 + 2: overhead
+start_tool upstream "$MOCK" --port 0 --delay-ms 0
+UP_PID=$STARTED_PID; UP_PORT=$STARTED_PORT
+start_tool bare "$BARE" --port 0 --upstream "http://127.0.0.1:$UP_PORT"
+BARE_PID=$STARTED_PID; BARE_PORT=$STARTED_PORT
+if [ "$SKIP_GATEWAY" != 1 ]; then
+    start_bifrost bifrost "$UP_PORT"
+    BF_PID=$STARTED_PID; BF_PORT=$STARTED_PORT
+    meta bifrost.idle_rss_kb "$(proc_kb "$BF_PID" VmRSS)"
+fi
+
+bench_target direct "$UP_PID" "$UP_PORT"
+bench_target bare "$BARE_PID" "$BARE_PORT"
+[ "$SKIP_GATEWAY" = 1 ] || bench_target bifrost "$BF_PID" "$BF_PORT"
+
+# Free the cores and sockets before the big one.
+[ "$SKIP_GATEWAY" = 1 ] || stop_pid "$BF_PID"
+stop_pid "$BARE_PID"
+stop_pid "$UP_PID"
+
+# ------------------------------- scenario 3: 1.5 s upstream, 7,500 in flight
+start_tool upstream-slow "$MOCK" --port 0 --delay-ms "$SLOW_DELAY_MS"
+SLOW_UP_PID=$STARTED_PID; SLOW_UP_PORT=$STARTED_PORT
+
+# slow_run LABEL PID PORT: the published load through one front process.
+# -w: requests still in flight at the deadline are waited for (bounded by -t
+# and by `timeout`), so the success rate counts every request sent.
+slow_run() {
+    local label=$1 pid=$2 port=$3 url
+    url="http://127.0.0.1:$port$CHAT_PATH"
+    check_target "$label" "$url"
+    reset_peak_rss "$SLOW_UP_PID" >/dev/null
+    measure "$label" "$pid" "$url" run "$SLOW_RUN" \
+        -c "$SLOW_CONNS" -q "$SLOW_RATE" --latency-correction -w || true
+    meta "$label.run.upstream_hwm_kb" "$(proc_kb "$SLOW_UP_PID" VmHWM)"
+    stop_pid "$pid"
+}
+
+if [ "$SKIP_GATEWAY" != 1 ]; then
+    start_bifrost bifrost-slow "$SLOW_UP_PORT"
+    meta slow-bifrost.idle_rss_kb "$(proc_kb "$STARTED_PID" VmRSS)"
+    slow_run slow-bifrost "$STARTED_PID" "$STARTED_PORT"
+fi
+# The same load through bare-proxy: what the hyper floor costs at this
+# concurrency (a reference row, not a target).
+start_tool bare-slow "$BARE" --port 0 --upstream "http://127.0.0.1:$SLOW_UP_PORT"
+slow_run slow-bare "$STARTED_PID" "$STARTED_PORT"
+stop_pid "$SLOW_UP_PID"
+
+# ------------------------------------------------------------------- report
+python3 - "$RESULTS" "$OUT" <<'PY'
+import json, math, os, sys
+
+results, out = sys.argv[1], sys.argv[2]
+meta = {}
+with open(os.path.join(results, "meta.env")) as f:
+    for line in f:
+        k, _, v = line.rstrip("\n").partition("=")
+        meta[k] = v
+clk = int(meta["clk_tck"])
+quick = meta["quick"] == "1"
+skip = meta["skip_gateway"] == "1"
+DEADLINE = "aborted due to deadline"
+
+
+def load(label, kind):
+    """Numbers from one oha JSON report (oha 1.16 field names), or None."""
+    if meta.get(f"{label}.{kind}.died") == "1":
+        return None
+    path = os.path.join(results, f"{label}.{kind}.json")
+    try:
+        with open(path) as f:
+            d = json.load(f)
+    except (OSError, ValueError):
+        return None
+    codes = {int(k): v for k, v in (d.get("statusCodeDistribution") or {}).items()}
+    errors = d.get("errorDistribution") or {}
+    ok = sum(v for k, v in codes.items() if 200 <= k < 300)
+    non2xx = sum(v for k, v in codes.items() if not 200 <= k < 300)
+    # Requests cut off by oha's own -z deadline are not the server's fault.
+    failed = sum(v for k, v in errors.items() if k != DEADLINE)
+    sent = ok + non2xx + failed
+    wall = d["summary"]["total"] or float("nan")
+    pct = d.get("latencyPercentiles") or {}
+    us = lambda k: pct[k] * 1e6 if pct.get(k) is not None else None
+    hwm = meta.get(f"{label}.{kind}.hwm_kb")
+    ticks = meta.get(f"{label}.{kind}.cpu_ticks")
+    return {
+        "ok": ok,
+        "sent": sent,
+        "success": ok / sent if sent else None,
+        "rps": ok / wall,
+        "p50": us("p50"),
+        "p99": us("p99"),
+        "p999": us("p99.9"),
+        "hwm_mib": int(hwm) / 1024 if hwm else None,
+        "cpu_us": int(ticks) / clk * 1e6 / ok if ticks and ok else None,
+        "problems": {**{f"HTTP {k}": v for k, v in codes.items() if not 200 <= k < 300},
+                     **{k: v for k, v in errors.items() if k != DEADLINE}},
+    }
+
+
+def failed_note(label, kind):
+    if meta.get(f"{label}.{kind}.died") == "1":
+        return "process died during the run"
+    return "no oha result (see the run's log)"
+
+
+def f(v, fmt="{:,.0f}", none="n/a"):
+    return none if v is None else fmt.format(v)
+
+
+def pct_s(v):
+    # Floor, so 99.999% never prints as 100%.
+    return "n/a" if v is None else "100%" if v >= 1 else f"{math.floor(v * 10000) / 100:.2f}%"
+
+
+def problems(r):
+    if not r or not r["problems"]:
+        return "none"
+    return ", ".join(f"{k}: {v}" for k, v in sorted(r["problems"].items()))
+
+
+TARGETS = [("direct", "direct to mock upstream"), ("bare", "bare-proxy (hyper floor)"),
+           ("bifrost", "bifrost")]
+if skip:
+    TARGETS = TARGETS[:2]
+
+lines = []
+w = lines.append
+w("# Benchmarks")
+w("")
+w("Overhead of the bifrost gateway against a mock OpenAI-compatible upstream, measured")
+w("with [oha](https://crates.io/crates/oha) on one machine. Written by `bench/run.sh`; do")
+w("not edit by hand — rerun the script.")
+w("")
+if quick:
+    w("> **QUICK RUN (`--quick`)**: every duration was shortened to smoke-test the harness.")
+    w("> These numbers are not a valid measurement.")
+    w("")
+if skip:
+    w("> **Gateway skipped (`BENCH_SKIP_GATEWAY=1`)**: only the harness was measured; the")
+    w("> bifrost rows and targets are absent.")
+    w("")
+w("## Machine")
+w("")
+w(f"- CPU: {meta['cpu_model']}, `nproc` = {meta['nproc']}")
+w(f"- Memory: {int(meta['mem_total_kb']) / 1024 / 1024:.1f} GiB")
+w(f"- Kernel: {meta['kernel']}")
+w(f"- Date: {meta['date']}")
+w(f"- Command: `{meta['command']}` (bifrost at commit {meta['git_rev']})")
+w(f"- Tools: {meta['oha_version']}, {meta['rustc_version']}; open-file limit {meta['nofile']}")
+w(f"- Durations: {meta['durations']}")
+busy = int(meta.get("cpu_busy_before", "0"))
+w(f"- CPU busy with other work just before the runs: {busy}%"
+  + (" — **the box was not idle; treat these numbers with suspicion**" if busy > 10 else ""))
+w("")
+w("How to read this: the load generator, the upstream and the process under test share the")
+w("same cores, so absolute throughput is a property of this box, and at saturation the")
+w("gateway's extra CPU is diluted by oha's and the upstream's; the CPU/req column (the")
+w("process under test alone: its user+system CPU time during the run over the 2xx answers)")
+w("is the sharper comparison against the bare proxy. Latencies are oha's per-request times,")
+w("with `--latency-correction` on fixed-rate runs so queueing inside oha counts. Success")
+w("counts only 2xx answers over every request sent (requests cut off by oha's own `-z`")
+w("deadline excluded). Peak RSS is the process's VmHWM, reset before each run"
+  + (" (except where the kernel refused the reset: those are peaks since start)."
+     if any(v == "0" for k, v in meta.items() if k.endswith(".hwm_reset")) else "."))
+w("")
+
+data = {(l, k): load(l, k) for l, _ in TARGETS for k in ("rate", "sat")}
+
+
+def table(kind):
+    w("| target | req/s (2xx) | success | p50 (µs) | p99 (µs) | p99.9 (µs) | peak RSS (MiB) | CPU/req (µs) | failures |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for label, name in TARGETS:
+        r = data[(label, kind)]
+        if r is None:
+            w(f"| {name} | {failed_note(label, kind)} | | | | | | | |")
+            continue
+        w(f"| {name} | {f(r['rps'])} | {pct_s(r['success'])} | {f(r['p50'])} | {f(r['p99'])} "
+          f"| {f(r['p999'])} | {f(r['hwm_mib'], '{:.1f}')} | {f(r['cpu_us'], '{:.1f}')} | {problems(r)} |")
+    w("")
+
+
+w(f"## Fixed rate: {meta['rate']} req/s, {meta['rate_conns']} connections")
+w("")
+w("For the direct row, the process under test (RSS, CPU) is the mock upstream itself.")
+w("")
+table("rate")
+w(f"## Saturation: {meta['sat_conns']} connections, no rate limit")
+w("")
+table("sat")
+
+SLOW_TARGETS = [("slow-bare", "bare-proxy (reference)")]
+if not skip:
+    SLOW_TARGETS.insert(0, ("slow-bifrost", "bifrost"))
+slow_data = {label: load(label, "run") for label, _ in SLOW_TARGETS}
+slow = slow_data.get("slow-bifrost")
+w(f"## Slow upstream: {int(meta['slow_delay_ms']) / 1000:g} s per answer, "
+  f"{meta['slow_rate']} req/s, {meta['slow_conns']} connections")
+w("")
+w(f"The published scenario: about {int(meta['slow_rate']) * int(meta['slow_delay_ms']) // 1000:,} "
+  "requests in flight at once, each holding one")
+w("inbound and one upstream connection of the process under test. oha waits for requests")
+w("still in flight at the deadline (`-w`), so every request sent is counted; offered req/s")
+w("is requests sent over the run's duration. The bare-proxy row is the same load through the")
+w("minimal hyper proxy, for reference. The upstream column is the mock upstream's own peak")
+w("RSS during that run (server side only).")
+w("")
+w("| target | requests sent | offered req/s | success | p50 (ms) | p99 (ms) | peak RSS (MiB) | upstream peak RSS (MiB) | failures |")
+w("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+ms = lambda v: f(v / 1000 if v is not None else None, "{:,.1f}")
+for label, name in SLOW_TARGETS:
+    r = slow_data[label]
+    if r is None:
+        w(f"| {name} | {failed_note(label, 'run')} | | | | | | | |")
+        continue
+    up = meta.get(f"{label}.run.upstream_hwm_kb")
+    w(f"| {name} | {r['sent']:,} | {f(r['sent'] / int(meta['slow_run_s']))} | {pct_s(r['success'])} "
+      f"| {ms(r['p50'])} | {ms(r['p99'])} | {f(r['hwm_mib'], '{:.1f}')} | {f(int(up) / 1024 if up else None, '{:.1f}')} "
+      f"| {problems(r)} |")
+w("")
+
+# ---- targets
+rows = []
+
+
+def target(name, goal, value, ok, bifrost_run=None):
+    """One targets row. Without a value: n/a when bifrost was skipped, MISS when
+    its run failed or it died (no number is not a pass)."""
+    if value is None:
+        if skip:
+            rows.append((name, goal, "n/a (gateway skipped)", "n/a"))
+        else:
+            note = failed_note(*bifrost_run) if bifrost_run else "not measured"
+            rows.append((name, goal, note, "MISS"))
+    else:
+        rows.append((name, goal, value, "PASS" if ok else "MISS"))
+
+
+bf_sat, bare_sat = data.get(("bifrost", "sat")), data.get(("bare", "sat"))
+bf_rate, bare_rate = data.get(("bifrost", "rate")), data.get(("bare", "rate"))
+if bf_sat and bare_sat and bare_sat["rps"] > 0:
+    ratio = bf_sat["rps"] / bare_sat["rps"]
+    target("Saturation throughput (2xx/s), bifrost / bare-proxy", ">= 70%", f"{ratio * 100:.1f}%",
+           ratio >= 0.70)
+else:
+    target("Saturation throughput (2xx/s), bifrost / bare-proxy", ">= 70%", None, False,
+           ("bifrost", "sat"))
+if bf_rate and bare_rate and bf_rate["p50"] is not None and bare_rate["p50"] is not None:
+    d = bf_rate["p50"] - bare_rate["p50"]
+    target(f"p50 added over bare-proxy at {meta['rate']} req/s", "<= 50 µs", f"{d:+.0f} µs",
+           d <= 50 and bf_rate["success"] >= 0.999)
+else:
+    target(f"p50 added over bare-proxy at {meta['rate']} req/s", "<= 50 µs", None, False,
+           ("bifrost", "rate"))
+idle = meta.get("bifrost.idle_rss_kb")
+target("bifrost idle RSS (after startup, before load)", "<= 30 MiB",
+       f"{int(idle) / 1024:.1f} MiB" if idle else None, bool(idle) and int(idle) / 1024 <= 30)
+if slow:
+    target("1.5 s scenario success", "100%", pct_s(slow["success"]), slow["success"] == 1.0)
+    target("1.5 s scenario peak RSS of bifrost", "< 200 MiB", f(slow["hwm_mib"], "{:.1f} MiB"),
+           slow["hwm_mib"] is not None and slow["hwm_mib"] < 200)
+else:
+    target("1.5 s scenario success", "100%", None, False, ("slow-bifrost", "run"))
+    target("1.5 s scenario peak RSS of bifrost", "< 200 MiB", None, False, ("slow-bifrost", "run"))
+
+w("## Targets")
+w("")
+w("| measure | target | result | verdict |")
+w("|---|---|---:|---|")
+for r in rows:
+    w("| " + " | ".join(r) + " |")
+w("")
+if quick:
+    w("_Quick run: verdicts are indicative only._")
+    w("")
+
+with open(out, "w") as fh:
+    fh.write("\n".join(lines))
+print("\n".join(lines))
+PY
+log "report written to $OUT"
