@@ -488,13 +488,18 @@ async fn test(admin: &dyn Management, name: &str, model: Option<String>) -> CmdR
     let ms = started.elapsed().as_millis();
     match result {
         Ok(d) => {
-            let reply = d
-                .value
-                .body
-                .choices
-                .first()
-                .map(|c| c.message.text())
-                .unwrap_or_default();
+            let reply = match d.value.body.into_typed() {
+                Ok(answer) => answer
+                    .choices
+                    .first()
+                    .map(|c| c.message.text())
+                    .unwrap_or_default(),
+                Err(e) => {
+                    return Err(Failure::Problem(anyhow!(
+                        "FAILED after {ms} ms: the answer is not a chat completion: {e}"
+                    )))
+                }
+            };
             print(&format!(
                 "ok: `{name}` answered model `{model}` in {ms} ms (key {}): {}\n",
                 d.key_name.as_deref().unwrap_or("-"),

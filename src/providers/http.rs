@@ -15,6 +15,8 @@ use hyper::body::Incoming;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use serde::de::DeserializeOwned;
+
+use crate::schema::Answer;
 use tokio::time::Instant;
 
 use super::{ProviderError, TimeoutPhase};
@@ -25,7 +27,7 @@ type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Byte
 /// Largest non-streaming upstream body read into memory.
 const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 /// Response headers one upstream response may carry.
-const MAX_RESPONSE_HEADERS: usize = 1024;
+const MAX_RESPONSE_HEADERS: usize = 256;
 /// Bytes of an error body quoted back to the client.
 const MAX_ERROR_QUOTE: usize = 600;
 
@@ -162,8 +164,9 @@ impl Exchange {
         forwardable_headers(self.response.headers())
     }
 
-    /// Reads the whole body (bounded by size, idle and total timeouts) and decodes it.
-    pub async fn json<T: DeserializeOwned>(self) -> Result<T, ProviderError> {
+    /// Reads the whole body (bounded by size, idle and total timeouts) as a raw answer:
+    /// validated as a JSON object, its usage read, the rest left as the upstream sent it.
+    pub async fn answer<T>(self) -> Result<Answer<T>, ProviderError> {
         let content_type = self
             .response
             .headers()
@@ -172,9 +175,9 @@ impl Exchange {
             .unwrap_or("")
             .to_string();
         let bytes = self.collect().await?;
-        serde_json::from_slice(&bytes).map_err(|e| {
+        Answer::raw(bytes.clone()).map_err(|e| {
             ProviderError::InvalidResponse(format!(
-                "expected JSON but got {} ({e}): {}",
+                "{e}, but got {}: {}",
                 if content_type.is_empty() {
                     "no content type"
                 } else {
@@ -185,6 +188,8 @@ impl Exchange {
         })
     }
 
+    /// The whole body. One timer bounds it (the idle timeout, within the total): an
+    /// answer that is not a stream arrives in one burst once its headers have.
     async fn collect(self) -> Result<Bytes, ProviderError> {
         let Exchange {
             response,
@@ -192,26 +197,16 @@ impl Exchange {
             idle,
             total,
         } = self;
-        let mut body = response.into_body();
-        let mut out = Vec::new();
-        loop {
-            let frame = next_within(body.frame(), deadline, idle, total).await?;
-            match frame {
-                None => break,
-                Some(Err(e)) => return Err(ProviderError::Transport(error_chain(&e))),
-                Some(Ok(frame)) => {
-                    if let Ok(data) = frame.into_data() {
-                        if out.len() + data.len() > MAX_RESPONSE_BYTES {
-                            return Err(ProviderError::InvalidResponse(format!(
-                                "response body larger than {MAX_RESPONSE_BYTES} bytes"
-                            )));
-                        }
-                        out.extend_from_slice(&data);
-                    }
-                }
+        let limited = http_body_util::Limited::new(response.into_body(), MAX_RESPONSE_BYTES);
+        match next_within(limited.collect(), deadline, idle, total).await? {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                Err(ProviderError::InvalidResponse(format!(
+                    "response body larger than {MAX_RESPONSE_BYTES} bytes"
+                )))
             }
+            Err(e) => Err(ProviderError::Transport(error_chain(&*e))),
         }
-        Ok(Bytes::from(out))
     }
 
     async fn into_status_error(self) -> ProviderError {

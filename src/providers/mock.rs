@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::MockConfig;
 use crate::schema::{
-    unix_now, ChatChoice, ChatChunk, ChatRequest, ChatResponse, ChunkChoice, CompletionRequest,
-    EmbeddingRequest, Extra, Message, Usage,
+    unix_now, Answer, ChatChoice, ChatChunk, ChatRequest, ChatResponse, ChunkChoice,
+    CompletionRequest, EmbeddingRequest, Extra, Message, Usage,
 };
 
 /// The mock upstream.
@@ -105,12 +105,12 @@ impl Provider for Mock {
         &self,
         call: &Call,
         req: &ChatRequest,
-    ) -> Result<Reply<ChatResponse>, ProviderError> {
+    ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
         self.pause(1).await;
         let prompt = last_user_text(req);
         let reply = self.reply_to(&prompt);
         let usage = self.usage(&prompt, &reply);
-        Ok(Reply::new(ChatResponse {
+        Ok(Reply::new(Answer::Typed(ChatResponse {
             id: completion_id(),
             object: "chat.completion".into(),
             created: unix_now(),
@@ -127,7 +127,7 @@ impl Provider for Mock {
             }],
             usage: Some(usage),
             extra: Extra::new(),
-        }))
+        })))
     }
 
     async fn chat_stream(
@@ -178,19 +178,19 @@ impl Provider for Mock {
         &self,
         call: &Call,
         req: &CompletionRequest,
-    ) -> Result<Reply<Value>, ProviderError> {
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
         self.pause(1).await;
         let prompt = prompt_text(&req.prompt);
         let reply = self.reply_to(&prompt);
         let usage = self.usage(&prompt, &reply);
-        Ok(Reply::new(json!({
+        Ok(Reply::new(Answer::Typed(json!({
             "id": completion_id(),
             "object": "text_completion",
             "created": unix_now(),
             "model": &*call.model,
             "choices": [{"index": 0, "text": reply, "finish_reason": "stop", "logprobs": null}],
             "usage": usage,
-        })))
+        }))))
     }
 
     async fn completion_stream(
@@ -223,7 +223,7 @@ impl Provider for Mock {
         &self,
         call: &Call,
         req: &EmbeddingRequest,
-    ) -> Result<Reply<Value>, ProviderError> {
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
         self.pause(1).await;
         let inputs: Vec<String> = match &req.input {
             Value::Array(items) if items.iter().all(|i| !i.is_number()) => {
@@ -238,12 +238,12 @@ impl Provider for Mock {
             .map(|(i, text)| json!({"object": "embedding", "index": i, "embedding": vector(text, dims)}))
             .collect();
         let tokens: u64 = inputs.iter().map(|t| estimate_tokens(t)).sum();
-        Ok(Reply::new(json!({
+        Ok(Reply::new(Answer::Typed(json!({
             "object": "list",
             "data": data,
             "model": &*call.model,
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
-        })))
+        }))))
     }
 }
 
@@ -297,7 +297,9 @@ mod tests {
             .chat(&call(), &chat("hello there", false))
             .await
             .unwrap()
-            .body;
+            .body
+            .into_typed()
+            .unwrap();
         let expected = whole.choices[0].message.text();
         assert_eq!(expected, "mock reply: hello there");
         let chunks: Vec<ChatChunk> = mock

@@ -16,7 +16,9 @@ use serde_json::Value;
 pub use error::{ProviderError, TimeoutPhase};
 
 use crate::config::{ProviderConfig, ProviderType};
-use crate::schema::{ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{
+    Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
+};
 
 /// A stream of upstream items; an `Err` item ends it.
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, ProviderError>> + Send>>;
@@ -72,7 +74,7 @@ pub trait Provider: Send + Sync {
         &self,
         call: &Call,
         req: &ChatRequest,
-    ) -> Result<Reply<ChatResponse>, ProviderError>;
+    ) -> Result<Reply<Answer<ChatResponse>>, ProviderError>;
     /// Streaming chat completion; the error case covers failures before the first chunk.
     async fn chat_stream(
         &self,
@@ -84,7 +86,7 @@ pub trait Provider: Send + Sync {
         &self,
         call: &Call,
         req: &CompletionRequest,
-    ) -> Result<Reply<Value>, ProviderError>;
+    ) -> Result<Reply<Answer<Value>>, ProviderError>;
     /// Streaming legacy text completion.
     async fn completion_stream(
         &self,
@@ -96,7 +98,7 @@ pub trait Provider: Send + Sync {
         &self,
         call: &Call,
         req: &EmbeddingRequest,
-    ) -> Result<Reply<Value>, ProviderError>;
+    ) -> Result<Reply<Answer<Value>>, ProviderError>;
 }
 
 /// Builds the adapter for a configured provider.

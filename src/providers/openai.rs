@@ -14,7 +14,9 @@ use serde_json::Value;
 use super::http::Transport;
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
-use crate::schema::{ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{
+    Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
+};
 
 /// An OpenAI-format upstream at one base URL.
 pub struct OpenAi {
@@ -55,7 +57,9 @@ impl OpenAi {
         call: &Call,
         body: &B,
     ) -> Result<super::http::Exchange, ProviderError> {
-        let bytes = serde_json::to_vec(body)
+        // Sized for a typical chat request so encoding rarely reallocates.
+        let mut bytes = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut bytes, body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
         let url = format!("{}{}", self.base_url, path);
         self.transport
@@ -70,11 +74,11 @@ impl Provider for OpenAi {
         &self,
         call: &Call,
         req: &ChatRequest,
-    ) -> Result<Reply<ChatResponse>, ProviderError> {
+    ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
         let exchange = self.send("/chat/completions", call, req).await?;
         let headers = exchange.forwardable_headers();
         Ok(Reply {
-            body: exchange.json().await?,
+            body: exchange.answer().await?,
             headers,
         })
     }
@@ -96,11 +100,11 @@ impl Provider for OpenAi {
         &self,
         call: &Call,
         req: &CompletionRequest,
-    ) -> Result<Reply<Value>, ProviderError> {
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
         let exchange = self.send("/completions", call, req).await?;
         let headers = exchange.forwardable_headers();
         Ok(Reply {
-            body: exchange.json().await?,
+            body: exchange.answer().await?,
             headers,
         })
     }
@@ -122,11 +126,11 @@ impl Provider for OpenAi {
         &self,
         call: &Call,
         req: &EmbeddingRequest,
-    ) -> Result<Reply<Value>, ProviderError> {
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
         let exchange = self.send("/embeddings", call, req).await?;
         let headers = exchange.forwardable_headers();
         Ok(Reply {
-            body: exchange.json().await?,
+            body: exchange.answer().await?,
             headers,
         })
     }

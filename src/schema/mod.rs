@@ -5,9 +5,11 @@
 //! `extra` map so parameters newer than this release pass through untouched.
 //! Nothing here knows about HTTP or any particular provider.
 
+mod answer;
 mod chat;
 mod text;
 
+pub use answer::{append_member, Answer, AnswerError, HasUsage};
 pub use chat::{
     ChatChoice, ChatChunk, ChatRequest, ChatResponse, ChunkChoice, Message, StreamOptions, Usage,
 };
@@ -34,6 +36,11 @@ pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeEr
             message: "request body is empty; send a JSON object".to_string(),
             syntax: true,
         });
+    }
+    // The common case pays nothing for path tracking; only a failure is decoded again
+    // to say where it went wrong.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {

@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::stream::{self, StreamEnd};
@@ -20,7 +19,10 @@ use super::AppState;
 use crate::hooks::{Endpoint, InferenceRequest, Outcome, PreOutcome, RequestInfo};
 use crate::providers::Reply;
 use crate::routing::{dispatch, DispatchError, Dispatched, Route, RouteError};
-use crate::schema::{decode, ChatRequest, CompletionRequest, EmbeddingRequest, Usage};
+use crate::schema::{
+    append_member, decode, Answer, ChatRequest, CompletionRequest, EmbeddingRequest, HasUsage,
+    Usage,
+};
 
 /// Longest client `x-request-id` kept; longer ones are replaced.
 const MAX_REQUEST_ID: usize = 128;
@@ -140,7 +142,7 @@ pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body)
         async move { p.chat(&call, req).await }
     })
     .await;
-    ctx.answer(&route, result, |r| r.usage.clone())
+    ctx.answer(&route, result)
 }
 
 /// `POST /v1/completions` (legacy text completion).
@@ -160,14 +162,14 @@ pub async fn completions(
             async move { p.completion_stream(&call, req).await }
         })
         .await;
-        return ctx.answer_stream(&route, result, |item, _, _| usage_of(item));
+        return ctx.answer_stream(&route, result, |item, _, _| item.usage());
     }
     let result = dispatch(&route, id, |p, call| {
         let req = &req;
         async move { p.completion(&call, req).await }
     })
     .await;
-    ctx.answer(&route, result, usage_of)
+    ctx.answer(&route, result)
 }
 
 /// `POST /v1/embeddings`.
@@ -181,17 +183,12 @@ pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body:
         async move { p.embeddings(&call, req).await }
     })
     .await;
-    ctx.answer(&route, result, usage_of)
+    ctx.answer(&route, result)
 }
 
 /// `GET /v1/models`: every configured `provider/model`.
 pub async fn models(State(state): State<AppState>) -> Response {
     axum::Json(state.router().snapshot().models()).into_response()
-}
-
-fn usage_of(v: &Value) -> Option<Usage> {
-    v.get("usage")
-        .and_then(|u| serde_json::from_value(u.clone()).ok())
 }
 
 async fn read<T: DeserializeOwned>(state: &AppState, body: Body) -> Result<T, ApiError> {
@@ -228,22 +225,23 @@ fn with_id(mut response: Response, id: &str) -> Response {
     response
 }
 
-/// Answers that can carry the reference gateway's `extra_fields` object.
-trait ExtraFields: serde::Serialize {
-    /// The top-level JSON object to add it to.
-    fn extra(&mut self) -> Option<&mut serde_json::Map<String, Value>>;
+/// An upstream answer with the reference gateway's `extra_fields` appended, serialised
+/// in one pass (no intermediate `Value`).
+#[derive(serde::Serialize)]
+struct WithExtraFields<'a, T> {
+    #[serde(flatten)]
+    body: &'a T,
+    extra_fields: ExtraFields<'a>,
 }
 
-impl ExtraFields for crate::schema::ChatResponse {
-    fn extra(&mut self) -> Option<&mut serde_json::Map<String, Value>> {
-        Some(&mut self.extra)
-    }
-}
-
-impl ExtraFields for Value {
-    fn extra(&mut self) -> Option<&mut serde_json::Map<String, Value>> {
-        self.as_object_mut()
-    }
+/// Where a request went, as the reference gateway reports it.
+#[derive(serde::Serialize)]
+struct ExtraFields<'a> {
+    provider: &'a str,
+    model_requested: &'a str,
+    model_resolved: &'a str,
+    request_type: &'static str,
+    latency_ms: u64,
 }
 
 /// One request's context: what hooks and errors need to know about it.
@@ -356,39 +354,58 @@ impl Ctx {
         self.fail(err)
     }
 
-    /// A JSON answer, or the dispatch error.
-    fn answer<T: ExtraFields>(
+    /// A JSON answer (the upstream's, plus `extra_fields`), or the dispatch error.
+    fn answer<T: serde::Serialize + HasUsage>(
         &self,
         route: &Route,
-        result: Result<Dispatched<Reply<T>>, DispatchError>,
-        usage: impl FnOnce(&T) -> Option<Usage>,
+        result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
     ) -> Response {
-        let d = match result {
-            Ok(d) => d,
-            Err(e) => return self.dispatch_failed(route, e),
-        };
-        let usage = usage(&d.value.body);
         let Dispatched {
-            mut value,
+            value,
             key_name,
             attempts,
             ..
-        } = d;
-        if let Some(extra) = value.body.extra() {
-            extra.insert(
-                "extra_fields".into(),
-                json!({
-                    "provider": route.provider.name,
-                    "model_requested": self.info.model_requested,
-                    "model_resolved": &*route.model,
-                    "request_type": self.info.endpoint.request_type(),
-                    "latency_ms": self.info.started.elapsed().as_millis() as u64,
-                }),
-            );
-        }
+        } = match result {
+            Ok(d) => d,
+            Err(e) => return self.dispatch_failed(route, e),
+        };
+        let extra_fields = ExtraFields {
+            provider: &route.provider.name,
+            model_requested: &self.info.model_requested,
+            model_resolved: &route.model,
+            request_type: self.info.endpoint.request_type(),
+            latency_ms: self.info.started.elapsed().as_millis() as u64,
+        };
+        let usage = value.body.usage();
+        let encoded = match &value.body {
+            // The upstream's bytes go out as they came, with one member appended.
+            Answer::Raw { json, .. } => serde_json::to_vec(&extra_fields)
+                .map(|extra| append_member(json, "extra_fields", &extra)),
+            Answer::Typed(body) => {
+                // Sized for a typical answer so encoding rarely reallocates.
+                let mut bytes = Vec::with_capacity(2048);
+                serde_json::to_writer(&mut bytes, &WithExtraFields { body, extra_fields })
+                    .map(|()| bytes)
+            }
+        };
+        let bytes = match encoded {
+            Ok(b) => b,
+            Err(e) => {
+                return self.fail(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_error",
+                    format!("cannot encode the upstream answer: {e}"),
+                ))
+            }
+        };
+        let mut response = Response::new(Body::from(bytes));
+        let headers = response.headers_mut();
+        headers.extend(value.headers);
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         self.complete(200, Some(route), key_name, attempts, usage);
-        let mut response = axum::Json(value.body).into_response();
-        response.headers_mut().extend(value.headers);
         with_id(response, &self.info.request_id)
     }
 

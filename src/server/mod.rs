@@ -124,20 +124,22 @@ pub enum Access {
     LocalSocket,
 }
 
-/// The route table.
+/// The route table. Routes are registered flat under each OpenAI prefix rather than
+/// nested: nesting costs extension inserts and a path rewrite on every request.
 pub fn routes(state: AppState, access: Access) -> axum::Router {
-    let inference = axum::Router::new()
-        .route("/chat/completions", post(inference::chat))
-        .route("/completions", post(inference::completions))
-        .route("/embeddings", post(inference::embeddings))
-        .route("/models", get(inference::models));
-    let api = management::routes(state.clone(), access);
-    axum::Router::new()
-        .route("/health", get(health::health))
-        .nest("/v1", inference.clone())
-        .nest("/openai/v1", inference.clone())
-        .nest("/openai", inference)
-        .nest("/api", api)
+    let mut router = axum::Router::new().route("/health", get(health::health));
+    for prefix in ["/v1", "/openai/v1", "/openai"] {
+        router = router
+            .route(&format!("{prefix}/chat/completions"), post(inference::chat))
+            .route(
+                &format!("{prefix}/completions"),
+                post(inference::completions),
+            )
+            .route(&format!("{prefix}/embeddings"), post(inference::embeddings))
+            .route(&format!("{prefix}/models"), get(inference::models));
+    }
+    router
+        .nest("/api", management::routes(state.clone(), access))
         .fallback(|method: http::Method, uri: http::Uri| async move {
             ApiError::no_route(&method, uri.path())
         })
