@@ -9,6 +9,7 @@
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::Usage;
 
@@ -19,8 +20,9 @@ pub enum Answer<T> {
     Raw {
         /// The object's bytes.
         json: Bytes,
-        /// Its `usage`, read while validating.
-        usage: Option<Usage>,
+        /// Where its `usage` member's value lies in `json`, found while validating;
+        /// decoded only when asked for.
+        usage_at: Option<std::ops::Range<usize>>,
     },
     /// A value built by the gateway (a translation or a built-in provider).
     Typed(T),
@@ -32,20 +34,26 @@ pub enum Answer<T> {
 pub struct AnswerError(String);
 
 #[derive(Deserialize)]
-struct UsageOnly {
-    #[serde(default)]
-    usage: Option<Usage>,
+struct UsageOnly<'a> {
+    #[serde(default, borrow)]
+    usage: Option<&'a RawValue>,
 }
 
 impl<T> Answer<T> {
     /// Validates `json` as one JSON object and reads its usage, without decoding the rest.
     pub fn raw(json: Bytes) -> Result<Self, AnswerError> {
+        let first = json.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(AnswerError("expected a JSON object".to_string()));
+        }
         let probe: UsageOnly = serde_json::from_slice(&json)
             .map_err(|e| AnswerError(format!("expected a JSON object ({e})")))?;
-        Ok(Answer::Raw {
-            json,
-            usage: probe.usage,
-        })
+        // The raw value borrows from `json`, so its offset is a plain address difference.
+        let usage_at = probe.usage.map(|raw| {
+            let start = raw.get().as_ptr() as usize - json.as_ptr() as usize;
+            start..start + raw.get().len()
+        });
+        Ok(Answer::Raw { json, usage_at })
     }
 
     /// Token usage, when the answer reports it.
@@ -54,7 +62,9 @@ impl<T> Answer<T> {
         T: HasUsage,
     {
         match self {
-            Answer::Raw { usage, .. } => usage.clone(),
+            Answer::Raw { json, usage_at } => usage_at
+                .clone()
+                .and_then(|at| serde_json::from_slice(json.get(at)?).ok()),
             Answer::Typed(t) => t.usage(),
         }
     }

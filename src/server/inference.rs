@@ -280,7 +280,7 @@ impl Ctx {
         match hooks.pre_request(&self.info, req).await {
             PreOutcome::Continue => None,
             PreOutcome::Respond(body) => {
-                self.complete(200, None, None, 0, None);
+                self.complete(200, None, None, 0, || None);
                 Some(with_id(
                     axum::Json(body).into_response(),
                     &self.info.request_id,
@@ -303,7 +303,7 @@ impl Ctx {
         route: Option<&Route>,
         key: Option<String>,
         attempts: u32,
-        usage: Option<Usage>,
+        usage: impl FnOnce() -> Option<Usage>,
     ) {
         let hooks = self.state.hooks();
         if hooks.is_empty() {
@@ -317,7 +317,7 @@ impl Ctx {
                 model: route.map(|r| r.model.to_string()),
                 key,
                 attempts,
-                usage,
+                usage: usage(),
                 error: None,
                 latency: self.info.started.elapsed(),
             },
@@ -376,11 +376,13 @@ impl Ctx {
             request_type: self.info.endpoint.request_type(),
             latency_ms: self.info.started.elapsed().as_millis() as u64,
         };
-        let usage = value.body.usage();
         let encoded = match &value.body {
             // The upstream's bytes go out as they came, with one member appended.
-            Answer::Raw { json, .. } => serde_json::to_vec(&extra_fields)
-                .map(|extra| append_member(json, "extra_fields", &extra)),
+            Answer::Raw { json, .. } => {
+                let mut extra = Vec::with_capacity(256);
+                serde_json::to_writer(&mut extra, &extra_fields)
+                    .map(|()| append_member(json, "extra_fields", &extra))
+            }
             Answer::Typed(body) => {
                 // Sized for a typical answer so encoding rarely reallocates.
                 let mut bytes = Vec::with_capacity(2048);
@@ -405,7 +407,7 @@ impl Ctx {
             http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        self.complete(200, Some(route), key_name, attempts, usage);
+        self.complete(200, Some(route), key_name, attempts, || value.body.usage());
         with_id(response, &self.info.request_id)
     }
 
