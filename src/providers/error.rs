@@ -65,6 +65,35 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
+    /// The same error with every occurrence of `secret` in its text replaced by `mask`.
+    pub fn redact(self, secret: &str, mask: &str) -> ProviderError {
+        if secret.is_empty() {
+            return self;
+        }
+        let clean = |s: String| {
+            if s.contains(secret) {
+                s.replace(secret, mask)
+            } else {
+                s
+            }
+        };
+        match self {
+            ProviderError::Status {
+                status,
+                message,
+                retry_after,
+            } => ProviderError::Status {
+                status,
+                message: clean(message),
+                retry_after,
+            },
+            ProviderError::InvalidResponse(m) => ProviderError::InvalidResponse(clean(m)),
+            ProviderError::Transport(m) => ProviderError::Transport(clean(m)),
+            ProviderError::Connect(m) => ProviderError::Connect(clean(m)),
+            other => other,
+        }
+    }
+
     /// True when another key (or a later attempt) might succeed where this one failed:
     /// auth and quota problems are per key, 5xx and connection errors are per attempt.
     pub fn tries_next_key(&self) -> bool {

@@ -138,7 +138,10 @@ where
     for index in order {
         let key = &keys[index];
         let result = match key.value.resolve() {
-            Ok(secret) => op(provider.adapter.clone(), call(Some(secret))).await,
+            Ok(secret) => op(provider.adapter.clone(), call(Some(secret.clone())))
+                .await
+                // An upstream may echo the key in its error text; clients must never see it.
+                .map_err(|e| e.redact(&secret, &key.value.masked())),
             Err(e) => Err(ProviderError::Key(e)),
         };
         match result {

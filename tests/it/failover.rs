@@ -203,3 +203,32 @@ async fn a_full_queue_answers_429_when_dropping_is_on() {
     assert_eq!(second.json()["error"]["code"], "queue_full");
     assert_eq!(first.await.unwrap().status, 200);
 }
+
+#[tokio::test]
+async fn a_key_echoed_by_the_upstream_never_reaches_the_client() {
+    let up = MockUpstream::start(|r| {
+        let key = r.bearer().unwrap_or_default().to_string();
+        Reply::error(
+            401,
+            &format!("Incorrect API key provided: {key}. Check it."),
+        )
+    })
+    .await;
+    let cfg = format!(
+        r#"
+[providers.up]
+type = "openai-compatible"
+base_url = "{}"
+[[providers.up.keys]]
+name = "k"
+value = "sk-live-supersecret-0123456789"
+"#,
+        up.base_url()
+    );
+    let gw = Gateway::start(&cfg).await;
+    let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
+    assert_eq!(resp.status, 502);
+    let text = resp.text();
+    assert!(!text.contains("supersecret"), "{text}");
+    assert!(text.contains("sk-l****6789"), "{text}");
+}
