@@ -379,6 +379,14 @@ start_tool bare-slow "$BARE" --port 0 --upstream "http://127.0.0.1:$SLOW_UP_PORT
 slow_run slow-bare "$STARTED_PID" "$STARTED_PORT"
 stop_pid "$SLOW_UP_PID"
 
+# ------------------------------------------------ instructions per request
+# Counted by callgrind: repeatable where the timings above are noisy.
+if [ "$SKIP_GATEWAY" != 1 ] && command -v valgrind >/dev/null; then
+    log "counting instructions per request (callgrind)"
+    "$BENCH_DIR/instructions.sh" "$MOCK" "$BARE" "$BIFROST" "$OHA" "$RESULTS/instructions.md" >/dev/null \
+        || log "WARNING: instructions.sh failed; the report leaves that section out"
+fi
+
 # ------------------------------------------------------------------- report
 python3 - "$RESULTS" "$OUT" <<'PY'
 import json, math, os, sys
@@ -597,6 +605,12 @@ if slow:
 else:
     target("1.5 s scenario success", "100%", None, False, ("slow-bifrost", "run"))
     target("1.5 s scenario peak RSS of bifrost", "< 200 MiB", None, False, ("slow-bifrost", "run"))
+
+counted = os.path.join(results, "instructions.md")
+if os.path.exists(counted):
+    with open(counted) as fh:
+        w(fh.read().rstrip("\n"))
+    w("")
 
 w("## Targets")
 w("")
