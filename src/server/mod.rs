@@ -148,3 +148,38 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
         })
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ProviderConfig, ProviderType};
+
+    #[test]
+    fn the_file_wins_for_what_it_declares_and_only_for_that() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mock = ProviderConfig::new(ProviderType::Mock);
+        store.put_provider("dropped", &mock, Origin::File).unwrap();
+        store.put_provider("kept", &mock, Origin::Api).unwrap();
+        store.put_provider("declared", &mock, Origin::Api).unwrap();
+        let file = FileConfig::parse(
+            "[providers.declared]\ntype = \"openai\"\n[providers.fresh]\ntype = \"mock\"\n",
+        )
+        .unwrap();
+        apply_file(&store, &file).unwrap();
+        let now: Vec<(String, ProviderType, Origin)> = store
+            .providers()
+            .unwrap()
+            .into_iter()
+            .map(|(n, p)| (n, p.config.kind, p.origin))
+            .collect();
+        assert_eq!(
+            now,
+            [
+                ("kept".to_string(), ProviderType::Mock, Origin::Api),
+                ("declared".to_string(), ProviderType::Openai, Origin::File),
+                ("fresh".to_string(), ProviderType::Mock, Origin::File),
+            ]
+        );
+    }
+}
