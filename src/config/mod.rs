@@ -60,6 +60,9 @@ impl Default for ServerConfig {
 pub struct ClientConfig {
     /// Largest request body accepted, in MiB (413 beyond).
     pub max_request_body_size_mb: u64,
+    /// A client has this long to send its whole request body once its headers are in
+    /// (408 beyond): a body trickled byte by byte must not hold a connection forever.
+    pub request_body_timeout_secs: u64,
     /// Default upstream concurrency per provider when its network table sets none.
     pub initial_pool_size: usize,
     /// With a provider's queue full: answer 429 at once instead of waiting.
@@ -70,6 +73,7 @@ impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
             max_request_body_size_mb: 100,
+            request_body_timeout_secs: 60,
             initial_pool_size: 10_000,
             drop_excess_requests: false,
         }
@@ -168,6 +172,13 @@ impl FileConfig {
     fn problems(&self, text: &str) -> Vec<Problem> {
         let spans = provider_spans(text);
         let mut out = Vec::new();
+        if self.client.request_body_timeout_secs == 0 {
+            out.push(Problem {
+                line: 0,
+                column: 0,
+                message: "client.request_body_timeout_secs must be at least 1".to_string(),
+            });
+        }
         if self.client.max_request_body_size_mb == 0 {
             out.push(Problem {
                 line: 0,

@@ -193,7 +193,19 @@ pub async fn models(State(state): State<AppState>) -> Response {
 
 async fn read<T: DeserializeOwned>(state: &AppState, body: Body) -> Result<T, ApiError> {
     let limit = state.body_limit_bytes();
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+    let read = tokio::time::timeout(state.body_timeout(), axum::body::to_bytes(body, limit));
+    let bytes = read.await.map_err(|_| {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "invalid_request_error",
+            format!(
+                "the request body did not arrive within {} s (client.request_body_timeout_secs)",
+                state.body_timeout().as_secs()
+            ),
+        )
+        .code("request_body_timeout")
+    })?;
+    let bytes = bytes.map_err(|e| {
         let too_large = std::error::Error::source(&e)
             .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
         if too_large {

@@ -95,6 +95,10 @@ impl AppState {
         self.inner.client.max_request_body_size_mb
     }
 
+    fn body_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.inner.client.request_body_timeout_secs)
+    }
+
     fn body_limit_bytes(&self) -> usize {
         usize::try_from(self.body_limit_mb().saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
     }

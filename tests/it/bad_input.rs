@@ -150,3 +150,22 @@ async fn a_slow_client_is_cut_off_while_others_are_served() {
     assert!(read.is_ok(), "the slow connection was never closed");
     still_serving(&gw).await;
 }
+
+#[tokio::test]
+async fn a_body_trickled_too_slowly_is_408_and_the_connection_is_freed() {
+    let gw = Gateway::start(
+        "[providers.mock]\ntype = \"mock\"\n[client]\nrequest_body_timeout_secs = 1\n",
+    )
+    .await;
+    let mut slow = tokio::net::TcpStream::connect(gw.addr).await.unwrap();
+    slow.write_all(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mo")
+        .await
+        .unwrap();
+    still_serving(&gw).await;
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), slow.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the slow body was never cut off");
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("request_body_timeout_secs"), "{text}");
+}
