@@ -53,7 +53,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "types" -d 'List the provider types and their defaults'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l type -d 'Wire protocol: openai, openai-compatible or mock' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l type -d 'Wire protocol: openai, openai-compatible, anthropic or mock (see `bifrost provider types`)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (required for openai-compatible)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key -d 'The key itself (prefer --key-env: command lines end up in shell history)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-env -d 'Name of an environment variable holding the key, read at each use' -r

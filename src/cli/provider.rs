@@ -79,7 +79,7 @@ pub struct KeySource {
 pub struct AddArgs {
     /// Provider name (the `name/` prefix of model ids).
     pub name: String,
-    /// Wire protocol: openai, openai-compatible or mock.
+    /// Wire protocol: openai, openai-compatible, anthropic or mock (see `bifrost provider types`).
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: ProviderType,
     /// Upstream base URL (required for openai-compatible).

@@ -18,15 +18,18 @@ pub enum ProviderType {
     Openai,
     /// Any server speaking the OpenAI wire format at a base URL of your choice.
     OpenaiCompatible,
+    /// api.anthropic.com, the Messages API, `x-api-key`.
+    Anthropic,
     /// Built in: answers without any network, for demos, tests and benchmarks.
     Mock,
 }
 
 impl ProviderType {
     /// Every type, for help texts and error messages.
-    pub const ALL: [ProviderType; 3] = [
+    pub const ALL: [ProviderType; 4] = [
         ProviderType::Openai,
         ProviderType::OpenaiCompatible,
+        ProviderType::Anthropic,
         ProviderType::Mock,
     ];
 
@@ -35,6 +38,7 @@ impl ProviderType {
         match self {
             ProviderType::Openai => "openai",
             ProviderType::OpenaiCompatible => "openai-compatible",
+            ProviderType::Anthropic => "anthropic",
             ProviderType::Mock => "mock",
         }
     }
@@ -43,6 +47,7 @@ impl ProviderType {
     pub fn default_base_url(self) -> Option<&'static str> {
         match self {
             ProviderType::Openai => Some("https://api.openai.com/v1"),
+            ProviderType::Anthropic => Some("https://api.anthropic.com/v1"),
             ProviderType::OpenaiCompatible | ProviderType::Mock => None,
         }
     }

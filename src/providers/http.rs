@@ -234,6 +234,53 @@ impl Exchange {
     pub fn sse_json<T: DeserializeOwned + Send + 'static>(
         self,
     ) -> impl Stream<Item = Result<T, ProviderError>> + Send + 'static {
+        let mut events = Box::pin(self.sse_events());
+        async_stream::stream! {
+            loop {
+                let data = match events.next().await {
+                    None => {
+                        yield Err(ProviderError::Transport(
+                            "the stream ended before [DONE]; the answer is incomplete".into(),
+                        ));
+                        break;
+                    }
+                    Some(Err(e)) => { yield Err(e); break; }
+                    Some(Ok((_, data))) => data,
+                };
+                let data = data.trim();
+                if data == "[DONE]" { break; }
+                // An error object mid-stream; the quoted key cannot occur unescaped inside
+                // a chunk's strings, so ordinary chunks skip the second parse.
+                if data.contains("\"error\"") {
+                    let value = serde_json::from_str::<serde_json::Value>(data).ok();
+                    if value.is_some_and(|v| v.get("error").is_some()) {
+                        yield Err(ProviderError::Status {
+                            status: 502,
+                            message: error_message(data.as_bytes()),
+                            retry_after: None,
+                        });
+                        break;
+                    }
+                }
+                match serde_json::from_str::<T>(data) {
+                    Ok(item) => yield Ok(item),
+                    Err(e) => {
+                        let what = if e.is_syntax() || e.is_eof() { "stream event is not JSON" } else { "unexpected stream event" };
+                        yield Err(ProviderError::InvalidResponse(format!("{what} ({e}): {}", quote(data.as_bytes()))));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The body as raw server-sent events, `(event name, data)` each, for upstreams whose
+    /// streams are not OpenAI's (no `[DONE]`; the event name matters). The stream just
+    /// ends with the body: the caller knows what a complete answer looks like. Timeouts
+    /// and broken streams yield an error item and end it.
+    pub fn sse_events(
+        self,
+    ) -> impl Stream<Item = Result<(Option<String>, String), ProviderError>> + Send + 'static {
         let Exchange {
             response,
             deadline,
@@ -243,43 +290,17 @@ impl Exchange {
         async_stream::stream! {
             let mut events = sse_stream::SseStream::new(response.into_body());
             loop {
-                let event = match next_within(events.next(), deadline, idle, total).await {
+                match next_within(events.next(), deadline, idle, total).await {
                     Err(e) => { yield Err(e); break; }
-                    Ok(None) => {
-                        yield Err(ProviderError::Transport(
-                            "the stream ended before [DONE]; the answer is incomplete".into(),
-                        ));
-                        break;
-                    }
+                    Ok(None) => break,
                     Ok(Some(Err(e))) => {
                         yield Err(ProviderError::Transport(format!("broken event stream: {e}")));
                         break;
                     }
-                    Ok(Some(Ok(event))) => event,
-                };
-                let Some(data) = event.data else { continue };
-                let data = data.trim();
-                if data.is_empty() { continue; }
-                if data == "[DONE]" { break; }
-                match serde_json::from_str::<serde_json::Value>(data) {
-                    Ok(v) if v.get("error").is_some() => {
-                        yield Err(ProviderError::Status {
-                            status: 502,
-                            message: error_message(data.as_bytes()),
-                            retry_after: None,
-                        });
-                        break;
-                    }
-                    Ok(v) => match serde_json::from_value::<T>(v) {
-                        Ok(item) => yield Ok(item),
-                        Err(e) => {
-                            yield Err(ProviderError::InvalidResponse(format!("unexpected stream event ({e}): {}", quote(data.as_bytes()))));
-                            break;
-                        }
-                    },
-                    Err(e) => {
-                        yield Err(ProviderError::InvalidResponse(format!("stream event is not JSON ({e}): {}", quote(data.as_bytes()))));
-                        break;
+                    Ok(Some(Ok(event))) => {
+                        let Some(data) = event.data else { continue };
+                        if data.trim().is_empty() { continue; }
+                        yield Ok((event.event, data));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! Upstream providers behind one trait. Each file speaks one wire format; canonical
 //! (OpenAI-shaped) types go in and come out, so routing never sees a provider's wire.
 
+mod anthropic;
 mod error;
 pub mod http;
 mod mock;
@@ -107,6 +108,7 @@ pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
         ProviderType::Openai | ProviderType::OpenaiCompatible => {
             Arc::new(openai::OpenAi::new(config))
         }
+        ProviderType::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
         ProviderType::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
 }

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod anthropic;
 mod assets;
 mod bad_input;
 mod cli;

@@ -1,0 +1,305 @@
+//! Canonical (OpenAI) chat requests -> Anthropic Messages requests, as pure functions
+//! (answers go the other way in `response`).
+//!
+//! Parameters Anthropic has no equivalent for are refused rather than dropped: a client
+//! that asks for `n = 3` or a JSON schema and silently gets something else is worse off
+//! than one told to remove the parameter. Keys nobody knows are dropped, because
+//! Anthropic rejects unknown keys and new OpenAI parameters appear often.
+
+use serde_json::{Map, Value};
+
+use super::wire::{Block, ImageSource, MessagesRequest, Metadata, Tool, ToolChoice, WireMessage};
+use crate::providers::ProviderError;
+use crate::schema::{ChatRequest, Message};
+
+/// `max_tokens` when the client sets none: Anthropic requires one.
+pub const DEFAULT_MAX_TOKENS: u64 = 4096;
+
+/// OpenAI parameters without an Anthropic equivalent, each with its neutral value
+/// (`None`: any non-null value is refused). Neutral values pass, because SDKs and
+/// frameworks often send them by default.
+const UNSUPPORTED: &[(&str, Option<&str>)] = &[
+    ("n", Some("1")),
+    ("logprobs", Some("false")),
+    ("top_logprobs", None),
+    ("presence_penalty", Some("0")),
+    ("frequency_penalty", Some("0")),
+    ("seed", None),
+    ("logit_bias", Some("{}")),
+    ("response_format", Some(r#"{"type":"text"}"#)),
+    ("audio", None),
+    ("modalities", Some(r#"["text"]"#)),
+    ("prediction", None),
+    ("reasoning_effort", None),
+    ("web_search_options", None),
+    ("functions", None),
+    ("function_call", None),
+];
+
+fn unsupported(what: &str) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "parameter `{what}` is not supported by provider type anthropic; remove it or route \
+         the request to a provider that supports it"
+    ))
+}
+
+fn invalid(detail: String) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "cannot translate the request for anthropic: {detail}"
+    ))
+}
+
+/// Builds the Messages request for `model` from a canonical chat request.
+pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, ProviderError> {
+    let x = &req.extra;
+    for (name, neutral) in UNSUPPORTED {
+        let Some(v) = x.get(*name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        let is_neutral = neutral
+            .and_then(|n| serde_json::from_str::<Value>(n).ok())
+            .is_some_and(|n| n == *v || (v.is_number() && n.as_f64() == v.as_f64()));
+        if !is_neutral {
+            return Err(unsupported(name));
+        }
+    }
+    let max_tokens = match x
+        .get("max_completion_tokens")
+        .or_else(|| x.get("max_tokens"))
+    {
+        None | Some(Value::Null) => DEFAULT_MAX_TOKENS,
+        Some(v) => v
+            .as_u64()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| invalid(format!("max_tokens must be a positive integer, got {v}")))?,
+    };
+    let (system, messages) = messages(&req.messages)?;
+    let (tools, tool_choice) = tools(x)?;
+    Ok(MessagesRequest {
+        model: model.to_string(),
+        max_tokens,
+        messages,
+        system,
+        temperature: x.get("temperature").and_then(Value::as_f64),
+        top_p: x.get("top_p").and_then(Value::as_f64),
+        top_k: x.get("top_k").filter(|v| !v.is_null()).cloned(),
+        stop_sequences: stop(x.get("stop")),
+        metadata: x.get("user").and_then(Value::as_str).map(|u| Metadata {
+            user_id: u.to_string(),
+        }),
+        tools,
+        tool_choice,
+        thinking: x.get("thinking").filter(|v| !v.is_null()).cloned(),
+        stream: req.stream.filter(|s| *s),
+    })
+}
+
+fn stop(v: Option<&Value>) -> Option<Vec<String>> {
+    let list: Vec<String> = match v? {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    (!list.is_empty()).then_some(list)
+}
+
+/// Splits system text off and turns the rest into alternating Anthropic turns.
+fn messages(input: &[Message]) -> Result<(Option<String>, Vec<WireMessage>), ProviderError> {
+    let mut system = Vec::new();
+    let mut out: Vec<WireMessage> = Vec::new();
+    for (i, m) in input.iter().enumerate() {
+        let (role, blocks) = match m.role.as_str() {
+            "system" | "developer" => {
+                system.push(m.text());
+                continue;
+            }
+            "user" => ("user", content_blocks(m.content.as_ref(), i)?),
+            "assistant" => ("assistant", assistant_blocks(m, i)?),
+            "tool" => {
+                let id = m.extra.get("tool_call_id").and_then(Value::as_str);
+                let id = id.ok_or_else(|| invalid(format!("messages[{i}] has no tool_call_id")))?;
+                let content = content_blocks(m.content.as_ref(), i)?;
+                let result = Block::ToolResult {
+                    tool_use_id: id.to_string(),
+                    content,
+                };
+                ("user", vec![result])
+            }
+            other => return Err(invalid(format!("messages[{i}] has role `{other}`"))),
+        };
+        // Tool results must share one user turn, and Anthropic merges consecutive
+        // same-role turns anyway, so merging here changes nothing else.
+        match out.last_mut() {
+            Some(last) if last.role == role => last.content.extend(blocks),
+            _ if blocks.is_empty() => {}
+            _ => out.push(WireMessage {
+                role,
+                content: blocks,
+            }),
+        }
+    }
+    let system = system
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>();
+    Ok(((!system.is_empty()).then(|| system.join("\n\n")), out))
+}
+
+fn content_blocks(content: Option<&Value>, i: usize) -> Result<Vec<Block>, ProviderError> {
+    let parts = match content {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::String(s)) => return Ok(text_block(s).into_iter().collect()),
+        Some(Value::Array(parts)) => parts,
+        Some(other) => return Err(invalid(format!("messages[{i}].content is {other}"))),
+    };
+    let mut out = Vec::new();
+    for part in parts {
+        match part.get("type").and_then(Value::as_str) {
+            Some("text") => out.extend(text_block(
+                part.get("text").and_then(Value::as_str).unwrap_or(""),
+            )),
+            Some("image_url") => {
+                let url = part.get("image_url");
+                let url = url
+                    .and_then(|u| u.get("url").or(Some(u)))
+                    .and_then(Value::as_str);
+                let url = url.ok_or_else(|| {
+                    invalid(format!("messages[{i}] has an image_url part without a url"))
+                })?;
+                out.push(Block::Image {
+                    source: image_source(url, i)?,
+                });
+            }
+            other => {
+                let kind = other.unwrap_or("(none)");
+                return Err(invalid(format!("messages[{i}] has a content part of type `{kind}`, which anthropic does not accept here")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Empty text blocks are rejected by Anthropic, so they are left out.
+fn text_block(text: &str) -> Option<Block> {
+    (!text.is_empty()).then(|| Block::Text {
+        text: text.to_string(),
+    })
+}
+
+fn image_source(url: &str, i: usize) -> Result<ImageSource, ProviderError> {
+    if let Some(rest) = url.strip_prefix("data:") {
+        if let Some((media_type, data)) = rest.split_once(";base64,") {
+            return Ok(ImageSource::Base64 {
+                media_type: media_type.to_string(),
+                data: data.to_string(),
+            });
+        }
+        return Err(invalid(format!(
+            "messages[{i}] has a data: image URL that is not base64"
+        )));
+    }
+    if url.starts_with("http://") || url.starts_with("https://") {
+        return Ok(ImageSource::Url {
+            url: url.to_string(),
+        });
+    }
+    Err(invalid(format!(
+        "messages[{i}] has an image URL that is neither data: nor http(s)"
+    )))
+}
+
+fn assistant_blocks(m: &Message, i: usize) -> Result<Vec<Block>, ProviderError> {
+    let mut out = content_blocks(m.content.as_ref(), i)?;
+    let calls = m.extra.get("tool_calls").and_then(Value::as_array);
+    for call in calls.into_iter().flatten() {
+        let f = call.get("function");
+        let name = f
+            .and_then(|f| f.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let args = f
+            .and_then(|f| f.get("arguments"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        // An empty string is what some clients send for a call without arguments.
+        let input = if args.trim().is_empty() {
+            Value::Object(Map::new())
+        } else {
+            serde_json::from_str::<Value>(args)
+                .ok()
+                .filter(Value::is_object)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "messages[{i}]: the arguments of tool call `{name}` are not a JSON object"
+                    ))
+                })?
+        };
+        out.push(Block::ToolUse {
+            id: call
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            name: name.to_string(),
+            input,
+        });
+    }
+    Ok(out)
+}
+
+type Tools = (Option<Vec<Tool>>, Option<ToolChoice>);
+
+fn tools(x: &Map<String, Value>) -> Result<Tools, ProviderError> {
+    let mut tools = Vec::new();
+    for t in x
+        .get("tools")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let f = match (t.get("type").and_then(Value::as_str), t.get("function")) {
+            (Some("function"), Some(f)) => f,
+            _ => return Err(invalid("only function tools are supported".into())),
+        };
+        let name = f
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let schema = f.get("parameters").filter(|p| p.is_object()).cloned();
+        tools.push(Tool {
+            name,
+            description: f
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            input_schema: schema
+                .unwrap_or_else(|| serde_json::json!({"type": "object", "properties": {}})),
+        });
+    }
+    let no_parallel = x.get("parallel_tool_calls").and_then(Value::as_bool) == Some(false);
+    let choice = match x.get("tool_choice") {
+        None | Some(Value::Null) => no_parallel.then_some(("auto", None)),
+        Some(Value::String(s)) => match s.as_str() {
+            "auto" => Some(("auto", None)),
+            "none" => Some(("none", None)),
+            "required" => Some(("any", None)),
+            other => return Err(invalid(format!("tool_choice `{other}` is unknown"))),
+        },
+        Some(v) => {
+            let name = v.pointer("/function/name").and_then(Value::as_str);
+            let name = name.ok_or_else(|| invalid(format!("tool_choice {v} names no function")))?;
+            Some(("tool", Some(name.to_string())))
+        }
+    };
+    let choice = choice.map(|(kind, name)| ToolChoice {
+        kind,
+        name,
+        // Anthropic refuses this flag on `none`.
+        disable_parallel_tool_use: (no_parallel && kind != "none").then_some(true),
+    });
+    Ok(((!tools.is_empty()).then_some(tools), choice))
+}

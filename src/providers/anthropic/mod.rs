@@ -1,0 +1,167 @@
+//! Anthropic's Messages API behind the OpenAI-shaped [`Provider`] trait: chat requests
+//! are translated to `POST {base}/messages` and answers and stream events back.
+//! Reference: <https://docs.anthropic.com/en/api/messages>.
+//!
+//! Layout: `wire` is Anthropic's format, `convert` and `stream` are pure translations
+//! (unit-tested against fixtures in `tests/fixtures/anthropic`), this file does I/O.
+
+mod convert;
+mod response;
+mod stream;
+mod wire;
+
+#[cfg(test)]
+mod tests;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{HeaderMap, HeaderValue};
+use serde_json::Value;
+
+use super::http::{Exchange, Transport};
+use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use crate::config::ProviderConfig;
+use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+
+/// The API version bifrost's translation is written against.
+const API_VERSION: &str = "2023-06-01";
+
+/// An Anthropic upstream at one base URL (`https://api.anthropic.com/v1` by default).
+pub struct Anthropic {
+    base_url: String,
+    transport: Transport,
+}
+
+impl Anthropic {
+    /// An adapter for `config` (its base URL was validated with the config).
+    pub fn new(config: &ProviderConfig) -> Self {
+        Anthropic {
+            base_url: config
+                .effective_base_url()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_string(),
+            transport: Transport::new(&config.network),
+        }
+    }
+
+    fn headers(call: &Call) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(key) = &call.api_key {
+            if let Ok(mut v) = HeaderValue::from_str(key) {
+                v.set_sensitive(true);
+                h.insert("x-api-key", v);
+            }
+        }
+        h.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
+        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
+            h.insert("x-request-id", v);
+        }
+        h
+    }
+
+    /// Translates `req` (refusing what Anthropic cannot do) and sends it.
+    async fn send(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+        stream: bool,
+    ) -> Result<Exchange, ProviderError> {
+        let mut body = convert::to_request(&call.model, req)?;
+        body.stream = stream.then_some(true);
+        let bytes = serde_json::to_vec(&body)
+            .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
+        let url = format!("{}/messages", self.base_url);
+        self.transport
+            .post_json(&url, Self::headers(call), Bytes::from(bytes))
+            .await
+    }
+}
+
+fn no_such_api(what: &str) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "provider type anthropic has no {what} API; use /v1/chat/completions, or route \
+         this request to an OpenAI-compatible provider"
+    ))
+}
+
+#[async_trait]
+impl Provider for Anthropic {
+    async fn chat(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
+        let exchange = self.send(call, req, false).await?;
+        let headers = exchange.forwardable_headers();
+        let message = exchange
+            .answer::<wire::MessagesResponse>()
+            .await?
+            .into_typed()
+            .map_err(|e| {
+                ProviderError::InvalidResponse(format!("not an Anthropic message: {e}"))
+            })?;
+        Ok(Reply {
+            body: response::from_response(message),
+            headers,
+        })
+    }
+
+    async fn chat_stream(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<ChunkStream>, ProviderError> {
+        let exchange = self.send(call, req, true).await?;
+        let headers = exchange.forwardable_headers();
+        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
+        let mut events = Box::pin(exchange.sse_events());
+        let body = async_stream::stream! {
+            loop {
+                let (name, data) = match events.next().await {
+                    Some(Ok(event)) => event,
+                    Some(Err(e)) => { yield Err(e); break; }
+                    None => { yield Err(stream::incomplete()); break; }
+                };
+                match translator.event(name.as_deref(), &data) {
+                    Ok(step) => {
+                        for chunk in step.chunks {
+                            yield Ok(chunk);
+                        }
+                        if step.done { break; }
+                    }
+                    Err(e) => { yield Err(e); break; }
+                }
+            }
+        };
+        Ok(Reply {
+            body: body.boxed(),
+            headers,
+        })
+    }
+
+    async fn completion(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    async fn completion_stream(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<JsonStream>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    async fn embeddings(
+        &self,
+        _call: &Call,
+        _req: &EmbeddingRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        Err(no_such_api("embeddings"))
+    }
+}
