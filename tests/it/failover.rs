@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::support::client::post;
-use crate::support::gateway::{one_upstream, Gateway};
+use crate::support::gateway::{one_upstream, one_upstream_with_key, Gateway};
 use crate::support::upstream::{chat_completion, MockUpstream, Reply};
 
 fn two_keys(base_url: &str) -> String {
@@ -108,18 +108,11 @@ async fn all_keys_rate_limited_is_a_429_with_retry_after() {
 #[tokio::test]
 async fn a_key_whose_env_var_is_unset_is_skipped_with_a_clear_reason() {
     let up = MockUpstream::always(Reply::json(chat_completion("m", "ok"))).await;
-    let cfg = format!(
-        r#"
-[providers.up]
-type = "openai-compatible"
-base_url = "{}"
-[[providers.up.keys]]
-name = "from-env"
-value = "env.BIFROST_IT_DEFINITELY_UNSET_VAR"
-"#,
-        up.base_url()
-    );
-    let gw = Gateway::start(&cfg).await;
+    let gw = Gateway::start(&one_upstream_with_key(
+        &up.base_url(),
+        "env.BIFROST_IT_DEFINITELY_UNSET_VAR",
+    ))
+    .await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502);
     assert!(
@@ -214,18 +207,11 @@ async fn a_key_echoed_by_the_upstream_never_reaches_the_client() {
         )
     })
     .await;
-    let cfg = format!(
-        r#"
-[providers.up]
-type = "openai-compatible"
-base_url = "{}"
-[[providers.up.keys]]
-name = "k"
-value = "sk-live-supersecret-0123456789"
-"#,
-        up.base_url()
-    );
-    let gw = Gateway::start(&cfg).await;
+    let gw = Gateway::start(&one_upstream_with_key(
+        &up.base_url(),
+        "sk-live-supersecret-0123456789",
+    ))
+    .await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502);
     let text = resp.text();

@@ -92,14 +92,20 @@ impl Drop for Gateway {
 
 /// A config with one openai-compatible provider `up` at `base_url`, key `sk-up-1`.
 pub fn one_upstream(base_url: &str) -> String {
+    one_upstream_with_key(base_url, "sk-up-1")
+}
+
+/// A config with one openai-compatible provider `up` at `base_url` whose only key,
+/// named `k`, has the value `key` (a literal or `env.VAR`).
+pub fn one_upstream_with_key(base_url: &str, key: &str) -> String {
     format!(
         r#"
 [providers.up]
 type = "openai-compatible"
 base_url = "{base_url}"
 [[providers.up.keys]]
-name = "k1"
-value = "sk-up-1"
+name = "k"
+value = "{key}"
 "#
     )
 }
