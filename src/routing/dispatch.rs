@@ -20,6 +20,28 @@ pub struct Dispatched<T> {
     pub attempts: u32,
     /// The concurrency slot; keep it while streaming.
     pub permit: Permit,
+    /// How to hide the serving key in errors that surface later (mid-stream).
+    pub redaction: Option<Redaction>,
+}
+
+/// A key's secret and the mask shown in its place: an upstream may echo the key in its
+/// error text, and clients and logs must never see it.
+pub struct Redaction {
+    secret: String,
+    mask: String,
+}
+
+impl Redaction {
+    /// `error` with the secret masked.
+    pub fn apply(&self, error: ProviderError) -> ProviderError {
+        error.redact(&self.secret, &self.mask)
+    }
+}
+
+impl std::fmt::Debug for Redaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redaction({})", self.mask)
+    }
 }
 
 /// One key's failure, kept to explain the final error.
@@ -119,6 +141,7 @@ where
                 key_name: None,
                 attempts: 1,
                 permit,
+                redaction: None,
             }),
             Err(error) => Err(DispatchError::Failed {
                 provider: provider.name.clone(),
@@ -137,12 +160,18 @@ where
     let mut failures: Vec<KeyFailure> = Vec::new();
     for index in order {
         let key = &keys[index];
-        let result = match key.value.resolve() {
-            Ok(secret) => op(provider.adapter.clone(), call(Some(secret.clone())))
-                .await
-                // An upstream may echo the key in its error text; clients must never see it.
-                .map_err(|e| e.redact(&secret, &key.value.masked())),
-            Err(e) => Err(ProviderError::Key(e)),
+        let (result, redaction) = match key.value.resolve() {
+            Ok(secret) => {
+                let redaction = Redaction {
+                    secret: secret.clone(),
+                    mask: key.value.masked(),
+                };
+                let result = op(provider.adapter.clone(), call(Some(secret)))
+                    .await
+                    .map_err(|e| redaction.apply(e));
+                (result, Some(redaction))
+            }
+            Err(e) => (Err(ProviderError::Key(e)), None),
         };
         match result {
             Ok(value) => {
@@ -151,6 +180,7 @@ where
                     key_name: Some(key.name.clone()),
                     attempts: failures.len() as u32 + 1,
                     permit,
+                    redaction,
                 })
             }
             Err(error) => {

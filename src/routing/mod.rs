@@ -15,7 +15,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use indexmap::IndexMap;
 
-pub use dispatch::{dispatch, DispatchError, Dispatched, KeyFailure};
+pub use dispatch::{dispatch, DispatchError, Dispatched, KeyFailure, Redaction};
 pub use limiter::{Limiter, Permit};
 pub use resolve::{Route, RouteError};
 

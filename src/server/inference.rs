@@ -10,6 +10,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -443,6 +444,7 @@ impl Ctx {
             key_name,
             permit,
             attempts,
+            redaction,
         } = d;
         let hooks = self.state.hooks().clone();
         let info = self.info.clone();
@@ -468,8 +470,13 @@ impl Ctx {
                 },
             );
         };
+        // Errors that arrive mid-stream are masked like those before it.
+        let items = value.body.map(move |item| match &redaction {
+            Some(r) => item.map_err(|e| r.apply(e)),
+            None => item,
+        });
         let body = stream::encode(
-            value.body,
+            items,
             permit,
             route.provider.name.clone(),
             move |item| observe(item, &hooks, &info),

@@ -181,3 +181,24 @@ async fn the_mock_provider_streams_with_usage() {
     let usage: Value = serde_json::from_str(&all[all.len() - 2]).unwrap();
     assert!(usage["usage"]["total_tokens"].as_u64().unwrap() > 0);
 }
+
+#[tokio::test]
+async fn a_key_echoed_in_a_mid_stream_error_never_reaches_the_client() {
+    let up = MockUpstream::start(|r| {
+        let key = r.bearer().unwrap_or_default().to_string();
+        let error = json!({"error": {"message": format!("key {key} was revoked mid-stream")}});
+        Reply::stream(vec![chat_chunk("m", "partial"), error.to_string()])
+    })
+    .await;
+    let cfg = crate::support::gateway::one_upstream_with_key(
+        &up.base_url(),
+        "sk-live-streamsecret-987654",
+    );
+    let gw = Gateway::start(&cfg).await;
+    let (_, mut events) = open(&gw).await;
+    let all = events.rest().await;
+    let last = all.last().unwrap();
+    assert!(last.contains("revoked mid-stream"), "{all:?}");
+    assert!(!last.contains("streamsecret"), "{last}");
+    assert!(last.contains("sk-l****7654"), "{last}");
+}
