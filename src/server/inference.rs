@@ -21,8 +21,7 @@ use crate::hooks::{Endpoint, InferenceRequest, Outcome, PreOutcome, RequestInfo}
 use crate::providers::Reply;
 use crate::routing::{dispatch, DispatchError, Dispatched, Route, RouteError};
 use crate::schema::{
-    append_member, decode, Answer, ChatRequest, CompletionRequest, EmbeddingRequest, HasUsage,
-    Usage,
+    append_member, Answer, ChatRequest, CompletionRequest, EmbeddingRequest, HasUsage, Usage,
 };
 
 /// Longest client `x-request-id` kept; longer ones are replaced.
@@ -104,7 +103,7 @@ async fn prepare<T: InferenceBody>(
     body: Body,
 ) -> Result<(Ctx, T, Route), Response> {
     let started = Instant::now();
-    let mut req: T = read(state, body)
+    let mut req: T = super::body::read_json(state, body)
         .await
         .map_err(|e| with_id(e.into_response(), &request_id(&headers)))?;
     let model = req.model().clone();
@@ -190,36 +189,6 @@ pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body:
 /// `GET /v1/models`: every configured `provider/model`.
 pub async fn models(State(state): State<AppState>) -> Response {
     axum::Json(state.router().snapshot().models()).into_response()
-}
-
-async fn read<T: DeserializeOwned>(state: &AppState, body: Body) -> Result<T, ApiError> {
-    let limit = state.body_limit_bytes();
-    let read = tokio::time::timeout(state.body_timeout(), axum::body::to_bytes(body, limit));
-    let bytes = read.await.map_err(|_| {
-        ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "invalid_request_error",
-            format!(
-                "the request body did not arrive within {} s (client.request_body_timeout_secs)",
-                state.body_timeout().as_secs()
-            ),
-        )
-        .code("request_body_timeout")
-    })?;
-    let bytes = bytes.map_err(|e| {
-        let too_large = std::error::Error::source(&e)
-            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-        if too_large {
-            ApiError::too_large(state.body_limit_mb())
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                format!("cannot read request body: {e}"),
-            )
-        }
-    })?;
-    Ok(decode(&bytes)?)
 }
 
 fn request_id(headers: &HeaderMap) -> Arc<str> {

@@ -98,9 +98,9 @@ async fn show(
 
 async fn create(
     State(state): State<AppState>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    let doc: ProviderDoc = crate::schema::decode(&body)?;
+    let doc: ProviderDoc = super::body::read_json(&state, body).await?;
     let created = state.admin().create_provider(doc).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -108,9 +108,9 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<Json<ProviderDoc>, ApiError> {
-    let mut doc: ProviderDoc = crate::schema::decode(&body)?;
+    let mut doc: ProviderDoc = super::body::read_json(&state, body).await?;
     if doc.provider != name {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", format!("the body names provider `{}` but the path names `{name}`; renaming is not supported", doc.provider)));
     }

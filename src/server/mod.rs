@@ -3,6 +3,7 @@
 //! One router serves TCP clients and the local unix socket; on TCP the management API
 //! requires the admin token, on the socket (mode 0600) the file permissions suffice.
 
+mod body;
 mod error;
 mod health;
 mod inference;
