@@ -64,7 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;provider;add' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Wire protocol: openai, openai-compatible, anthropic or mock (see `bifrost provider types`)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Provider type (see `bifrost provider types`); defaults to NAME when NAME is a type, so `bifrost provider add groq --key-env GROQ_API_KEY` needs no --type')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Upstream base URL (required for openai-compatible)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key itself (prefer --key-env: command lines end up in shell history)')
             [CompletionResult]::new('--key-env', '--key-env', [CompletionResultType]::ParameterName, 'Name of an environment variable holding the key, read at each use')

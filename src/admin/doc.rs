@@ -40,13 +40,17 @@ impl ProviderDoc {
         let keys = config
             .keys
             .iter()
-            .map(|k| KeyConfig {
-                value: match &k.value {
-                    SecretValue::Literal(_) if !secrets => SecretValue::Literal(k.value.masked()),
-                    // `env.` references are not secret; keep them as references.
-                    other => other.clone(),
-                },
-                ..k.clone()
+            .map(|k| {
+                let mut k = k.clone();
+                if !secrets {
+                    for (_, value) in k.secrets_mut() {
+                        // `env.` references are not secret; keep them as references.
+                        if let SecretValue::Literal(_) = value {
+                            *value = SecretValue::Literal(value.masked());
+                        }
+                    }
+                }
+                k
             })
             .collect();
         ProviderDoc {
@@ -69,5 +73,35 @@ impl ProviderDoc {
             network: self.network_config.clone(),
             mock: self.mock.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::BedrockKeyConfig;
+
+    #[test]
+    fn every_secret_of_a_key_is_masked_in_listings() {
+        let mut config = ProviderConfig::new(ProviderType::Openai);
+        config.keys.push(KeyConfig {
+            bedrock_key_config: Some(BedrockKeyConfig {
+                access_key: SecretValue::parse("AKIAIOSFODNN7EXAMPLE"),
+                secret_key: SecretValue::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                session_token: Some(SecretValue::parse("env.AWS_SESSION_TOKEN")),
+                region: crate::config::Setting::parse("us-east-1"),
+                deployments: Default::default(),
+            }),
+            ..KeyConfig::new("main", SecretValue::parse("sk-live-abcdefghijklmnop"))
+        });
+        let shown =
+            serde_json::to_string(&ProviderDoc::from_config("p", &config, Origin::Api, false))
+                .unwrap();
+        for secret in ["abcdefghijklmnop", "IOSFODNN7", "bPxRfiCY"] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+        assert!(shown.contains("env.AWS_SESSION_TOKEN") && shown.contains("us-east-1"));
+        let full = ProviderDoc::from_config("p", &config, Origin::Api, true);
+        assert_eq!(full.to_config(), config);
     }
 }

@@ -97,9 +97,16 @@ impl LocalAdmin {
 /// A key sent back exactly as it was shown (masked) keeps its stored value.
 fn keep_masked_secrets(new: &mut ProviderConfig, old: &ProviderConfig) {
     for key in &mut new.keys {
-        if let Some(prev) = old.keys.iter().find(|k| k.name == key.name) {
-            if prev.value.is_masked_form(&key.value.expose()) {
-                key.value = prev.value.clone();
+        let Some(prev) = old.keys.iter().find(|k| k.name == key.name) else {
+            continue;
+        };
+        let mut prev = prev.clone();
+        let stored = prev.secrets_mut();
+        for (path, value) in key.secrets_mut() {
+            if let Some((_, kept)) = stored.iter().find(|(p, _)| *p == path) {
+                if kept.is_masked_form(&value.expose()) {
+                    *value = (**kept).clone();
+                }
             }
         }
     }

@@ -79,9 +79,10 @@ pub struct KeySource {
 pub struct AddArgs {
     /// Provider name (the `name/` prefix of model ids).
     pub name: String,
-    /// Wire protocol: openai, openai-compatible, anthropic or mock (see `bifrost provider types`).
+    /// Provider type (see `bifrost provider types`); defaults to NAME when NAME is a type,
+    /// so `bifrost provider add groq --key-env GROQ_API_KEY` needs no --type.
     #[arg(long = "type", value_name = "TYPE")]
-    pub kind: ProviderType,
+    pub kind: Option<ProviderType>,
     /// Upstream base URL (required for openai-compatible).
     #[arg(long)]
     pub base_url: Option<String>,
@@ -251,9 +252,18 @@ fn apply_network(net: &mut NetworkConfig, flags: &NetworkFlags) -> Result<(), Fa
 }
 
 async fn add(admin: &dyn Management, args: AddArgs) -> CmdResult {
+    let kind = match args.kind {
+        Some(kind) => kind,
+        None => args.name.parse::<ProviderType>().map_err(|_| {
+            Failure::Usage(anyhow!(
+                "`{}` is not a provider type, so give one with --type TYPE (see `bifrost provider types`)",
+                args.name
+            ))
+        })?,
+    };
     let mut doc = ProviderDoc {
         provider: args.name.clone(),
-        kind: args.kind,
+        kind,
         base_url: args.base_url.clone(),
         keys: Vec::new(),
         network_config: NetworkConfig::default(),
@@ -263,10 +273,9 @@ async fn add(admin: &dyn Management, args: AddArgs) -> CmdResult {
     apply_network(&mut doc.network_config, &args.network)?;
     if let Some(value) = secret(&args.key)? {
         doc.keys.push(KeyConfig {
-            name: args.key_name.clone(),
-            value,
             models: args.models.clone(),
             weight: args.weight,
+            ..KeyConfig::new(args.key_name.clone(), value)
         });
     }
     let created = admin
@@ -411,10 +420,9 @@ async fn key(admin: &dyn Management, cmd: KeyCommand) -> CmdResult {
                 admin,
                 &provider,
                 KeyConfig {
-                    name: name.clone(),
-                    value,
                     models,
                     weight,
+                    ..KeyConfig::new(name.clone(), value)
                 },
             )
             .await
@@ -511,8 +519,7 @@ async fn test(admin: &dyn Management, name: &str, model: Option<String>) -> CmdR
 }
 
 fn types() -> CmdResult {
-    let rows: Vec<Vec<String>> = ProviderType::ALL
-        .iter()
+    let rows: Vec<Vec<String>> = ProviderType::all()
         .map(|t| {
             vec![
                 t.as_str().to_string(),

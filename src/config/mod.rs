@@ -3,6 +3,7 @@
 //! Providers declared here are written into the store at start (the file wins for what
 //! it declares); everything else a user creates lives in the store only.
 
+mod key_settings;
 mod provider;
 mod secret;
 
@@ -11,7 +12,8 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType};
+pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
+pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType, Wire};
 pub use secret::{SecretError, SecretValue};
 
 /// The whole configuration file.

@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::SecretValue;
+use super::{AzureKeyConfig, BedrockKeyConfig, SecretValue, VertexKeyConfig};
 
-/// The wire protocols bifrost speaks to upstreams.
+/// The kinds of upstream bifrost knows: a native wire protocol, or an OpenAI-compatible
+/// service whose base URL and auth bifrost already knows (a preset), so that
+/// `bifrost provider add groq --key-env GROQ_API_KEY` needs nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderType {
@@ -20,52 +22,166 @@ pub enum ProviderType {
     OpenaiCompatible,
     /// api.anthropic.com, the Messages API, `x-api-key`.
     Anthropic,
+    /// Groq (OpenAI-compatible preset).
+    Groq,
+    /// Mistral La Plateforme (OpenAI-compatible preset).
+    Mistral,
+    /// xAI Grok (OpenAI-compatible preset).
+    Xai,
+    /// DeepSeek (OpenAI-compatible preset).
+    Deepseek,
+    /// OpenRouter (OpenAI-compatible preset).
+    Openrouter,
+    /// Together AI (OpenAI-compatible preset).
+    Together,
+    /// Fireworks AI (OpenAI-compatible preset).
+    Fireworks,
+    /// Cerebras (OpenAI-compatible preset).
+    Cerebras,
+    /// Perplexity (OpenAI-compatible preset).
+    Perplexity,
+    /// Nebius AI Studio (OpenAI-compatible preset).
+    Nebius,
+    /// Hugging Face inference router (OpenAI-compatible preset).
+    Huggingface,
+    /// A local Ollama server (OpenAI-compatible preset, no key).
+    Ollama,
+    /// A vLLM server (OpenAI-compatible preset, no key).
+    Vllm,
+    /// A local LM Studio server (OpenAI-compatible preset, no key).
+    Lmstudio,
     /// Built in: answers without any network, for demos, tests and benchmarks.
     Mock,
 }
 
+/// Which adapter a [`ProviderType`] is served by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// The OpenAI chat-completions wire format (`Authorization: Bearer`).
+    Openai,
+    /// Anthropic's Messages API.
+    Anthropic,
+    /// The built-in mock.
+    Mock,
+}
+
+/// What bifrost knows about one provider type.
+struct TypeInfo {
+    name: &'static str,
+    wire: Wire,
+    base_url: Option<&'static str>,
+    needs_key: bool,
+}
+
+const fn openai_preset(name: &'static str, base_url: &'static str, needs_key: bool) -> TypeInfo {
+    TypeInfo {
+        name,
+        wire: Wire::Openai,
+        base_url: Some(base_url),
+        needs_key,
+    }
+}
+
+use ProviderType as T;
+
 impl ProviderType {
-    /// Every type, for help texts and error messages.
-    pub const ALL: [ProviderType; 4] = [
-        ProviderType::Openai,
-        ProviderType::OpenaiCompatible,
-        ProviderType::Anthropic,
-        ProviderType::Mock,
+    /// Every type, in the order `bifrost provider types` lists them.
+    pub const ALL: [ProviderType; 18] = [
+        T::Openai,
+        T::OpenaiCompatible,
+        T::Anthropic,
+        T::Groq,
+        T::Mistral,
+        T::Xai,
+        T::Deepseek,
+        T::Openrouter,
+        T::Together,
+        T::Fireworks,
+        T::Cerebras,
+        T::Perplexity,
+        T::Nebius,
+        T::Huggingface,
+        T::Ollama,
+        T::Vllm,
+        T::Lmstudio,
+        T::Mock,
     ];
+
+    /// Every type, in listing order.
+    pub fn all() -> impl Iterator<Item = ProviderType> {
+        Self::ALL.into_iter()
+    }
+
+    fn info(self) -> TypeInfo {
+        match self {
+            T::Openai => openai_preset("openai", "https://api.openai.com/v1", true),
+            T::OpenaiCompatible => TypeInfo {
+                name: "openai-compatible",
+                wire: Wire::Openai,
+                base_url: None,
+                needs_key: true,
+            },
+            T::Anthropic => TypeInfo {
+                name: "anthropic",
+                wire: Wire::Anthropic,
+                base_url: Some("https://api.anthropic.com/v1"),
+                needs_key: true,
+            },
+            T::Groq => openai_preset("groq", "https://api.groq.com/openai/v1", true),
+            T::Mistral => openai_preset("mistral", "https://api.mistral.ai/v1", true),
+            T::Xai => openai_preset("xai", "https://api.x.ai/v1", true),
+            T::Deepseek => openai_preset("deepseek", "https://api.deepseek.com/v1", true),
+            T::Openrouter => openai_preset("openrouter", "https://openrouter.ai/api/v1", true),
+            T::Together => openai_preset("together", "https://api.together.xyz/v1", true),
+            T::Fireworks => {
+                openai_preset("fireworks", "https://api.fireworks.ai/inference/v1", true)
+            }
+            T::Cerebras => openai_preset("cerebras", "https://api.cerebras.ai/v1", true),
+            T::Perplexity => openai_preset("perplexity", "https://api.perplexity.ai", true),
+            T::Nebius => openai_preset("nebius", "https://api.studio.nebius.com/v1", true),
+            T::Huggingface => {
+                openai_preset("huggingface", "https://router.huggingface.co/v1", true)
+            }
+            T::Ollama => openai_preset("ollama", "http://127.0.0.1:11434/v1", false),
+            T::Vllm => openai_preset("vllm", "http://127.0.0.1:8000/v1", false),
+            T::Lmstudio => openai_preset("lmstudio", "http://127.0.0.1:1234/v1", false),
+            T::Mock => TypeInfo {
+                name: "mock",
+                wire: Wire::Mock,
+                base_url: None,
+                needs_key: false,
+            },
+        }
+    }
 
     /// The name used in config files and on the command line.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderType::Openai => "openai",
-            ProviderType::OpenaiCompatible => "openai-compatible",
-            ProviderType::Anthropic => "anthropic",
-            ProviderType::Mock => "mock",
-        }
+        self.info().name
+    }
+
+    /// The adapter that serves this type.
+    pub fn wire(self) -> Wire {
+        self.info().wire
     }
 
     /// The base URL used when none is configured.
     pub fn default_base_url(self) -> Option<&'static str> {
-        match self {
-            ProviderType::Openai => Some("https://api.openai.com/v1"),
-            ProviderType::Anthropic => Some("https://api.anthropic.com/v1"),
-            ProviderType::OpenaiCompatible | ProviderType::Mock => None,
-        }
+        self.info().base_url
     }
 
-    /// Whether requests need a key to be sent.
+    /// Whether requests need a key to be sent (local servers and the mock do not).
     pub fn needs_key(self) -> bool {
-        !matches!(self, ProviderType::Mock)
+        self.info().needs_key
     }
 }
 
 impl std::str::FromStr for ProviderType {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        ProviderType::ALL
-            .into_iter()
+        ProviderType::all()
             .find(|t| t.as_str() == s)
             .ok_or_else(|| {
-                let names: Vec<_> = ProviderType::ALL.iter().map(|t| t.as_str()).collect();
+                let names: Vec<_> = ProviderType::all().map(|t| t.as_str()).collect();
                 format!(
                     "unknown provider type `{s}`; expected one of: {}",
                     names.join(", ")
@@ -167,6 +283,15 @@ pub struct KeyConfig {
     /// Relative share of traffic among eligible keys.
     #[serde(default = "default_weight")]
     pub weight: f64,
+    /// Azure OpenAI endpoint and deployments (type `azure`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure_key_config: Option<AzureKeyConfig>,
+    /// Vertex AI project, region and service account (type `vertex`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vertex_key_config: Option<VertexKeyConfig>,
+    /// AWS credentials and region (type `bedrock`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bedrock_key_config: Option<BedrockKeyConfig>,
 }
 
 fn default_weight() -> f64 {
@@ -174,6 +299,39 @@ fn default_weight() -> f64 {
 }
 
 impl KeyConfig {
+    /// A key that allows every model, with weight 1 and no provider-specific settings.
+    pub fn new(name: impl Into<String>, value: SecretValue) -> Self {
+        KeyConfig {
+            name: name.into(),
+            value,
+            models: Vec::new(),
+            weight: default_weight(),
+            azure_key_config: None,
+            vertex_key_config: None,
+            bedrock_key_config: None,
+        }
+    }
+
+    /// Every secret this key holds, named by its path, so that listing can mask them all
+    /// and an update that sends them back masked keeps them.
+    pub fn secrets_mut(&mut self) -> Vec<(&'static str, &mut SecretValue)> {
+        let mut out = vec![("value", &mut self.value)];
+        if let Some(b) = &mut self.bedrock_key_config {
+            out.push(("bedrock_key_config.access_key", &mut b.access_key));
+            out.push(("bedrock_key_config.secret_key", &mut b.secret_key));
+            if let Some(t) = &mut b.session_token {
+                out.push(("bedrock_key_config.session_token", t));
+            }
+        }
+        if let Some(v) = &mut self.vertex_key_config {
+            out.push((
+                "vertex_key_config.auth_credentials",
+                &mut v.auth_credentials,
+            ));
+        }
+        out
+    }
+
     /// Whether this key may serve `model`.
     pub fn allows(&self, model: &str) -> bool {
         self.models.is_empty() || self.models.iter().any(|m| m == model)
@@ -284,6 +442,7 @@ impl Default for MockConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn problems_say_how_to_fix() {
@@ -293,15 +452,26 @@ mod tests {
         assert!(p.problems()[0].contains("http://"));
         p.base_url = Some("http://x".into());
         p.keys.push(KeyConfig {
-            name: "a".into(),
-            value: SecretValue::parse("k"),
-            models: vec![],
             weight: -1.0,
+            ..KeyConfig::new("a", SecretValue::parse("k"))
         });
         assert!(p.problems()[0].contains("weight"));
         assert!(ProviderConfig::new(ProviderType::Openai)
             .problems()
             .is_empty());
+    }
+
+    #[test]
+    fn every_type_has_a_row() {
+        let json = |t: ProviderType| serde_json::to_value(t).unwrap();
+        for t in ProviderType::all() {
+            assert_eq!(json(t), t.as_str(), "serde name and table name differ");
+            assert_eq!(t.as_str().parse::<ProviderType>().unwrap(), t);
+        }
+        for name in ["groq", "ollama", "huggingface", "mock"] {
+            let t: ProviderType = serde_json::from_value(json!(name)).unwrap();
+            assert_eq!(t.as_str(), name);
+        }
     }
 
     #[test]

@@ -277,6 +277,7 @@ mod tests {
         Call {
             model: "demo-model".into(),
             api_key: None,
+            key: None,
             request_id: "r1".into(),
         }
     }

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 pub use error::{ProviderError, TimeoutPhase};
 
-use crate::config::{ProviderConfig, ProviderType};
+use crate::config::{KeyConfig, ProviderConfig, Wire};
 use crate::schema::{
     Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
 };
@@ -35,6 +35,9 @@ pub struct Call {
     pub model: Arc<str>,
     /// The resolved key, when the provider needs one.
     pub api_key: Option<String>,
+    /// The key's whole configuration, for providers whose endpoint or signing depends on
+    /// it (Azure, Vertex, Bedrock); resolve its `env.` references at use.
+    pub key: Option<Arc<KeyConfig>>,
     /// Sent upstream as `x-request-id`, so logs on both sides line up.
     pub request_id: Arc<str>,
 }
@@ -44,6 +47,7 @@ impl std::fmt::Debug for Call {
         f.debug_struct("Call")
             .field("model", &self.model)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("key", &self.key.as_ref().map(|k| &k.name))
             .field("request_id", &self.request_id)
             .finish()
     }
@@ -104,11 +108,9 @@ pub trait Provider: Send + Sync {
 
 /// Builds the adapter for a configured provider.
 pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
-    match config.kind {
-        ProviderType::Openai | ProviderType::OpenaiCompatible => {
-            Arc::new(openai::OpenAi::new(config))
-        }
-        ProviderType::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
-        ProviderType::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
+    match config.kind.wire() {
+        Wire::Openai => Arc::new(openai::OpenAi::new(config)),
+        Wire::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
+        Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
 }

@@ -123,9 +123,10 @@ where
         .map_err(|_| DispatchError::QueueFull {
             provider: provider.name.clone(),
         })?;
-    let call = |api_key| Call {
+    let call = |api_key, key| Call {
         model: route.model.clone(),
         api_key,
+        key,
         request_id: request_id.clone(),
     };
     let keys = &provider.config.keys;
@@ -135,7 +136,7 @@ where
                 provider: provider.name.clone(),
             });
         }
-        return match op(provider.adapter.clone(), call(None)).await {
+        return match op(provider.adapter.clone(), call(None, None)).await {
             Ok(value) => Ok(Dispatched {
                 value,
                 key_name: None,
@@ -166,9 +167,12 @@ where
                     secret: secret.clone(),
                     mask: key.value.masked(),
                 };
-                let result = op(provider.adapter.clone(), call(Some(secret)))
-                    .await
-                    .map_err(|e| redaction.apply(e));
+                let result = op(
+                    provider.adapter.clone(),
+                    call(Some(secret), provider.keys.get(index).cloned()),
+                )
+                .await
+                .map_err(|e| redaction.apply(e));
                 (result, Some(redaction))
             }
             Err(e) => (Err(ProviderError::Key(e)), None),

@@ -44,10 +44,9 @@ mod tests {
 
     fn key(name: &str, weight: f64, models: &[&str]) -> KeyConfig {
         KeyConfig {
-            name: name.into(),
-            value: SecretValue::parse("v"),
             models: models.iter().map(|m| m.to_string()).collect(),
             weight,
+            ..KeyConfig::new(name, SecretValue::parse("v"))
         }
     }
 

@@ -19,7 +19,7 @@ pub use dispatch::{dispatch, DispatchError, Dispatched, KeyFailure, Redaction};
 pub use limiter::{Limiter, Permit};
 pub use resolve::{Route, RouteError};
 
-use crate::config::{ClientConfig, ProviderConfig, ProviderType};
+use crate::config::{ClientConfig, KeyConfig, ProviderConfig, ProviderType};
 use crate::providers::{self, Provider};
 use crate::schema::{Model, ModelList};
 
@@ -29,6 +29,8 @@ pub struct ProviderRuntime {
     pub name: String,
     /// Its settings.
     pub config: ProviderConfig,
+    /// `config.keys`, shared so each call can carry its key without copying it.
+    pub keys: Vec<Arc<KeyConfig>>,
     /// The wire adapter (owns the connection pool).
     pub adapter: Arc<dyn Provider>,
     /// Upstream concurrency and queue.
@@ -69,6 +71,7 @@ impl Snapshot {
                             client.drop_excess_requests,
                         ),
                         name: name.clone(),
+                        keys: config.keys.iter().cloned().map(Arc::new).collect(),
                         config,
                     })
                 });

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use super::{ProviderRuntime, Snapshot};
-use crate::config::ProviderType;
 
 /// Where a request goes.
 #[derive(Clone)]
@@ -68,7 +67,7 @@ impl Snapshot {
         let catch_all = || {
             self.providers.values().find(|p| {
                 p.config.keys.iter().any(|k| k.models.is_empty())
-                    || (p.config.keys.is_empty() && p.config.kind == ProviderType::Mock)
+                    || (p.config.keys.is_empty() && !p.config.kind.needs_key())
             })
         };
         match listed.or_else(catch_all) {

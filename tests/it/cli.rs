@@ -292,6 +292,41 @@ fn provider_add_then_list_as_table_and_json() {
 }
 
 #[test]
+fn presets_need_only_a_name_and_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    let types = bifrost_bare(&["provider", "types"]);
+    types.ok();
+    for (kind, url) in [
+        ("groq", "https://api.groq.com/openai/v1"),
+        ("openrouter", "https://openrouter.ai/api/v1"),
+        ("ollama", "http://127.0.0.1:11434/v1"),
+    ] {
+        let row = types
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(kind))
+            .unwrap_or_else(|| panic!("no `{kind}` row:\n{}", types.stdout));
+        assert!(row.contains(url), "{row}");
+    }
+
+    bifrost(d, &["provider", "add", "groq", "--key-env", "GROQ_API_KEY"])
+        .ok()
+        .stdout_has("added provider `groq` (groq, 1 key");
+    let shown = bifrost(d, &["provider", "show", "groq", "--json"])
+        .ok()
+        .json();
+    assert_eq!(shown["type"], "groq");
+    assert_eq!(shown["keys"][0]["value"], "env.GROQ_API_KEY");
+
+    // A name that is not a type still needs --type, and says so.
+    bifrost(d, &["provider", "add", "work", "--key-env", "K"])
+        .code(2)
+        .stderr_has("--type");
+}
+
+#[test]
 fn literal_keys_are_masked_everywhere_but_include_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
