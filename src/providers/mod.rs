@@ -3,6 +3,7 @@
 
 mod anthropic;
 mod error;
+mod forward;
 pub mod http;
 mod mock;
 mod openai;
@@ -15,10 +16,12 @@ use futures_util::Stream;
 use serde_json::Value;
 
 pub use error::{ProviderError, TimeoutPhase};
+pub use forward::{Endpoint, Forward, Forwarded};
 
 use crate::config::{KeyConfig, ProviderConfig, Wire};
 use crate::schema::{
     Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
+    RerankRequest, RerankResponse,
 };
 
 /// A stream of upstream items; an `Err` item ends it.
@@ -104,6 +107,24 @@ pub trait Provider: Send + Sync {
         call: &Call,
         req: &EmbeddingRequest,
     ) -> Result<Reply<Answer<Value>>, ProviderError>;
+    /// An OpenAI endpoint forwarded untranslated; only OpenAI-format adapters offer it.
+    async fn forward(
+        &self,
+        _call: &Call,
+        req: &Forward,
+    ) -> Result<Reply<Forwarded>, ProviderError> {
+        Err(req.endpoint.unsupported())
+    }
+    /// Document reranking (Cohere, Bedrock, Vertex, vLLM).
+    async fn rerank(
+        &self,
+        _call: &Call,
+        _req: &RerankRequest,
+    ) -> Result<Reply<RerankResponse>, ProviderError> {
+        Err(ProviderError::Unsupported(
+            "this provider type does not offer reranking; route /v1/rerank to a cohere, bedrock, vertex or vllm provider".to_string(),
+        ))
+    }
 }
 
 /// Builds the adapter for a configured provider.

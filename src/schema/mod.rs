@@ -7,12 +7,14 @@
 
 mod answer;
 mod chat;
+mod rerank;
 mod text;
 
 pub use answer::{append_member, Answer, AnswerError, HasUsage};
 pub use chat::{
     ChatChoice, ChatChunk, ChatRequest, ChatResponse, ChunkChoice, Message, StreamOptions, Usage,
 };
+pub use rerank::{RerankRequest, RerankResponse, RerankResult};
 pub use text::{CompletionRequest, EmbeddingRequest, Model, ModelList};
 
 /// A JSON object holding the fields a type does not name.
