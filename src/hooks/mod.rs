@@ -5,6 +5,8 @@
 //! `pre_request` may rewrite the request, answer it itself, or refuse it. The other two
 //! run on the hot path and must not block: heavy work goes to a background task.
 
+pub mod json_repair;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
