@@ -16,21 +16,6 @@ use super::wire::{
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
 
-/// OpenAI parameters without a Gemini equivalent, each with its neutral value (`None`:
-/// any non-null value is refused). Neutral values pass, because SDKs send them by default.
-const UNSUPPORTED: &[(&str, Option<&str>)] = &[
-    ("logprobs", Some("false")),
-    ("top_logprobs", None),
-    ("logit_bias", Some("{}")),
-    ("audio", None),
-    ("modalities", Some(r#"["text"]"#)),
-    ("prediction", None),
-    ("web_search_options", None),
-    ("functions", None),
-    ("function_call", None),
-    ("parallel_tool_calls", Some("true")),
-];
-
 /// The error for a parameter Gemini has no equivalent for.
 pub fn unsupported(what: &str) -> ProviderError {
     ProviderError::Unsupported(format!(
@@ -47,17 +32,7 @@ pub fn invalid(detail: String) -> ProviderError {
 /// Builds the `generateContent` body from a canonical chat request.
 pub fn to_request(req: &ChatRequest) -> Result<GenerateContentRequest, ProviderError> {
     let x = &req.extra;
-    for (name, neutral) in UNSUPPORTED {
-        let Some(v) = x.get(*name).filter(|v| !v.is_null()) else {
-            continue;
-        };
-        let is_neutral = neutral
-            .and_then(|n| serde_json::from_str::<Value>(n).ok())
-            .is_some_and(|n| n == *v || (v.is_number() && n.as_f64() == v.as_f64()));
-        if !is_neutral {
-            return Err(unsupported(name));
-        }
-    }
+    params::refuse_unsupported(x)?;
     let (system_instruction, contents) = messages(&req.messages)?;
     let (tools, tool_config) = params::tools(x)?;
     Ok(GenerateContentRequest {

@@ -186,7 +186,7 @@ impl Provider for Gemini {
         let exchange = self.post(call, "batchEmbedContents", &body).await?;
         let headers = exchange.forwardable_headers();
         let answer = exchange
-            .answer::<wire::BatchEmbedResponse>()
+            .answer::<embed::BatchEmbedResponse>()
             .await?
             .into_typed()
             .map_err(|e| {

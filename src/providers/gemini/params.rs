@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::convert::invalid;
+use super::convert::{invalid, unsupported};
 use super::wire::{
     FunctionCallingConfig, FunctionDeclaration, GenerationConfig, ThinkingConfig, Tool, ToolConfig,
 };
@@ -17,6 +17,37 @@ const SCHEMA_KEYS_REJECTED: &[&str] = &[
     "additionalProperties",
     "strict",
 ];
+
+/// OpenAI parameters without a Gemini equivalent, each with its neutral value (`None`:
+/// any non-null value is refused). Neutral values pass, because SDKs send them by default.
+const UNSUPPORTED: &[(&str, Option<&str>)] = &[
+    ("logprobs", Some("false")),
+    ("top_logprobs", None),
+    ("logit_bias", Some("{}")),
+    ("audio", None),
+    ("modalities", Some(r#"["text"]"#)),
+    ("prediction", None),
+    ("web_search_options", None),
+    ("functions", None),
+    ("function_call", None),
+    ("parallel_tool_calls", Some("true")),
+];
+
+/// Refuses the parameters in [`UNSUPPORTED`] unless they hold their neutral value.
+pub fn refuse_unsupported(x: &Map<String, Value>) -> Result<(), ProviderError> {
+    for (name, neutral) in UNSUPPORTED {
+        let Some(v) = x.get(*name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        let is_neutral = neutral
+            .and_then(|n| serde_json::from_str::<Value>(n).ok())
+            .is_some_and(|n| n == *v || (v.is_number() && n.as_f64() == v.as_f64()));
+        if !is_neutral {
+            return Err(unsupported(name));
+        }
+    }
+    Ok(())
+}
 
 type Tools = (Option<Vec<Tool>>, Option<ToolConfig>);
 

@@ -7,10 +7,9 @@ use serde_json::{json, Value};
 use super::convert::to_request;
 use super::response::from_response;
 use super::stream::Translator;
-use super::wire::{BatchEmbedResponse, GenerateContentResponse};
-use super::{embed, model_path};
+use super::wire::GenerateContentResponse;
 use crate::providers::ProviderError;
-use crate::schema::{Answer, ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest};
+use crate::schema::{Answer, ChatChunk, ChatRequest, ChatResponse};
 
 fn fixture(name: &str) -> Value {
     let text = match name {
@@ -25,7 +24,6 @@ fn fixture(name: &str) -> Value {
         }
         "blocked_response" => include_str!("../../../tests/fixtures/gemini/blocked_response.json"),
         "stream_text_tool" => include_str!("../../../tests/fixtures/gemini/stream_text_tool.json"),
-        "embed_response" => include_str!("../../../tests/fixtures/gemini/embed_response.json"),
         _ => panic!("no fixture {name}"),
     };
     serde_json::from_str(text).unwrap()
@@ -289,36 +287,4 @@ fn stream_errors_incomplete_streams_and_blocks() {
         .unwrap()
         .contains("SAFETY"));
     assert_eq!(v[1]["choices"][0]["finish_reason"], "content_filter");
-}
-
-#[test]
-fn embeddings_translate_both_ways() {
-    let req: EmbeddingRequest = serde_json::from_value(
-        json!({"model": "text-embedding-004", "input": ["a", "b"], "dimensions": 4}),
-    )
-    .unwrap();
-    let built = serde_json::to_value(embed::to_request("models/text-embedding-004", &req).unwrap())
-        .unwrap();
-    assert_eq!(
-        built["requests"][1],
-        json!({"model": "models/text-embedding-004", "content": {"parts": [{"text": "b"}]},
-            "outputDimensionality": 4})
-    );
-    let tokens: EmbeddingRequest =
-        serde_json::from_value(json!({"model": "m", "input": [[1, 2, 3]]})).unwrap();
-    assert!(matches!(
-        embed::to_request("models/m", &tokens),
-        Err(ProviderError::Unsupported(_))
-    ));
-    let r: BatchEmbedResponse = serde_json::from_value(fixture("embed_response")).unwrap();
-    let v = embed::from_response(r, "text-embedding-004");
-    assert_eq!(v["object"], "list");
-    assert_eq!(v["data"][1]["index"], 1);
-    assert_eq!(v["data"][1]["embedding"][3], -0.0502);
-    assert_eq!(v["usage"], json!({"prompt_tokens": 0, "total_tokens": 0}));
-    assert_eq!(
-        model_path("models/gemini-2.5-flash"),
-        "models/gemini-2.5-flash"
-    );
-    assert_eq!(model_path("gemini-2.5-flash"), "models/gemini-2.5-flash");
 }

@@ -1,5 +1,5 @@
-//! Gemini API wire format (`generateContent`, `streamGenerateContent`,
-//! `batchEmbedContents`): only the fields bifrost writes or reads.
+//! Gemini API wire format (`generateContent`, `streamGenerateContent`): only the
+//! fields bifrost writes or reads (`batchEmbedContents` types live in `embed`).
 //! Reference: <https://ai.google.dev/api/generate-content>.
 //!
 //! Gemini's JSON is camelCase. Response types default every field, because Google adds
@@ -269,42 +269,6 @@ pub struct UsageMetadata {
     /// Everything.
     #[serde(default)]
     pub total_token_count: Option<u64>,
-}
-
-/// `batchEmbedContents` body.
-#[derive(Debug, Clone, Serialize)]
-pub struct BatchEmbedRequest {
-    /// One request per input.
-    pub requests: Vec<EmbedRequest>,
-}
-
-/// One input to embed.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmbedRequest {
-    /// `models/<id>`; must match the URL's model.
-    pub model: String,
-    /// The text as one part.
-    pub content: Content,
-    /// From `dimensions`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output_dimensionality: Option<u64>,
-}
-
-/// `batchEmbedContents` answer.
-#[derive(Debug, Clone, Deserialize)]
-pub struct BatchEmbedResponse {
-    /// In input order.
-    #[serde(default)]
-    pub embeddings: Vec<Embedding>,
-}
-
-/// One embedding.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Embedding {
-    /// The vector.
-    #[serde(default)]
-    pub values: Vec<f64>,
 }
 
 /// Google's error body: `{"error": {"code", "message", "status"}}`.
