@@ -22,6 +22,9 @@ pub enum ProviderType {
     OpenaiCompatible,
     /// api.anthropic.com, the Messages API, `x-api-key`.
     Anthropic,
+    /// Google AI Studio (generativelanguage.googleapis.com), `generateContent`,
+    /// `x-goog-api-key`.
+    Gemini,
     /// Groq (OpenAI-compatible preset).
     Groq,
     /// Mistral La Plateforme (OpenAI-compatible preset).
@@ -61,6 +64,8 @@ pub enum Wire {
     Openai,
     /// Anthropic's Messages API.
     Anthropic,
+    /// Google's Gemini API (`generateContent`).
+    Gemini,
     /// The built-in mock.
     Mock,
 }
@@ -86,10 +91,11 @@ use ProviderType as T;
 
 impl ProviderType {
     /// Every type, in the order `bifrost provider types` lists them.
-    pub const ALL: [ProviderType; 18] = [
+    pub const ALL: [ProviderType; 19] = [
         T::Openai,
         T::OpenaiCompatible,
         T::Anthropic,
+        T::Gemini,
         T::Groq,
         T::Mistral,
         T::Xai,
@@ -125,6 +131,12 @@ impl ProviderType {
                 name: "anthropic",
                 wire: Wire::Anthropic,
                 base_url: Some("https://api.anthropic.com/v1"),
+                needs_key: true,
+            },
+            T::Gemini => TypeInfo {
+                name: "gemini",
+                wire: Wire::Gemini,
+                base_url: Some("https://generativelanguage.googleapis.com/v1beta"),
                 needs_key: true,
             },
             T::Groq => openai_preset("groq", "https://api.groq.com/openai/v1", true),

@@ -4,6 +4,7 @@
 mod anthropic;
 mod error;
 mod forward;
+mod gemini;
 pub mod http;
 mod mock;
 mod openai;
@@ -132,6 +133,7 @@ pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
     match config.kind.wire() {
         Wire::Openai => Arc::new(openai::OpenAi::new(config)),
         Wire::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
+        Wire::Gemini => Arc::new(gemini::Gemini::new(config)),
         Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
 }

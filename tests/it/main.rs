@@ -10,6 +10,7 @@ mod assets;
 mod bad_input;
 mod cli;
 mod failover;
+mod gemini;
 mod inference;
 mod lifecycle;
 mod management;

@@ -1,0 +1,202 @@
+//! Google's Gemini API (AI Studio) behind the OpenAI-shaped [`Provider`] trait: chat
+//! requests become `POST {base}/models/{model}:generateContent` (or
+//! `:streamGenerateContent?alt=sse`), embeddings `:batchEmbedContents`, and the answers
+//! are translated back. Reference: <https://ai.google.dev/api>.
+//!
+//! Layout: `wire` is Gemini's format; `convert`, `params`, `response`, `stream` and
+//! `embed` are pure translations (unit-tested against fixtures in
+//! `tests/fixtures/gemini`); this file does I/O.
+
+mod convert;
+mod embed;
+mod params;
+mod response;
+mod stream;
+mod wire;
+
+#[cfg(test)]
+mod tests;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{HeaderMap, HeaderValue};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::http::{Exchange, Transport};
+use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use crate::config::ProviderConfig;
+use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+
+/// A Gemini upstream at one base URL
+/// (`https://generativelanguage.googleapis.com/v1beta` by default).
+pub struct Gemini {
+    base_url: String,
+    transport: Transport,
+}
+
+/// `models/<id>`, whether or not the configured id already starts with `models/`.
+fn model_path(model: &str) -> String {
+    format!("models/{}", model.strip_prefix("models/").unwrap_or(model))
+}
+
+/// The id an answer gets when Gemini sends no `responseId`.
+fn fallback_id(call: &Call) -> String {
+    format!("chatcmpl-{}", call.request_id)
+}
+
+impl Gemini {
+    /// An adapter for `config` (its base URL was validated with the config).
+    pub fn new(config: &ProviderConfig) -> Self {
+        Gemini {
+            base_url: config
+                .effective_base_url()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_string(),
+            transport: Transport::new(&config.network),
+        }
+    }
+
+    /// The key goes in a header, never in the URL's `?key=`, so it cannot end up in
+    /// access logs or in error messages that quote the URL.
+    fn headers(call: &Call) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(key) = &call.api_key {
+            if let Ok(mut v) = HeaderValue::from_str(key) {
+                v.set_sensitive(true);
+                h.insert("x-goog-api-key", v);
+            }
+        }
+        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
+            h.insert("x-request-id", v);
+        }
+        h
+    }
+
+    /// POSTs `body` to `{base}/models/{model}:{method}`.
+    async fn post(
+        &self,
+        call: &Call,
+        method: &str,
+        body: &impl Serialize,
+    ) -> Result<Exchange, ProviderError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
+        let url = format!("{}/{}:{method}", self.base_url, model_path(&call.model));
+        self.transport
+            .post_json(&url, Self::headers(call), Bytes::from(bytes))
+            .await
+    }
+}
+
+fn no_such_api(what: &str) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "provider type gemini has no {what} API; use /v1/chat/completions, or route \
+         this request to an OpenAI-compatible provider"
+    ))
+}
+
+#[async_trait]
+impl Provider for Gemini {
+    async fn chat(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
+        let body = convert::to_request(req)?;
+        let exchange = self.post(call, "generateContent", &body).await?;
+        let headers = exchange.forwardable_headers();
+        let answer = exchange
+            .answer::<wire::GenerateContentResponse>()
+            .await?
+            .into_typed()
+            .map_err(|e| {
+                ProviderError::InvalidResponse(format!("not a Gemini GenerateContentResponse: {e}"))
+            })?;
+        Ok(Reply {
+            body: response::from_response(answer, &call.model, &fallback_id(call)),
+            headers,
+        })
+    }
+
+    async fn chat_stream(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<ChunkStream>, ProviderError> {
+        let body = convert::to_request(req)?;
+        let exchange = self
+            .post(call, "streamGenerateContent?alt=sse", &body)
+            .await?;
+        let headers = exchange.forwardable_headers();
+        let mut translator =
+            stream::Translator::new(&call.model, &fallback_id(call), req.wants_stream_usage());
+        let mut events = Box::pin(exchange.sse_events());
+        let body = async_stream::stream! {
+            loop {
+                let data = match events.next().await {
+                    Some(Ok((_, data))) => data,
+                    Some(Err(e)) => { yield Err(e); break; }
+                    // Gemini ends a stream by closing it; the translator knows whether
+                    // the answer was complete.
+                    None => {
+                        match translator.end() {
+                            Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
+                            Err(e) => yield Err(e),
+                        }
+                        break;
+                    }
+                };
+                match translator.event(&data) {
+                    Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
+                    Err(e) => { yield Err(e); break; }
+                }
+            }
+        };
+        Ok(Reply {
+            body: body.boxed(),
+            headers,
+        })
+    }
+
+    async fn completion(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    async fn completion_stream(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<JsonStream>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    async fn embeddings(
+        &self,
+        call: &Call,
+        req: &EmbeddingRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        let body = embed::to_request(&model_path(&call.model), req)?;
+        let exchange = self.post(call, "batchEmbedContents", &body).await?;
+        let headers = exchange.forwardable_headers();
+        let answer = exchange
+            .answer::<embed::BatchEmbedResponse>()
+            .await?
+            .into_typed()
+            .map_err(|e| {
+                ProviderError::InvalidResponse(format!(
+                    "not a Gemini BatchEmbedContentsResponse: {e}"
+                ))
+            })?;
+        Ok(Reply {
+            body: Answer::Typed(embed::from_response(answer, &call.model)),
+            headers,
+        })
+    }
+}
