@@ -252,7 +252,8 @@ pub async fn models(State(state): State<AppState>) -> Response {
     axum::Json(state.router().snapshot().models()).into_response()
 }
 
-fn request_id(headers: &HeaderMap) -> Arc<str> {
+/// The client's `x-request-id` when usable, else a fresh one.
+pub(super) fn request_id(headers: &HeaderMap) -> Arc<str> {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -261,7 +262,8 @@ fn request_id(headers: &HeaderMap) -> Arc<str> {
         .unwrap_or_else(|| Arc::from(uuid::Uuid::new_v4().to_string()))
 }
 
-fn with_id(mut response: Response, id: &str) -> Response {
+/// `response` with the `x-request-id` header set.
+pub(super) fn with_id(mut response: Response, id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(id) {
         response.headers_mut().insert("x-request-id", v);
     }
