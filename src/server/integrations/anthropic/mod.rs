@@ -12,6 +12,7 @@
 //! upstream: providers authenticate with their own configured keys. `anthropic-version`
 //! and `anthropic-beta` are accepted and not required.
 
+mod content;
 mod count;
 mod error;
 mod request;
