@@ -71,8 +71,10 @@ fn tool_call_answer() -> Value {
 
 #[tokio::test]
 async fn a_text_answer_comes_back_as_an_anthropic_message() {
-    let up = MockUpstream::always(Reply::json(chat_completion_with_usage("m", "hi there", 12, 2)))
-        .await;
+    let up = MockUpstream::always(Reply::json(chat_completion_with_usage(
+        "m", "hi there", 12, 2,
+    )))
+    .await;
     let gw = Gateway::start(&one_upstream(&up.base_url())).await;
     let resp = post_messages(&gw, &hello()).await;
     assert_eq!(resp.status, 200, "{}", resp.text());
@@ -110,7 +112,10 @@ async fn a_bearer_credential_is_accepted_and_not_forwarded_either() {
     let resp = call(
         Method::POST,
         &gw.url("/anthropic/v1/messages"),
-        &[("content-type", "application/json"), ("authorization", &auth)],
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &auth),
+        ],
         serde_json::to_vec(&hello()).unwrap(),
     )
     .await;
@@ -147,7 +152,10 @@ async fn tool_use_round_trips_as_openai_tool_calls() {
     let sent = &up.requests()[0].body;
     assert_eq!(sent["tools"][0]["type"], "function");
     assert_eq!(sent["tools"][0]["function"]["name"], "get_weather");
-    assert_eq!(sent["tools"][0]["function"]["parameters"]["required"], json!(["city"]));
+    assert_eq!(
+        sent["tools"][0]["function"]["parameters"]["required"],
+        json!(["city"])
+    );
     assert_eq!(
         sent["tool_choice"],
         json!({"type": "function", "function": {"name": "get_weather"}})
@@ -155,11 +163,17 @@ async fn tool_use_round_trips_as_openai_tool_calls() {
     let msgs = &sent["messages"];
     assert_eq!(msgs[1]["role"], "assistant");
     assert_eq!(msgs[1]["tool_calls"][0]["id"], "toolu_1");
-    let args: Value =
-        serde_json::from_str(msgs[1]["tool_calls"][0]["function"]["arguments"].as_str().unwrap())
-            .unwrap();
+    let args: Value = serde_json::from_str(
+        msgs[1]["tool_calls"][0]["function"]["arguments"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(args, json!({"city": "Rome"}));
-    assert_eq!(msgs[2], json!({"role": "tool", "content": "22C", "tool_call_id": "toolu_1"}));
+    assert_eq!(
+        msgs[2],
+        json!({"role": "tool", "content": "22C", "tool_call_id": "toolu_1"})
+    );
     assert_eq!(msgs[3], json!({"role": "user", "content": "and Paris?"}));
 }
 
@@ -231,8 +245,14 @@ async fn a_stream_of_text_then_a_tool_call_arrives_event_by_event() {
             "message_stop"
         ]
     );
-    assert_eq!(rest[0]["content_block"], json!({"type": "text", "text": ""}));
-    assert_eq!(rest[1]["delta"], json!({"type": "text_delta", "text": "Let me "}));
+    assert_eq!(
+        rest[0]["content_block"],
+        json!({"type": "text", "text": ""})
+    );
+    assert_eq!(
+        rest[1]["delta"],
+        json!({"type": "text_delta", "text": "Let me "})
+    );
     assert_eq!(rest[4]["index"], 1);
     assert_eq!(rest[4]["content_block"]["type"], "tool_use");
     assert_eq!(rest[4]["content_block"]["id"], "call_1");
@@ -257,7 +277,11 @@ async fn a_stream_of_text_then_a_tool_call_arrives_event_by_event() {
 #[tokio::test]
 async fn an_upstream_dying_mid_stream_ends_with_an_error_event_and_no_message_stop() {
     let up = MockUpstream::always(Reply::Stream {
-        events: vec![chat_chunk("m", "partial "), chat_chunk("m", "answer"), chat_chunk("m", "never")],
+        events: vec![
+            chat_chunk("m", "partial "),
+            chat_chunk("m", "answer"),
+            chat_chunk("m", "never"),
+        ],
         gap: Duration::ZERO,
         done: true,
         hold_after_first: None,
@@ -283,7 +307,10 @@ async fn an_upstream_dying_mid_stream_ends_with_an_error_event_and_no_message_st
         .map(|e| {
             let (name, data) = e.split_once('\n').unwrap();
             let data: Value = serde_json::from_str(data.strip_prefix("data: ").unwrap()).unwrap();
-            assert_eq!(Some(data["type"].as_str().unwrap()), name.strip_prefix("event: "));
+            assert_eq!(
+                Some(data["type"].as_str().unwrap()),
+                name.strip_prefix("event: ")
+            );
             data
         })
         .collect();
@@ -315,7 +342,10 @@ async fn errors_take_anthropics_shape_and_keep_their_status() {
     let e = resp.json();
     assert_eq!(e["type"], "error");
     assert_eq!(e["error"]["type"], "not_found_error");
-    assert!(e["error"]["message"].as_str().unwrap().contains("nope"), "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("nope"),
+        "{e}"
+    );
 
     let bad = call(
         Method::POST,
@@ -328,7 +358,10 @@ async fn errors_take_anthropics_shape_and_keep_their_status() {
     let e = bad.json();
     assert_eq!(e["type"], "error");
     assert_eq!(e["error"]["type"], "invalid_request_error");
-    assert!(e["error"]["message"].as_str().unwrap().contains("line 2"), "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("line 2"),
+        "{e}"
+    );
 
     let mut unsupported = hello();
     unsupported["container"] = json!("c1");
@@ -339,13 +372,20 @@ async fn errors_take_anthropics_shape_and_keep_their_status() {
     let resp = post_messages(&gw, &hello()).await;
     assert_eq!(resp.status, 429, "{}", resp.text());
     assert_eq!(resp.json()["error"]["type"], "rate_limit_error");
-    assert_eq!(up.request_count(), 1, "only the routable request went upstream");
+    assert_eq!(
+        up.request_count(),
+        1,
+        "only the routable request went upstream"
+    );
 }
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413_request_too_large() {
     let up = MockUpstream::always(Reply::json(chat_completion_with_usage("m", "x", 1, 1))).await;
-    let config = format!("[client]\nmax_request_body_size_mb = 1\n{}", one_upstream(&up.base_url()));
+    let config = format!(
+        "[client]\nmax_request_body_size_mb = 1\n{}",
+        one_upstream(&up.base_url())
+    );
     let gw = Gateway::start(&config).await;
     let mut big = hello();
     big["messages"][0]["content"] = json!("x".repeat(2 * 1024 * 1024));
@@ -371,12 +411,19 @@ async fn count_tokens_estimates_and_models_lists_the_configured_ones() {
     assert_eq!(resp.json(), json!({"input_tokens": 100}));
     assert_eq!(up.request_count(), 0, "an estimate, not an upstream call");
 
+    let missing = get(&gw.url("/anthropic/v1/batches")).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["error"]["type"], "not_found_error");
+
     let list = get(&gw.url("/anthropic/v1/models")).await.json();
     assert_eq!(list["has_more"], false);
     assert_eq!(list["data"][0]["type"], "model");
     assert_eq!(list["data"][0]["id"], "up/m");
     assert_eq!(list["first_id"], "up/m");
-    assert!(list["data"][0]["created_at"].as_str().unwrap().ends_with('Z'));
+    assert!(list["data"][0]["created_at"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
 }
 
 #[tokio::test]
@@ -405,9 +452,17 @@ async fn an_anthropic_provider_round_trips_through_both_translations() {
     let m = resp.json();
     assert_eq!(m["id"], "msg_01XFDUDYJgAACzvnptvVoYEL");
     assert_eq!(m["model"], "claude/claude-sonnet-4-20250514");
-    let kinds: Vec<&str> = m["content"].as_array().unwrap().iter().map(|b| b["type"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = m["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["type"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["thinking", "text", "tool_use"]);
-    assert_eq!(m["content"][2]["input"], json!({"location": "Paris, France", "unit": "celsius"}));
+    assert_eq!(
+        m["content"][2]["input"],
+        json!({"location": "Paris, France", "unit": "celsius"})
+    );
     assert_eq!(m["stop_reason"], "tool_use");
     assert_eq!(
         m["usage"],
@@ -425,6 +480,12 @@ async fn an_anthropic_provider_round_trips_through_both_translations() {
     assert_eq!(sent["stop_sequences"], json!(["###"]));
     assert_eq!(sent["top_k"], 3);
     assert_eq!(sent["tool_choice"]["type"], "auto");
-    assert_eq!(sent["tools"][0]["input_schema"]["properties"]["location"]["type"], "string");
-    assert_eq!(sent["messages"], json!([{"role": "user", "content": [{"type": "text", "text": "Weather in Paris?"}]}]));
+    assert_eq!(
+        sent["tools"][0]["input_schema"]["properties"]["location"]["type"],
+        "string"
+    );
+    assert_eq!(
+        sent["messages"],
+        json!([{"role": "user", "content": [{"type": "text", "text": "Weather in Paris?"}]}])
+    );
 }

@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use crate::support::gateway::{one_upstream, Gateway};
 use crate::support::python::assert_pytest_async;
-use crate::support::upstream::{chat_completion, chat_stream_events, MockUpstream, Recorded, Reply};
+use crate::support::upstream::{
+    chat_completion, chat_stream_events, MockUpstream, Recorded, Reply,
+};
 
 fn tool_call() -> Value {
     json!({

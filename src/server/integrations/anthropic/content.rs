@@ -5,16 +5,18 @@
 
 use serde_json::{json, Map, Value};
 
-use super::error::invalid;
+use super::error::{invalid, Untranslatable};
 use super::request::message;
 use crate::schema::Message;
-use crate::server::ApiError;
 
 pub fn kind(block: &Value) -> &str {
-    block.get("type").and_then(Value::as_str).unwrap_or("(none)")
+    block
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)")
 }
 
-fn blocks(content: &Value, i: usize) -> Result<Vec<Value>, ApiError> {
+fn blocks(content: &Value, i: usize) -> Result<Vec<Value>, Untranslatable> {
     match content {
         Value::String(s) => Ok(vec![json!({"type": "text", "text": s})]),
         Value::Array(b) => Ok(b.clone()),
@@ -26,7 +28,7 @@ fn blocks(content: &Value, i: usize) -> Result<Vec<Value>, ApiError> {
 
 /// A user turn: tool results first (OpenAI wants `tool` messages right after the
 /// assistant's calls), then the rest as one user message.
-pub fn user_turn(content: &Value, i: usize, out: &mut Vec<Message>) -> Result<(), ApiError> {
+pub fn user_turn(content: &Value, i: usize, out: &mut Vec<Message>) -> Result<(), Untranslatable> {
     if let Value::String(s) = content {
         out.push(message("user", Some(Value::String(s.clone())), Map::new()));
         return Ok(());
@@ -51,9 +53,11 @@ pub fn user_turn(content: &Value, i: usize, out: &mut Vec<Message>) -> Result<()
 }
 
 /// One user content block as an OpenAI content part.
-fn part(b: &Value, i: usize) -> Result<Value, ApiError> {
+fn part(b: &Value, i: usize) -> Result<Value, Untranslatable> {
     match kind(b) {
-        "text" => Ok(json!({"type": "text", "text": b.get("text").and_then(Value::as_str).unwrap_or("")})),
+        "text" => {
+            Ok(json!({"type": "text", "text": b.get("text").and_then(Value::as_str).unwrap_or("")}))
+        }
         "image" => {
             let source = b.get("source").unwrap_or(&Value::Null);
             let url = match source.get("type").and_then(Value::as_str) {
@@ -62,7 +66,11 @@ fn part(b: &Value, i: usize) -> Result<Value, ApiError> {
                     let data = source.get("data").and_then(Value::as_str);
                     match (media, data) {
                         (Some(m), Some(d)) => format!("data:{m};base64,{d}"),
-                        _ => return Err(invalid(format!("messages[{i}]: a base64 image needs `media_type` and `data`"))),
+                        _ => {
+                            return Err(invalid(format!(
+                                "messages[{i}]: a base64 image needs `media_type` and `data`"
+                            )))
+                        }
                     }
                 }
                 Some("url") => source
@@ -81,7 +89,10 @@ fn part(b: &Value, i: usize) -> Result<Value, ApiError> {
         }
         // Only plain-text documents have an OpenAI equivalent everyone accepts.
         "document" if b.pointer("/source/type").and_then(Value::as_str) == Some("text") => {
-            let text = b.pointer("/source/data").and_then(Value::as_str).unwrap_or("");
+            let text = b
+                .pointer("/source/data")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             Ok(json!({"type": "text", "text": text}))
         }
         "document" => Err(invalid(format!(
@@ -93,7 +104,7 @@ fn part(b: &Value, i: usize) -> Result<Value, ApiError> {
     }
 }
 
-fn tool_result(b: &Value, i: usize) -> Result<Message, ApiError> {
+fn tool_result(b: &Value, i: usize) -> Result<Message, Untranslatable> {
     let id = b
         .get("tool_use_id")
         .and_then(Value::as_str)
@@ -130,7 +141,7 @@ fn tool_result(b: &Value, i: usize) -> Result<Message, ApiError> {
     Ok(message("tool", Some(Value::String(text)), extra))
 }
 
-pub fn assistant_turn(content: &Value, i: usize) -> Result<Message, ApiError> {
+pub fn assistant_turn(content: &Value, i: usize) -> Result<Message, Untranslatable> {
     let mut text = String::new();
     let mut calls = Vec::new();
     for b in blocks(content, i)? {
@@ -161,4 +172,3 @@ pub fn assistant_turn(content: &Value, i: usize) -> Result<Message, ApiError> {
     }
     Ok(message("assistant", content, extra))
 }
-

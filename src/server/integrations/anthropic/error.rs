@@ -53,14 +53,21 @@ pub fn event(e: &ApiError) -> Bytes {
     super::stream::named_event("error", &body(e))
 }
 
-/// A 400 `invalid_request_error` for a request this route cannot translate.
-pub fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_request_error",
-        message.into(),
-    )
-    .code("unsupported")
+/// Why a request cannot be translated; answered as a 400 `invalid_request_error`.
+/// Small on purpose: the translation returns it through many `?`s.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct Untranslatable(pub String);
+
+impl From<Untranslatable> for ApiError {
+    fn from(e: Untranslatable) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", e.0).code("unsupported")
+    }
+}
+
+/// The error for a request this route cannot translate.
+pub fn invalid(message: impl Into<String>) -> Untranslatable {
+    Untranslatable(message.into())
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
@@ -48,22 +48,40 @@ fn hook_answer(body: Value, info: &RequestInfo) -> Response {
     axum::Json(response::hook_answer(body, &info.model_requested)).into_response()
 }
 
-/// The Anthropic routes, to be merged into the server's route table.
+/// The Anthropic routes, to be merged into the server's route table. Other paths under
+/// `/anthropic/` get a 404 in Anthropic's shape, which its SDKs turn into `NotFoundError`.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/anthropic/v1/messages", post(messages))
         .route("/anthropic/v1/messages/count_tokens", post(count_tokens))
         .route("/anthropic/v1/models", get(models))
+        .route("/anthropic/{*rest}", any(no_route))
+}
+
+async fn no_route(method: http::Method, uri: http::Uri) -> Response {
+    error::render(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found_error",
+        format!(
+            "no route for {method} {}; this gateway serves POST /anthropic/v1/messages, \
+             POST /anthropic/v1/messages/count_tokens and GET /anthropic/v1/models",
+            uri.path()
+        ),
+    ))
 }
 
 /// `POST /anthropic/v1/messages`: JSON or SSE in Anthropic's format.
 pub async fn messages(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let started = Instant::now();
-    let decoded = super::super::body::read_json::<request::MessagesRequest>(&state, body).await;
-    let chat = decoded.and_then(|r| request::to_chat(&r));
-    let chat = match chat {
+    let id = request_id(&headers);
+    let decoded =
+        match super::super::body::read_json::<request::MessagesRequest>(&state, body).await {
+            Ok(r) => r,
+            Err(e) => return with_id(error::render(e), &id),
+        };
+    let chat = match request::to_chat(&decoded) {
         Ok(chat) => chat,
-        Err(e) => return with_id(error::render(e), &request_id(&headers)),
+        Err(e) => return with_id(error::render(e.into()), &id),
     };
     let (ctx, mut req, route) = match prepare_chat(&state, headers, chat, started, ANTHROPIC).await
     {
@@ -119,8 +137,7 @@ pub async fn count_tokens(
     body: Body,
 ) -> Response {
     let id = request_id(&headers);
-    let req = match super::super::body::read_json::<request::MessagesRequest>(&state, body).await
-    {
+    let req = match super::super::body::read_json::<request::MessagesRequest>(&state, body).await {
         Ok(r) => r,
         Err(e) => return with_id(error::render(e), &id),
     };

@@ -11,9 +11,8 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::content::{assistant_turn, kind, user_turn};
-use super::error::invalid;
+use super::error::{invalid, Untranslatable};
 use crate::schema::{ChatRequest, Message, StreamOptions};
-use crate::server::ApiError;
 
 /// `POST /anthropic/v1/messages` (and `count_tokens`) body.
 #[derive(Debug, Clone, Deserialize)]
@@ -77,7 +76,7 @@ impl MessagesRequest {
 }
 
 /// Builds the canonical chat request, or the 400 explaining what cannot be translated.
-pub fn to_chat(r: &MessagesRequest) -> Result<ChatRequest, ApiError> {
+pub fn to_chat(r: &MessagesRequest) -> Result<ChatRequest, Untranslatable> {
     if let Some(name) = r.other.keys().next() {
         return Err(invalid(format!(
             "parameter `{name}` is not supported on this route; remove it"
@@ -173,7 +172,7 @@ pub fn message(role: &str, content: Option<Value>, extra: Map<String, Value>) ->
     }
 }
 
-fn system_text(system: &Value) -> Result<String, ApiError> {
+fn system_text(system: &Value) -> Result<String, Untranslatable> {
     match system {
         Value::String(s) => Ok(s.clone()),
         Value::Array(blocks) => {
@@ -191,11 +190,13 @@ fn system_text(system: &Value) -> Result<String, ApiError> {
             Ok(parts.join("\n\n"))
         }
         Value::Null => Ok(String::new()),
-        _ => Err(invalid("`system` must be a string or a list of text blocks")),
+        _ => Err(invalid(
+            "`system` must be a string or a list of text blocks",
+        )),
     }
 }
 
-fn tools(r: &MessagesRequest, x: &mut Map<String, Value>) -> Result<(), ApiError> {
+fn tools(r: &MessagesRequest, x: &mut Map<String, Value>) -> Result<(), Untranslatable> {
     let mut out = Vec::new();
     for t in r.tools.iter().flatten() {
         // Server tools (`web_search_20250305`, `bash_...`) run at Anthropic; only client
@@ -248,7 +249,11 @@ fn tools(r: &MessagesRequest, x: &mut Map<String, Value>) -> Result<(), ApiError
         _ => return Err(invalid(format!("tool_choice {choice} is not supported"))),
     };
     x.insert("tool_choice".into(), openai);
-    if choice.get("disable_parallel_tool_use").and_then(Value::as_bool) == Some(true) {
+    if choice
+        .get("disable_parallel_tool_use")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
         x.insert("parallel_tool_calls".into(), false.into());
     }
     Ok(())

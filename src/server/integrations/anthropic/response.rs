@@ -131,4 +131,3 @@ pub fn hook_answer(body: Value, model: &str) -> Value {
         _ => body,
     }
 }
-

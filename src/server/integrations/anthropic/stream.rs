@@ -154,9 +154,10 @@ impl Encoder<ChatChunk> for AnthropicSse {
                 .and_then(Value::as_str)
                 .filter(|t| !t.is_empty())
             {
-                self.ensure(Open::Thinking, || {
-                    json!({"type": "thinking", "thinking": "", "signature": ""})
-                });
+                self.ensure(
+                    Open::Thinking,
+                    || json!({"type": "thinking", "thinking": "", "signature": ""}),
+                );
                 self.delta(json!({"type": "thinking_delta", "thinking": t}));
             }
             if let Some(t) = d
@@ -238,8 +239,14 @@ mod tests {
                 json!({"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "weather", "arguments": ""}}]}),
                 None,
             ),
-            chunk(json!({"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\":"}}]}), None),
-            chunk(json!({"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]}), None),
+            chunk(
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\":"}}]}),
+                None,
+            ),
+            chunk(
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]}),
+                None,
+            ),
             chunk(
                 json!({"tool_calls": [{"index": 1, "id": "call_2", "function": {"name": "time", "arguments": "{}"}}]}),
                 None,
