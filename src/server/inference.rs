@@ -18,10 +18,11 @@ use super::error::ApiError;
 use super::stream::{self, StreamEnd};
 use super::AppState;
 use crate::hooks::{Endpoint, InferenceRequest, Outcome, PreOutcome, RequestInfo};
-use crate::providers::Reply;
+use crate::providers::{ChunkStream, ItemStream, Reply};
 use crate::routing::{dispatch, DispatchError, Dispatched, Route, RouteError};
 use crate::schema::{
-    append_member, Answer, ChatRequest, CompletionRequest, EmbeddingRequest, HasUsage, Usage,
+    append_member, Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
+    HasUsage, Usage,
 };
 
 /// Longest client `x-request-id` kept; longer ones are replaced.
@@ -103,11 +104,25 @@ async fn prepare<T: InferenceBody>(
     body: Body,
 ) -> Result<(Ctx, T, Route), Response> {
     let started = Instant::now();
-    let mut req: T = super::body::read_json(state, body)
+    let req: T = super::body::read_json(state, body)
         .await
         .map_err(|e| with_id(e.into_response(), &request_id(&headers)))?;
+    prepare_decoded(state, headers, req, started, Dialect::OPENAI).await
+}
+
+/// [`prepare`] for a request already decoded (and, for another wire format, already
+/// translated): checks it, runs the hooks and resolves the model. Errors and hook
+/// answers are rendered in `dialect`.
+async fn prepare_decoded<T: InferenceBody>(
+    state: &AppState,
+    headers: HeaderMap,
+    mut req: T,
+    started: Instant,
+    dialect: Dialect,
+) -> Result<(Ctx, T, Route), Response> {
     let model = req.model().clone();
     let mut ctx = Ctx::new(state, T::ENDPOINT, &model, req.streams(), headers, started);
+    ctx.dialect = dialect;
     if let Some(problem) = req.problem() {
         return Err(ctx.fail(problem));
     }
@@ -119,29 +134,75 @@ async fn prepare<T: InferenceBody>(
     Ok((ctx, req, route))
 }
 
+/// A canonical chat request from another wire format (an integration route) through
+/// the same checks, hooks and routing as `/v1/chat/completions`.
+pub(super) async fn prepare_chat(
+    state: &AppState,
+    headers: HeaderMap,
+    req: ChatRequest,
+    started: Instant,
+    dialect: Dialect,
+) -> Result<(Ctx, ChatRequest, Route), Response> {
+    prepare_decoded(state, headers, req, started, dialect).await
+}
+
+/// Sends a prepared chat request (non-streaming) with key failover.
+pub(super) async fn dispatch_chat(
+    ctx: &Ctx,
+    route: &Route,
+    req: &ChatRequest,
+) -> Result<Dispatched<Reply<Answer<ChatResponse>>>, DispatchError> {
+    dispatch(route, &ctx.info.request_id, |p, call| async move {
+        p.chat(&call, req).await
+    })
+    .await
+}
+
+/// Opens a prepared chat stream with key failover.
+pub(super) async fn dispatch_chat_stream(
+    ctx: &Ctx,
+    route: &Route,
+    req: &ChatRequest,
+) -> Result<Dispatched<Reply<ChunkStream>>, DispatchError> {
+    dispatch(route, &ctx.info.request_id, |p, call| async move {
+        p.chat_stream(&call, req).await
+    })
+    .await
+}
+
+/// How a family of routes speaks: the shape of its errors and of a hook's answer.
+/// Plain function pointers, so the OpenAI routes pay nothing for the choice.
+#[derive(Clone, Copy)]
+pub(super) struct Dialect {
+    /// Renders an error (status, headers and body).
+    pub error: fn(ApiError) -> Response,
+    /// Renders the answer a pre-request hook gave instead of calling upstream
+    /// (an OpenAI-shaped JSON body), for the request in `info`.
+    pub hook_answer: fn(serde_json::Value, &RequestInfo) -> Response,
+}
+
+impl Dialect {
+    /// The OpenAI wire format of the `/v1` routes.
+    pub const OPENAI: Dialect = Dialect {
+        error: IntoResponse::into_response,
+        hook_answer: |body, _| axum::Json(body).into_response(),
+    };
+}
+
 /// `POST /v1/chat/completions`.
 pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let (ctx, req, route) = match prepare::<ChatRequest>(&state, headers, body).await {
         Ok(prepared) => prepared,
         Err(done) => return done,
     };
-    let id = &ctx.info.request_id;
     if req.is_stream() {
-        let result = dispatch(&route, id, |p, call| {
-            let req = &req;
-            async move { p.chat_stream(&call, req).await }
-        })
-        .await;
+        let result = dispatch_chat_stream(&ctx, &route, &req).await;
         return ctx.answer_stream(&route, result, |chunk, hooks, info| {
             hooks.on_chunk(info, chunk);
             chunk.usage.clone()
         });
     }
-    let result = dispatch(&route, id, |p, call| {
-        let req = &req;
-        async move { p.chat(&call, req).await }
-    })
-    .await;
+    let result = dispatch_chat(&ctx, &route, &req).await;
     ctx.answer(&route, result)
 }
 
@@ -191,7 +252,8 @@ pub async fn models(State(state): State<AppState>) -> Response {
     axum::Json(state.router().snapshot().models()).into_response()
 }
 
-fn request_id(headers: &HeaderMap) -> Arc<str> {
+/// The client's `x-request-id` when usable, else a fresh one.
+pub(super) fn request_id(headers: &HeaderMap) -> Arc<str> {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -200,7 +262,8 @@ fn request_id(headers: &HeaderMap) -> Arc<str> {
         .unwrap_or_else(|| Arc::from(uuid::Uuid::new_v4().to_string()))
 }
 
-fn with_id(mut response: Response, id: &str) -> Response {
+/// `response` with the `x-request-id` header set.
+pub(super) fn with_id(mut response: Response, id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(id) {
         response.headers_mut().insert("x-request-id", v);
     }
@@ -227,9 +290,10 @@ struct ExtraFields<'a> {
 }
 
 /// One request's context: what hooks and errors need to know about it.
-struct Ctx {
+pub(super) struct Ctx {
     state: AppState,
     info: RequestInfo,
+    dialect: Dialect,
 }
 
 impl Ctx {
@@ -251,7 +315,13 @@ impl Ctx {
                 started,
                 headers,
             },
+            dialect: Dialect::OPENAI,
         }
+    }
+
+    /// What hooks know about the request (its id, the model the client named, ...).
+    pub(super) fn info(&self) -> &RequestInfo {
+        &self.info
     }
 
     async fn pre(&mut self, req: InferenceRequest<'_>) -> Option<Response> {
@@ -264,7 +334,7 @@ impl Ctx {
             PreOutcome::Respond(body) => {
                 self.complete(200, None, None, 0, || None);
                 Some(with_id(
-                    axum::Json(body).into_response(),
+                    (self.dialect.hook_answer)(body, &self.info),
                     &self.info.request_id,
                 ))
             }
@@ -279,7 +349,8 @@ impl Ctx {
         self.state.router().snapshot().resolve(model)
     }
 
-    fn complete(
+    /// Tells the hooks the request was answered.
+    pub(super) fn complete(
         &self,
         status: u16,
         route: Option<&Route>,
@@ -306,7 +377,8 @@ impl Ctx {
         );
     }
 
-    fn fail(&self, mut e: ApiError) -> Response {
+    /// The error response (in the route's dialect), after telling the hooks.
+    pub(super) fn fail(&self, mut e: ApiError) -> Response {
         e.context.model_requested = Some(self.info.model_requested.clone());
         e.context.request_type = Some(self.info.endpoint.request_type());
         let hooks = self.state.hooks();
@@ -326,10 +398,11 @@ impl Ctx {
             );
         }
         tracing::debug!(request_id = %self.info.request_id, status = e.status.as_u16(), error = %e.message, "request failed");
-        with_id(e.into_response(), &self.info.request_id)
+        with_id((self.dialect.error)(e), &self.info.request_id)
     }
 
-    fn dispatch_failed(&self, route: &Route, e: DispatchError) -> Response {
+    /// The error response for a dispatch that failed on `route`.
+    pub(super) fn dispatch_failed(&self, route: &Route, e: DispatchError) -> Response {
         let mut err = ApiError::from(e);
         err.context.provider = Some(route.provider.name.clone());
         err.context.model_resolved = Some(route.model.to_string());
@@ -397,12 +470,29 @@ impl Ctx {
     fn answer_stream<T, O>(
         &self,
         route: &Route,
-        result: Result<Dispatched<Reply<crate::providers::ItemStream<T>>>, DispatchError>,
-        mut observe: O,
+        result: Result<Dispatched<Reply<ItemStream<T>>>, DispatchError>,
+        observe: O,
     ) -> Response
     where
         T: serde::Serialize + Send + 'static,
         O: FnMut(&mut T, &crate::hooks::Pipeline, &RequestInfo) -> Option<Usage> + Send + 'static,
+    {
+        self.stream_with(route, result, observe, stream::OpenAiSse)
+    }
+
+    /// An SSE answer whose events `encoder` writes, or the dispatch error. `observe`
+    /// sees each item first (hooks) and reports its usage.
+    pub(super) fn stream_with<T, O, E>(
+        &self,
+        route: &Route,
+        result: Result<Dispatched<Reply<ItemStream<T>>>, DispatchError>,
+        mut observe: O,
+        encoder: E,
+    ) -> Response
+    where
+        T: Send + 'static,
+        O: FnMut(&mut T, &crate::hooks::Pipeline, &RequestInfo) -> Option<Usage> + Send + 'static,
+        E: stream::Encoder<T>,
     {
         let d = match result {
             Ok(d) => d,
@@ -450,6 +540,7 @@ impl Ctx {
             route.provider.name.clone(),
             move |item| observe(item, &hooks, &info),
             finish,
+            encoder,
         );
         let mut response = Response::new(Body::from_stream(body));
         let headers = response.headers_mut();

@@ -7,6 +7,7 @@ mod body;
 mod error;
 mod health;
 mod inference;
+mod integrations;
 mod listener;
 mod management;
 mod stream;
@@ -144,6 +145,7 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
             .route(&format!("{prefix}/models"), get(inference::models));
     }
     router
+        .merge(integrations::anthropic::routes())
         .nest("/api", management::routes(state.clone(), access))
         .fallback(|method: http::Method, uri: http::Uri| async move {
             ApiError::no_route(&method, uri.path())

@@ -23,20 +23,55 @@ pub struct StreamEnd {
     pub usage: Option<Usage>,
 }
 
-/// Encodes `items` as SSE. `observe` sees (and may edit) each item and reports its
-/// usage; `finish` runs once at the end. `permit` is held until the stream is over.
-pub fn encode<T, S, O, F>(
+/// Writes one wire format's SSE events. Generic (not boxed) so the OpenAI routes'
+/// encoding stays a direct call.
+pub trait Encoder<T>: Send + 'static {
+    /// The events for one item; empty when it has nothing to send yet. `Err` (a
+    /// description) ends the stream with an error event.
+    fn item(&mut self, item: &T) -> Result<Bytes, String>;
+    /// What closes a complete stream.
+    fn done(&mut self) -> Bytes;
+    /// The last event of a stream cut short by `error`.
+    fn error(&mut self, error: &ApiError) -> Bytes;
+}
+
+/// OpenAI's format: each item as one `data:` event, `[DONE]` at the end, the error
+/// body as the last event of a failed stream.
+pub struct OpenAiSse;
+
+impl<T: Serialize> Encoder<T> for OpenAiSse {
+    fn item(&mut self, item: &T) -> Result<Bytes, String> {
+        serde_json::to_vec(item)
+            .map(|json| event(&json))
+            .map_err(|e| format!("cannot encode chunk: {e}"))
+    }
+
+    fn done(&mut self) -> Bytes {
+        Bytes::from_static(b"data: [DONE]\n\n")
+    }
+
+    fn error(&mut self, error: &ApiError) -> Bytes {
+        event(&serde_json::to_vec(&error.body()).unwrap_or_default())
+    }
+}
+
+/// Encodes `items` as SSE with `encoder`. `observe` sees (and may edit) each item and
+/// reports its usage; `finish` runs once at the end. `permit` is held until the stream
+/// is over.
+pub fn encode<T, S, O, F, E>(
     items: S,
     permit: Permit,
     provider: String,
     mut observe: O,
     finish: F,
+    mut encoder: E,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send
 where
-    T: Serialize + Send + 'static,
+    T: Send + 'static,
     S: Stream<Item = Result<T, ProviderError>> + Send + 'static,
     O: FnMut(&mut T) -> Option<Usage> + Send + 'static,
     F: FnOnce(StreamEnd) + Send + 'static,
+    E: Encoder<T>,
 {
     async_stream::stream! {
         let _permit = permit;
@@ -58,10 +93,11 @@ where
                         usage = Some(u.clone());
                         end.end.usage = Some(u);
                     }
-                    match serde_json::to_vec(&item) {
-                        Ok(json) => yield Ok(event(&json)),
+                    match encoder.item(&item) {
+                        Ok(bytes) if bytes.is_empty() => {}
+                        Ok(bytes) => yield Ok(bytes),
                         Err(e) => {
-                            error = Some(ProviderError::InvalidResponse(format!("cannot encode chunk: {e}")));
+                            error = Some(ProviderError::InvalidResponse(e));
                             break;
                         }
                     }
@@ -73,15 +109,14 @@ where
             }
         }
         match &error {
-            None => yield Ok(Bytes::from_static(b"data: [DONE]\n\n")),
+            None => yield Ok(encoder.done()),
             Some(e) => {
                 let api = ApiError::from(DispatchError::Failed {
                     provider: provider.clone(),
                     error: e.clone(),
                     attempts: Vec::new(),
                 });
-                let body = serde_json::to_vec(&api.body()).unwrap_or_default();
-                yield Ok(event(&body));
+                yield Ok(encoder.error(&api));
             }
         }
         end.end = StreamEnd { error, usage };
@@ -102,7 +137,8 @@ impl<F: FnOnce(StreamEnd)> Drop for OnEnd<F> {
     }
 }
 
-fn event(json: &[u8]) -> Bytes {
+/// One `data:` event.
+pub fn event(json: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(json.len() + 8);
     out.extend_from_slice(b"data: ");
     out.extend_from_slice(json);

@@ -6,6 +6,8 @@
 mod support;
 
 mod anthropic;
+mod anthropic_route;
+mod anthropic_sdk;
 mod assets;
 mod bad_input;
 mod cli;
