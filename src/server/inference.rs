@@ -29,7 +29,7 @@ use crate::schema::{
 const MAX_REQUEST_ID: usize = 128;
 
 /// What the handlers need from each endpoint's request type.
-trait InferenceBody: DeserializeOwned + Send {
+pub(super) trait InferenceBody: DeserializeOwned + Send {
     /// The endpoint it arrives on.
     const ENDPOINT: Endpoint;
     /// The `model` field.
@@ -113,7 +113,7 @@ async fn prepare<T: InferenceBody>(
 /// [`prepare`] for a request already decoded (and, for another wire format, already
 /// translated): checks it, runs the hooks and resolves the model. Errors and hook
 /// answers are rendered in `dialect`.
-async fn prepare_decoded<T: InferenceBody>(
+pub(super) async fn prepare_decoded<T: InferenceBody>(
     state: &AppState,
     headers: HeaderMap,
     mut req: T,

@@ -146,6 +146,7 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
     }
     router
         .merge(integrations::anthropic::routes())
+        .merge(integrations::genai::routes())
         .nest("/api", management::routes(state.clone(), access))
         .fallback(|method: http::Method, uri: http::Uri| async move {
             ApiError::no_route(&method, uri.path())

@@ -13,6 +13,7 @@ mod bad_input;
 mod cli;
 mod failover;
 mod gemini;
+mod genai_route;
 mod inference;
 mod lifecycle;
 mod management;

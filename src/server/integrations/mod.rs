@@ -3,3 +3,4 @@
 //! through the same pipeline as `/v1`.
 
 pub mod anthropic;
+pub mod genai;

@@ -1,0 +1,377 @@
+//! `/genai`: the Gemini API as the google-genai SDKs speak it (base URL
+//! `http://HOST:PORT/genai`), served by any configured provider. Both `/genai/v1beta`
+//! and `/genai/v1` work (newer SDKs call `/v1`), and model names may contain `/`
+//! (`openai/gpt-4o`), so the model is everything between `models/` and the last `:`.
+//!
+//! A `generateContent` body is translated to the canonical chat request (`request`),
+//! goes through exactly the `/v1/chat/completions` pipeline, and the answer or stream is
+//! translated back (`response`, `stream`). Errors take Google's shape, which the SDKs
+//! raise as `ClientError`/`ServerError` with the code and status.
+//!
+//! Credentials: the SDK sends `x-goog-api-key` (or `?key=`); it is accepted and not
+//! checked yet, and never sent upstream: providers use their own configured keys.
+
+pub mod request;
+pub mod response;
+pub mod stream;
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde_json::{json, Value};
+
+use super::super::inference::{
+    dispatch_chat, dispatch_chat_stream, prepare_chat, prepare_decoded, request_id, with_id,
+    Dialect,
+};
+use super::super::AppState;
+use crate::hooks::RequestInfo;
+use crate::schema::{ChatChunk, EmbeddingRequest};
+use crate::server::stream::Encoder;
+use crate::server::ApiError;
+
+/// Errors and hook answers in Google's shape.
+const GENAI: Dialect = Dialect {
+    error: render_error,
+    hook_answer,
+};
+
+fn render_error(e: ApiError) -> Response {
+    let status = e.status.as_u16();
+    let mut out = (
+        e.status,
+        axum::Json(response::error_body(status, &e.message)),
+    )
+        .into_response();
+    if let Some(v) = e
+        .retry_after
+        .as_deref()
+        .and_then(|v| http::HeaderValue::from_str(v).ok())
+    {
+        out.headers_mut().insert(http::header::RETRY_AFTER, v);
+    }
+    out
+}
+
+fn hook_answer(body: Value, info: &RequestInfo) -> Response {
+    match serde_json::from_value(body.clone()) {
+        Ok(chat) => axum::Json(response::generate_content(&chat, &info.model_requested)),
+        Err(_) => axum::Json(body),
+    }
+    .into_response()
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message)
+}
+
+/// The `/genai` routes, to be merged into the server's route table.
+/// One catch-all, split here: model names contain `/`, and the router cannot hold both
+/// `/genai/{version}/models/{*model}` and a catch-all for the 404.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/genai/{*rest}", any(dispatch_path))
+}
+
+async fn dispatch_path(
+    state: State<AppState>,
+    Path(rest): Path<String>,
+    method: http::Method,
+    uri: http::Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let mut segments = rest.splitn(3, '/');
+    let (version, models, tail) = (segments.next(), segments.next(), segments.next());
+    match (version, models, tail) {
+        (Some(v), Some("models"), None) if method == http::Method::GET => {
+            list_models(state, v.to_string()).await
+        }
+        (Some(v), Some("models"), Some(tail)) if !tail.is_empty() => {
+            model_action(
+                state,
+                v.to_string(),
+                tail.to_string(),
+                method,
+                headers,
+                body,
+            )
+            .await
+        }
+        _ => no_route(method, uri).await,
+    }
+}
+
+async fn no_route(method: http::Method, uri: http::Uri) -> Response {
+    render_error(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found_error",
+        format!(
+            "no route for {method} {}; this gateway serves /genai/v1beta/models/MODEL:generateContent, \
+             :streamGenerateContent, :embedContent, :batchEmbedContents, :countTokens and GET /genai/v1beta/models \
+             (also under /genai/v1)",
+            uri.path()
+        ),
+    ))
+}
+
+/// `None` for a served API version, else the 404 to answer.
+fn unknown_version(version: &str) -> Option<Response> {
+    match version {
+        "v1" | "v1beta" | "v1alpha" => None,
+        other => Some(render_error(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found_error",
+            format!("API version `{other}` is not served; use /genai/v1beta or /genai/v1"),
+        ))),
+    }
+}
+
+/// `GET /genai/{version}/models`: every configured `provider/model`.
+async fn list_models(State(state): State<AppState>, version: String) -> Response {
+    if let Some(done) = unknown_version(&version) {
+        return done;
+    }
+    axum::Json(response::model_list(&state.router().snapshot().models())).into_response()
+}
+
+/// Everything below `models/`: `GET` one model, `POST MODEL:ACTION`.
+async fn model_action(
+    State(state): State<AppState>,
+    version: String,
+    rest: String,
+    method: http::Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if let Some(done) = unknown_version(&version) {
+        return done;
+    }
+    if method == http::Method::GET {
+        return get_model(&state, &rest);
+    }
+    let Some((model, action)) = rest.rsplit_once(':') else {
+        return render_error(invalid(format!(
+            "`{rest}` names no action; POST to models/MODEL:generateContent (or :streamGenerateContent, :embedContent, :batchEmbedContents, :countTokens)"
+        )));
+    };
+    let model = model.strip_prefix("models/").unwrap_or(model).to_string();
+    let started = Instant::now();
+    let id = request_id(&headers);
+    let body: Value = match super::super::body::read_json(&state, body).await {
+        Ok(v) => v,
+        Err(e) => return with_id(render_error(e), &id),
+    };
+    let response = match action {
+        "generateContent" => generate(state, headers, &model, &body, false, started).await,
+        "streamGenerateContent" => generate(state, headers, &model, &body, true, started).await,
+        "embedContent" => embed(state, headers, &model, &body, false, started).await,
+        "batchEmbedContents" => embed(state, headers, &model, &body, true, started).await,
+        "countTokens" => count_tokens(&state, &model, &body),
+        other => render_error(invalid(format!(
+            "action `{other}` is not served; use generateContent, streamGenerateContent, embedContent, batchEmbedContents or countTokens"
+        ))),
+    };
+    with_id(response, &id)
+}
+
+fn get_model(state: &AppState, rest: &str) -> Response {
+    let model = rest.strip_prefix("models/").unwrap_or(rest);
+    match state.router().snapshot().resolve(model) {
+        Ok(_) => axum::Json(json!({
+            "name": format!("models/{model}"),
+            "displayName": model,
+            "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens", "embedContent"],
+        }))
+        .into_response(),
+        Err(e) => render_error(e.into()),
+    }
+}
+
+async fn generate(
+    state: AppState,
+    headers: HeaderMap,
+    model: &str,
+    body: &Value,
+    stream: bool,
+    started: Instant,
+) -> Response {
+    let chat = match request::to_chat(model, body, stream) {
+        Ok(chat) => chat,
+        Err(e) => return render_error(invalid(e.0)),
+    };
+    let (ctx, req, route) = match prepare_chat(&state, headers, chat, started, GENAI).await {
+        Ok(prepared) => prepared,
+        Err(done) => return done,
+    };
+    let requested = ctx.info().model_requested.clone();
+    if stream {
+        let result = dispatch_chat_stream(&ctx, &route, &req).await;
+        return ctx.stream_with(
+            &route,
+            result,
+            |chunk, hooks, info| {
+                hooks.on_chunk(info, chunk);
+                chunk.usage.clone()
+            },
+            GenaiSse(stream::GenaiStream::new(&requested)),
+        );
+    }
+    let d = match dispatch_chat(&ctx, &route, &req).await {
+        Ok(d) => d,
+        Err(e) => return ctx.dispatch_failed(&route, e),
+    };
+    let usage = d.value.body.usage();
+    let answer = match d.value.body.into_typed() {
+        Ok(a) => a,
+        Err(e) => {
+            return ctx.fail(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                format!("the upstream answer is not a chat completion: {e}"),
+            ))
+        }
+    };
+    let mut out = axum::Json(response::generate_content(&answer, &requested)).into_response();
+    out.headers_mut().extend(d.value.headers);
+    ctx.complete(200, Some(&route), d.key_name, d.attempts, || usage);
+    out
+}
+
+/// The texts of one `Content` (`{parts: [{text}]}`), joined.
+fn content_text(content: Option<&Value>) -> String {
+    content
+        .and_then(|c| c.get("parts"))
+        .and_then(Value::as_array)
+        .map(|parts| {
+            parts
+                .iter()
+                .filter_map(|p| p.get("text").and_then(Value::as_str))
+                .collect::<Vec<_>>()
+                .join("")
+        })
+        .unwrap_or_default()
+}
+
+async fn embed(
+    state: AppState,
+    headers: HeaderMap,
+    model: &str,
+    body: &Value,
+    batch: bool,
+    started: Instant,
+) -> Response {
+    let single = [body.clone()];
+    let requests: &[Value] = if batch {
+        match body.get("requests").and_then(Value::as_array) {
+            Some(r) => r,
+            None => return render_error(invalid("`requests` must be a list of embed requests")),
+        }
+    } else {
+        &single
+    };
+    let texts: Vec<Value> = requests
+        .iter()
+        .map(|r| Value::String(content_text(r.get("content"))))
+        .collect();
+    let mut extra = serde_json::Map::new();
+    if let Some(d) = requests
+        .first()
+        .and_then(|r| request::field(r, "outputDimensionality", "output_dimensionality"))
+    {
+        extra.insert("dimensions".into(), d.clone());
+    }
+    let req = EmbeddingRequest {
+        model: model.to_string(),
+        input: Value::Array(texts),
+        extra,
+    };
+    let (ctx, req, route) = match prepare_decoded(&state, headers, req, started, GENAI).await {
+        Ok(prepared) => prepared,
+        Err(done) => return done,
+    };
+    let result = crate::routing::dispatch(&route, &ctx.info().request_id, |p, call| {
+        let req = &req;
+        async move { p.embeddings(&call, req).await }
+    })
+    .await;
+    let d = match result {
+        Ok(d) => d,
+        Err(e) => return ctx.dispatch_failed(&route, e),
+    };
+    let answer: Value = match d.value.body.into_typed() {
+        Ok(a) => a,
+        Err(e) => {
+            return ctx.fail(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                format!("the upstream answer is not an embeddings list: {e}"),
+            ))
+        }
+    };
+    ctx.complete(200, Some(&route), d.key_name, d.attempts, || None);
+    axum::Json(response::embeddings(&answer, batch)).into_response()
+}
+
+/// `:countTokens`: an estimate made here (about 4 characters per token over every
+/// text part and the system instruction), never an upstream call; the model must still
+/// be routable, so a typo gets the same 404 as `generateContent`.
+fn count_tokens(state: &AppState, model: &str, body: &Value) -> Response {
+    if let Err(e) = state.router().snapshot().resolve(model) {
+        return render_error(e.into());
+    }
+    // `countTokens` may wrap the request in `generateContentRequest`.
+    let req = body.get("generateContentRequest").unwrap_or(body);
+    let mut chars = content_text(request::field(
+        req,
+        "systemInstruction",
+        "system_instruction",
+    ))
+    .chars()
+    .count();
+    for content in req
+        .get("contents")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        chars += content_text(Some(content)).chars().count();
+    }
+    let tokens = chars.div_ceil(4).max(1);
+    axum::Json(json!({"totalTokens": tokens})).into_response()
+}
+
+/// Gemini's SSE: one `data:` event per `GenerateContentResponse`, no terminator
+/// (Google separates events with CRLF; plain LF is equally valid SSE).
+struct GenaiSse(stream::GenaiStream);
+
+fn events(values: Vec<Value>) -> Bytes {
+    let mut out = Vec::new();
+    for v in values {
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(v.to_string().as_bytes());
+        out.extend_from_slice(b"\n\n");
+    }
+    Bytes::from(out)
+}
+
+impl Encoder<ChatChunk> for GenaiSse {
+    fn item(&mut self, item: &ChatChunk) -> Result<Bytes, String> {
+        Ok(events(self.0.on_chunk(item)))
+    }
+
+    fn done(&mut self) -> Bytes {
+        events(self.0.finish())
+    }
+
+    fn error(&mut self, error: &ApiError) -> Bytes {
+        events(vec![response::error_body(
+            error.status.as_u16(),
+            &error.message,
+        )])
+    }
+}
