@@ -191,7 +191,7 @@ pub async fn models(State(state): State<AppState>) -> Response {
     axum::Json(state.router().snapshot().models()).into_response()
 }
 
-fn request_id(headers: &HeaderMap) -> Arc<str> {
+pub(super) fn request_id(headers: &HeaderMap) -> Arc<str> {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -200,7 +200,7 @@ fn request_id(headers: &HeaderMap) -> Arc<str> {
         .unwrap_or_else(|| Arc::from(uuid::Uuid::new_v4().to_string()))
 }
 
-fn with_id(mut response: Response, id: &str) -> Response {
+pub(super) fn with_id(mut response: Response, id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(id) {
         response.headers_mut().insert("x-request-id", v);
     }
@@ -227,13 +227,13 @@ struct ExtraFields<'a> {
 }
 
 /// One request's context: what hooks and errors need to know about it.
-struct Ctx {
-    state: AppState,
-    info: RequestInfo,
+pub(super) struct Ctx {
+    pub(super) state: AppState,
+    pub(super) info: RequestInfo,
 }
 
 impl Ctx {
-    fn new(
+    pub(super) fn new(
         state: &AppState,
         endpoint: Endpoint,
         model: &str,
@@ -254,7 +254,7 @@ impl Ctx {
         }
     }
 
-    async fn pre(&mut self, req: InferenceRequest<'_>) -> Option<Response> {
+    pub(super) async fn pre(&mut self, req: InferenceRequest<'_>) -> Option<Response> {
         let hooks = self.state.hooks();
         if hooks.is_empty() {
             return None;
@@ -275,11 +275,11 @@ impl Ctx {
         }
     }
 
-    fn route(&self, model: &str) -> Result<Route, RouteError> {
+    pub(super) fn route(&self, model: &str) -> Result<Route, RouteError> {
         self.state.router().snapshot().resolve(model)
     }
 
-    fn complete(
+    pub(super) fn complete(
         &self,
         status: u16,
         route: Option<&Route>,
@@ -306,7 +306,7 @@ impl Ctx {
         );
     }
 
-    fn fail(&self, mut e: ApiError) -> Response {
+    pub(super) fn fail(&self, mut e: ApiError) -> Response {
         e.context.model_requested = Some(self.info.model_requested.clone());
         e.context.request_type = Some(self.info.endpoint.request_type());
         let hooks = self.state.hooks();
@@ -329,7 +329,7 @@ impl Ctx {
         with_id(e.into_response(), &self.info.request_id)
     }
 
-    fn dispatch_failed(&self, route: &Route, e: DispatchError) -> Response {
+    pub(super) fn dispatch_failed(&self, route: &Route, e: DispatchError) -> Response {
         let mut err = ApiError::from(e);
         err.context.provider = Some(route.provider.name.clone());
         err.context.model_resolved = Some(route.model.to_string());
@@ -337,7 +337,7 @@ impl Ctx {
     }
 
     /// A JSON answer (the upstream's, plus `extra_fields`), or the dispatch error.
-    fn answer<T: serde::Serialize + HasUsage>(
+    pub(super) fn answer<T: serde::Serialize + HasUsage>(
         &self,
         route: &Route,
         result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
@@ -394,7 +394,7 @@ impl Ctx {
     }
 
     /// An SSE answer, or the dispatch error (a stream that failed before starting).
-    fn answer_stream<T, O>(
+    pub(super) fn answer_stream<T, O>(
         &self,
         route: &Route,
         result: Result<Dispatched<Reply<crate::providers::ItemStream<T>>>, DispatchError>,

@@ -9,7 +9,11 @@ mod health;
 mod inference;
 mod listener;
 mod management;
+mod passthrough;
+mod relay;
+mod rerank;
 mod stream;
+mod transcription;
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -141,7 +145,22 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
                 post(inference::completions),
             )
             .route(&format!("{prefix}/embeddings"), post(inference::embeddings))
-            .route(&format!("{prefix}/models"), get(inference::models));
+            .route(&format!("{prefix}/models"), get(inference::models))
+            .route(&format!("{prefix}/responses"), post(passthrough::responses))
+            .route(
+                &format!("{prefix}/images/generations"),
+                post(passthrough::images),
+            )
+            .route(&format!("{prefix}/audio/speech"), post(passthrough::speech))
+            .route(
+                &format!("{prefix}/audio/transcriptions"),
+                post(transcription::transcriptions),
+            )
+            .route(
+                &format!("{prefix}/moderations"),
+                post(passthrough::moderations),
+            )
+            .route(&format!("{prefix}/rerank"), post(rerank::rerank));
     }
     router
         .nest("/api", management::routes(state.clone(), access))
