@@ -162,6 +162,9 @@ pub async fn completions(
             async move { p.completion_stream(&call, req).await }
         })
         .await;
+        if super::compat::falls_back(&ctx, &result) {
+            return super::compat::complete(&ctx, &route, &req).await;
+        }
         return ctx.answer_stream(&route, result, |item, _, _| item.usage());
     }
     let result = dispatch(&route, id, |p, call| {
@@ -169,6 +172,9 @@ pub async fn completions(
         async move { p.completion(&call, req).await }
     })
     .await;
+    if super::compat::falls_back(&ctx, &result) {
+        return super::compat::complete(&ctx, &route, &req).await;
+    }
     ctx.answer(&route, result)
 }
 

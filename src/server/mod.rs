@@ -4,6 +4,7 @@
 //! requires the admin token, on the socket (mode 0600) the file permissions suffice.
 
 mod body;
+mod compat;
 mod error;
 mod health;
 mod inference;
@@ -94,6 +95,10 @@ impl AppState {
     /// Management on the server's store.
     pub fn admin(&self) -> &LocalAdmin {
         &self.inner.admin
+    }
+
+    fn compat(&self) -> &crate::config::CompatConfig {
+        &self.inner.client.compat
     }
 
     fn body_limit_mb(&self) -> u64 {
