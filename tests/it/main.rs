@@ -7,12 +7,15 @@ mod support;
 
 mod anthropic;
 mod assets;
+mod azure;
 mod bad_input;
 mod cli;
+mod compat;
 mod failover;
 mod inference;
 mod lifecycle;
 mod management;
+mod openai_routes;
 mod python_sdk;
 mod streaming;
 mod upstream_headers;
