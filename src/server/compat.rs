@@ -11,7 +11,9 @@ use super::error::ApiError;
 use super::inference::Ctx;
 use crate::providers::{ProviderError, Reply};
 use crate::routing::{dispatch, DispatchError, Dispatched, Route};
-use crate::schema::{Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, HasUsage};
+use crate::schema::{
+    Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, HasUsage, Message,
+};
 
 /// Completion-only parameters chat does not take (`logprobs` is a number here and a
 /// flag there), dropped rather than sent to fail upstream.
@@ -36,9 +38,8 @@ pub(super) async fn complete(
     route: &Route,
     req: &CompletionRequest,
 ) -> axum::response::Response {
-    let chat = match to_chat(req) {
-        Ok(chat) => chat,
-        Err(e) => return ctx.fail(e),
+    let Some(chat) = to_chat(req) else {
+        return ctx.fail(one_prompt_only());
     };
     let id = &ctx.info.request_id;
     if chat.is_stream() {
@@ -84,42 +85,40 @@ fn map<A, B>(d: Dispatched<Reply<A>>, f: impl FnOnce(A) -> B) -> Dispatched<Repl
     }
 }
 
-/// The chat request for a completion: one prompt becomes one user message.
-fn to_chat(req: &CompletionRequest) -> Result<ChatRequest, ApiError> {
+/// The chat request for a completion: one prompt becomes one user message. `None`
+/// when the prompt is not one string (several prompts or token arrays).
+fn to_chat(req: &CompletionRequest) -> Option<ChatRequest> {
     let prompt = match &req.prompt {
         Value::String(s) => s.clone(),
-        Value::Array(items) if items.len() == 1 && items[0].is_string() => {
-            items[0].as_str().unwrap_or_default().to_string()
-        }
-        _ => {
-            let mut e = ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                "client.compat.convert_text_to_chat serves one text prompt per request; send `prompt` as a string",
-            )
-            .code("invalid_field");
-            e.param = Some("prompt".into());
-            return Err(e);
-        }
+        Value::Array(items) if items.len() == 1 => items[0].as_str()?.to_string(),
+        _ => return None,
     };
     let mut extra = req.extra.clone();
     for name in COMPLETION_ONLY {
         extra.remove(name);
     }
-    let message = json!({"role": "user", "content": prompt});
-    Ok(ChatRequest {
+    Some(ChatRequest {
         model: req.model.clone(),
-        messages: vec![serde_json::from_value(message).map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                e.to_string(),
-            )
-        })?],
+        messages: vec![Message {
+            role: "user".to_string(),
+            content: Some(Value::String(prompt)),
+            extra: Default::default(),
+        }],
         stream: req.stream,
         stream_options: req.stream_options.clone(),
         extra,
     })
+}
+
+fn one_prompt_only() -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_request_error",
+        "client.compat.convert_text_to_chat serves one text prompt per request; send `prompt` as a string",
+    )
+    .code("invalid_field");
+    e.param = Some("prompt".into());
+    e
 }
 
 fn response(chat: ChatResponse) -> Value {
@@ -179,6 +178,6 @@ mod tests {
         assert!(!chat.extra.contains_key("echo") && !chat.extra.contains_key("logprobs"));
         let two: CompletionRequest =
             serde_json::from_value(json!({"model": "m", "prompt": ["a", "b"]})).unwrap();
-        assert_eq!(to_chat(&two).unwrap_err().status, 400);
+        assert!(to_chat(&two).is_none());
     }
 }
