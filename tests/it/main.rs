@@ -18,5 +18,6 @@ mod management;
 mod openai_routes;
 mod python_sdk;
 mod streaming;
+mod transcription;
 mod upstream_headers;
 mod upstream_selftest;
