@@ -69,6 +69,26 @@ pub struct ClientConfig {
     pub initial_pool_size: usize,
     /// With a provider's queue full: answer 429 at once instead of waiting.
     pub drop_excess_requests: bool,
+    /// `[client.compat]`: adapting requests a provider cannot take as sent.
+    #[serde(skip_serializing_if = "CompatConfig::is_default")]
+    pub compat: CompatConfig,
+}
+
+/// `[client.compat]`: off by default, because each one changes what the client asked
+/// for into something close but not identical.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompatConfig {
+    /// Serve `/v1/completions` on providers without legacy completions (Anthropic...)
+    /// by sending the prompt to chat as one user message and answering in the
+    /// `text_completion` shape, streams included.
+    pub convert_text_to_chat: bool,
+}
+
+impl CompatConfig {
+    fn is_default(&self) -> bool {
+        self == &CompatConfig::default()
+    }
 }
 
 impl Default for ClientConfig {
@@ -78,6 +98,7 @@ impl Default for ClientConfig {
             request_body_timeout_secs: 60,
             initial_pool_size: 10_000,
             drop_excess_requests: false,
+            compat: CompatConfig::default(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub enum ProviderType {
     /// Google AI Studio (generativelanguage.googleapis.com), `generateContent`,
     /// `x-goog-api-key`.
     Gemini,
+    /// Azure OpenAI: the OpenAI wire at each key's resource endpoint and deployments.
+    Azure,
     /// Groq (OpenAI-compatible preset).
     Groq,
     /// Mistral La Plateforme (OpenAI-compatible preset).
@@ -66,6 +68,8 @@ pub enum Wire {
     Anthropic,
     /// Google's Gemini API (`generateContent`).
     Gemini,
+    /// The OpenAI wire addressed the Azure way (deployments, `api-version`, `api-key`).
+    Azure,
     /// The built-in mock.
     Mock,
 }
@@ -91,11 +95,12 @@ use ProviderType as T;
 
 impl ProviderType {
     /// Every type, in the order `bifrost provider types` lists them.
-    pub const ALL: [ProviderType; 19] = [
+    pub const ALL: [ProviderType; 20] = [
         T::Openai,
         T::OpenaiCompatible,
         T::Anthropic,
         T::Gemini,
+        T::Azure,
         T::Groq,
         T::Mistral,
         T::Xai,
@@ -137,6 +142,13 @@ impl ProviderType {
                 name: "gemini",
                 wire: Wire::Gemini,
                 base_url: Some("https://generativelanguage.googleapis.com/v1beta"),
+                needs_key: true,
+            },
+            // The endpoint is per key (azure_key_config.endpoint), so there is no base URL.
+            T::Azure => TypeInfo {
+                name: "azure",
+                wire: Wire::Azure,
+                base_url: None,
                 needs_key: true,
             },
             T::Groq => openai_preset("groq", "https://api.groq.com/openai/v1", true),
@@ -246,10 +258,12 @@ impl ProviderConfig {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         match self.effective_base_url() {
-            None if self.kind != ProviderType::Mock => out.push(format!(
-                "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
-                self.kind.as_str()
-            )),
+            None if !matches!(self.kind, ProviderType::Mock | ProviderType::Azure) => {
+                out.push(format!(
+                    "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
+                    self.kind.as_str()
+                ))
+            }
             Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => out.push(
                 format!("base_url `{url}` must start with http:// or https://"),
             ),
@@ -274,6 +288,12 @@ impl ProviderConfig {
             }
             if self.kind.needs_key() && key.value.expose().is_empty() {
                 out.push(format!("key `{}` has an empty value", key.name));
+            }
+            if self.kind == ProviderType::Azure && key.azure_key_config.is_none() {
+                out.push(format!(
+                    "key `{}` needs an azure_key_config with the resource endpoint, e.g. azure_key_config = {{ endpoint = \"https://NAME.openai.azure.com\", deployments = {{ \"gpt-4o\" = \"my-deployment\" }} }}",
+                    key.name
+                ));
             }
         }
         out.extend(self.network.problems());
@@ -471,6 +491,23 @@ mod tests {
         assert!(ProviderConfig::new(ProviderType::Openai)
             .problems()
             .is_empty());
+    }
+
+    #[test]
+    fn azure_needs_no_base_url_but_each_key_needs_its_endpoint() {
+        let mut p = ProviderConfig::new(ProviderType::Azure);
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        p.keys.push(KeyConfig::new("a", SecretValue::parse("k")));
+        let problems = p.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("key `a` needs an azure_key_config"));
+        p.keys[0].azure_key_config = Some(AzureKeyConfig {
+            endpoint: super::super::Setting::parse("https://r.openai.azure.com"),
+            deployments: BTreeMap::new(),
+            api_version: None,
+            use_bearer: false,
+        });
+        assert!(p.problems().is_empty());
     }
 
     #[test]

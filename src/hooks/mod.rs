@@ -24,6 +24,18 @@ pub enum Endpoint {
     Completion,
     /// `/v1/embeddings`.
     Embeddings,
+    /// `/v1/responses`.
+    Responses,
+    /// `/v1/images/generations`.
+    ImageGeneration,
+    /// `/v1/audio/speech`.
+    Speech,
+    /// `/v1/audio/transcriptions`.
+    Transcription,
+    /// `/v1/moderations`.
+    Moderation,
+    /// `/v1/rerank`.
+    Rerank,
 }
 
 impl Endpoint {
@@ -33,6 +45,12 @@ impl Endpoint {
             Endpoint::Chat => "chat_completion",
             Endpoint::Completion => "text_completion",
             Endpoint::Embeddings => "embedding",
+            Endpoint::Responses => "responses",
+            Endpoint::ImageGeneration => "image_generation",
+            Endpoint::Speech => "speech",
+            Endpoint::Transcription => "transcription",
+            Endpoint::Moderation => "moderation",
+            Endpoint::Rerank => "rerank",
         }
     }
 }
@@ -45,6 +63,9 @@ pub enum InferenceRequest<'a> {
     Completion(&'a mut CompletionRequest),
     /// Embeddings.
     Embeddings(&'a mut EmbeddingRequest),
+    /// An endpoint whose body bifrost forwards without modelling it (Responses, images,
+    /// audio, moderations, rerank): hooks see, and may change, only its model.
+    Model(&'a mut String),
 }
 
 /// What hooks know about a request.
@@ -142,6 +163,7 @@ impl Pipeline {
                 InferenceRequest::Chat(r) => InferenceRequest::Chat(r),
                 InferenceRequest::Completion(r) => InferenceRequest::Completion(r),
                 InferenceRequest::Embeddings(r) => InferenceRequest::Embeddings(r),
+                InferenceRequest::Model(m) => InferenceRequest::Model(m),
             };
             match hook.pre_request(info, view).await {
                 PreOutcome::Continue => {}

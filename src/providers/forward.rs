@@ -4,6 +4,7 @@
 
 use bytes::Bytes;
 use http::HeaderValue;
+use serde_json::value::RawValue;
 
 use super::{ItemStream, ProviderError};
 
@@ -72,4 +73,66 @@ pub enum Forwarded {
         /// The bytes as they arrive; an `Err` ends it.
         stream: ItemStream<Bytes>,
     },
+}
+
+/// A forwarded JSON body whose members stay the client's own bytes: bifrost changes
+/// `model` and nothing else, so fields it does not know reach the upstream untouched
+/// (no float reformatting, no reordering).
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct JsonBody {
+    members: indexmap::IndexMap<String, Box<RawValue>>,
+}
+
+impl JsonBody {
+    /// Member `name` decoded as `T`; `None` when absent or of another type.
+    pub fn get<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        serde_json::from_str(self.members.get(name)?.get()).ok()
+    }
+
+    /// Whether member `name` is present (whatever its type).
+    pub fn has(&self, name: &str) -> bool {
+        self.members.contains_key(name)
+    }
+
+    /// Sets member `name` to the string `value`, in place if it exists.
+    pub fn set_str(&mut self, name: &str, value: &str) -> Result<(), ProviderError> {
+        let raw = serde_json::to_string(value)
+            .and_then(RawValue::from_string)
+            .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode `{name}`: {e}")))?;
+        match self.members.get_mut(name) {
+            Some(slot) => *slot = raw,
+            None => {
+                self.members.insert(name.to_string(), raw);
+            }
+        }
+        Ok(())
+    }
+
+    /// The body to send.
+    pub fn to_bytes(&self) -> Result<Bytes, ProviderError> {
+        serde_json::to_vec(self)
+            .map(Bytes::from)
+            .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode the body: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_model_changes() {
+        let text =
+            r#"{"model":"up/m","input":[{"x":1.50}],"unknown":{"deep":[1e5, null]},"stream":true}"#;
+        let mut body: JsonBody = serde_json::from_str(text).unwrap();
+        assert_eq!(body.get::<bool>("stream"), Some(true));
+        assert_eq!(body.get::<String>("model").as_deref(), Some("up/m"));
+        body.set_str("model", "m\"2").unwrap();
+        let out = String::from_utf8(body.to_bytes().unwrap().to_vec()).unwrap();
+        assert_eq!(
+            out,
+            r#"{"model":"m\"2","input":[{"x":1.50}],"unknown":{"deep":[1e5, null]},"stream":true}"#
+        );
+    }
 }

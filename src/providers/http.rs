@@ -84,17 +84,27 @@ impl Transport {
     pub async fn post_json(
         &self,
         url: &str,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Exchange, ProviderError> {
+        let json = HeaderValue::from_static("application/json");
+        self.post(url, headers, json, body).await
+    }
+
+    /// [`Transport::post_json`] for any body type: forwarded endpoints send multipart
+    /// forms as well as JSON.
+    pub async fn post(
+        &self,
+        url: &str,
         mut headers: HeaderMap,
+        content_type: HeaderValue,
         body: Bytes,
     ) -> Result<Exchange, ProviderError> {
         let deadline = Instant::now() + self.total;
         for (k, v) in &self.extra_headers {
             headers.insert(k, v.clone());
         }
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        headers.insert(http::header::CONTENT_TYPE, content_type);
         headers.insert(
             http::header::USER_AGENT,
             HeaderValue::from_static(concat!("bifrost/", env!("CARGO_PKG_VERSION"))),
@@ -152,10 +162,10 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// A 2xx upstream response whose body is still to be read.
 pub struct Exchange {
-    response: Response<Incoming>,
-    deadline: Instant,
-    idle: Duration,
-    total: Duration,
+    pub(super) response: Response<Incoming>,
+    pub(super) deadline: Instant,
+    pub(super) idle: Duration,
+    pub(super) total: Duration,
 }
 
 impl Exchange {
@@ -190,7 +200,7 @@ impl Exchange {
 
     /// The whole body. One timer bounds it (the idle timeout, within the total): an
     /// answer that is not a stream arrives in one burst once its headers have.
-    async fn collect(self) -> Result<Bytes, ProviderError> {
+    pub(super) async fn collect(self) -> Result<Bytes, ProviderError> {
         let Exchange {
             response,
             deadline,
@@ -309,7 +319,7 @@ impl Exchange {
 }
 
 /// Waits for the next body item within both the idle and the total budget.
-async fn next_within<F: std::future::Future>(
+pub(super) async fn next_within<F: std::future::Future>(
     next: F,
     deadline: Instant,
     idle: Duration,

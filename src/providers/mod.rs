@@ -2,12 +2,14 @@
 //! (OpenAI-shaped) types go in and come out, so routing never sees a provider's wire.
 
 mod anthropic;
+mod azure;
 mod error;
 mod forward;
 mod gemini;
 pub mod http;
 mod mock;
 mod openai;
+mod raw;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -16,8 +18,9 @@ use async_trait::async_trait;
 use futures_util::Stream;
 use serde_json::Value;
 
+pub use azure::DEFAULT_API_VERSION as AZURE_DEFAULT_API_VERSION;
 pub use error::{ProviderError, TimeoutPhase};
-pub use forward::{Endpoint, Forward, Forwarded};
+pub use forward::{Endpoint, Forward, Forwarded, JsonBody};
 
 use crate::config::{KeyConfig, ProviderConfig, Wire};
 use crate::schema::{
@@ -132,6 +135,7 @@ pub trait Provider: Send + Sync {
 pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
     match config.kind.wire() {
         Wire::Openai => Arc::new(openai::OpenAi::new(config)),
+        Wire::Azure => Arc::new(openai::OpenAi::azure(config)),
         Wire::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
         Wire::Gemini => Arc::new(gemini::Gemini::new(config)),
         Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),

@@ -1,7 +1,8 @@
 //! OpenAI's wire format, for api.openai.com and every server that copies it
 //! (Ollama, vLLM, LM Studio, OpenRouter, Groq, ...). Requests go out as the client sent
 //! them, unknown fields included; routing has already set `model` to the upstream's id,
-//! so nothing is copied here.
+//! so nothing is copied here. Azure OpenAI is the same wire at another address with
+//! another auth header, so one adapter serves both: only [`Target`] differs.
 //! Reference: <https://platform.openai.com/docs/api-reference/chat>.
 
 use async_trait::async_trait;
@@ -11,33 +12,69 @@ use http::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::azure;
+use super::forward::{Endpoint, Forward, Forwarded};
 use super::http::Transport;
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
     Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
+    RerankRequest, RerankResponse,
 };
 
-/// An OpenAI-format upstream at one base URL.
+/// Where an OpenAI-format call goes and how it authenticates, decided per call because
+/// Azure's endpoint and deployment come from the key serving it.
+enum Target {
+    /// One base URL for every call, `Authorization: Bearer` (OpenAI and its copies).
+    Base(String),
+    /// Azure OpenAI: endpoint and deployment from the key's `azure_key_config`.
+    Azure,
+}
+
+/// An OpenAI-format upstream.
 pub struct OpenAi {
-    base_url: String,
+    target: Target,
     transport: Transport,
 }
 
 impl OpenAi {
     /// An adapter for `config` (its base URL was validated with the config).
     pub fn new(config: &ProviderConfig) -> Self {
+        let base = config
+            .effective_base_url()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string();
         OpenAi {
-            base_url: config
-                .effective_base_url()
-                .unwrap_or_default()
-                .trim_end_matches('/')
-                .to_string(),
+            target: Target::Base(base),
             transport: Transport::new(&config.network),
         }
     }
 
-    fn headers(call: &Call) -> HeaderMap {
+    /// An Azure OpenAI adapter: the same wire, addressed per key.
+    pub fn azure(config: &ProviderConfig) -> Self {
+        OpenAi {
+            target: Target::Azure,
+            transport: Transport::new(&config.network),
+        }
+    }
+
+    /// The URL of operation `path` (e.g. `/chat/completions`) for this call.
+    fn url(&self, call: &Call, path: &str) -> Result<String, ProviderError> {
+        match &self.target {
+            Target::Base(base) => Ok(format!("{base}{path}")),
+            Target::Azure => azure::url(call, path),
+        }
+    }
+
+    fn headers(&self, call: &Call) -> HeaderMap {
+        match self.target {
+            Target::Base(_) => Self::bearer_headers(call),
+            Target::Azure => azure::headers(call),
+        }
+    }
+
+    fn bearer_headers(call: &Call) -> HeaderMap {
         let mut h = HeaderMap::new();
         if let Some(key) = &call.api_key {
             if let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {key}")) {
@@ -61,9 +98,9 @@ impl OpenAi {
         let mut bytes = Vec::with_capacity(1024);
         serde_json::to_writer(&mut bytes, body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
-        let url = format!("{}{}", self.base_url, path);
+        let url = self.url(call, path)?;
         self.transport
-            .post_json(&url, Self::headers(call), Bytes::from(bytes))
+            .post_json(&url, self.headers(call), Bytes::from(bytes))
             .await
     }
 }
@@ -133,5 +170,56 @@ impl Provider for OpenAi {
             body: exchange.answer().await?,
             headers,
         })
+    }
+
+    async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
+        let (url, body) = match &self.target {
+            Target::Base(base) => (format!("{base}/{}", req.endpoint.path()), req.body.clone()),
+            Target::Azure => azure::forward_target(call, req)?,
+        };
+        let exchange = self
+            .transport
+            .post(&url, self.headers(call), req.content_type.clone(), body)
+            .await?;
+        let headers = exchange.forwardable_headers();
+        let content_type = exchange.content_type();
+        // Speech is audio the client can start playing before it is all there, so it
+        // is relayed as it arrives like any event stream.
+        let relay =
+            req.stream || exchange.is_event_stream() || req.endpoint == Endpoint::AudioSpeech;
+        let body = if relay {
+            Forwarded::Stream {
+                content_type,
+                stream: exchange.byte_stream(),
+            }
+        } else {
+            Forwarded::Body {
+                content_type,
+                body: exchange.bytes().await?,
+            }
+        };
+        Ok(Reply { body, headers })
+    }
+
+    /// vLLM, Infinity and other OpenAI-style servers offer a Cohere-shaped `/rerank`
+    /// next to their OpenAI routes; Azure OpenAI has none.
+    async fn rerank(
+        &self,
+        call: &Call,
+        req: &RerankRequest,
+    ) -> Result<Reply<RerankResponse>, ProviderError> {
+        if let Target::Azure = self.target {
+            return Err(ProviderError::Unsupported(
+                "Azure OpenAI does not offer reranking; route /v1/rerank to a cohere, bedrock, vertex or vllm provider".to_string(),
+            ));
+        }
+        let exchange = self.send("/rerank", call, req).await?;
+        let headers = exchange.forwardable_headers();
+        let body = exchange
+            .answer::<RerankResponse>()
+            .await?
+            .into_typed()
+            .map_err(|e| ProviderError::InvalidResponse(format!("not a rerank answer: {e}")))?;
+        Ok(Reply { body, headers })
     }
 }

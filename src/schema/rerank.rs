@@ -47,3 +47,11 @@ pub struct RerankResponse {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+impl super::HasUsage for RerankResponse {
+    /// Rerankers bill by search units, not tokens; vLLM reports `usage.total_tokens`
+    /// only, which does not fit the chat usage shape, so none is reported.
+    fn usage(&self) -> Option<super::Usage> {
+        None
+    }
+}

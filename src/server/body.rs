@@ -1,7 +1,9 @@
-//! Reading a JSON request body: bounded in size (413) and in time (408), decoded with
-//! the position of the first problem (400). Shared by every handler that takes a body.
+//! Reading a request body: bounded in size (413) and in time (408); JSON is decoded
+//! with the position of the first problem (400). Shared by every handler that takes a
+//! body, multipart forms included.
 
 use axum::body::Body;
+use bytes::Bytes;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -10,6 +12,12 @@ use crate::schema::decode;
 
 /// Reads and decodes a JSON body under the configured size and time limits.
 pub async fn read_json<T: DeserializeOwned>(state: &AppState, body: Body) -> Result<T, ApiError> {
+    let bytes = read_bytes(state, body).await?;
+    Ok(decode(&bytes)?)
+}
+
+/// Reads a whole body under the configured size and time limits.
+pub async fn read_bytes(state: &AppState, body: Body) -> Result<Bytes, ApiError> {
     let limit = state.body_limit_bytes();
     let read = tokio::time::timeout(state.body_timeout(), axum::body::to_bytes(body, limit));
     let bytes = read.await.map_err(|_| {
@@ -36,5 +44,5 @@ pub async fn read_json<T: DeserializeOwned>(state: &AppState, body: Body) -> Res
             )
         }
     })?;
-    Ok(decode(&bytes)?)
+    Ok(bytes)
 }

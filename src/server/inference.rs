@@ -223,6 +223,9 @@ pub async fn completions(
             async move { p.completion_stream(&call, req).await }
         })
         .await;
+        if super::compat::falls_back(&ctx, &result) {
+            return super::compat::complete(&ctx, &route, &req).await;
+        }
         return ctx.answer_stream(&route, result, |item, _, _| item.usage());
     }
     let result = dispatch(&route, id, |p, call| {
@@ -230,6 +233,9 @@ pub async fn completions(
         async move { p.completion(&call, req).await }
     })
     .await;
+    if super::compat::falls_back(&ctx, &result) {
+        return super::compat::complete(&ctx, &route, &req).await;
+    }
     ctx.answer(&route, result)
 }
 
@@ -291,13 +297,13 @@ struct ExtraFields<'a> {
 
 /// One request's context: what hooks and errors need to know about it.
 pub(super) struct Ctx {
-    state: AppState,
-    info: RequestInfo,
+    pub(super) state: AppState,
+    pub(super) info: RequestInfo,
     dialect: Dialect,
 }
 
 impl Ctx {
-    fn new(
+    pub(super) fn new(
         state: &AppState,
         endpoint: Endpoint,
         model: &str,
@@ -324,7 +330,7 @@ impl Ctx {
         &self.info
     }
 
-    async fn pre(&mut self, req: InferenceRequest<'_>) -> Option<Response> {
+    pub(super) async fn pre(&mut self, req: InferenceRequest<'_>) -> Option<Response> {
         let hooks = self.state.hooks();
         if hooks.is_empty() {
             return None;
@@ -345,7 +351,7 @@ impl Ctx {
         }
     }
 
-    fn route(&self, model: &str) -> Result<Route, RouteError> {
+    pub(super) fn route(&self, model: &str) -> Result<Route, RouteError> {
         self.state.router().snapshot().resolve(model)
     }
 
@@ -410,7 +416,7 @@ impl Ctx {
     }
 
     /// A JSON answer (the upstream's, plus `extra_fields`), or the dispatch error.
-    fn answer<T: serde::Serialize + HasUsage>(
+    pub(super) fn answer<T: serde::Serialize + HasUsage>(
         &self,
         route: &Route,
         result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
@@ -467,7 +473,7 @@ impl Ctx {
     }
 
     /// An SSE answer, or the dispatch error (a stream that failed before starting).
-    fn answer_stream<T, O>(
+    pub(super) fn answer_stream<T, O>(
         &self,
         route: &Route,
         result: Result<Dispatched<Reply<ItemStream<T>>>, DispatchError>,

@@ -4,13 +4,18 @@
 //! requires the admin token, on the socket (mode 0600) the file permissions suffice.
 
 mod body;
+mod compat;
 mod error;
 mod health;
 mod inference;
 mod integrations;
 mod listener;
 mod management;
+mod passthrough;
+mod relay;
+mod rerank;
 mod stream;
+mod transcription;
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -93,6 +98,10 @@ impl AppState {
         &self.inner.admin
     }
 
+    fn compat(&self) -> &crate::config::CompatConfig {
+        &self.inner.client.compat
+    }
+
     fn body_limit_mb(&self) -> u64 {
         self.inner.client.max_request_body_size_mb
     }
@@ -142,7 +151,22 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
                 post(inference::completions),
             )
             .route(&format!("{prefix}/embeddings"), post(inference::embeddings))
-            .route(&format!("{prefix}/models"), get(inference::models));
+            .route(&format!("{prefix}/models"), get(inference::models))
+            .route(&format!("{prefix}/responses"), post(passthrough::responses))
+            .route(
+                &format!("{prefix}/images/generations"),
+                post(passthrough::images),
+            )
+            .route(&format!("{prefix}/audio/speech"), post(passthrough::speech))
+            .route(
+                &format!("{prefix}/audio/transcriptions"),
+                post(transcription::transcriptions),
+            )
+            .route(
+                &format!("{prefix}/moderations"),
+                post(passthrough::moderations),
+            )
+            .route(&format!("{prefix}/rerank"), post(rerank::rerank));
     }
     router
         .merge(integrations::anthropic::routes())

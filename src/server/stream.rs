@@ -124,9 +124,11 @@ where
     }
 }
 
-struct OnEnd<F: FnOnce(StreamEnd)> {
-    finish: Option<F>,
-    end: StreamEnd,
+/// Runs `finish` with `end` when dropped: a stream's end is reported exactly once, even
+/// when the client goes away and the stream is dropped mid-way.
+pub(super) struct OnEnd<F: FnOnce(StreamEnd)> {
+    pub(super) finish: Option<F>,
+    pub(super) end: StreamEnd,
 }
 
 impl<F: FnOnce(StreamEnd)> Drop for OnEnd<F> {

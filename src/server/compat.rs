@@ -1,0 +1,183 @@
+//! `[client.compat] convert_text_to_chat`: legacy `/v1/completions` served by chat on
+//! providers whose adapter refuses legacy completions (Anthropic and the other
+//! chat-only APIs). The prompt becomes one user message; the chat answer, whole or
+//! streamed, comes back in the `text_completion` shape.
+
+use futures_util::StreamExt;
+use http::StatusCode;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::inference::Ctx;
+use crate::providers::{ProviderError, Reply};
+use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::schema::{
+    Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, HasUsage, Message,
+};
+
+/// Completion-only parameters chat does not take (`logprobs` is a number here and a
+/// flag there), dropped rather than sent to fail upstream.
+const COMPLETION_ONLY: [&str; 4] = ["echo", "best_of", "suffix", "logprobs"];
+
+/// Whether a failed completion should be retried as chat: the switch is on and the
+/// adapter refused the operation itself (nothing was sent upstream).
+pub(super) fn falls_back<T>(ctx: &Ctx, result: &Result<T, DispatchError>) -> bool {
+    ctx.state.compat().convert_text_to_chat
+        && matches!(
+            result,
+            Err(DispatchError::Failed {
+                error: ProviderError::Unsupported(_),
+                ..
+            })
+        )
+}
+
+/// Serves `req` through chat on `route`, in the completion shape.
+pub(super) async fn complete(
+    ctx: &Ctx,
+    route: &Route,
+    req: &CompletionRequest,
+) -> axum::response::Response {
+    let Some(chat) = to_chat(req) else {
+        return ctx.fail(one_prompt_only());
+    };
+    let id = &ctx.info.request_id;
+    if chat.is_stream() {
+        let result = dispatch(route, id, |p, call| {
+            let chat = &chat;
+            async move { p.chat_stream(&call, chat).await }
+        })
+        .await;
+        let result = result.map(|d| map(d, |s| s.map(|c| c.map(chunk)).boxed()));
+        return ctx.answer_stream(route, result, |item: &mut Value, _, _| item.usage());
+    }
+    let result = dispatch(route, id, |p, call| {
+        let chat = &chat;
+        async move { p.chat(&call, chat).await }
+    })
+    .await;
+    let result = match result {
+        Ok(d) => match d.value.body.clone().into_typed() {
+            Ok(answer) => Ok(map(d, |_| Answer::Typed(response(answer)))),
+            Err(e) => {
+                return ctx.fail(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_error",
+                    format!("the chat answer could not be read as a completion: {e}"),
+                ))
+            }
+        },
+        Err(e) => Err(e),
+    };
+    ctx.answer(route, result)
+}
+
+fn map<A, B>(d: Dispatched<Reply<A>>, f: impl FnOnce(A) -> B) -> Dispatched<Reply<B>> {
+    Dispatched {
+        value: Reply {
+            body: f(d.value.body),
+            headers: d.value.headers,
+        },
+        key_name: d.key_name,
+        attempts: d.attempts,
+        permit: d.permit,
+        redaction: d.redaction,
+    }
+}
+
+/// The chat request for a completion: one prompt becomes one user message. `None`
+/// when the prompt is not one string (several prompts or token arrays).
+fn to_chat(req: &CompletionRequest) -> Option<ChatRequest> {
+    let prompt = match &req.prompt {
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.len() == 1 => items[0].as_str()?.to_string(),
+        _ => return None,
+    };
+    let mut extra = req.extra.clone();
+    for name in COMPLETION_ONLY {
+        extra.remove(name);
+    }
+    Some(ChatRequest {
+        model: req.model.clone(),
+        messages: vec![Message {
+            role: "user".to_string(),
+            content: Some(Value::String(prompt)),
+            extra: Default::default(),
+        }],
+        stream: req.stream,
+        stream_options: req.stream_options.clone(),
+        extra,
+    })
+}
+
+fn one_prompt_only() -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_request_error",
+        "client.compat.convert_text_to_chat serves one text prompt per request; send `prompt` as a string",
+    )
+    .code("invalid_field");
+    e.param = Some("prompt".into());
+    e
+}
+
+fn response(chat: ChatResponse) -> Value {
+    let choices: Vec<Value> = chat
+        .choices
+        .iter()
+        .map(|c| {
+            json!({"text": c.message.text(), "index": c.index, "logprobs": null, "finish_reason": c.finish_reason})
+        })
+        .collect();
+    json!({
+        "id": chat.id,
+        "object": "text_completion",
+        "created": chat.created,
+        "model": chat.model,
+        "choices": choices,
+        "usage": chat.usage,
+    })
+}
+
+fn chunk(chunk: ChatChunk) -> Value {
+    let choices: Vec<Value> = chunk
+        .choices
+        .iter()
+        .map(|c| {
+            let text = c.delta.get("content").and_then(Value::as_str).unwrap_or("");
+            json!({"text": text, "index": c.index, "logprobs": null, "finish_reason": c.finish_reason})
+        })
+        .collect();
+    let mut out = json!({
+        "id": chunk.id,
+        "object": "text_completion",
+        "created": chunk.created,
+        "model": chunk.model,
+        "choices": choices,
+    });
+    if let Some(usage) = chunk.usage {
+        out["usage"] = json!(usage);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prompt_becomes_one_user_message_without_completion_only_fields() {
+        let req: CompletionRequest = serde_json::from_value(
+            json!({"model": "m", "prompt": ["hi"], "echo": true, "logprobs": 2, "max_tokens": 5}),
+        )
+        .unwrap();
+        let chat = to_chat(&req).unwrap();
+        assert_eq!(chat.messages[0].role, "user");
+        assert_eq!(chat.messages[0].text(), "hi");
+        assert_eq!(chat.extra.get("max_tokens"), Some(&json!(5)));
+        assert!(!chat.extra.contains_key("echo") && !chat.extra.contains_key("logprobs"));
+        let two: CompletionRequest =
+            serde_json::from_value(json!({"model": "m", "prompt": ["a", "b"]})).unwrap();
+        assert!(to_chat(&two).is_none());
+    }
+}

@@ -1,0 +1,99 @@
+//! Relaying a forwarded upstream body (Responses events, speech audio) to the client as
+//! it arrives, bytes untouched.
+//!
+//! A failure mid-way must not look like a complete answer. For server-sent events the
+//! relay forwards whole events only (up to the last blank line received), so on a
+//! failure it can drop the partial event and close with a well-formed
+//! `event: error` / `data: {"error": ...}` event. Any other body (audio) has no such
+//! framing: the relay aborts it, and the client sees a broken transfer, not an end.
+
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+
+use super::error::ApiError;
+use super::stream::{OnEnd, StreamEnd};
+use crate::providers::{ItemStream, ProviderError};
+use crate::routing::Permit;
+
+/// Relays `bytes`; `sse` selects event framing. `to_api` turns a failure into the
+/// error event's body; `permit` is held until the end and `finish` runs once, with the
+/// error that cut the body short if any.
+pub fn relay<E, F>(
+    bytes: ItemStream<Bytes>,
+    sse: bool,
+    permit: Permit,
+    to_api: E,
+    finish: F,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send
+where
+    E: FnOnce(ProviderError) -> ApiError + Send + 'static,
+    F: FnOnce(StreamEnd) + Send + 'static,
+{
+    async_stream::stream! {
+        let _permit = permit;
+        let mut end = OnEnd {
+            finish: Some(finish),
+            end: StreamEnd {
+                error: Some(ProviderError::Transport("the client disconnected".into())),
+                usage: None,
+            },
+        };
+        let mut bytes = bytes;
+        let mut pending = BytesMut::new();
+        let mut error = None;
+        while let Some(item) = bytes.next().await {
+            match item {
+                Ok(chunk) if !sse => yield Ok(chunk),
+                Ok(chunk) => {
+                    pending.extend_from_slice(&chunk);
+                    if let Some(cut) = last_event_end(&pending) {
+                        yield Ok(pending.split_to(cut).freeze());
+                    }
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        match &error {
+            // A clean end: whatever the upstream sent last is its own business.
+            None if !pending.is_empty() => yield Ok(pending.split().freeze()),
+            None => {}
+            Some(e) if sse => {
+                let body = to_api(e.clone()).body();
+                let json = serde_json::to_vec(&body).unwrap_or_default();
+                let mut out = Vec::with_capacity(json.len() + 24);
+                out.extend_from_slice(b"event: error\ndata: ");
+                out.extend_from_slice(&json);
+                out.extend_from_slice(b"\n\n");
+                yield Ok(Bytes::from(out));
+            }
+            Some(e) => yield Err(std::io::Error::other(e.to_string())),
+        }
+        end.end = StreamEnd { error, usage: None };
+        drop(end);
+    }
+}
+
+/// The offset just past the last complete event (a blank line, `\n\n` or `\r\n\r\n`).
+fn last_event_end(buf: &[u8]) -> Option<usize> {
+    let lf = buf.windows(2).rposition(|w| w == b"\n\n").map(|i| i + 2);
+    let crlf = buf
+        .windows(4)
+        .rposition(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4);
+    lf.max(crlf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_end_at_the_last_blank_line() {
+        assert_eq!(last_event_end(b"data: a\n\ndata: b"), Some(9));
+        assert_eq!(last_event_end(b"data: a\r\n\r\nx"), Some(11));
+        assert_eq!(last_event_end(b"data: a\n"), None);
+    }
+}
