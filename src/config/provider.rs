@@ -22,6 +22,8 @@ pub enum ProviderType {
     OpenaiCompatible,
     /// api.anthropic.com, the Messages API, `x-api-key`.
     Anthropic,
+    /// api.cohere.com, Cohere's v2 chat/embed/rerank API, `Authorization: Bearer`.
+    Cohere,
     /// Groq (OpenAI-compatible preset).
     Groq,
     /// Mistral La Plateforme (OpenAI-compatible preset).
@@ -61,6 +63,8 @@ pub enum Wire {
     Openai,
     /// Anthropic's Messages API.
     Anthropic,
+    /// Cohere's v2 API.
+    Cohere,
     /// The built-in mock.
     Mock,
 }
@@ -86,10 +90,11 @@ use ProviderType as T;
 
 impl ProviderType {
     /// Every type, in the order `bifrost provider types` lists them.
-    pub const ALL: [ProviderType; 18] = [
+    pub const ALL: [ProviderType; 19] = [
         T::Openai,
         T::OpenaiCompatible,
         T::Anthropic,
+        T::Cohere,
         T::Groq,
         T::Mistral,
         T::Xai,
@@ -125,6 +130,12 @@ impl ProviderType {
                 name: "anthropic",
                 wire: Wire::Anthropic,
                 base_url: Some("https://api.anthropic.com/v1"),
+                needs_key: true,
+            },
+            T::Cohere => TypeInfo {
+                name: "cohere",
+                wire: Wire::Cohere,
+                base_url: Some("https://api.cohere.com/v2"),
                 needs_key: true,
             },
             T::Groq => openai_preset("groq", "https://api.groq.com/openai/v1", true),
