@@ -9,6 +9,7 @@ mod anthropic;
 mod assets;
 mod bad_input;
 mod cli;
+mod cohere;
 mod failover;
 mod inference;
 mod lifecycle;
