@@ -525,6 +525,7 @@ fn types() -> CmdResult {
                 t.as_str().to_string(),
                 match t {
                     ProviderType::Mock => "(built in, no network)",
+                    ProviderType::Vertex => "(from each key's region)",
                     _ => t.default_base_url().unwrap_or("(set --base-url)"),
                 }
                 .to_string(),

@@ -24,6 +24,8 @@ pub enum ProviderType {
     Anthropic,
     /// api.cohere.com, Cohere's v2 chat/embed/rerank API, `Authorization: Bearer`.
     Cohere,
+    /// Google Vertex AI: the endpoint follows each key's region, auth is a service account.
+    Vertex,
     /// Groq (OpenAI-compatible preset).
     Groq,
     /// Mistral La Plateforme (OpenAI-compatible preset).
@@ -65,6 +67,8 @@ pub enum Wire {
     Anthropic,
     /// Cohere's v2 API.
     Cohere,
+    /// Vertex AI (Anthropic models via rawPredict).
+    Vertex,
     /// The built-in mock.
     Mock,
 }
@@ -90,11 +94,12 @@ use ProviderType as T;
 
 impl ProviderType {
     /// Every type, in the order `bifrost provider types` lists them.
-    pub const ALL: [ProviderType; 19] = [
+    pub const ALL: [ProviderType; 20] = [
         T::Openai,
         T::OpenaiCompatible,
         T::Anthropic,
         T::Cohere,
+        T::Vertex,
         T::Groq,
         T::Mistral,
         T::Xai,
@@ -136,6 +141,13 @@ impl ProviderType {
                 name: "cohere",
                 wire: Wire::Cohere,
                 base_url: Some("https://api.cohere.com/v2"),
+                needs_key: true,
+            },
+            // No fixed base URL: it is built from each key's region unless one is set.
+            T::Vertex => TypeInfo {
+                name: "vertex",
+                wire: Wire::Vertex,
+                base_url: None,
                 needs_key: true,
             },
             T::Groq => openai_preset("groq", "https://api.groq.com/openai/v1", true),
@@ -245,10 +257,12 @@ impl ProviderConfig {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         match self.effective_base_url() {
-            None if self.kind != ProviderType::Mock => out.push(format!(
-                "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
-                self.kind.as_str()
-            )),
+            None if !matches!(self.kind, ProviderType::Mock | ProviderType::Vertex) => {
+                out.push(format!(
+                    "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
+                    self.kind.as_str()
+                ))
+            }
             Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => out.push(
                 format!("base_url `{url}` must start with http:// or https://"),
             ),
@@ -271,7 +285,16 @@ impl ProviderConfig {
                     key.name, key.weight
                 ));
             }
-            if self.kind.needs_key() && key.value.expose().is_empty() {
+            // Vertex keys authenticate with their service account; `value` may be empty.
+            if self.kind == ProviderType::Vertex {
+                if key.vertex_key_config.is_none() {
+                    out.push(format!(
+                        "vertex key `{}` has no vertex_key_config; add project_id, region and \
+                         auth_credentials (the service-account JSON or env.VAR holding it)",
+                        key.name
+                    ));
+                }
+            } else if self.kind.needs_key() && key.value.expose().is_empty() {
                 out.push(format!("key `{}` has an empty value", key.name));
             }
         }

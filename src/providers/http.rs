@@ -84,8 +84,26 @@ impl Transport {
     pub async fn post_json(
         &self,
         url: &str,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Exchange, ProviderError> {
+        self.post(url, headers, body, "application/json").await
+    }
+
+    /// POSTs an `application/x-www-form-urlencoded` body (OAuth token endpoints), with
+    /// the same timeouts and error handling as [`Transport::post_json`].
+    pub async fn post_form(&self, url: &str, body: String) -> Result<Exchange, ProviderError> {
+        let form = "application/x-www-form-urlencoded";
+        self.post(url, HeaderMap::new(), Bytes::from(body), form)
+            .await
+    }
+
+    async fn post(
+        &self,
+        url: &str,
         mut headers: HeaderMap,
         body: Bytes,
+        content_type: &'static str,
     ) -> Result<Exchange, ProviderError> {
         let deadline = Instant::now() + self.total;
         for (k, v) in &self.extra_headers {
@@ -93,7 +111,7 @@ impl Transport {
         }
         headers.insert(
             http::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static(content_type),
         );
         headers.insert(
             http::header::USER_AGENT,

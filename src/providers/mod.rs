@@ -8,6 +8,7 @@ mod forward;
 pub mod http;
 mod mock;
 mod openai;
+mod vertex;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -134,6 +135,7 @@ pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
         Wire::Openai => Arc::new(openai::OpenAi::new(config)),
         Wire::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
         Wire::Cohere => Arc::new(cohere::Cohere::new(config)),
+        Wire::Vertex => Arc::new(vertex::Vertex::new(config)),
         Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
 }
