@@ -496,6 +496,27 @@ mod tests {
     }
 
     #[test]
+    fn vertex_needs_no_base_url_or_value_but_a_vertex_key_config() {
+        let mut p = ProviderConfig::new(ProviderType::Vertex);
+        let mut key = KeyConfig::new("sa", SecretValue::parse(""));
+        p.keys.push(key.clone());
+        let problems = p.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("vertex key `sa` has no vertex_key_config"),
+            "{problems:?}"
+        );
+        key.vertex_key_config = Some(crate::config::VertexKeyConfig {
+            project_id: crate::config::Setting::parse("p"),
+            region: crate::config::Setting::parse("global"),
+            auth_credentials: SecretValue::parse("env.SA_JSON"),
+            deployments: BTreeMap::new(),
+        });
+        p.keys = vec![key];
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+    }
+
+    #[test]
     fn every_type_has_a_row() {
         let json = |t: ProviderType| serde_json::to_value(t).unwrap();
         for t in ProviderType::all() {

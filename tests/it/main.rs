@@ -18,3 +18,4 @@ mod python_sdk;
 mod streaming;
 mod upstream_headers;
 mod upstream_selftest;
+mod vertex;
