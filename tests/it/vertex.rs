@@ -198,3 +198,40 @@ async fn gemini_models_are_refused_until_the_gemini_adapter_lands() {
     );
     assert_eq!(up.request_count(), 0);
 }
+
+#[tokio::test]
+async fn a_token_vertex_refuses_is_dropped_and_the_next_call_fetches_a_new_one() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (tokens, predicts) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let up = MockUpstream::start(move |r| match r.path.as_str() {
+        "/token" => {
+            let n = tokens.fetch_add(1, Ordering::SeqCst) + 1;
+            Reply::json(json!({"access_token": format!("token-{n}"), "expires_in": 3599}))
+        }
+        // The first token is refused, as a revoked one would be.
+        RAW_PREDICT if predicts.fetch_add(1, Ordering::SeqCst) == 0 => Reply::status(
+            401,
+            json!({"error": {"code": 401, "message": "Request had invalid authentication credentials.", "status": "UNAUTHENTICATED"}}),
+        ),
+        RAW_PREDICT => Reply::json(fixture("anthropic/messages_response")),
+        _ => Reply::status(404, json!({"error": {"message": "no such path"}})),
+    })
+    .await;
+    let gw = Gateway::start(&config(&up, &service_account(&up))).await;
+    let body =
+        json!({"model": "vx/claude-sonnet-4", "messages": [{"role": "user", "content": "hi"}]});
+    let first = post(&gw.url("/v1/chat/completions"), &body).await;
+    assert_ne!(first.status, 200, "{}", first.text());
+    assert!(
+        first.error_message().contains("invalid authentication"),
+        "{}",
+        first.text()
+    );
+    let second = post(&gw.url("/v1/chat/completions"), &body).await;
+    assert_eq!(second.status, 200, "{}", second.text());
+    let seen = up.requests();
+    assert_eq!(calls_to(&seen, "/token").len(), 2);
+    let predicts = calls_to(&seen, RAW_PREDICT);
+    assert_eq!(predicts[0].bearer(), Some("token-1"));
+    assert_eq!(predicts[1].bearer(), Some("token-2"));
+}

@@ -169,6 +169,12 @@ pub struct TokenCache {
     slots: Mutex<HashMap<u64, Arc<Slot>>>,
 }
 
+fn fingerprint(credentials: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    credentials.hash(&mut h);
+    h.finish()
+}
+
 fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -207,12 +213,19 @@ impl TokenCache {
         Ok(value)
     }
 
+    /// Drops the cached token of these credentials, after Vertex refused it (revoked
+    /// or expired early), so the next call fetches a fresh one.
+    pub fn forget(&self, credentials: &str) {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = slots.get(&fingerprint(credentials)) {
+            slot.token.store(None);
+        }
+    }
+
     /// The slot for these credentials, parsing them on first use. Slots are keyed by a
     /// hash of the JSON, so a key whose credentials change gets a fresh slot.
     fn slot(&self, key: &str, credentials: &str) -> Result<Arc<Slot>, ProviderError> {
-        let mut h = DefaultHasher::new();
-        credentials.hash(&mut h);
-        let id = h.finish();
+        let id = fingerprint(credentials);
         let found = self
             .slots
             .lock()

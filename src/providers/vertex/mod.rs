@@ -51,8 +51,9 @@ impl Vertex {
         Target::resolve(self.base_url.as_deref(), call.key.as_deref(), &call.model)
     }
 
-    /// `Authorization: Bearer` with a (cached) access token for the call's key.
-    async fn headers(&self, call: &Call) -> Result<HeaderMap, ProviderError> {
+    /// `Authorization: Bearer` with a (cached) access token for the call's key, and the
+    /// resolved credentials the token belongs to.
+    async fn headers(&self, call: &Call) -> Result<(HeaderMap, String), ProviderError> {
         let found = call
             .key
             .as_deref()
@@ -79,7 +80,7 @@ impl Vertex {
         if let Ok(v) = HeaderValue::from_str(&call.request_id) {
             h.insert("x-request-id", v);
         }
-        Ok(h)
+        Ok((h, credentials))
     }
 
     /// Sends a Claude request: the Messages body without `model`, with Vertex's version.
@@ -90,7 +91,12 @@ impl Vertex {
         req: &ChatRequest,
         stream: bool,
     ) -> Result<Exchange, ProviderError> {
-        let mut body = anthropic::to_request(&target.model, req)?;
+        let mut body = anthropic::to_request(&target.model, req).map_err(|e| match e {
+            ProviderError::Unsupported(m) => ProviderError::Unsupported(
+                m.replace("provider type anthropic", "Claude on provider type vertex"),
+            ),
+            other => other,
+        })?;
         body.stream = stream.then_some(true);
         let mut value = serde_json::to_value(&body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
@@ -105,10 +111,16 @@ impl Vertex {
         } else {
             "rawPredict"
         };
-        let headers = self.headers(call).await?;
-        self.transport
+        let (headers, credentials) = self.headers(call).await?;
+        let sent = self
+            .transport
             .post_json(&target.url(method), headers, Bytes::from(bytes))
-            .await
+            .await;
+        // A refused token (revoked, or expired early) must not be reused until it expires.
+        if let Err(ProviderError::Status { status: 401, .. }) = &sent {
+            self.tokens.forget(&credentials);
+        }
+        sent
     }
 }
 

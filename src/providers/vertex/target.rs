@@ -82,10 +82,13 @@ impl Target {
         let project = vertex.project_id.resolve()?;
         let region = vertex.region.resolve()?;
         for (field, value) in [("project_id", &project), ("region", &region)] {
+            // They become URL path segments (and, for the region, part of the host).
+            // Domain-scoped project ids (`example.com:proj`) keep their `.` and `:`.
             let ok = !value.is_empty()
+                && !value.starts_with('.')
                 && value
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
             if !ok {
                 return Err(key_error(format!(
                     "vertex key `{}`: vertex_key_config.{field} `{value}` is not a valid {field}",
