@@ -64,7 +64,12 @@ impl Vertex {
                 "a vertex key has no vertex_key_config".into(),
             )));
         };
-        let credentials = vertex.auth_credentials.resolve()?;
+        let credentials = vertex.auth_credentials.resolve().map_err(|e| {
+            ProviderError::Key(SecretError::Invalid(format!(
+                "vertex key `{}`: vertex_key_config.auth_credentials: {e}",
+                key.name
+            )))
+        })?;
         let token = self
             .tokens
             .token(&self.transport, &key.name, &credentials)
