@@ -526,6 +526,7 @@ fn types() -> CmdResult {
                 match t {
                     ProviderType::Mock => "(built in, no network)",
                     ProviderType::Azure => "(per key: azure_key_config.endpoint)",
+                    ProviderType::Vertex => "(from each key's region)",
                     _ => t.default_base_url().unwrap_or("(set --base-url)"),
                 }
                 .to_string(),

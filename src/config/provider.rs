@@ -27,6 +27,10 @@ pub enum ProviderType {
     Gemini,
     /// Azure OpenAI: the OpenAI wire at each key's resource endpoint and deployments.
     Azure,
+    /// api.cohere.com, Cohere's v2 chat/embed/rerank API, `Authorization: Bearer`.
+    Cohere,
+    /// Google Vertex AI: the endpoint follows each key's region, auth is a service account.
+    Vertex,
     /// Groq (OpenAI-compatible preset).
     Groq,
     /// Mistral La Plateforme (OpenAI-compatible preset).
@@ -70,6 +74,10 @@ pub enum Wire {
     Gemini,
     /// The OpenAI wire addressed the Azure way (deployments, `api-version`, `api-key`).
     Azure,
+    /// Cohere's v2 API.
+    Cohere,
+    /// Vertex AI (Anthropic models via rawPredict).
+    Vertex,
     /// The built-in mock.
     Mock,
 }
@@ -95,12 +103,14 @@ use ProviderType as T;
 
 impl ProviderType {
     /// Every type, in the order `bifrost provider types` lists them.
-    pub const ALL: [ProviderType; 20] = [
+    pub const ALL: [ProviderType; 22] = [
         T::Openai,
         T::OpenaiCompatible,
         T::Anthropic,
         T::Gemini,
         T::Azure,
+        T::Cohere,
+        T::Vertex,
         T::Groq,
         T::Mistral,
         T::Xai,
@@ -148,6 +158,19 @@ impl ProviderType {
             T::Azure => TypeInfo {
                 name: "azure",
                 wire: Wire::Azure,
+                base_url: None,
+                needs_key: true,
+            },
+            T::Cohere => TypeInfo {
+                name: "cohere",
+                wire: Wire::Cohere,
+                base_url: Some("https://api.cohere.com/v2"),
+                needs_key: true,
+            },
+            // No fixed base URL: it is built from each key's region unless one is set.
+            T::Vertex => TypeInfo {
+                name: "vertex",
+                wire: Wire::Vertex,
                 base_url: None,
                 needs_key: true,
             },
@@ -258,7 +281,12 @@ impl ProviderConfig {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         match self.effective_base_url() {
-            None if !matches!(self.kind, ProviderType::Mock | ProviderType::Azure) => {
+            // Azure and Vertex endpoints come from each key's settings.
+            None if !matches!(
+                self.kind,
+                ProviderType::Mock | ProviderType::Azure | ProviderType::Vertex
+            ) =>
+            {
                 out.push(format!(
                     "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
                     self.kind.as_str()
@@ -286,7 +314,16 @@ impl ProviderConfig {
                     key.name, key.weight
                 ));
             }
-            if self.kind.needs_key() && key.value.expose().is_empty() {
+            // Vertex keys authenticate with their service account; `value` may be empty.
+            if self.kind == ProviderType::Vertex {
+                if key.vertex_key_config.is_none() {
+                    out.push(format!(
+                        "vertex key `{}` has no vertex_key_config; add project_id, region and \
+                         auth_credentials (the service-account JSON or env.VAR holding it)",
+                        key.name
+                    ));
+                }
+            } else if self.kind.needs_key() && key.value.expose().is_empty() {
                 out.push(format!("key `{}` has an empty value", key.name));
             }
             if self.kind == ProviderType::Azure && key.azure_key_config.is_none() {
@@ -508,6 +545,27 @@ mod tests {
             use_bearer: false,
         });
         assert!(p.problems().is_empty());
+    }
+
+    #[test]
+    fn vertex_needs_no_base_url_or_value_but_a_vertex_key_config() {
+        let mut p = ProviderConfig::new(ProviderType::Vertex);
+        let mut key = KeyConfig::new("sa", SecretValue::parse(""));
+        p.keys.push(key.clone());
+        let problems = p.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("vertex key `sa` has no vertex_key_config"),
+            "{problems:?}"
+        );
+        key.vertex_key_config = Some(crate::config::VertexKeyConfig {
+            project_id: crate::config::Setting::parse("p"),
+            region: crate::config::Setting::parse("global"),
+            auth_credentials: SecretValue::parse("env.SA_JSON"),
+            deployments: BTreeMap::new(),
+        });
+        p.keys = vec![key];
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
     }
 
     #[test]

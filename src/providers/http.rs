@@ -91,6 +91,14 @@ impl Transport {
         self.post(url, headers, json, body).await
     }
 
+    /// POSTs an `application/x-www-form-urlencoded` body (OAuth token endpoints), with
+    /// the same timeouts and error handling as [`Transport::post_json`].
+    pub async fn post_form(&self, url: &str, body: String) -> Result<Exchange, ProviderError> {
+        let form = HeaderValue::from_static("application/x-www-form-urlencoded");
+        self.post(url, HeaderMap::new(), form, Bytes::from(body))
+            .await
+    }
+
     /// [`Transport::post_json`] for any body type: forwarded endpoints send multipart
     /// forms as well as JSON.
     pub async fn post(

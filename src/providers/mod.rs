@@ -3,6 +3,7 @@
 
 mod anthropic;
 mod azure;
+mod cohere;
 mod error;
 mod forward;
 mod gemini;
@@ -10,6 +11,7 @@ pub mod http;
 mod mock;
 mod openai;
 mod raw;
+mod vertex;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -138,6 +140,8 @@ pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
         Wire::Azure => Arc::new(openai::OpenAi::azure(config)),
         Wire::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
         Wire::Gemini => Arc::new(gemini::Gemini::new(config)),
+        Wire::Cohere => Arc::new(cohere::Cohere::new(config)),
+        Wire::Vertex => Arc::new(vertex::Vertex::new(config)),
         Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
 }

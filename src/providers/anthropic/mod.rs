@@ -13,6 +13,9 @@ mod wire;
 #[cfg(test)]
 mod tests;
 
+/// The request translation, for Vertex AI, which serves Anthropic's Messages format.
+pub(crate) use convert::to_request;
+
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -79,6 +82,56 @@ impl Anthropic {
     }
 }
 
+/// Reads a non-streaming Messages answer and translates it; shared with Vertex AI so
+/// Claude answers read the same whichever door they came through.
+pub(crate) async fn message_reply(
+    exchange: Exchange,
+) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
+    let headers = exchange.forwardable_headers();
+    let message = exchange
+        .answer::<wire::MessagesResponse>()
+        .await?
+        .into_typed()
+        .map_err(|e| ProviderError::InvalidResponse(format!("not an Anthropic message: {e}")))?;
+    Ok(Reply {
+        body: response::from_response(message),
+        headers,
+    })
+}
+
+/// Translates a Messages event stream as it arrives; shared with Vertex AI.
+pub(crate) fn chunk_reply(
+    exchange: Exchange,
+    model: &str,
+    include_usage: bool,
+) -> Reply<ChunkStream> {
+    let headers = exchange.forwardable_headers();
+    let mut translator = stream::Translator::new(model, include_usage);
+    let mut events = Box::pin(exchange.sse_events());
+    let body = async_stream::stream! {
+        loop {
+            let (name, data) = match events.next().await {
+                Some(Ok(event)) => event,
+                Some(Err(e)) => { yield Err(e); break; }
+                None => { yield Err(stream::incomplete()); break; }
+            };
+            match translator.event(name.as_deref(), &data) {
+                Ok(step) => {
+                    for chunk in step.chunks {
+                        yield Ok(chunk);
+                    }
+                    if step.done { break; }
+                }
+                Err(e) => { yield Err(e); break; }
+            }
+        }
+    };
+    Reply {
+        body: body.boxed(),
+        headers,
+    }
+}
+
 fn no_such_api(what: &str) -> ProviderError {
     ProviderError::Unsupported(format!(
         "provider type anthropic has no {what} API; use /v1/chat/completions, or route \
@@ -94,18 +147,7 @@ impl Provider for Anthropic {
         req: &ChatRequest,
     ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
         let exchange = self.send(call, req, false).await?;
-        let headers = exchange.forwardable_headers();
-        let message = exchange
-            .answer::<wire::MessagesResponse>()
-            .await?
-            .into_typed()
-            .map_err(|e| {
-                ProviderError::InvalidResponse(format!("not an Anthropic message: {e}"))
-            })?;
-        Ok(Reply {
-            body: response::from_response(message),
-            headers,
-        })
+        message_reply(exchange).await
     }
 
     async fn chat_stream(
@@ -114,31 +156,7 @@ impl Provider for Anthropic {
         req: &ChatRequest,
     ) -> Result<Reply<ChunkStream>, ProviderError> {
         let exchange = self.send(call, req, true).await?;
-        let headers = exchange.forwardable_headers();
-        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
-        let mut events = Box::pin(exchange.sse_events());
-        let body = async_stream::stream! {
-            loop {
-                let (name, data) = match events.next().await {
-                    Some(Ok(event)) => event,
-                    Some(Err(e)) => { yield Err(e); break; }
-                    None => { yield Err(stream::incomplete()); break; }
-                };
-                match translator.event(name.as_deref(), &data) {
-                    Ok(step) => {
-                        for chunk in step.chunks {
-                            yield Ok(chunk);
-                        }
-                        if step.done { break; }
-                    }
-                    Err(e) => { yield Err(e); break; }
-                }
-            }
-        };
-        Ok(Reply {
-            body: body.boxed(),
-            headers,
-        })
+        Ok(chunk_reply(exchange, &call.model, req.wants_stream_usage()))
     }
 
     async fn completion(

@@ -1,0 +1,204 @@
+//! Cohere's v2 API behind the OpenAI-shaped [`Provider`] trait: chat goes to
+//! `POST {base}/chat`, embeddings to `/embed`, reranking to `/rerank`, and answers and
+//! stream events are translated back. Reference: <https://docs.cohere.com/reference/chat>.
+//!
+//! Layout: `wire` is Cohere's format, `convert`, `response` and `stream` are pure
+//! translations (unit-tested against fixtures in `tests/fixtures/cohere`), this file does I/O.
+
+mod convert;
+mod embed;
+mod response;
+mod stream;
+mod wire;
+
+#[cfg(test)]
+mod tests;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{HeaderMap, HeaderValue};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::http::{Exchange, Transport};
+use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use crate::config::ProviderConfig;
+use crate::schema::{
+    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
+    RerankResponse,
+};
+
+/// A Cohere upstream at one base URL (`https://api.cohere.com/v2` by default).
+pub struct Cohere {
+    base_url: String,
+    transport: Transport,
+}
+
+impl Cohere {
+    /// An adapter for `config` (its base URL was validated with the config).
+    pub fn new(config: &ProviderConfig) -> Self {
+        Cohere {
+            base_url: config
+                .effective_base_url()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_string(),
+            transport: Transport::new(&config.network),
+        }
+    }
+
+    fn headers(call: &Call) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(key) = &call.api_key {
+            if let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {key}")) {
+                v.set_sensitive(true);
+                h.insert(http::header::AUTHORIZATION, v);
+            }
+        }
+        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
+            h.insert("x-request-id", v);
+        }
+        h
+    }
+
+    async fn send<B: Serialize>(
+        &self,
+        path: &str,
+        call: &Call,
+        body: &B,
+    ) -> Result<Exchange, ProviderError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
+        let url = format!("{}{path}", self.base_url);
+        self.transport
+            .post_json(&url, Self::headers(call), Bytes::from(bytes))
+            .await
+    }
+
+    /// Sends `body` to `path` and reads the whole JSON answer.
+    async fn json(
+        &self,
+        path: &str,
+        call: &Call,
+        body: &Value,
+    ) -> Result<(Value, HeaderMap), ProviderError> {
+        let exchange = self.send(path, call, body).await?;
+        let headers = exchange.forwardable_headers();
+        let value = exchange
+            .answer::<Value>()
+            .await?
+            .into_typed()
+            .map_err(|e| ProviderError::InvalidResponse(format!("not JSON: {e}")))?;
+        Ok((value, headers))
+    }
+}
+
+fn no_such_api(what: &str) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "provider type cohere has no {what} API; use /v1/chat/completions, or route this \
+         request to an OpenAI-compatible provider"
+    ))
+}
+
+#[async_trait]
+impl Provider for Cohere {
+    async fn chat(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
+        let mut body = convert::to_request(&call.model, req)?;
+        body.stream = None;
+        let exchange = self.send("/chat", call, &body).await?;
+        let headers = exchange.forwardable_headers();
+        let answer = exchange
+            .answer::<wire::ChatResponse>()
+            .await?
+            .into_typed()
+            .map_err(|e| {
+                ProviderError::InvalidResponse(format!("not a Cohere chat answer: {e}"))
+            })?;
+        Ok(Reply {
+            body: response::from_response(&call.model, answer)?,
+            headers,
+        })
+    }
+
+    async fn chat_stream(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<ChunkStream>, ProviderError> {
+        let mut body = convert::to_request(&call.model, req)?;
+        body.stream = Some(true);
+        let exchange = self.send("/chat", call, &body).await?;
+        let headers = exchange.forwardable_headers();
+        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
+        let mut events = Box::pin(exchange.sse_events());
+        let body = async_stream::stream! {
+            loop {
+                let data = match events.next().await {
+                    Some(Ok((_, data))) => data,
+                    Some(Err(e)) => { yield Err(e); break; }
+                    None => { yield Err(stream::incomplete()); break; }
+                };
+                match translator.event(&data) {
+                    Ok(step) => {
+                        for chunk in step.chunks {
+                            yield Ok(chunk);
+                        }
+                        if step.done { break; }
+                    }
+                    Err(e) => { yield Err(e); break; }
+                }
+            }
+        };
+        Ok(Reply {
+            body: body.boxed(),
+            headers,
+        })
+    }
+
+    async fn completion(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    async fn completion_stream(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<JsonStream>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    async fn embeddings(
+        &self,
+        call: &Call,
+        req: &EmbeddingRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        let body = embed::to_embed(&call.model, req)?;
+        let (value, headers) = self.json("/embed", call, &body).await?;
+        Ok(Reply {
+            body: Answer::Typed(embed::from_embed(&call.model, &value)?),
+            headers,
+        })
+    }
+
+    async fn rerank(
+        &self,
+        call: &Call,
+        req: &RerankRequest,
+    ) -> Result<Reply<RerankResponse>, ProviderError> {
+        let body = embed::to_rerank(&call.model, req)?;
+        let (value, headers) = self.json("/rerank", call, &body).await?;
+        Ok(Reply {
+            body: embed::from_rerank(req, value)?,
+            headers,
+        })
+    }
+}
