@@ -164,6 +164,12 @@ impl Exchange {
         forwardable_headers(self.response.headers())
     }
 
+    /// One upstream response header as text, for adapters that read provider-specific
+    /// headers (Bedrock reports token counts in headers).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.response.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// Reads the whole body (bounded by size, idle and total timeouts) as a raw answer:
     /// validated as a JSON object, its usage read, the rest left as the upstream sent it.
     pub async fn answer<T>(self) -> Result<Answer<T>, ProviderError> {
@@ -301,6 +307,39 @@ impl Exchange {
                         let Some(data) = event.data else { continue };
                         if data.trim().is_empty() { continue; }
                         yield Ok((event.event, data));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Exchange {
+    /// The body as raw chunks as they arrive, for binary streams (Bedrock's AWS
+    /// event-stream framing), under the same idle and total timeouts as SSE. A broken
+    /// body or a timeout yields an error item and ends the stream; the caller decides
+    /// whether the bytes so far make a complete answer.
+    pub fn byte_stream(self) -> impl Stream<Item = Result<Bytes, ProviderError>> + Send + 'static {
+        let Exchange {
+            response,
+            deadline,
+            idle,
+            total,
+        } = self;
+        async_stream::stream! {
+            let mut body = response.into_body();
+            loop {
+                match next_within(body.frame(), deadline, idle, total).await {
+                    Err(e) => { yield Err(e); break; }
+                    Ok(None) => break,
+                    Ok(Some(Err(e))) => {
+                        yield Err(ProviderError::Transport(format!("broken response body: {}", error_chain(&e))));
+                        break;
+                    }
+                    Ok(Some(Ok(frame))) => {
+                        if let Ok(data) = frame.into_data() {
+                            if !data.is_empty() { yield Ok(data); }
+                        }
                     }
                 }
             }
