@@ -50,6 +50,9 @@ pub enum ProviderType {
     Vllm,
     /// A local LM Studio server (OpenAI-compatible preset, no key).
     Lmstudio,
+    /// AWS Bedrock (Converse API, SigV4 or a Bedrock API key); the endpoint follows
+    /// each key's region unless `base_url` is set.
+    Bedrock,
     /// Built in: answers without any network, for demos, tests and benchmarks.
     Mock,
 }
@@ -61,6 +64,8 @@ pub enum Wire {
     Openai,
     /// Anthropic's Messages API.
     Anthropic,
+    /// AWS Bedrock's Converse API, SigV4-signed.
+    Bedrock,
     /// The built-in mock.
     Mock,
 }
@@ -86,7 +91,7 @@ use ProviderType as T;
 
 impl ProviderType {
     /// Every type, in the order `bifrost provider types` lists them.
-    pub const ALL: [ProviderType; 18] = [
+    pub const ALL: [ProviderType; 19] = [
         T::Openai,
         T::OpenaiCompatible,
         T::Anthropic,
@@ -104,6 +109,7 @@ impl ProviderType {
         T::Ollama,
         T::Vllm,
         T::Lmstudio,
+        T::Bedrock,
         T::Mock,
     ];
 
@@ -145,6 +151,13 @@ impl ProviderType {
             T::Ollama => openai_preset("ollama", "http://127.0.0.1:11434/v1", false),
             T::Vllm => openai_preset("vllm", "http://127.0.0.1:8000/v1", false),
             T::Lmstudio => openai_preset("lmstudio", "http://127.0.0.1:1234/v1", false),
+            T::Bedrock => TypeInfo {
+                name: "bedrock",
+                wire: Wire::Bedrock,
+                // https://bedrock-runtime.{region}.amazonaws.com, from each key's region.
+                base_url: None,
+                needs_key: true,
+            },
             T::Mock => TypeInfo {
                 name: "mock",
                 wire: Wire::Mock,
@@ -234,7 +247,8 @@ impl ProviderConfig {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         match self.effective_base_url() {
-            None if self.kind != ProviderType::Mock => out.push(format!(
+            // Bedrock's endpoint follows each key's region.
+            None if !matches!(self.kind, ProviderType::Mock | ProviderType::Bedrock) => out.push(format!(
                 "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
                 self.kind.as_str()
             )),
@@ -260,7 +274,17 @@ impl ProviderConfig {
                     key.name, key.weight
                 ));
             }
-            if self.kind.needs_key() && key.value.expose().is_empty() {
+            if self.kind == ProviderType::Bedrock {
+                // AWS credentials or, in `value`, a Bedrock API key.
+                if key.bedrock_key_config.is_none() && key.value.expose().is_empty() {
+                    out.push(format!(
+                        "bedrock key `{}` has neither AWS credentials nor an API key; add \
+                         bedrock_key_config (access_key, secret_key, region) or set value to \
+                         a Bedrock API key",
+                        key.name
+                    ));
+                }
+            } else if self.kind.needs_key() && key.value.expose().is_empty() {
                 out.push(format!("key `{}` has an empty value", key.name));
             }
         }

@@ -19,6 +19,10 @@ pub enum SecretError {
     /// The referenced environment variable is unset or empty.
     #[error("environment variable {0} is not set (the key's value is `env.{0}`); export it before starting bifrost")]
     MissingEnv(String),
+    /// A key lacks a setting its provider type needs (e.g. a Bedrock key with neither
+    /// AWS credentials nor an API key); the text names the key and the field.
+    #[error("{0}")]
+    Unusable(String),
 }
 
 impl SecretValue {

@@ -2,6 +2,7 @@
 //! (OpenAI-shaped) types go in and come out, so routing never sees a provider's wire.
 
 mod anthropic;
+mod bedrock;
 mod error;
 mod forward;
 pub mod http;
@@ -132,6 +133,7 @@ pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
     match config.kind.wire() {
         Wire::Openai => Arc::new(openai::OpenAi::new(config)),
         Wire::Anthropic => Arc::new(anthropic::Anthropic::new(config)),
+        Wire::Bedrock => Arc::new(bedrock::Bedrock::new(config)),
         Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
 }
