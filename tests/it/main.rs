@@ -6,6 +6,7 @@
 mod support;
 
 mod anthropic;
+mod bedrock;
 mod assets;
 mod bad_input;
 mod cli;
