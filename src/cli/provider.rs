@@ -525,6 +525,7 @@ fn types() -> CmdResult {
                 t.as_str().to_string(),
                 match t {
                     ProviderType::Mock => "(built in, no network)",
+                    ProviderType::Bedrock => "https://bedrock-runtime.{key region}.amazonaws.com",
                     _ => t.default_base_url().unwrap_or("(set --base-url)"),
                 }
                 .to_string(),

@@ -248,10 +248,12 @@ impl ProviderConfig {
         let mut out = Vec::new();
         match self.effective_base_url() {
             // Bedrock's endpoint follows each key's region.
-            None if !matches!(self.kind, ProviderType::Mock | ProviderType::Bedrock) => out.push(format!(
-                "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
-                self.kind.as_str()
-            )),
+            None if !matches!(self.kind, ProviderType::Mock | ProviderType::Bedrock) => {
+                out.push(format!(
+                    "type `{}` needs a base_url (e.g. base_url = \"http://127.0.0.1:11434/v1\")",
+                    self.kind.as_str()
+                ))
+            }
             Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => out.push(
                 format!("base_url `{url}` must start with http:// or https://"),
             ),

@@ -167,7 +167,10 @@ impl Exchange {
     /// One upstream response header as text, for adapters that read provider-specific
     /// headers (Bedrock reports token counts in headers).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.response.headers().get(name).and_then(|v| v.to_str().ok())
+        self.response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
     }
 
     /// Reads the whole body (bounded by size, idle and total timeouts) as a raw answer:

@@ -7,11 +7,11 @@
 //! when the client sent that object by name: guessing each model family's field names
 //! would be wrong for some family sooner or later.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::wire::{
-    Block, ConverseRequest, Image, ImageSource, InferenceConfig, SystemBlock, ToolConfig,
-    ToolEntry, ToolResult, ToolResultContent, ToolSpec, ToolUse, WireMessage,
+    Block, ConverseRequest, Image, ImageSource, InferenceConfig, SystemBlock, ToolResult,
+    ToolResultContent, ToolUse, WireMessage,
 };
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
@@ -50,8 +50,12 @@ const IMAGE_FORMATS: &[(&str, &str)] = &[
 
 fn unsupported(what: &str) -> ProviderError {
     let hint = match what {
-        "top_k" => "; send it inside `additionalModelRequestFields` with the model's own field name",
-        "response_format" => "; describe the JSON you want in the prompt, or use a tool with that schema",
+        "top_k" => {
+            "; send it inside `additionalModelRequestFields` with the model's own field name"
+        }
+        "response_format" => {
+            "; describe the JSON you want in the prompt, or use a tool with that schema"
+        }
         _ => "",
     };
     ProviderError::Unsupported(format!(
@@ -62,7 +66,9 @@ fn unsupported(what: &str) -> ProviderError {
 
 /// A request that cannot be expressed in Converse.
 pub fn invalid(detail: String) -> ProviderError {
-    ProviderError::Unsupported(format!("cannot translate the request for bedrock: {detail}"))
+    ProviderError::Unsupported(format!(
+        "cannot translate the request for bedrock: {detail}"
+    ))
 }
 
 /// Builds the Converse request from a canonical chat request.
@@ -79,18 +85,17 @@ pub fn to_request(req: &ChatRequest) -> Result<ConverseRequest, ProviderError> {
             return Err(unsupported(name));
         }
     }
-    let max_tokens = match x
-        .get("max_completion_tokens")
-        .filter(|v| !v.is_null())
-        .or_else(|| x.get("max_tokens"))
-    {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(
-            v.as_u64()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| invalid(format!("max_tokens must be a positive integer, got {v}")))?,
-        ),
-    };
+    let max_tokens =
+        match x
+            .get("max_completion_tokens")
+            .filter(|v| !v.is_null())
+            .or_else(|| x.get("max_tokens"))
+        {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                invalid(format!("max_tokens must be a positive integer, got {v}"))
+            })?),
+        };
     let inference = InferenceConfig {
         max_tokens,
         temperature: x.get("temperature").and_then(Value::as_f64),
@@ -111,7 +116,7 @@ pub fn to_request(req: &ChatRequest) -> Result<ConverseRequest, ProviderError> {
         messages,
         system,
         inference_config: (!inference.is_empty()).then_some(inference),
-        tool_config: tools(x)?,
+        tool_config: super::tools::tools(x)?,
         additional_model_request_fields: additional,
     })
 }
@@ -286,61 +291,4 @@ fn assistant_blocks(m: &Message, i: usize) -> Result<Vec<Block>, ProviderError> 
         }));
     }
     Ok(out)
-}
-
-fn tools(x: &Map<String, Value>) -> Result<Option<ToolConfig>, ProviderError> {
-    let choice = match x.get("tool_choice") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => match s.as_str() {
-            "auto" => Some(json!({"auto": {}})),
-            "required" => Some(json!({"any": {}})),
-            // Converse has no "none"; offering no tools is the same thing.
-            "none" => return Ok(None),
-            other => return Err(invalid(format!("tool_choice `{other}` is unknown"))),
-        },
-        Some(v) => {
-            let name = v.pointer("/function/name").and_then(Value::as_str);
-            let name = name.ok_or_else(|| invalid(format!("tool_choice {v} names no function")))?;
-            Some(json!({"tool": {"name": name}}))
-        }
-    };
-    let mut tools = Vec::new();
-    for t in x
-        .get("tools")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let f = match (t.get("type").and_then(Value::as_str), t.get("function")) {
-            (Some("function"), Some(f)) => f,
-            _ => return Err(invalid("only function tools are supported".into())),
-        };
-        let schema = f
-            .get("parameters")
-            .filter(|p| p.is_object())
-            .cloned()
-            .unwrap_or_else(|| json!({"type": "object", "properties": {}}));
-        tools.push(ToolEntry {
-            tool_spec: ToolSpec {
-                name: f
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-                description: f
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .filter(|d| !d.is_empty())
-                    .map(str::to_string),
-                input_schema: json!({"json": schema}),
-            },
-        });
-    }
-    if tools.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(ToolConfig {
-        tools,
-        tool_choice: choice,
-    }))
 }

@@ -14,14 +14,17 @@ mod eventstream;
 mod response;
 mod sign;
 mod stream;
+mod target;
+mod tools;
 mod wire;
 
+#[cfg(test)]
+mod key_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod vector_tests;
 
-use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use async_trait::async_trait;
@@ -33,10 +36,11 @@ use serde_json::Value;
 
 use super::http::{Exchange, Transport};
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
-use crate::config::{ProviderConfig, SecretError, SecretValue};
+use crate::config::ProviderConfig;
 use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
 use eventstream::FrameReader;
-use sign::{AwsCredentials, Scope};
+use sign::Scope;
+use target::{unusable, Auth, Target};
 
 /// The SigV4 signing name of the Bedrock runtime.
 const SERVICE: &str = "bedrock";
@@ -56,36 +60,6 @@ pub struct Bedrock {
     transport: Transport,
 }
 
-/// How one call authenticates.
-enum Auth {
-    /// SigV4 with these credentials, in this region.
-    SigV4 {
-        creds: AwsCredentials,
-        region: String,
-    },
-    /// A Bedrock API key, sent as a bearer token.
-    Bearer(String),
-}
-
-/// Where one call goes and how it authenticates.
-struct Target {
-    endpoint: String,
-    auth: Auth,
-    model_id: String,
-}
-
-fn unusable(message: String) -> ProviderError {
-    ProviderError::Key(SecretError::Unusable(message))
-}
-
-/// Regions end up in a host name, so only what AWS region names contain is allowed.
-fn valid_region(region: &str) -> bool {
-    !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 impl Bedrock {
     /// An adapter for `config` (its base URL, if any, was validated with the config).
     pub fn new(config: &ProviderConfig) -> Self {
@@ -96,78 +70,6 @@ impl Bedrock {
                 .map(|u| u.trim_end_matches('/').to_string()),
             transport: Transport::new(&config.network),
         }
-    }
-
-    /// Resolves the call's key into an endpoint, credentials and the Bedrock model id.
-    fn target(&self, call: &Call) -> Result<Target, ProviderError> {
-        let key = call.key.as_deref();
-        let name = key.map_or("(none)", |k| k.name.as_str());
-        let config = key.and_then(|k| k.bedrock_key_config.as_ref());
-        let (auth, deployments): (Auth, Option<&BTreeMap<String, String>>) = match config {
-            Some(b) => {
-                let field = |f: &str, v: &SecretValue| -> Result<String, ProviderError> {
-                    let s = v.resolve().map_err(|e| {
-                        unusable(format!("bedrock key `{name}`: bedrock_key_config.{f}: {e}"))
-                    })?;
-                    if s.is_empty() {
-                        return Err(unusable(format!(
-                            "bedrock key `{name}` has an empty bedrock_key_config.{f}; set it"
-                        )));
-                    }
-                    Ok(s)
-                };
-                let creds = AwsCredentials {
-                    access_key: field("access_key", &b.access_key)?,
-                    secret_key: field("secret_key", &b.secret_key)?,
-                    session_token: b
-                        .session_token
-                        .as_ref()
-                        .map(|t| field("session_token", t))
-                        .transpose()?,
-                };
-                let region = b.region.resolve().map_err(|e| {
-                    unusable(format!("bedrock key `{name}`: bedrock_key_config.region: {e}"))
-                })?;
-                if !valid_region(&region) {
-                    return Err(unusable(format!(
-                        "bedrock key `{name}`: bedrock_key_config.region `{region}` is not an \
-                         AWS region name (e.g. us-east-1)"
-                    )));
-                }
-                (Auth::SigV4 { creds, region }, Some(&b.deployments))
-            }
-            None => match call.api_key.as_deref().filter(|k| !k.is_empty()) {
-                Some(k) => (Auth::Bearer(k.to_string()), None),
-                None => {
-                    return Err(unusable(format!(
-                        "bedrock key `{name}` has neither AWS credentials nor an API key: add \
-                         bedrock_key_config (access_key, secret_key, region) or set its value \
-                         to a Bedrock API key"
-                    )))
-                }
-            },
-        };
-        let endpoint = match (&self.base_url, &auth) {
-            (Some(base), _) => base.clone(),
-            (None, Auth::SigV4 { region, .. }) => {
-                format!("https://bedrock-runtime.{region}.amazonaws.com")
-            }
-            (None, Auth::Bearer(_)) => {
-                return Err(unusable(format!(
-                    "bedrock key `{name}` is an API key, which names no region: set the \
-                     provider's base_url = \"https://bedrock-runtime.REGION.amazonaws.com\""
-                )))
-            }
-        };
-        let model_id = deployments
-            .and_then(|d| d.get(&*call.model))
-            .cloned()
-            .unwrap_or_else(|| call.model.to_string());
-        Ok(Target {
-            endpoint,
-            auth,
-            model_id,
-        })
     }
 
     /// POSTs `body` to `{endpoint}/model/{modelId}/{action}`, authenticated.
@@ -212,7 +114,9 @@ impl Bedrock {
             }
             Auth::Bearer(key) => {
                 let mut v = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-                    unusable("the bedrock API key contains characters not allowed in a header".into())
+                    unusable(
+                        "the bedrock API key contains characters not allowed in a header".into(),
+                    )
                 })?;
                 v.set_sensitive(true);
                 headers.insert(http::header::AUTHORIZATION, v);

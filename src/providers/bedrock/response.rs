@@ -57,8 +57,15 @@ pub fn from_response(r: ConverseResponse, model: &str) -> Answer<ChatResponse> {
             text.push_str(t);
         } else if let Some(tool) = block.get("toolUse") {
             let field = |k| tool.get(k).and_then(Value::as_str).unwrap_or("");
-            let input = tool.get("input").cloned().unwrap_or(Value::Object(Map::new()));
-            calls.push(tool_call(field("toolUseId"), field("name"), input.to_string()));
+            let input = tool
+                .get("input")
+                .cloned()
+                .unwrap_or(Value::Object(Map::new()));
+            calls.push(tool_call(
+                field("toolUseId"),
+                field("name"),
+                input.to_string(),
+            ));
         } else if let Some(r) = block.get("reasoningContent") {
             if let Some(t) = r.pointer("/reasoningText/text").and_then(Value::as_str) {
                 reasoning.push_str(t);

@@ -64,7 +64,11 @@ pub struct SignedHeader {
 
 impl fmt::Debug for SignedHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = if self.sensitive { "<redacted>" } else { &self.value };
+        let value = if self.sensitive {
+            "<redacted>"
+        } else {
+            &self.value
+        };
         write!(f, "{}: {}", self.name, value)
     }
 }

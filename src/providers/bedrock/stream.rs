@@ -126,7 +126,8 @@ impl Translator {
                 let d: BlockDelta = parse(&kind, &payload)?;
                 let delta = if let Some(text) = d.delta.get("text").and_then(Value::as_str) {
                     json!({"content": text})
-                } else if let Some(input) = d.delta.pointer("/toolUse/input").and_then(Value::as_str)
+                } else if let Some(input) =
+                    d.delta.pointer("/toolUse/input").and_then(Value::as_str)
                 {
                     let n = self.tool_index.get(&d.content_block_index).copied();
                     let n = n.ok_or_else(|| {

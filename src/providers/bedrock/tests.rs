@@ -1,8 +1,5 @@
-//! Unit tests of the pure translations (`convert`, `response`, `stream`, `embed`) against
-//! the fixtures in `tests/fixtures/bedrock`, written from the Bedrock API reference, and
-//! of how a key becomes an endpoint and credentials.
-
-use std::sync::Arc;
+//! Unit tests of the pure translations (`convert`, `response`, `stream`) against
+//! the fixtures in `tests/fixtures/bedrock`, written from the Bedrock API reference.
 
 use bytes::Bytes;
 use serde_json::{json, Value};
@@ -12,13 +9,14 @@ use super::eventstream::Frame;
 use super::response::from_response;
 use super::stream::Translator;
 use super::wire::ConverseResponse;
-use super::{embed, Auth, Bedrock};
-use crate::config::{BedrockKeyConfig, KeyConfig, ProviderConfig, ProviderType, SecretValue, Setting};
-use crate::providers::{Call, ProviderError};
-use crate::schema::{Answer, ChatChunk, ChatRequest, EmbeddingRequest};
+use crate::providers::ProviderError;
+use crate::schema::{Answer, ChatChunk, ChatRequest};
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/bedrock/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/bedrock/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -37,23 +35,35 @@ fn hi(extra: Value) -> Value {
 
 #[test]
 fn a_tool_conversation_with_system_image_and_results_translates_exactly() {
-    assert_eq!(translate(fixture("openai_tool_request")).unwrap(), fixture("converse_request"));
+    assert_eq!(
+        translate(fixture("openai_tool_request")).unwrap(),
+        fixture("converse_request")
+    );
 }
 
 #[test]
 fn minimal_request_and_tool_choices() {
     let built = translate(hi(json!({"brand_new_openai_param": 1}))).unwrap();
-    assert_eq!(built, json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]}));
+    assert_eq!(
+        built,
+        json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]})
+    );
     let tools = json!([{"type": "function", "function": {"name": "f"}}]);
     let choice = |c: Value| translate(hi(json!({"tools": tools, "tool_choice": c}))).unwrap();
-    assert_eq!(choice(json!("required"))["toolConfig"]["toolChoice"], json!({"any": {}}));
+    assert_eq!(
+        choice(json!("required"))["toolConfig"]["toolChoice"],
+        json!({"any": {}})
+    );
     assert_eq!(
         choice(json!({"type": "function", "function": {"name": "f"}}))["toolConfig"]["toolChoice"],
         json!({"tool": {"name": "f"}})
     );
     assert!(choice(json!("none")).get("toolConfig").is_none());
     let spec = &choice(json!("auto"))["toolConfig"]["tools"][0]["toolSpec"];
-    assert_eq!(spec["inputSchema"], json!({"json": {"type": "object", "properties": {}}}));
+    assert_eq!(
+        spec["inputSchema"],
+        json!({"json": {"type": "object", "properties": {}}})
+    );
 }
 
 #[test]
@@ -65,15 +75,24 @@ fn parameters_bedrock_lacks_are_refused_by_name() {
         ("n", json!(2)),
         ("presence_penalty", json!(0.5)),
         ("frequency_penalty", json!(1)),
-        ("response_format", json!({"type": "json_schema", "json_schema": {"name": "x", "schema": {}}})),
+        (
+            "response_format",
+            json!({"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}),
+        ),
     ] {
         let err = translate(hi(json!({name: value}))).unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, ProviderError::Unsupported(_)), "{name}");
-        assert!(text.contains(&format!("`{name}`")) && text.contains("bedrock"), "{text}");
+        assert!(
+            text.contains(&format!("`{name}`")) && text.contains("bedrock"),
+            "{text}"
+        );
     }
     // Neutral values that SDKs send by default pass.
-    translate(hi(json!({"n": 1, "presence_penalty": 0, "logprobs": false}))).unwrap();
+    translate(hi(
+        json!({"n": 1, "presence_penalty": 0, "logprobs": false}),
+    ))
+    .unwrap();
 }
 
 #[test]
@@ -87,22 +106,37 @@ fn images_by_url_are_refused_with_a_way_out() {
 #[test]
 fn a_converse_answer_becomes_an_openai_completion() {
     let r: ConverseResponse = serde_json::from_value(fixture("converse_response")).unwrap();
-    let Answer::Typed(answer) = from_response(r, "claude") else { panic!("raw") };
+    let Answer::Typed(answer) = from_response(r, "claude") else {
+        panic!("raw")
+    };
     let answer = serde_json::to_value(answer).unwrap();
     let choice = &answer["choices"][0];
     assert_eq!(answer["model"], "claude");
     assert_eq!(choice["finish_reason"], "tool_calls");
-    assert_eq!(choice["message"]["content"], "I'll check the current weather in Paris for you.");
-    assert!(choice["message"]["reasoning_content"].as_str().unwrap().contains("get_weather"));
+    assert_eq!(
+        choice["message"]["content"],
+        "I'll check the current weather in Paris for you."
+    );
+    assert!(choice["message"]["reasoning_content"]
+        .as_str()
+        .unwrap()
+        .contains("get_weather"));
     let call = &choice["message"]["tool_calls"][0];
     assert_eq!(call["id"], "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q");
     assert_eq!(call["function"]["name"], "get_weather");
-    let args: Value = serde_json::from_str(call["function"]["arguments"].as_str().unwrap()).unwrap();
-    assert_eq!(args, json!({"location": "Paris, France", "unit": "celsius"}));
+    let args: Value =
+        serde_json::from_str(call["function"]["arguments"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        args,
+        json!({"location": "Paris, France", "unit": "celsius"})
+    );
     assert_eq!(answer["usage"]["prompt_tokens"], 1772);
     assert_eq!(answer["usage"]["completion_tokens"], 89);
     assert_eq!(answer["usage"]["total_tokens"], 1861);
-    assert_eq!(answer["usage"]["prompt_tokens_details"]["cached_tokens"], 1200);
+    assert_eq!(
+        answer["usage"]["prompt_tokens_details"]["cached_tokens"],
+        1200
+    );
 }
 
 fn frames() -> Vec<Frame> {
@@ -122,7 +156,11 @@ fn run(t: &mut Translator, frames: Vec<Frame>) -> (Vec<Value>, bool) {
     let mut done = false;
     for f in frames {
         let step = t.frame(f).unwrap();
-        out.extend(step.chunks.iter().map(|c: &ChatChunk| serde_json::to_value(c).unwrap()));
+        out.extend(
+            step.chunks
+                .iter()
+                .map(|c: &ChatChunk| serde_json::to_value(c).unwrap()),
+        );
         done |= step.done;
     }
     (out, done)
@@ -134,22 +172,47 @@ fn a_converse_stream_becomes_openai_chunks_one_event_at_a_time() {
     let (chunks, done) = run(&mut t, frames());
     assert!(done);
     assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
-    let deltas: Vec<&Value> = chunks.iter().filter_map(|c| c["choices"].get(0)).map(|c| &c["delta"]).collect();
-    let text: String = deltas.iter().filter_map(|d| d["content"].as_str()).collect();
+    let deltas: Vec<&Value> = chunks
+        .iter()
+        .filter_map(|c| c["choices"].get(0))
+        .map(|c| &c["delta"])
+        .collect();
+    let text: String = deltas
+        .iter()
+        .filter_map(|d| d["content"].as_str())
+        .collect();
     assert_eq!(text, "Okay, let's check the weather for San Francisco, CA:");
-    let calls: Vec<&Value> = deltas.iter().filter_map(|d| d.get("tool_calls")).map(|c| &c[0]).collect();
+    let calls: Vec<&Value> = deltas
+        .iter()
+        .filter_map(|d| d.get("tool_calls"))
+        .map(|c| &c[0])
+        .collect();
     assert_eq!(calls[0]["id"], "tooluse_Yg3GCuxHQEWXbTRbNB5z9w");
     assert_eq!(calls[0]["index"], 0);
-    let args: String = calls.iter().filter_map(|c| c["function"]["arguments"].as_str()).collect();
+    let args: String = calls
+        .iter()
+        .filter_map(|c| c["function"]["arguments"].as_str())
+        .collect();
     let args: Value = serde_json::from_str(&args).unwrap();
-    assert_eq!(args, json!({"location": "San Francisco, CA", "unit": "fahrenheit"}));
-    let reasons: Vec<&str> = chunks.iter().filter_map(|c| c["choices"].get(0)?["finish_reason"].as_str()).collect();
+    assert_eq!(
+        args,
+        json!({"location": "San Francisco, CA", "unit": "fahrenheit"})
+    );
+    let reasons: Vec<&str> = chunks
+        .iter()
+        .filter_map(|c| c["choices"].get(0)?["finish_reason"].as_str())
+        .collect();
     assert_eq!(reasons, ["tool_calls"]);
     let last = chunks.last().unwrap();
-    assert_eq!(last["usage"], json!({"prompt_tokens": 472, "completion_tokens": 89, "total_tokens": 561}));
+    assert_eq!(
+        last["usage"],
+        json!({"prompt_tokens": 472, "completion_tokens": 89, "total_tokens": 561})
+    );
     // Without include_usage there is no usage chunk, and every chunk has a choice.
     let (chunks, _) = run(&mut Translator::new("claude", false), frames());
-    assert!(chunks.iter().all(|c| c["choices"].get(0).is_some() && c.get("usage").is_none()));
+    assert!(chunks
+        .iter()
+        .all(|c| c["choices"].get(0).is_some() && c.get("usage").is_none()));
 }
 
 #[test]
@@ -167,95 +230,12 @@ fn streams_cut_short_or_failing_end_in_errors() {
         })
         .unwrap_err();
     match err {
-        ProviderError::Status { status, message, .. } => {
+        ProviderError::Status {
+            status, message, ..
+        } => {
             assert_eq!(status, 429);
             assert!(message.contains("Too many requests"), "{message}");
         }
         other => panic!("{other:?}"),
     }
-}
-
-fn provider(base_url: Option<&str>) -> Bedrock {
-    let mut config = ProviderConfig::new(ProviderType::Bedrock);
-    config.base_url = base_url.map(str::to_string);
-    Bedrock::new(&config)
-}
-
-fn aws_key(session: Option<&str>) -> KeyConfig {
-    let mut key = KeyConfig::new("aws", SecretValue::parse(""));
-    key.bedrock_key_config = Some(BedrockKeyConfig {
-        access_key: SecretValue::parse("AKIDEXAMPLE"),
-        secret_key: SecretValue::parse("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
-        session_token: session.map(SecretValue::parse),
-        region: Setting::parse("eu-west-3"),
-        deployments: [("claude".to_string(), "arn:aws:bedrock:eu-west-3:1:inference-profile/eu.x".to_string())].into(),
-    });
-    key
-}
-
-fn call(key: KeyConfig, model: &str) -> Call {
-    Call {
-        model: model.into(),
-        api_key: Some(key.value.expose()),
-        key: Some(Arc::new(key)),
-        request_id: "r".into(),
-    }
-}
-
-#[test]
-fn keys_become_regional_endpoints_deployments_and_credentials() {
-    let t = provider(None).target(&call(aws_key(None), "claude")).unwrap();
-    assert_eq!(t.endpoint, "https://bedrock-runtime.eu-west-3.amazonaws.com");
-    assert_eq!(t.model_id, "arn:aws:bedrock:eu-west-3:1:inference-profile/eu.x");
-    assert!(matches!(t.auth, Auth::SigV4 { ref region, .. } if region == "eu-west-3"));
-    let t = provider(Some("http://127.0.0.1:9/")).target(&call(aws_key(None), "other")).unwrap();
-    assert_eq!((t.endpoint.as_str(), t.model_id.as_str()), ("http://127.0.0.1:9", "other"));
-    // An API key needs base_url, which names the region.
-    let api = KeyConfig::new("api", SecretValue::parse("bedrock-api-key-123"));
-    let text = provider(None).target(&call(api.clone(), "m")).err().unwrap().to_string();
-    assert!(text.contains("base_url"), "{text}");
-    let t = provider(Some("https://bedrock-runtime.us-west-2.amazonaws.com")).target(&call(api, "m")).unwrap();
-    assert!(matches!(t.auth, Auth::Bearer(ref k) if k == "bedrock-api-key-123"));
-}
-
-#[test]
-fn missing_credentials_name_the_key_and_the_field() {
-    let empty = KeyConfig::new("k9", SecretValue::parse(""));
-    let text = provider(None).target(&call(empty, "m")).err().unwrap().to_string();
-    assert!(text.contains("`k9`") && text.contains("bedrock_key_config"), "{text}");
-    let mut key = aws_key(Some("env.BIFROST_TEST_UNSET_SESSION_TOKEN"));
-    key.name = "k7".into();
-    let text = provider(None).target(&call(key, "m")).err().unwrap().to_string();
-    assert!(text.contains("`k7`") && text.contains("session_token"), "{text}");
-    assert!(!text.contains("EXAMPLEKEY"), "{text}");
-}
-
-#[test]
-fn config_problems_for_bedrock() {
-    let mut p = ProviderConfig::new(ProviderType::Bedrock);
-    assert!(p.problems().is_empty(), "no base_url is fine: {:?}", p.problems());
-    p.keys.push(aws_key(None));
-    assert!(p.problems().is_empty(), "{:?}", p.problems());
-    p.keys.push(KeyConfig::new("bare", SecretValue::parse("")));
-    let problems = p.problems();
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].contains("`bare`") && problems[0].contains("bedrock_key_config"));
-}
-
-#[test]
-fn embedding_families_and_bodies() {
-    assert_eq!(embed::family("amazon.titan-embed-text-v2:0").unwrap(), embed::Family::Titan);
-    assert_eq!(embed::family("cohere.embed-english-v3").unwrap(), embed::Family::Cohere);
-    assert!(embed::family("amazon.nova-pro-v1:0").is_err());
-    let req: EmbeddingRequest = serde_json::from_value(json!({"model": "m", "input": ["a", "b"], "dimensions": 256})).unwrap();
-    assert_eq!(embed::inputs(&req, embed::Family::Titan).unwrap(), ["a", "b"]);
-    assert_eq!(embed::titan_body("a", &req), json!({"inputText": "a", "dimensions": 256}));
-    assert!(embed::inputs(&req, embed::Family::Cohere).is_err());
-    let texts = vec!["a".to_string()];
-    assert_eq!(embed::cohere_body(&texts, &req), json!({"texts": ["a"], "input_type": "search_document"}));
-    let tokens: EmbeddingRequest = serde_json::from_value(json!({"model": "m", "input": [[1, 2]]})).unwrap();
-    assert!(embed::inputs(&tokens, embed::Family::Titan).is_err());
-    let (v, n) = embed::titan_answer(&json!({"embedding": [0.5, -0.25], "inputTextTokenCount": 3})).unwrap();
-    assert_eq!((v, n), (json!([0.5, -0.25]), 3));
-    assert_eq!(embed::cohere_answer(&json!({"embeddings": [[1.0]]}), 1).unwrap(), vec![json!([1.0])]);
 }

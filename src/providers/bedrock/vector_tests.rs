@@ -27,7 +27,8 @@ fn header_lines(text: &str) -> Vec<(String, String)> {
 }
 
 fn check_sigv4_vector(name: &str) {
-    let context: Value = serde_json::from_str(&read(&format!("sigv4/{name}/context.json"))).unwrap();
+    let context: Value =
+        serde_json::from_str(&read(&format!("sigv4/{name}/context.json"))).unwrap();
     // 2015-08-30T12:36:00Z, the suite's fixed signing time.
     assert_eq!(context["timestamp"], "2015-08-30T12:36:00Z");
     let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
@@ -40,8 +41,14 @@ fn check_sigv4_vector(name: &str) {
         .unwrap()
         .1;
     let creds = AwsCredentials {
-        access_key: context["credentials"]["access_key_id"].as_str().unwrap().into(),
-        secret_key: context["credentials"]["secret_access_key"].as_str().unwrap().into(),
+        access_key: context["credentials"]["access_key_id"]
+            .as_str()
+            .unwrap()
+            .into(),
+        secret_key: context["credentials"]["secret_access_key"]
+            .as_str()
+            .unwrap()
+            .into(),
         session_token: context["credentials"]["token"].as_str().map(str::to_string),
     };
     let scope = Scope {
@@ -54,7 +61,11 @@ fn check_sigv4_vector(name: &str) {
     let expected = header_lines(&read(&format!("sigv4/{name}/header-signed-request.txt")));
     for (k, v) in expected.iter().filter(|(k, _)| k != "host") {
         let got = signed.iter().find(|h| &h.name == k);
-        assert_eq!(got.map(|h| h.value.as_str()), Some(v.as_str()), "{name}: {k}");
+        assert_eq!(
+            got.map(|h| h.value.as_str()),
+            Some(v.as_str()),
+            "{name}: {k}"
+        );
     }
     assert_eq!(signed.len(), expected.len() - 1, "{name}: {signed:?}");
 }
@@ -82,18 +93,43 @@ fn signed_headers_and_credentials_hide_secrets_in_debug() {
         session_token: Some("SESSIONTOKENVALUE".into()),
     };
     let shown = format!("{creds:?}");
-    assert!(!shown.contains("EXAMPLEKEY") && !shown.contains("SESSIONTOKEN"), "{shown}");
-    let scope = Scope { region: "us-east-1", service: "bedrock", time: SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160) };
-    let signed = sign_request("POST", "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse", &[], b"{}", &creds, scope).unwrap();
+    assert!(
+        !shown.contains("EXAMPLEKEY") && !shown.contains("SESSIONTOKEN"),
+        "{shown}"
+    );
+    let scope = Scope {
+        region: "us-east-1",
+        service: "bedrock",
+        time: SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160),
+    };
+    let signed = sign_request(
+        "POST",
+        "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse",
+        &[],
+        b"{}",
+        &creds,
+        scope,
+    )
+    .unwrap();
     let shown = format!("{signed:?}");
     assert!(!shown.contains("SESSIONTOKEN"), "{shown}");
-    assert!(shown.contains("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/bedrock/aws4_request"));
+    assert!(shown.contains(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/bedrock/aws4_request"
+    ));
 }
 
 #[test]
 fn a_url_without_a_host_is_an_error_not_a_panic() {
-    let creds = AwsCredentials { access_key: "a".into(), secret_key: "b".into(), session_token: None };
-    let scope = Scope { region: "us-east-1", service: "bedrock", time: SystemTime::now() };
+    let creds = AwsCredentials {
+        access_key: "a".into(),
+        secret_key: "b".into(),
+        session_token: None,
+    };
+    let scope = Scope {
+        region: "us-east-1",
+        service: "bedrock",
+        time: SystemTime::now(),
+    };
     assert!(sign_request("POST", "/model/m/converse", &[], b"", &creds, scope).is_err());
 }
 
