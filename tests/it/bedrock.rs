@@ -4,6 +4,11 @@
 //! `tests/fixtures/bedrock`.
 
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4;
 
 use aws_smithy_eventstream::frame::write_message_to;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
@@ -18,7 +23,10 @@ const ARN: &str = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.a
 const ARN_PATH: &str = "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-3-5-sonnet-20240620-v1%3A0";
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/bedrock/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/bedrock/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
@@ -59,7 +67,11 @@ fn frame(headers: &[(&str, &str)], payload: &Value) -> Vec<u8> {
 
 fn event(kind: &str, payload: &Value) -> Vec<u8> {
     frame(
-        &[(":event-type", kind), (":content-type", "application/json"), (":message-type", "event")],
+        &[
+            (":event-type", kind),
+            (":content-type", "application/json"),
+            (":message-type", "event"),
+        ],
         payload,
     )
 }
@@ -95,7 +107,72 @@ fn assert_signed(seen: &Recorded, session_token: Option<&str>) {
     let date = seen.header("x-amz-date").unwrap();
     assert!(date.len() == 16 && date.ends_with('Z'), "{date}");
     assert_eq!(seen.header("x-amz-security-token"), session_token);
-    assert_eq!(auth.contains("x-amz-security-token"), session_token.is_some(), "{auth}");
+    assert_eq!(
+        auth.contains("x-amz-security-token"),
+        session_token.is_some(),
+        "{auth}"
+    );
+    verify_signature(seen, session_token);
+}
+
+/// `YYYYMMDDTHHMMSSZ` as a time (civil-from-days, proleptic Gregorian).
+fn amz_date(s: &str) -> SystemTime {
+    let n = |a: usize, b: usize| s[a..b].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0, 4), n(4, 6), n(6, 8));
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let secs = days * 86_400 + n(9, 11) * 3600 + n(11, 13) * 60 + n(13, 15);
+    SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).unwrap())
+}
+
+/// Recomputes the signature from the request as the upstream received it (path, body,
+/// and the signed headers' received values), the way AWS verifies it: a header the
+/// transport changed after signing, or a path encoded differently, would not match.
+fn verify_signature(seen: &Recorded, session_token: Option<&str>) {
+    let auth = seen.header("authorization").unwrap();
+    let names = auth.split("SignedHeaders=").nth(1).unwrap();
+    let names: Vec<&str> = names.split(',').next().unwrap().split(';').collect();
+    let headers: Vec<(&str, &str)> = names
+        .iter()
+        .filter(|n| !matches!(**n, "x-amz-date" | "x-amz-security-token"))
+        .map(|n| (*n, seen.header(n).unwrap()))
+        .collect();
+    let url = format!("http://{}{}", seen.header("host").unwrap(), seen.path);
+    let identity = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        session_token.map(str::to_string),
+        None,
+        "test",
+    )
+    .into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("bedrock")
+        .time(amz_date(seen.header("x-amz-date").unwrap()))
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let request = SignableRequest::new(
+        &seen.method,
+        url,
+        headers.into_iter(),
+        SignableBody::Bytes(&seen.raw_body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(request, &params).unwrap().into_parts();
+    let expected = instructions
+        .headers()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .unwrap()
+        .1
+        .to_string();
+    assert_eq!(auth, expected);
 }
 
 fn chat(model: &str, stream: bool) -> Value {
@@ -127,10 +204,20 @@ async fn a_chat_is_signed_mapped_to_its_deployment_and_translated() {
     assert_eq!(seen.path, format!("/model/{ARN_PATH}/converse"));
     assert_signed(seen, Some("FQoGZXIvYXdzEXAMPLETOKEN"));
     assert_eq!(seen.body["system"], json!([{"text": "Be brief."}]));
-    assert_eq!(seen.body["messages"], json!([{"role": "user", "content": [{"text": "Hello"}]}]));
+    assert_eq!(
+        seen.body["messages"],
+        json!([{"role": "user", "content": [{"text": "Hello"}]}])
+    );
     // A model without a deployment goes by its own id, still encoded.
-    post(&gw.url("/v1/chat/completions"), &chat("aws/amazon.nova-pro-v1:0", false)).await;
-    assert_eq!(up.requests()[1].path, "/model/amazon.nova-pro-v1%3A0/converse");
+    post(
+        &gw.url("/v1/chat/completions"),
+        &chat("aws/amazon.nova-pro-v1:0", false),
+    )
+    .await;
+    assert_eq!(
+        up.requests()[1].path,
+        "/model/amazon.nova-pro-v1%3A0/converse"
+    );
 }
 
 #[tokio::test]
@@ -160,8 +247,14 @@ async fn a_tool_call_round_trips() {
     let resp = post(&gw.url("/v1/chat/completions"), &follow).await;
     assert_eq!(resp.status, 200, "{}", resp.text());
     let sent = &up.requests()[1].body["messages"];
-    assert_eq!(sent[1]["content"][0]["toolUse"]["toolUseId"], "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q");
-    assert_eq!(sent[1]["content"][0]["toolUse"]["input"]["location"], "Paris, France");
+    assert_eq!(
+        sent[1]["content"][0]["toolUse"]["toolUseId"],
+        "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q"
+    );
+    assert_eq!(
+        sent[1]["content"][0]["toolUse"]["input"]["location"],
+        "Paris, France"
+    );
     assert_eq!(
         sent[2],
         json!({"role": "user", "content": [{"toolResult": {"toolUseId": "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q",
@@ -186,7 +279,10 @@ async fn the_first_chunk_reaches_the_client_before_bedrock_sends_the_last_frame(
     let frames = stream_frames();
     // The first network chunk ends inside the second frame; the rest waits for `hold`.
     let first: Vec<u8> = [frames[0].clone(), frames[1][..7].to_vec()].concat();
-    let rest: Vec<u8> = std::iter::once(frames[1][7..].to_vec()).chain(frames[2..].iter().cloned()).flatten().collect();
+    let rest: Vec<u8> = std::iter::once(frames[1][7..].to_vec())
+        .chain(frames[2..].iter().cloned())
+        .flatten()
+        .collect();
     let hold = Arc::new(Notify::new());
     let up = MockUpstream::always(event_stream(vec![first, rest], Some(hold.clone()))).await;
     let gw = Gateway::start(&config(&up.root_url(), None)).await;
@@ -198,18 +294,32 @@ async fn the_first_chunk_reaches_the_client_before_bedrock_sends_the_last_frame(
     hold.notify_one();
     let rest = events.rest().await;
     assert_eq!(rest.last().map(String::as_str), Some("[DONE]"), "{rest:?}");
-    let chunks: Vec<Value> = rest[..rest.len() - 1].iter().map(|e| serde_json::from_str(e).unwrap()).collect();
-    let text: String = chunks.iter().filter_map(|c| c["choices"].get(0)?["delta"]["content"].as_str()).collect();
+    let chunks: Vec<Value> = rest[..rest.len() - 1]
+        .iter()
+        .map(|e| serde_json::from_str(e).unwrap())
+        .collect();
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"].get(0)?["delta"]["content"].as_str())
+        .collect();
     assert_eq!(text, "Okay, let's check the weather for San Francisco, CA:");
     let args: String = chunks
         .iter()
-        .filter_map(|c| c["choices"].get(0)?["delta"]["tool_calls"][0]["function"]["arguments"].as_str())
+        .filter_map(|c| {
+            c["choices"].get(0)?["delta"]["tool_calls"][0]["function"]["arguments"].as_str()
+        })
         .collect();
-    assert_eq!(serde_json::from_str::<Value>(&args).unwrap()["unit"], "fahrenheit");
+    assert_eq!(
+        serde_json::from_str::<Value>(&args).unwrap()["unit"],
+        "fahrenheit"
+    );
     assert_eq!(chunks.last().unwrap()["usage"]["prompt_tokens"], 472);
     let seen = &up.requests()[0];
     assert_eq!(seen.path, format!("/model/{ARN_PATH}/converse-stream"));
-    assert_eq!(seen.header("accept"), Some("application/vnd.amazon.eventstream"));
+    assert_eq!(
+        seen.header("accept"),
+        Some("application/vnd.amazon.eventstream")
+    );
     assert_signed(seen, None);
 }
 
@@ -217,7 +327,11 @@ async fn the_first_chunk_reaches_the_client_before_bedrock_sends_the_last_frame(
 async fn an_exception_frame_mid_stream_is_an_error_event_and_no_done() {
     let mut frames = stream_frames()[..3].to_vec();
     frames.push(frame(
-        &[(":exception-type", "throttlingException"), (":content-type", "application/json"), (":message-type", "exception")],
+        &[
+            (":exception-type", "throttlingException"),
+            (":content-type", "application/json"),
+            (":message-type", "exception"),
+        ],
         &json!({"message": "Too many tokens, please wait before trying again."}),
     ));
     let up = MockUpstream::always(event_stream(frames, None)).await;
@@ -227,7 +341,14 @@ async fn an_exception_frame_mid_stream_is_an_error_event_and_no_done() {
     let last: Value = serde_json::from_str(all.last().unwrap()).unwrap();
     let message = last["error"]["message"].as_str().unwrap();
     assert!(message.contains("Too many tokens"), "{last}");
-    let text: String = all.iter().filter_map(|e| serde_json::from_str::<Value>(e).ok()?["choices"].get(0)?["delta"]["content"].as_str().map(str::to_string)).collect();
+    let text: String = all
+        .iter()
+        .filter_map(|e| {
+            serde_json::from_str::<Value>(e).ok()?["choices"].get(0)?["delta"]["content"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
     assert_eq!(text, "Okay, let's check the weather for San Francisco, CA:");
 }
 
@@ -236,13 +357,21 @@ async fn a_bedrock_error_reaches_the_client_with_its_status_and_message() {
     let up = MockUpstream::always(Reply::Json {
         status: 400,
         body: json!({"message": "The provided model identifier is invalid."}),
-        headers: vec![("x-amzn-ErrorType".into(), "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/".into())],
+        headers: vec![(
+            "x-amzn-ErrorType".into(),
+            "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/".into(),
+        )],
     })
     .await;
     let gw = Gateway::start(&config(&up.root_url(), None)).await;
     let resp = post(&gw.url("/v1/chat/completions"), &chat("aws/nope", false)).await;
     assert_eq!(resp.status, 400, "{}", resp.text());
-    assert!(resp.error_message().contains("The provided model identifier is invalid."), "{}", resp.text());
+    assert!(
+        resp.error_message()
+            .contains("The provided model identifier is invalid."),
+        "{}",
+        resp.text()
+    );
 }
 
 #[tokio::test]
@@ -279,7 +408,11 @@ async fn a_key_without_aws_credentials_is_sent_as_a_bedrock_api_key() {
         up.root_url()
     );
     let gw = Gateway::start(&config).await;
-    let resp = post(&gw.url("/v1/chat/completions"), &chat("aws/amazon.nova-pro-v1:0", false)).await;
+    let resp = post(
+        &gw.url("/v1/chat/completions"),
+        &chat("aws/amazon.nova-pro-v1:0", false),
+    )
+    .await;
     assert_eq!(resp.status, 200, "{}", resp.text());
     let seen = &up.requests()[0];
     assert_eq!(seen.bearer(), Some("ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl"));

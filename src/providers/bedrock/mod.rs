@@ -37,7 +37,10 @@ use serde_json::Value;
 use super::http::{Exchange, Transport};
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
-use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{
+    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
+    RerankResponse,
+};
 use eventstream::FrameReader;
 use sign::Scope;
 use target::{unusable, Auth, Target};
@@ -258,6 +261,20 @@ impl Provider for Bedrock {
         _req: &CompletionRequest,
     ) -> Result<Reply<JsonStream>, ProviderError> {
         Err(no_such_api("legacy completions"))
+    }
+
+    /// Bedrock has a Rerank API, but this adapter does not speak it yet; say so rather
+    /// than the default text, which would suggest routing reranks to bedrock.
+    async fn rerank(
+        &self,
+        _call: &Call,
+        _req: &RerankRequest,
+    ) -> Result<Reply<RerankResponse>, ProviderError> {
+        Err(ProviderError::Unsupported(
+            "reranking through provider type bedrock is not implemented yet; route /v1/rerank \
+             to a cohere provider"
+                .into(),
+        ))
     }
 
     async fn embeddings(
