@@ -368,12 +368,15 @@ async fn next_within<F: std::future::Future>(
         .map_err(|_| ProviderError::Timeout { phase, after })
 }
 
-/// The upstream's error message: OpenAI-style `error.message`, else the body quoted.
+/// The upstream's error message: OpenAI-style `error.message`, a top-level `message`
+/// (Bedrock and other AWS services, some of which spell it `Message`), else the body
+/// quoted.
 fn error_message(bytes: &[u8]) -> String {
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
         let msg = v
             .pointer("/error/message")
             .or_else(|| v.get("message"))
+            .or_else(|| v.get("Message"))
             .or_else(|| v.get("error").filter(|e| e.is_string()))
             .and_then(|m| m.as_str());
         if let Some(m) = msg {
@@ -447,6 +450,10 @@ mod tests {
         assert_eq!(
             error_message(br#"{"error":{"message":"bad key"}}"#),
             "bad key"
+        );
+        assert_eq!(
+            error_message(br#"{"Message":"User is not authorized"}"#),
+            "User is not authorized"
         );
         assert_eq!(error_message(b"<html>oops</html>"), "<html>oops</html>");
         assert_eq!(error_message(b""), "(empty body)");

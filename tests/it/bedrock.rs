@@ -418,3 +418,21 @@ async fn a_key_without_aws_credentials_is_sent_as_a_bedrock_api_key() {
     assert_eq!(seen.bearer(), Some("ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl"));
     assert_eq!(seen.header("x-amz-date"), None);
 }
+
+#[tokio::test]
+async fn unresolvable_credentials_fail_naming_the_key_and_field_and_send_nothing() {
+    let up = MockUpstream::always(Reply::json(fixture("converse_response"))).await;
+    let config = config(&up.root_url(), None).replace(
+        "secret_key = \"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\"",
+        "secret_key = \"env.BIFROST_TEST_BEDROCK_UNSET_SECRET\"",
+    );
+    let gw = Gateway::start(&config).await;
+    let resp = post(&gw.url("/v1/chat/completions"), &chat("aws/claude", false)).await;
+    assert_eq!(resp.status, 502, "{}", resp.text());
+    let message = resp.error_message();
+    assert!(
+        message.contains("`k1`") && message.contains("bedrock_key_config.secret_key"),
+        "{message}"
+    );
+    assert_eq!(up.request_count(), 0);
+}
