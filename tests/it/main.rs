@@ -6,9 +6,9 @@
 mod support;
 
 mod anthropic;
-mod bedrock;
 mod assets;
 mod bad_input;
+mod bedrock;
 mod cli;
 mod failover;
 mod inference;
