@@ -527,6 +527,7 @@ fn types() -> CmdResult {
                     ProviderType::Mock => "(built in, no network)",
                     ProviderType::Azure => "(per key: azure_key_config.endpoint)",
                     ProviderType::Vertex => "(from each key's region)",
+                    ProviderType::Bedrock => "https://bedrock-runtime.{key region}.amazonaws.com",
                     _ => t.default_base_url().unwrap_or("(set --base-url)"),
                 }
                 .to_string(),

@@ -59,6 +59,9 @@ pub enum ProviderType {
     Vllm,
     /// A local LM Studio server (OpenAI-compatible preset, no key).
     Lmstudio,
+    /// AWS Bedrock (Converse API, SigV4 or a Bedrock API key); the endpoint follows
+    /// each key's region unless `base_url` is set.
+    Bedrock,
     /// Built in: answers without any network, for demos, tests and benchmarks.
     Mock,
 }
@@ -78,6 +81,8 @@ pub enum Wire {
     Cohere,
     /// Vertex AI (Anthropic models via rawPredict).
     Vertex,
+    /// AWS Bedrock's Converse API, SigV4-signed.
+    Bedrock,
     /// The built-in mock.
     Mock,
 }
@@ -103,7 +108,7 @@ use ProviderType as T;
 
 impl ProviderType {
     /// Every type, in the order `bifrost provider types` lists them.
-    pub const ALL: [ProviderType; 22] = [
+    pub const ALL: [ProviderType; 23] = [
         T::Openai,
         T::OpenaiCompatible,
         T::Anthropic,
@@ -111,6 +116,7 @@ impl ProviderType {
         T::Azure,
         T::Cohere,
         T::Vertex,
+        T::Bedrock,
         T::Groq,
         T::Mistral,
         T::Xai,
@@ -192,6 +198,13 @@ impl ProviderType {
             T::Ollama => openai_preset("ollama", "http://127.0.0.1:11434/v1", false),
             T::Vllm => openai_preset("vllm", "http://127.0.0.1:8000/v1", false),
             T::Lmstudio => openai_preset("lmstudio", "http://127.0.0.1:1234/v1", false),
+            T::Bedrock => TypeInfo {
+                name: "bedrock",
+                wire: Wire::Bedrock,
+                // https://bedrock-runtime.{region}.amazonaws.com, from each key's region.
+                base_url: None,
+                needs_key: true,
+            },
             T::Mock => TypeInfo {
                 name: "mock",
                 wire: Wire::Mock,
@@ -281,10 +294,13 @@ impl ProviderConfig {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         match self.effective_base_url() {
-            // Azure and Vertex endpoints come from each key's settings.
+            // Azure, Vertex and Bedrock endpoints come from each key's settings.
             None if !matches!(
                 self.kind,
-                ProviderType::Mock | ProviderType::Azure | ProviderType::Vertex
+                ProviderType::Mock
+                    | ProviderType::Azure
+                    | ProviderType::Vertex
+                    | ProviderType::Bedrock
             ) =>
             {
                 out.push(format!(
@@ -320,6 +336,16 @@ impl ProviderConfig {
                     out.push(format!(
                         "vertex key `{}` has no vertex_key_config; add project_id, region and \
                          auth_credentials (the service-account JSON or env.VAR holding it)",
+                        key.name
+                    ));
+                }
+            } else if self.kind == ProviderType::Bedrock {
+                // AWS credentials or, in `value`, a Bedrock API key.
+                if key.bedrock_key_config.is_none() && key.value.expose().is_empty() {
+                    out.push(format!(
+                        "bedrock key `{}` has neither AWS credentials nor an API key; add \
+                         bedrock_key_config (access_key, secret_key, region) or set value to \
+                         a Bedrock API key",
                         key.name
                     ));
                 }

@@ -19,10 +19,11 @@ pub enum SecretError {
     /// The referenced environment variable is unset or empty.
     #[error("environment variable {0} is not set (the key's value is `env.{0}`); export it before starting bifrost")]
     MissingEnv(String),
-    /// The secret resolved but cannot be used as it stands (e.g. a malformed
-    /// service-account JSON); the text names the key and field, never the secret.
+    /// The key cannot be used as it stands: a malformed service-account JSON, a Bedrock
+    /// key with neither AWS credentials nor an API key. The text names the key and the
+    /// field, never the secret.
     #[error("{0}")]
-    Invalid(String),
+    Unusable(String),
 }
 
 impl SecretValue {

@@ -157,7 +157,7 @@ fn classify(e: &hyper_util::client::legacy::Error) -> ProviderError {
     }
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(super) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -180,6 +180,15 @@ impl Exchange {
     /// The headers worth passing to the client (see [`forwardable_headers`]).
     pub fn forwardable_headers(&self) -> HeaderMap {
         forwardable_headers(self.response.headers())
+    }
+
+    /// One upstream response header as text, for adapters that read provider-specific
+    /// headers (Bedrock reports token counts in headers).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
     }
 
     /// Reads the whole body (bounded by size, idle and total timeouts) as a raw answer:
@@ -344,12 +353,15 @@ pub(super) async fn next_within<F: std::future::Future>(
         .map_err(|_| ProviderError::Timeout { phase, after })
 }
 
-/// The upstream's error message: OpenAI-style `error.message`, else the body quoted.
+/// The upstream's error message: OpenAI-style `error.message`, a top-level `message`
+/// (Bedrock and other AWS services, some of which spell it `Message`), else the body
+/// quoted.
 fn error_message(bytes: &[u8]) -> String {
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
         let msg = v
             .pointer("/error/message")
             .or_else(|| v.get("message"))
+            .or_else(|| v.get("Message"))
             .or_else(|| v.get("error").filter(|e| e.is_string()))
             .and_then(|m| m.as_str());
         if let Some(m) = msg {
@@ -423,6 +435,10 @@ mod tests {
         assert_eq!(
             error_message(br#"{"error":{"message":"bad key"}}"#),
             "bad key"
+        );
+        assert_eq!(
+            error_message(br#"{"Message":"User is not authorized"}"#),
+            "User is not authorized"
         );
         assert_eq!(error_message(b"<html>oops</html>"), "<html>oops</html>");
         assert_eq!(error_message(b""), "(empty body)");

@@ -3,6 +3,7 @@
 
 mod anthropic;
 mod azure;
+mod bedrock;
 mod cohere;
 mod error;
 mod forward;
@@ -142,6 +143,7 @@ pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
         Wire::Gemini => Arc::new(gemini::Gemini::new(config)),
         Wire::Cohere => Arc::new(cohere::Cohere::new(config)),
         Wire::Vertex => Arc::new(vertex::Vertex::new(config)),
+        Wire::Bedrock => Arc::new(bedrock::Bedrock::new(config)),
         Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
 }

@@ -35,8 +35,8 @@ impl Exchange {
         self.collect().await
     }
 
-    /// The body's bytes as they arrive, each wait bounded by the idle and total
-    /// timeouts. A broken connection or a timeout yields one error item and ends it; a
+    /// The body's bytes as they arrive (forwarded streams, and Bedrock's binary
+    /// event-stream framing), each wait bounded by the idle and total timeouts. A broken connection or a timeout yields one error item and ends it; a
     /// clean end of the body just ends it.
     pub fn byte_stream(self) -> ItemStream<Bytes> {
         let Exchange {
@@ -52,7 +52,7 @@ impl Exchange {
                     Err(e) => { yield Err(e); break; }
                     Ok(None) => break,
                     Ok(Some(Err(e))) => {
-                        yield Err(ProviderError::Transport(format!("the upstream body broke off: {e}")));
+                        yield Err(ProviderError::Transport(format!("the upstream body broke off: {}", super::http::error_chain(&e))));
                         break;
                     }
                     Ok(Some(Ok(frame))) => {

@@ -59,7 +59,7 @@ impl std::fmt::Debug for ServiceAccount {
 }
 
 fn bad(key: &str, detail: impl std::fmt::Display) -> ProviderError {
-    ProviderError::Key(SecretError::Invalid(format!(
+    ProviderError::Key(SecretError::Unusable(format!(
         "vertex key `{key}`: vertex_key_config.auth_credentials {detail}"
     )))
 }
@@ -119,7 +119,7 @@ impl ServiceAccount {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = self.private_key_id.clone();
         jsonwebtoken::encode(&header, &claims, &self.key).map_err(|e| {
-            ProviderError::Key(SecretError::Invalid(format!(
+            ProviderError::Key(SecretError::Unusable(format!(
                 "cannot sign the service-account JWT for {}: {e}",
                 self.client_email
             )))

@@ -60,12 +60,12 @@ impl Vertex {
             .and_then(|k| Some((k, k.vertex_key_config.as_ref()?)));
         let Some((key, vertex)) = found else {
             // `target` refuses such calls first, with the key's name; this is a backstop.
-            return Err(ProviderError::Key(SecretError::Invalid(
+            return Err(ProviderError::Key(SecretError::Unusable(
                 "a vertex key has no vertex_key_config".into(),
             )));
         };
         let credentials = vertex.auth_credentials.resolve().map_err(|e| {
-            ProviderError::Key(SecretError::Invalid(format!(
+            ProviderError::Key(SecretError::Unusable(format!(
                 "vertex key `{}`: vertex_key_config.auth_credentials: {e}",
                 key.name
             )))

@@ -60,7 +60,7 @@ pub fn base_url(region: &str, configured: Option<&str>) -> String {
 }
 
 fn key_error(detail: String) -> ProviderError {
-    ProviderError::Key(crate::config::SecretError::Invalid(detail))
+    ProviderError::Key(crate::config::SecretError::Unusable(detail))
 }
 
 impl Target {

@@ -111,6 +111,16 @@ pub enum Reply {
         content_type: String,
         body: Vec<u8>,
     },
+    /// Arbitrary bytes sent as separate body chunks (binary streams such as AWS
+    /// event-stream), optionally holding after the first chunk until notified, so a
+    /// test can prove the gateway forwards what it has before the upstream finishes.
+    Chunked {
+        status: u16,
+        content_type: String,
+        chunks: Vec<Vec<u8>>,
+        /// Send the first chunk, then wait for this Notify before the rest.
+        hold_after_first: Option<Arc<Notify>>,
+    },
     /// Read and record the request, then drop the TCP connection without
     /// sending any response bytes.
     CloseConnection,
@@ -347,6 +357,25 @@ fn build(reply: Reply, kill: Arc<Notify>) -> BoxFuture<'static, Response<Body>> 
             }
             Reply::Raw { status, content_type, body } => {
                 let mut resp = Response::new(full(body));
+                *resp.status_mut() = status_code(status);
+                resp.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_str(&content_type).expect("mock upstream: bad content type"),
+                );
+                resp
+            }
+            Reply::Chunked { status, content_type, chunks, hold_after_first } => {
+                let frames = async_stream::stream! {
+                    for (i, chunk) in chunks.into_iter().enumerate() {
+                        yield Ok::<_, Infallible>(Frame::data(Bytes::from(chunk)));
+                        if i == 0 {
+                            if let Some(hold) = &hold_after_first {
+                                hold.notified().await;
+                            }
+                        }
+                    }
+                };
+                let mut resp = Response::new(BodyExt::boxed_unsync(StreamBody::new(frames)));
                 *resp.status_mut() = status_code(status);
                 resp.headers_mut().insert(
                     CONTENT_TYPE,

@@ -1,0 +1,315 @@
+//! AWS Bedrock behind the OpenAI-shaped [`Provider`] trait: chat goes to the Converse
+//! API (`POST /model/{modelId}/converse` and `/converse-stream`, whose answer is AWS
+//! event-stream framed), embeddings to InvokeModel. Requests are signed with SigV4
+//! from the key's `bedrock_key_config`, or carry a Bedrock API key as a bearer token.
+//! Reference: <https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html>.
+//!
+//! Layout: `wire` is Converse's format; `convert`, `response`, `stream` and `embed` are
+//! pure translations (unit-tested against fixtures in `tests/fixtures/bedrock`);
+//! `eventstream` and `sign` wrap the AWS crates; this file does I/O.
+
+mod convert;
+mod embed;
+mod eventstream;
+mod response;
+mod sign;
+mod stream;
+mod target;
+mod tools;
+mod wire;
+
+#[cfg(test)]
+mod key_tests;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod vector_tests;
+
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::Value;
+
+use super::http::{Exchange, Transport};
+use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use crate::config::ProviderConfig;
+use crate::schema::{
+    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
+    RerankResponse,
+};
+use eventstream::FrameReader;
+use sign::Scope;
+use target::{unusable, Auth, Target};
+
+/// The SigV4 signing name of the Bedrock runtime.
+const SERVICE: &str = "bedrock";
+
+/// Everything but RFC 3986 unreserved characters is escaped in the model id path
+/// segment: ARNs and inference profiles contain `:` and `/`.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A Bedrock runtime upstream: `base_url` when configured (proxies, tests), else the
+/// regional endpoint of each key's region.
+pub struct Bedrock {
+    base_url: Option<String>,
+    transport: Transport,
+}
+
+impl Bedrock {
+    /// An adapter for `config` (its base URL, if any, was validated with the config).
+    pub fn new(config: &ProviderConfig) -> Self {
+        Bedrock {
+            base_url: config
+                .base_url
+                .as_deref()
+                .map(|u| u.trim_end_matches('/').to_string()),
+            transport: Transport::new(&config.network),
+        }
+    }
+
+    /// POSTs `body` to `{endpoint}/model/{modelId}/{action}`, authenticated.
+    async fn post(
+        &self,
+        call: &Call,
+        target: &Target,
+        action: &str,
+        body: Vec<u8>,
+    ) -> Result<Exchange, ProviderError> {
+        let model = utf8_percent_encode(&target.model_id, PATH_SEGMENT);
+        let url = format!("{}/model/{model}/{action}", target.endpoint);
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
+            headers.insert("x-request-id", v);
+        }
+        headers.insert(http::header::ACCEPT, accept(action));
+        match &target.auth {
+            Auth::SigV4 { creds, region } => {
+                let scope = Scope {
+                    region,
+                    service: SERVICE,
+                    time: SystemTime::now(),
+                };
+                // content-type is signed as the SDK does; the transport sets the same value.
+                let signed = sign::sign_request(
+                    "POST",
+                    &url,
+                    &[("content-type", "application/json")],
+                    &body,
+                    creds,
+                    scope,
+                )?;
+                for h in signed {
+                    let name = HeaderName::from_bytes(h.name.as_bytes());
+                    let value = HeaderValue::from_str(&h.value);
+                    if let (Ok(name), Ok(mut value)) = (name, value) {
+                        value.set_sensitive(true);
+                        headers.insert(name, value);
+                    }
+                }
+            }
+            Auth::Bearer(key) => {
+                let mut v = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+                    unusable(
+                        "the bedrock API key contains characters not allowed in a header".into(),
+                    )
+                })?;
+                v.set_sensitive(true);
+                headers.insert(http::header::AUTHORIZATION, v);
+            }
+        }
+        self.transport
+            .post_json(&url, headers, Bytes::from(body))
+            .await
+    }
+
+    /// One InvokeModel call: its JSON answer, forwardable headers, and the input token
+    /// count Bedrock reports in a header (Cohere's body has none).
+    async fn invoke(
+        &self,
+        call: &Call,
+        target: &Target,
+        body: &Value,
+    ) -> Result<(Value, HeaderMap, Option<u64>), ProviderError> {
+        let exchange = self.post(call, target, "invoke", encode(body)?).await?;
+        let headers = exchange.forwardable_headers();
+        let tokens = exchange
+            .header("x-amzn-bedrock-input-token-count")
+            .and_then(|v| v.trim().parse().ok());
+        let value = exchange
+            .answer::<Value>()
+            .await?
+            .into_typed()
+            .map_err(|e| ProviderError::InvalidResponse(format!("not JSON: {e}")))?;
+        Ok((value, headers, tokens))
+    }
+}
+
+fn accept(action: &str) -> HeaderValue {
+    if action == "converse-stream" {
+        HeaderValue::from_static("application/vnd.amazon.eventstream")
+    } else {
+        HeaderValue::from_static("application/json")
+    }
+}
+
+fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, ProviderError> {
+    serde_json::to_vec(body)
+        .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))
+}
+
+fn no_such_api(what: &str) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "provider type bedrock has no {what} API; use /v1/chat/completions, or route \
+         this request to an OpenAI-compatible provider"
+    ))
+}
+
+#[async_trait]
+impl Provider for Bedrock {
+    async fn chat(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
+        let body = encode(&convert::to_request(req)?)?;
+        let target = self.target(call)?;
+        let exchange = self.post(call, &target, "converse", body).await?;
+        let headers = exchange.forwardable_headers();
+        let answer = exchange
+            .answer::<wire::ConverseResponse>()
+            .await?
+            .into_typed()
+            .map_err(|e| ProviderError::InvalidResponse(format!("not a Converse answer: {e}")))?;
+        Ok(Reply {
+            body: response::from_response(answer, &call.model),
+            headers,
+        })
+    }
+
+    async fn chat_stream(
+        &self,
+        call: &Call,
+        req: &ChatRequest,
+    ) -> Result<Reply<ChunkStream>, ProviderError> {
+        let body = encode(&convert::to_request(req)?)?;
+        let target = self.target(call)?;
+        let exchange = self.post(call, &target, "converse-stream", body).await?;
+        let headers = exchange.forwardable_headers();
+        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
+        let mut bytes = Box::pin(exchange.byte_stream());
+        let body = async_stream::stream! {
+            let mut reader = FrameReader::new();
+            'read: loop {
+                // Every frame complete so far goes out before more bytes are awaited.
+                loop {
+                    let message = match reader.next_message() {
+                        Ok(Some(m)) => m,
+                        Ok(None) => break,
+                        Err(e) => { yield Err(e); break 'read; }
+                    };
+                    match eventstream::classify(&message).and_then(|f| translator.frame(f)) {
+                        Ok(step) => {
+                            for chunk in step.chunks {
+                                yield Ok(chunk);
+                            }
+                            if step.done { break 'read; }
+                        }
+                        Err(e) => { yield Err(e); break 'read; }
+                    }
+                }
+                match bytes.next().await {
+                    Some(Ok(data)) => reader.push(&data),
+                    Some(Err(e)) => { yield Err(e); break; }
+                    None => {
+                        if reader.has_partial_frame() {
+                            yield Err(ProviderError::Transport(
+                                "the stream ended inside an event-stream frame; the answer is incomplete".into(),
+                            ));
+                        } else if let Err(e) = translator.finish() {
+                            yield Err(e);
+                        }
+                        break;
+                    }
+                }
+            }
+        };
+        Ok(Reply {
+            body: body.boxed(),
+            headers,
+        })
+    }
+
+    async fn completion(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    async fn completion_stream(
+        &self,
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<JsonStream>, ProviderError> {
+        Err(no_such_api("legacy completions"))
+    }
+
+    /// Bedrock has a Rerank API, but this adapter does not speak it yet; say so rather
+    /// than the default text, which would suggest routing reranks to bedrock.
+    async fn rerank(
+        &self,
+        _call: &Call,
+        _req: &RerankRequest,
+    ) -> Result<Reply<RerankResponse>, ProviderError> {
+        Err(ProviderError::Unsupported(
+            "reranking through provider type bedrock is not implemented yet; route /v1/rerank \
+             to a cohere provider"
+                .into(),
+        ))
+    }
+
+    async fn embeddings(
+        &self,
+        call: &Call,
+        req: &EmbeddingRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        let target = self.target(call)?;
+        let family = embed::family(&target.model_id)?;
+        let texts = embed::inputs(req, family)?;
+        let (vectors, tokens, headers) = match family {
+            // Titan embeds one text per request.
+            embed::Family::Titan => {
+                let (mut vectors, mut tokens, mut headers) = (Vec::new(), 0, HeaderMap::new());
+                for text in &texts {
+                    let (v, h, _) = self
+                        .invoke(call, &target, &embed::titan_body(text, req))
+                        .await?;
+                    let (vector, n) = embed::titan_answer(&v)?;
+                    vectors.push(vector);
+                    tokens += n;
+                    headers = h;
+                }
+                (vectors, tokens, headers)
+            }
+            embed::Family::Cohere => {
+                let (v, h, n) = self
+                    .invoke(call, &target, &embed::cohere_body(&texts, req))
+                    .await?;
+                (embed::cohere_answer(&v, texts.len())?, n.unwrap_or(0), h)
+            }
+        };
+        Ok(Reply {
+            body: Answer::Typed(embed::list(&call.model, vectors, tokens)),
+            headers,
+        })
+    }
+}
