@@ -75,7 +75,7 @@ pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, Pro
         max_tokens,
         messages,
         system,
-        temperature: x.get("temperature").and_then(Value::as_f64),
+        temperature: temperature(x.get("temperature"))?,
         top_p: x.get("top_p").and_then(Value::as_f64),
         top_k: x.get("top_k").filter(|v| !v.is_null()).cloned(),
         stop_sequences: stop(x.get("stop")),
@@ -87,6 +87,22 @@ pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, Pro
         thinking,
         stream: req.stream.filter(|s| *s),
     })
+}
+
+/// OpenAI accepts temperatures up to 2, Anthropic up to 1. Values above 1 are clamped
+/// to 1 (the most random Anthropic allows) rather than refused: OpenAI clients send
+/// 1.2 or 1.5 routinely, and a 400 for that would break them for a nuance. Negative
+/// values are invalid for both APIs and stay an error.
+fn temperature(v: Option<&Value>) -> Result<Option<f64>, ProviderError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(t) if t >= 0.0 => Ok(Some(t.min(1.0))),
+            _ => Err(invalid(format!(
+                "temperature must be a number from 0 to 2, got {v}"
+            ))),
+        },
+    }
 }
 
 fn stop(v: Option<&Value>) -> Option<Vec<String>> {

@@ -1,5 +1,5 @@
-//! Unit tests of extended thinking (blocks out and back in, `reasoning_effort`) and
-//! prompt caching, against the fixtures in `tests/fixtures/anthropic`.
+//! Unit tests of extended thinking (blocks out and back in, `reasoning_effort`), prompt
+//! caching and temperature, against the fixtures in `tests/fixtures/anthropic`.
 
 use serde_json::{json, Value};
 
@@ -7,6 +7,7 @@ use super::response::from_response;
 use super::stream::Translator;
 use super::tests::{fixture, translate};
 use super::wire::MessagesResponse;
+use crate::providers::ProviderError;
 use crate::schema::Answer;
 
 fn answer(fixture_name: &str) -> Value {
@@ -216,4 +217,25 @@ fn cache_control_reaches_system_blocks_content_messages_and_tools() {
         json!({"type": "tool_result", "tool_use_id": "t1",
             "content": [{"type": "text", "text": "done"}], "cache_control": {"type": "ephemeral"}})
     );
+}
+
+#[test]
+fn temperature_above_one_is_clamped_and_below_zero_refused() {
+    let hi = json!([{"role": "user", "content": "hi"}]);
+    for (sent, expected) in [
+        (json!(0), json!(0.0)),
+        (json!(0.7), json!(0.7)),
+        (json!(1), json!(1.0)),
+        (json!(2), json!(1.0)),
+    ] {
+        let built = translate(json!({"model": "x", "temperature": sent, "messages": hi})).unwrap();
+        assert_eq!(built["temperature"], expected, "{sent}");
+    }
+    for bad in [json!(-0.1), json!("hot")] {
+        let err = translate(json!({"model": "x", "temperature": bad, "messages": hi})).unwrap_err();
+        assert!(
+            matches!(&err, ProviderError::Unsupported(m) if m.contains("temperature")),
+            "{err:?}"
+        );
+    }
 }
