@@ -242,3 +242,77 @@ async fn anthropic_error_bodies_reach_the_client_with_their_message() {
         resp.text()
     );
 }
+
+#[tokio::test]
+async fn thinking_blocks_round_trip_back_to_anthropic_first_and_with_their_signature() {
+    let up = MockUpstream::always(Reply::json(fixture("thinking_response"))).await;
+    let gw = Gateway::start(&config(&up.base_url())).await;
+    let user = json!({"role": "user", "content": "What is the weather in Paris?"});
+    let first = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "claude/claude-sonnet-4-20250514", "reasoning_effort": "low",
+            "messages": [user]}),
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let sent = &up.requests()[0].body;
+    assert_eq!(
+        sent["thinking"],
+        json!({"type": "enabled", "budget_tokens": 1024})
+    );
+    assert_eq!(sent["max_tokens"], 1024 + 4096);
+
+    // The client keeps the assistant message as it came and adds the tool result.
+    let message = first.json()["choices"][0]["message"].clone();
+    let call_id = message["tool_calls"][0]["id"].clone();
+    let second = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "claude/claude-sonnet-4-20250514", "reasoning_effort": "low",
+            "messages": [user, message,
+                {"role": "tool", "tool_call_id": call_id, "content": "18C, sunny"}]}),
+    )
+    .await;
+    assert_eq!(second.status, 200, "{}", second.text());
+
+    let seen = up.requests();
+    assert_eq!(seen.len(), 2);
+    let turn = &seen[1].body["messages"][1];
+    assert_eq!(turn["role"], "assistant");
+    let original = fixture("thinking_response")["content"].clone();
+    // Every block of the original answer, in its order: thinking blocks first,
+    // byte-for-byte, then the text and the tool call.
+    assert_eq!(turn["content"], original);
+    assert_eq!(
+        seen[1].body["messages"][2]["content"][0]["type"],
+        "tool_result"
+    );
+}
+
+#[tokio::test]
+async fn a_streamed_thinking_block_reaches_the_client_with_its_signature() {
+    let events = fixture("stream_thinking");
+    let up = MockUpstream::always(sse_reply(events.as_array().unwrap())).await;
+    let gw = Gateway::start(&config(&up.base_url())).await;
+    let all = stream_chat(&gw).await;
+    assert_eq!(all.last().map(String::as_str), Some("[DONE]"), "{all:?}");
+    let blocks: Vec<Value> = all[..all.len() - 1]
+        .iter()
+        .map(|e| serde_json::from_str::<Value>(e).unwrap())
+        .filter_map(|c| {
+            c["choices"].get(0)?["delta"]["thinking_blocks"]
+                .as_array()
+                .cloned()
+        })
+        .flatten()
+        .collect();
+    assert_eq!(blocks.len(), 2, "{all:?}");
+    assert_eq!(
+        blocks[0]["signature"],
+        "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"
+    );
+    assert_eq!(blocks[1]["type"], "redacted_thinking");
+    let usage = &serde_json::from_str::<Value>(&all[all.len() - 2]).unwrap()["usage"];
+    assert_eq!(usage["prompt_tokens"], 2320);
+    assert_eq!(usage["prompt_tokens_details"]["cached_tokens"], 2000);
+    assert_eq!(usage["prompt_tokens_details"]["cache_creation_tokens"], 300);
+}

@@ -8,11 +8,16 @@
 
 use serde_json::{Map, Value};
 
-use super::wire::{Block, ImageSource, MessagesRequest, Metadata, Tool, ToolChoice, WireMessage};
+use super::cache::{message_cache_control, system_blocks, system_field};
+use super::thinking;
+use super::wire::{
+    Block, ImageSource, MessagesRequest, Metadata, System, Tool, ToolChoice, WireMessage,
+};
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
 
-/// `max_tokens` when the client sets none: Anthropic requires one.
+/// `max_tokens` when the client sets none: Anthropic requires one (with thinking on,
+/// the thinking budget is added; see `thinking`).
 pub const DEFAULT_MAX_TOKENS: u64 = 4096;
 
 /// OpenAI parameters without an Anthropic equivalent, each with its neutral value
@@ -30,7 +35,6 @@ const UNSUPPORTED: &[(&str, Option<&str>)] = &[
     ("audio", None),
     ("modalities", Some(r#"["text"]"#)),
     ("prediction", None),
-    ("reasoning_effort", None),
     ("web_search_options", None),
     ("functions", None),
     ("function_call", None),
@@ -63,16 +67,7 @@ pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, Pro
             return Err(unsupported(name));
         }
     }
-    let max_tokens = match x
-        .get("max_completion_tokens")
-        .or_else(|| x.get("max_tokens"))
-    {
-        None | Some(Value::Null) => DEFAULT_MAX_TOKENS,
-        Some(v) => v
-            .as_u64()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| invalid(format!("max_tokens must be a positive integer, got {v}")))?,
-    };
+    let (thinking, max_tokens) = thinking::thinking_and_max_tokens(x)?;
     let (system, messages) = messages(&req.messages)?;
     let (tools, tool_choice) = tools(x)?;
     Ok(MessagesRequest {
@@ -80,7 +75,7 @@ pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, Pro
         max_tokens,
         messages,
         system,
-        temperature: x.get("temperature").and_then(Value::as_f64),
+        temperature: temperature(x.get("temperature"))?,
         top_p: x.get("top_p").and_then(Value::as_f64),
         top_k: x.get("top_k").filter(|v| !v.is_null()).cloned(),
         stop_sequences: stop(x.get("stop")),
@@ -89,9 +84,25 @@ pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, Pro
         }),
         tools,
         tool_choice,
-        thinking: x.get("thinking").filter(|v| !v.is_null()).cloned(),
+        thinking,
         stream: req.stream.filter(|s| *s),
     })
+}
+
+/// OpenAI accepts temperatures up to 2, Anthropic up to 1. Values above 1 are clamped
+/// to 1 (the most random Anthropic allows) rather than refused: OpenAI clients send
+/// 1.2 or 1.5 routinely, and a 400 for that would break them for a nuance. Negative
+/// values are invalid for both APIs and stay an error.
+fn temperature(v: Option<&Value>) -> Result<Option<f64>, ProviderError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(t) if t >= 0.0 => Ok(Some(t.min(1.0))),
+            _ => Err(invalid(format!(
+                "temperature must be a number from 0 to 2, got {v}"
+            ))),
+        },
+    }
 }
 
 fn stop(v: Option<&Value>) -> Option<Vec<String>> {
@@ -107,13 +118,15 @@ fn stop(v: Option<&Value>) -> Option<Vec<String>> {
 }
 
 /// Splits system text off and turns the rest into alternating Anthropic turns.
-fn messages(input: &[Message]) -> Result<(Option<String>, Vec<WireMessage>), ProviderError> {
+fn messages(input: &[Message]) -> Result<(Option<System>, Vec<WireMessage>), ProviderError> {
     let mut system = Vec::new();
     let mut out: Vec<WireMessage> = Vec::new();
     for (i, m) in input.iter().enumerate() {
-        let (role, blocks) = match m.role.as_str() {
+        let (role, mut blocks) = match m.role.as_str() {
             "system" | "developer" => {
-                system.push(m.text());
+                let mut blocks = system_blocks(m.content.as_ref());
+                message_cache_control(m, &mut blocks);
+                system.push(blocks);
                 continue;
             }
             "user" => ("user", content_blocks(m.content.as_ref(), i)?),
@@ -125,11 +138,13 @@ fn messages(input: &[Message]) -> Result<(Option<String>, Vec<WireMessage>), Pro
                 let result = Block::ToolResult {
                     tool_use_id: id.to_string(),
                     content,
+                    cache_control: None,
                 };
                 ("user", vec![result])
             }
             other => return Err(invalid(format!("messages[{i}] has role `{other}`"))),
         };
+        message_cache_control(m, &mut blocks);
         // Tool results must share one user turn, and Anthropic merges consecutive
         // same-role turns anyway, so merging here changes nothing else.
         match out.last_mut() {
@@ -141,11 +156,7 @@ fn messages(input: &[Message]) -> Result<(Option<String>, Vec<WireMessage>), Pro
             }),
         }
     }
-    let system = system
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>();
-    Ok(((!system.is_empty()).then(|| system.join("\n\n")), out))
+    Ok((system_field(system), out))
 }
 
 fn content_blocks(content: Option<&Value>, i: usize) -> Result<Vec<Block>, ProviderError> {
@@ -157,10 +168,17 @@ fn content_blocks(content: Option<&Value>, i: usize) -> Result<Vec<Block>, Provi
     };
     let mut out = Vec::new();
     for part in parts {
+        let cache_control = part.get("cache_control").filter(|v| !v.is_null()).cloned();
         match part.get("type").and_then(Value::as_str) {
-            Some("text") => out.extend(text_block(
-                part.get("text").and_then(Value::as_str).unwrap_or(""),
-            )),
+            Some("text") => {
+                let text = part.get("text").and_then(Value::as_str).unwrap_or("");
+                out.extend(text_block(text).map(|mut b| {
+                    if let Some(cc) = cache_control {
+                        b.set_cache_control(cc);
+                    }
+                    b
+                }));
+            }
             Some("image_url") => {
                 let url = part.get("image_url");
                 let url = url
@@ -171,6 +189,7 @@ fn content_blocks(content: Option<&Value>, i: usize) -> Result<Vec<Block>, Provi
                 })?;
                 out.push(Block::Image {
                     source: image_source(url, i)?,
+                    cache_control,
                 });
             }
             other => {
@@ -183,9 +202,10 @@ fn content_blocks(content: Option<&Value>, i: usize) -> Result<Vec<Block>, Provi
 }
 
 /// Empty text blocks are rejected by Anthropic, so they are left out.
-fn text_block(text: &str) -> Option<Block> {
+pub fn text_block(text: &str) -> Option<Block> {
     (!text.is_empty()).then(|| Block::Text {
         text: text.to_string(),
+        cache_control: None,
     })
 }
 
@@ -211,8 +231,11 @@ fn image_source(url: &str, i: usize) -> Result<ImageSource, ProviderError> {
     )))
 }
 
+/// Earlier thinking first, then text, then tool calls: the order Anthropic produced
+/// them in and requires them back in.
 fn assistant_blocks(m: &Message, i: usize) -> Result<Vec<Block>, ProviderError> {
-    let mut out = content_blocks(m.content.as_ref(), i)?;
+    let mut out = thinking::request_blocks(m, i)?;
+    out.extend(content_blocks(m.content.as_ref(), i)?);
     let calls = m.extra.get("tool_calls").and_then(Value::as_array);
     for call in calls.into_iter().flatten() {
         let f = call.get("function");
@@ -245,6 +268,7 @@ fn assistant_blocks(m: &Message, i: usize) -> Result<Vec<Block>, ProviderError> 
                 .to_string(),
             name: name.to_string(),
             input,
+            cache_control: None,
         });
     }
     Ok(out)
@@ -278,6 +302,13 @@ fn tools(x: &Map<String, Value>) -> Result<Tools, ProviderError> {
                 .map(str::to_string),
             input_schema: schema
                 .unwrap_or_else(|| serde_json::json!({"type": "object", "properties": {}})),
+            // OpenAI has no cache_control; clients put it beside `function` (as
+            // LiteLLM documents) or, less often, inside it.
+            cache_control: t
+                .get("cache_control")
+                .or_else(|| f.get("cache_control"))
+                .filter(|v| !v.is_null())
+                .cloned(),
         });
     }
     let no_parallel = x.get("parallel_tool_calls").and_then(Value::as_bool) == Some(false);

@@ -5,13 +5,17 @@
 //! Layout: `wire` is Anthropic's format, `convert` and `stream` are pure translations
 //! (unit-tested against fixtures in `tests/fixtures/anthropic`), this file does I/O.
 
+mod cache;
 mod convert;
 mod response;
 mod stream;
+mod thinking;
 mod wire;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_thinking;
 
 /// The request translation, for Vertex AI, which serves Anthropic's Messages format.
 pub(crate) use convert::to_request;

@@ -1,13 +1,16 @@
 //! Anthropic stream events -> OpenAI `chat.completion.chunk`s, one event at a time.
 //!
 //! Pure: [`Translator::event`] takes one event's name and data and says what to send.
-//! Nothing is buffered, so the client sees each token as soon as the upstream sends it.
+//! Nothing is held back, so the client sees each token as soon as the upstream sends
+//! it. Thinking text is also kept until its block ends, to send the whole block with
+//! its signature once more as a `thinking_blocks` delta (see `thinking`).
 
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
 use super::response::{finish_reason, tool_call, usage};
+use super::thinking::{redacted_entry, thinking_entry, THINKING_BLOCKS};
 use super::wire::{BlockDelta, ResponseBlock, StreamEvent, WireError, WireUsage};
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
@@ -31,6 +34,17 @@ pub struct Translator {
     usage: WireUsage,
     /// Anthropic numbers every content block; OpenAI numbers only tool calls.
     tool_index: HashMap<u32, u32>,
+    /// Thinking blocks begun and not yet stopped, by content block index.
+    thinking: HashMap<u32, Pending>,
+}
+
+/// A thinking block being streamed.
+#[derive(Debug)]
+enum Pending {
+    /// Text and signature so far.
+    Thinking { text: String, signature: String },
+    /// Redacted thinking, which arrives whole in `content_block_start`.
+    Redacted(String),
 }
 
 impl Translator {
@@ -43,6 +57,7 @@ impl Translator {
             created: unix_now(),
             usage: WireUsage::default(),
             tool_index: HashMap::new(),
+            thinking: HashMap::new(),
         }
     }
 
@@ -80,11 +95,57 @@ impl Translator {
                 step.chunks
                     .push(self.delta(json!({"tool_calls": [call]}), None));
             }
+            StreamEvent::ContentBlockStart {
+                index,
+                content_block:
+                    ResponseBlock::Thinking {
+                        thinking,
+                        signature,
+                    },
+            } => {
+                // The start carries empty text in practice; any text is streamed too.
+                if !thinking.is_empty() {
+                    step.chunks
+                        .push(self.delta(json!({"reasoning_content": thinking}), None));
+                }
+                let text = thinking;
+                self.thinking
+                    .insert(index, Pending::Thinking { text, signature });
+            }
+            StreamEvent::ContentBlockStart {
+                index,
+                content_block: ResponseBlock::RedactedThinking { data },
+            } => {
+                self.thinking.insert(index, Pending::Redacted(data));
+            }
+            StreamEvent::ContentBlockStop { index } => {
+                let entry = match self.thinking.remove(&index) {
+                    Some(Pending::Thinking { text, signature }) => {
+                        thinking_entry(&text, &signature)
+                    }
+                    Some(Pending::Redacted(data)) => redacted_entry(&data),
+                    None => return Ok(step),
+                };
+                step.chunks
+                    .push(self.delta(json!({THINKING_BLOCKS: [entry]}), None));
+            }
             StreamEvent::ContentBlockDelta { index, delta } => {
                 let d = match delta {
                     BlockDelta::TextDelta { text } => json!({"content": text}),
                     BlockDelta::ThinkingDelta { thinking } => {
+                        if let Some(Pending::Thinking { text, .. }) = self.thinking.get_mut(&index)
+                        {
+                            text.push_str(&thinking);
+                        }
                         json!({"reasoning_content": thinking})
+                    }
+                    BlockDelta::SignatureDelta { signature } => {
+                        if let Some(Pending::Thinking { signature: s, .. }) =
+                            self.thinking.get_mut(&index)
+                        {
+                            s.push_str(&signature);
+                        }
+                        return Ok(step);
                     }
                     BlockDelta::InputJsonDelta { partial_json } => {
                         let n = self.tool_index.get(&index).copied().ok_or_else(|| {

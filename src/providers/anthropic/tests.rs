@@ -10,7 +10,8 @@ use super::wire::MessagesResponse;
 use crate::providers::ProviderError;
 use crate::schema::{Answer, ChatChunk, ChatRequest};
 
-fn fixture(name: &str) -> Value {
+/// A fixture of `tests/fixtures/anthropic` by file stem.
+pub(super) fn fixture(name: &str) -> Value {
     let text = match name {
         "openai_tool_request" => {
             include_str!("../../../tests/fixtures/anthropic/openai_tool_request.json")
@@ -22,6 +23,16 @@ fn fixture(name: &str) -> Value {
             include_str!("../../../tests/fixtures/anthropic/messages_response.json")
         }
         "stream_tool_use" => include_str!("../../../tests/fixtures/anthropic/stream_tool_use.json"),
+        "thinking_response" => {
+            include_str!("../../../tests/fixtures/anthropic/thinking_response.json")
+        }
+        "stream_thinking" => include_str!("../../../tests/fixtures/anthropic/stream_thinking.json"),
+        "openai_cache_request" => {
+            include_str!("../../../tests/fixtures/anthropic/openai_cache_request.json")
+        }
+        "messages_cache_request" => {
+            include_str!("../../../tests/fixtures/anthropic/messages_cache_request.json")
+        }
         _ => panic!("no fixture {name}"),
     };
     serde_json::from_str(text).unwrap()
@@ -31,7 +42,8 @@ fn request(body: Value) -> ChatRequest {
     serde_json::from_value(body).unwrap()
 }
 
-fn translate(body: Value) -> Result<Value, ProviderError> {
+/// The Anthropic request body for an OpenAI one.
+pub(super) fn translate(body: Value) -> Result<Value, ProviderError> {
     to_request("claude-sonnet-4-20250514", &request(body)).map(|r| serde_json::to_value(r).unwrap())
 }
 
@@ -143,7 +155,7 @@ fn a_response_with_thinking_text_and_tool_use_becomes_an_openai_message() {
     assert_eq!(
         v["usage"],
         json!({"prompt_tokens": 1772, "completion_tokens": 89, "total_tokens": 1861,
-            "prompt_tokens_details": {"cached_tokens": 1200}, "cache_creation_input_tokens": 100})
+            "prompt_tokens_details": {"cached_tokens": 1200, "cache_creation_tokens": 100}})
     );
 }
 

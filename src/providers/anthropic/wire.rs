@@ -17,9 +17,10 @@ pub struct MessagesRequest {
     pub max_tokens: u64,
     /// User and assistant turns; system text goes in `system`.
     pub messages: Vec<WireMessage>,
-    /// All system and developer messages, joined.
+    /// All system and developer messages: joined text, or text blocks when one of
+    /// them carries `cache_control` (only blocks can).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
+    pub system: Option<System>,
     /// Sampling temperature (Anthropic accepts 0..=1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
@@ -56,6 +57,16 @@ pub struct Metadata {
     pub user_id: String,
 }
 
+/// `system` of a request.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum System {
+    /// Plain text, the common case.
+    Text(String),
+    /// Text blocks, some with `cache_control`.
+    Blocks(Vec<Block>),
+}
+
 /// One turn of the conversation.
 #[derive(Debug, Clone, Serialize)]
 pub struct WireMessage {
@@ -65,7 +76,8 @@ pub struct WireMessage {
     pub content: Vec<Block>,
 }
 
-/// A request content block.
+/// A request content block. `cache_control` (`{"type":"ephemeral"}`, maybe a `ttl`)
+/// marks the end of a prompt-cache prefix; thinking blocks cannot carry one.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
@@ -73,11 +85,17 @@ pub enum Block {
     Text {
         /// The text.
         text: String,
+        /// Prompt-cache breakpoint.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cache_control: Option<Value>,
     },
     /// An image, inline or by URL.
     Image {
         /// Where the image comes from.
         source: ImageSource,
+        /// Prompt-cache breakpoint.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cache_control: Option<Value>,
     },
     /// A tool call the assistant made earlier.
     ToolUse {
@@ -87,6 +105,9 @@ pub enum Block {
         name: String,
         /// Arguments as a JSON object.
         input: Value,
+        /// Prompt-cache breakpoint.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cache_control: Option<Value>,
     },
     /// The result of a tool call, sent in a user turn.
     ToolResult {
@@ -94,7 +115,39 @@ pub enum Block {
         tool_use_id: String,
         /// Text and image blocks.
         content: Vec<Block>,
+        /// Prompt-cache breakpoint.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cache_control: Option<Value>,
     },
+    /// Earlier extended thinking, sent back exactly as Anthropic produced it.
+    Thinking {
+        /// The reasoning text.
+        thinking: String,
+        /// Anthropic's signature over it; a block without one is rejected.
+        signature: String,
+    },
+    /// Earlier thinking Anthropic encrypted, sent back exactly as produced.
+    RedactedThinking {
+        /// The opaque encrypted reasoning.
+        data: String,
+    },
+}
+
+impl Block {
+    /// Sets the block's prompt-cache breakpoint; false for thinking blocks, which
+    /// Anthropic does not let carry one.
+    pub fn set_cache_control(&mut self, value: Value) -> bool {
+        match self {
+            Block::Text { cache_control, .. }
+            | Block::Image { cache_control, .. }
+            | Block::ToolUse { cache_control, .. }
+            | Block::ToolResult { cache_control, .. } => {
+                *cache_control = Some(value);
+                true
+            }
+            Block::Thinking { .. } | Block::RedactedThinking { .. } => false,
+        }
+    }
 }
 
 /// `source` of an image block.
@@ -125,6 +178,9 @@ pub struct Tool {
     pub description: Option<String>,
     /// JSON schema of its arguments.
     pub input_schema: Value,
+    /// Prompt-cache breakpoint: caches the tool list up to this tool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<Value>,
 }
 
 /// `tool_choice` of a request.
@@ -181,13 +237,22 @@ pub enum ResponseBlock {
         #[serde(default)]
         input: Value,
     },
-    /// Extended-thinking text.
+    /// Extended-thinking text (empty at `content_block_start` of a stream).
     Thinking {
         /// The reasoning.
         #[serde(default)]
         thinking: String,
+        /// Signature to send back with the block (in streams: `signature_delta`).
+        #[serde(default)]
+        signature: String,
     },
-    /// Anything else (redacted thinking, server tools, newer types): skipped.
+    /// Thinking Anthropic encrypted; it arrives whole, also in streams.
+    RedactedThinking {
+        /// The opaque encrypted reasoning.
+        #[serde(default)]
+        data: String,
+    },
+    /// Anything else (server tools, newer types): skipped.
     #[serde(other)]
     Other,
 }
@@ -232,6 +297,11 @@ pub enum StreamEvent {
         /// The fragment.
         delta: BlockDelta,
     },
+    /// The block at `index` is complete.
+    ContentBlockStop {
+        /// Block position.
+        index: u32,
+    },
     /// The final stop reason and output usage.
     MessageDelta {
         /// `stop_reason`, `stop_sequence`.
@@ -247,7 +317,7 @@ pub enum StreamEvent {
         /// `{type, message}`.
         error: WireError,
     },
-    /// `ping`, `content_block_stop` and newer events: nothing to translate.
+    /// `ping` and newer events: nothing to translate.
     #[serde(other)]
     Other,
 }
@@ -271,7 +341,12 @@ pub enum BlockDelta {
         /// The fragment.
         thinking: String,
     },
-    /// Signatures, citations and newer deltas: skipped.
+    /// The signature of the current thinking block, sent just before it stops.
+    SignatureDelta {
+        /// The signature (whole, in practice; appended if it ever comes in parts).
+        signature: String,
+    },
+    /// Citations and newer deltas: skipped.
     #[serde(other)]
     Other,
 }
