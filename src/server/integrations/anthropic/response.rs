@@ -37,15 +37,15 @@ pub fn usage(u: Option<&Usage>) -> Value {
     let Some(u) = u else {
         return json!({"input_tokens": 0, "output_tokens": 0});
     };
-    let cached = u
-        .extra
-        .get("prompt_tokens_details")
-        .and_then(|d| d.get("cached_tokens"))
-        .and_then(Value::as_u64);
-    let created = u
-        .extra
-        .get("cache_creation_input_tokens")
-        .and_then(Value::as_u64);
+    let detail = |key: &str| {
+        u.extra
+            .get("prompt_tokens_details")
+            .and_then(|d| d.get(key))
+            .and_then(Value::as_u64)
+    };
+    let cached = detail("cached_tokens");
+    // Where the anthropic provider puts Anthropic's `cache_creation_input_tokens`.
+    let created = detail("cache_creation_tokens");
     let input = u
         .prompt_tokens
         .saturating_sub(cached.unwrap_or(0))
