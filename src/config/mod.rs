@@ -72,6 +72,23 @@ pub struct ClientConfig {
     /// `[client.compat]`: adapting requests a provider cannot take as sent.
     #[serde(skip_serializing_if = "CompatConfig::is_default")]
     pub compat: CompatConfig,
+    /// Streamed JSON (JSON mode, tool arguments) repaired so every chunk parses.
+    pub stream_json_repair: JsonRepairMode,
+}
+
+/// When streamed chat chunks are rewritten to carry the JSON so far, closed into valid
+/// JSON (the reference gateway's `jsonparser` plugin). Repaired chunks carry the whole
+/// text so far instead of a delta, which clients must expect, so it is off by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonRepairMode {
+    /// Never.
+    #[default]
+    Off,
+    /// Every chat stream.
+    Always,
+    /// Chat streams whose request carries `x-bf-json-repair: true`.
+    OnRequest,
 }
 
 /// `[client.compat]`: off by default, because each one changes what the client asked
@@ -99,6 +116,7 @@ impl Default for ClientConfig {
             initial_pool_size: 10_000,
             drop_excess_requests: false,
             compat: CompatConfig::default(),
+            stream_json_repair: JsonRepairMode::Off,
         }
     }
 }

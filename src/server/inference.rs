@@ -17,12 +17,14 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use super::stream::{self, StreamEnd};
 use super::AppState;
+use crate::config::JsonRepairMode;
+use crate::hooks::json_repair::StreamRepair;
 use crate::hooks::{Endpoint, InferenceRequest, Outcome, PreOutcome, RequestInfo};
 use crate::providers::{ChunkStream, ItemStream, Reply};
 use crate::routing::{dispatch, DispatchError, Dispatched, Route, RouteError};
 use crate::schema::{
-    append_member, Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
-    HasUsage, Usage,
+    append_member, Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest,
+    EmbeddingRequest, HasUsage, Usage,
 };
 
 /// Longest client `x-request-id` kept; longer ones are replaced.
@@ -197,10 +199,7 @@ pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body)
     };
     if req.is_stream() {
         let result = dispatch_chat_stream(&ctx, &route, &req).await;
-        return ctx.answer_stream(&route, result, |chunk, hooks, info| {
-            hooks.on_chunk(info, chunk);
-            chunk.usage.clone()
-        });
+        return ctx.answer_stream(&route, result, ctx.chunk_observer());
     }
     let result = dispatch_chat(&ctx, &route, &req).await;
     ctx.answer(&route, result)
@@ -328,6 +327,35 @@ impl Ctx {
     /// What hooks know about the request (its id, the model the client named, ...).
     pub(super) fn info(&self) -> &RequestInfo {
         &self.info
+    }
+
+    /// What each chat chunk goes through on its way out, whatever the wire format:
+    /// JSON repair when configured, then the hooks. Returns the chunk's usage.
+    pub(super) fn chunk_observer(
+        &self,
+    ) -> impl FnMut(&mut ChatChunk, &crate::hooks::Pipeline, &RequestInfo) -> Option<Usage>
+           + Send
+           + 'static {
+        let mut repair = self.wants_json_repair().then(StreamRepair::default);
+        move |chunk, hooks, info| {
+            if let Some(repair) = &mut repair {
+                repair.apply(chunk);
+            }
+            hooks.on_chunk(info, chunk);
+            chunk.usage.clone()
+        }
+    }
+
+    fn wants_json_repair(&self) -> bool {
+        match self.state.json_repair() {
+            JsonRepairMode::Off => false,
+            JsonRepairMode::Always => true,
+            JsonRepairMode::OnRequest => self
+                .info
+                .headers
+                .get("x-bf-json-repair")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
+        }
     }
 
     pub(super) async fn pre(&mut self, req: InferenceRequest<'_>) -> Option<Response> {

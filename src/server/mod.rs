@@ -98,6 +98,10 @@ impl AppState {
         &self.inner.admin
     }
 
+    fn json_repair(&self) -> crate::config::JsonRepairMode {
+        self.inner.client.stream_json_repair
+    }
+
     fn compat(&self) -> &crate::config::CompatConfig {
         &self.inner.client.compat
     }

@@ -19,6 +19,7 @@ mod failover;
 mod gemini;
 mod genai_route;
 mod inference;
+mod json_repair;
 mod lifecycle;
 mod management;
 mod openai_routes;

@@ -97,10 +97,7 @@ pub async fn messages(State(state): State<AppState>, headers: HeaderMap, body: B
         return ctx.stream_with(
             &route,
             result,
-            |chunk, hooks, info| {
-                hooks.on_chunk(info, chunk);
-                chunk.usage.clone()
-            },
+            ctx.chunk_observer(),
             stream::AnthropicSse::new(&model),
         );
     }

@@ -214,10 +214,7 @@ async fn generate(
         return ctx.stream_with(
             &route,
             result,
-            |chunk, hooks, info| {
-                hooks.on_chunk(info, chunk);
-                chunk.usage.clone()
-            },
+            ctx.chunk_observer(),
             GenaiSse(stream::GenaiStream::new(&requested)),
         );
     }
