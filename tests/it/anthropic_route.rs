@@ -459,6 +459,11 @@ async fn an_anthropic_provider_round_trips_through_both_translations() {
         .map(|b| b["type"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["thinking", "text", "tool_use"]);
+    // The thinking block keeps its signature, so the client can send it back.
+    assert_eq!(
+        m["content"][0]["signature"],
+        "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"
+    );
     assert_eq!(
         m["content"][2]["input"],
         json!({"location": "Paris, France", "unit": "celsius"})

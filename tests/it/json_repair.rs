@@ -94,7 +94,11 @@ async fn always_repairs_json_content_without_being_asked() {
     let contents: Vec<String> = stream(&gw, false)
         .await
         .iter()
-        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str().map(str::to_string))
+        .filter_map(|c| {
+            c["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_string)
+        })
         .collect();
     assert_eq!(contents, [r#"{"a": true}"#, r#"{"a": true, "b": "x"}"#]);
 }

@@ -144,6 +144,7 @@ fn tool_result(b: &Value, i: usize) -> Result<Message, Untranslatable> {
 pub fn assistant_turn(content: &Value, i: usize) -> Result<Message, Untranslatable> {
     let mut text = String::new();
     let mut calls = Vec::new();
+    let mut thinking = Vec::new();
     for b in blocks(content, i)? {
         match kind(&b) {
             "text" => text.push_str(b.get("text").and_then(Value::as_str).unwrap_or("")),
@@ -157,7 +158,10 @@ pub fn assistant_turn(content: &Value, i: usize) -> Result<Message, Untranslatab
                     "function": {"name": name, "arguments": input.to_string()},
                 }));
             }
-            "thinking" | "redacted_thinking" => {}
+            // Kept verbatim (signature included) in the canonical `thinking_blocks`, which
+            // the anthropic provider sends back first in the turn, as Anthropic requires
+            // when a tool loop runs with thinking on.
+            "thinking" | "redacted_thinking" => thinking.push(b.clone()),
             other => {
                 return Err(invalid(format!(
                     "messages[{i}]: content block `{other}` is not supported in an assistant turn"
@@ -169,6 +173,9 @@ pub fn assistant_turn(content: &Value, i: usize) -> Result<Message, Untranslatab
     let content = (!text.is_empty() || calls.is_empty()).then_some(Value::String(text));
     if !calls.is_empty() {
         extra.insert("tool_calls".into(), Value::Array(calls));
+    }
+    if !thinking.is_empty() {
+        extra.insert("thinking_blocks".into(), Value::Array(thinking));
     }
     Ok(message("assistant", content, extra))
 }

@@ -88,8 +88,13 @@ pub async fn messages(State(state): State<AppState>, headers: HeaderMap, body: B
         Ok(prepared) => prepared,
         Err(done) => return done,
     };
-    if route.provider.config.kind != ProviderType::Anthropic {
+    // Vertex serves Claude through the anthropic translation too.
+    if !matches!(
+        route.provider.config.kind,
+        ProviderType::Anthropic | ProviderType::Vertex
+    ) {
         request::thinking_to_reasoning_effort(&mut req);
+        request::drop_thinking_blocks(&mut req);
     }
     let model = ctx.info().model_requested.clone();
     if req.is_stream() {

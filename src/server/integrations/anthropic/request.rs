@@ -1,11 +1,11 @@
 //! Anthropic Messages requests -> canonical (OpenAI) chat requests: the reverse of the
 //! `anthropic` provider's `convert`.
 //!
-//! Content blocks are translated in `content`. What the canonical format cannot carry is refused with a 400, except for
-//! `thinking`/`redacted_thinking` blocks of earlier assistant turns, which are dropped:
-//! the canonical message has no field for them and no upstream needs them back to
-//! continue a conversation without thinking (`cache_control` and `citations` are
-//! dropped too: hints, not content).
+//! Content blocks are translated in `content`. What the canonical format cannot carry is
+//! refused with a 400. `thinking`/`redacted_thinking` blocks of earlier assistant turns
+//! travel verbatim as the canonical `thinking_blocks`, which only Anthropic-format
+//! upstreams receive ([`drop_thinking_blocks`] removes them for the others);
+//! `cache_control` and `citations` are dropped (hints, not content).
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -161,6 +161,15 @@ pub fn thinking_to_reasoning_effort(req: &mut ChatRequest) {
         _ => "high",
     };
     req.extra.insert("reasoning_effort".into(), effort.into());
+}
+
+/// For a provider that does not speak Anthropic's format: earlier turns' thinking blocks
+/// are removed, since an OpenAI-format upstream may refuse the unknown message field
+/// and none of them can use Anthropic's signatures.
+pub fn drop_thinking_blocks(req: &mut ChatRequest) {
+    for m in &mut req.messages {
+        m.extra.remove("thinking_blocks");
+    }
 }
 
 /// A canonical message.

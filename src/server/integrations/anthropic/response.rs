@@ -78,13 +78,20 @@ pub fn to_message(r: &ChatResponse, model: &str) -> Value {
     let choice = r.choices.first();
     let mut content = Vec::new();
     if let Some(m) = choice.map(|c| &c.message) {
-        if let Some(t) = m
-            .extra
-            .get("reasoning_content")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-        {
-            content.push(json!({"type": "thinking", "thinking": t, "signature": ""}));
+        // Anthropic's own blocks (with signatures) when the upstream was Anthropic;
+        // otherwise the reasoning text, unsigned, so the client still sees it.
+        match m.extra.get("thinking_blocks").and_then(Value::as_array) {
+            Some(blocks) => content.extend(blocks.iter().cloned()),
+            None => {
+                if let Some(t) = m
+                    .extra
+                    .get("reasoning_content")
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+                {
+                    content.push(json!({"type": "thinking", "thinking": t, "signature": ""}));
+                }
+            }
         }
         let text = m.text();
         if !text.is_empty() {

@@ -135,6 +135,37 @@ impl AnthropicSse {
         }
     }
 
+    /// A finished thinking block from the anthropic provider (sent once, after its
+    /// text streamed as `reasoning_content`): its signature closes the open thinking
+    /// block; a redacted block is written whole.
+    fn thinking_blocks(&mut self, blocks: &[Value]) {
+        for block in blocks {
+            match block.get("type").and_then(Value::as_str) {
+                Some("thinking") => {
+                    self.ensure(
+                        Open::Thinking,
+                        || json!({"type": "thinking", "thinking": "", "signature": ""}),
+                    );
+                    if let Some(sig) = block.get("signature").and_then(Value::as_str) {
+                        self.delta(json!({"type": "signature_delta", "signature": sig}));
+                    }
+                }
+                Some("redacted_thinking") => {
+                    self.close();
+                    self.open = Some(Open::Thinking);
+                    let index = self.index;
+                    self.emit(
+                        "content_block_start",
+                        json!({"type": "content_block_start", "index": index, "content_block": block}),
+                    );
+                }
+                _ => continue,
+            }
+            // The block is complete; a following thinking delta starts a new one.
+            self.close();
+        }
+    }
+
     fn take(&mut self) -> Bytes {
         Bytes::from(std::mem::take(&mut self.out))
     }
@@ -159,6 +190,9 @@ impl Encoder<ChatChunk> for AnthropicSse {
                     || json!({"type": "thinking", "thinking": "", "signature": ""}),
                 );
                 self.delta(json!({"type": "thinking_delta", "thinking": t}));
+            }
+            if let Some(blocks) = d.get("thinking_blocks").and_then(Value::as_array) {
+                self.thinking_blocks(blocks);
             }
             if let Some(t) = d
                 .get("content")
@@ -284,6 +318,53 @@ mod tests {
         assert_eq!(ev[8]["index"], 2);
         assert_eq!(ev[8]["content_block"]["name"], "time");
         assert_eq!(ev[11]["delta"]["stop_reason"], "tool_use");
+    }
+
+    #[test]
+    fn a_finished_thinking_block_closes_with_its_signature() {
+        let mut sse = AnthropicSse::new("m");
+        let mut all = Vec::new();
+        for (delta, finish) in [
+            (json!({"reasoning_content": "hmm"}), None),
+            (
+                json!({"thinking_blocks": [{"type": "thinking", "thinking": "hmm", "signature": "sig-1"}]}),
+                None,
+            ),
+            (
+                json!({"thinking_blocks": [{"type": "redacted_thinking", "data": "opaque"}]}),
+                None,
+            ),
+            (json!({"content": "Hi"}), Some("stop")),
+        ] {
+            all.extend(events(&sse.item(&chunk(delta, finish)).unwrap()));
+        }
+        all.extend(events(&sse.done()));
+        let kinds: Vec<String> = all
+            .iter()
+            .map(|e| match e["delta"]["type"].as_str() {
+                Some(d) => format!("{}:{d}", e["index"]),
+                None => format!("{}:{}", e["type"].as_str().unwrap(), e["index"]),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "message_start:null",
+                "content_block_start:0",
+                "0:thinking_delta",
+                "0:signature_delta",
+                "content_block_stop:0",
+                "content_block_start:1",
+                "content_block_stop:1",
+                "content_block_start:2",
+                "2:text_delta",
+                "content_block_stop:2",
+                "message_delta:null",
+                "message_stop:null"
+            ]
+        );
+        assert_eq!(all[3]["delta"]["signature"], "sig-1");
+        assert_eq!(all[5]["content_block"]["data"], "opaque");
     }
 
     #[test]

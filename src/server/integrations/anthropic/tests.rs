@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::request::{thinking_to_reasoning_effort, to_chat, MessagesRequest};
+use super::request::{
+    drop_thinking_blocks, thinking_to_reasoning_effort, to_chat, MessagesRequest,
+};
 use super::response::{to_message, tool_input};
 use crate::schema::ChatResponse;
 
@@ -109,6 +111,36 @@ fn thinking_becomes_reasoning_effort_for_other_providers() {
     thinking_to_reasoning_effort(&mut c);
     assert!(!c.extra.contains_key("thinking"));
     assert_eq!(c.extra["reasoning_effort"], "medium");
+}
+
+#[test]
+fn thinking_blocks_travel_verbatim_and_come_back_signed() {
+    let signed = json!({"type": "thinking", "thinking": "weather first", "signature": "sig-1"});
+    let redacted = json!({"type": "redacted_thinking", "data": "opaque"});
+    let r = req(json!({"model": "m", "max_tokens": 1, "messages": [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": [signed, redacted,
+            {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"}]}
+    ]}));
+    let mut c = to_chat(&r).unwrap();
+    assert_eq!(
+        c.messages[1].extra["thinking_blocks"],
+        json!([signed, redacted])
+    );
+    drop_thinking_blocks(&mut c);
+    assert!(!c.messages[1].extra.contains_key("thinking_blocks"));
+
+    let answer: ChatResponse = serde_json::from_value(json!({
+        "id": "msg_1", "model": "claude",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {
+            "role": "assistant", "content": "done", "reasoning_content": "weather first",
+            "thinking_blocks": [signed]}}]
+    }))
+    .unwrap();
+    let m = to_message(&answer, "m");
+    assert_eq!(m["content"][0], signed);
+    assert_eq!(m["content"][1]["text"], "done");
 }
 
 #[test]
