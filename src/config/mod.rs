@@ -100,6 +100,9 @@ pub struct CompatConfig {
     /// by sending the prompt to chat as one user message and answering in the
     /// `text_completion` shape, streams included.
     pub convert_text_to_chat: bool,
+    /// Send the chat completions of `openai` and `azure` providers to the Responses API
+    /// (`/responses`) and translate back, for models that only offer Responses.
+    pub convert_chat_to_responses: bool,
 }
 
 impl CompatConfig {

@@ -12,6 +12,7 @@ pub mod http;
 mod mock;
 mod openai;
 mod raw;
+mod responses_bridge;
 mod vertex;
 
 use std::pin::Pin;
@@ -25,7 +26,7 @@ pub use azure::DEFAULT_API_VERSION as AZURE_DEFAULT_API_VERSION;
 pub use error::{ProviderError, TimeoutPhase};
 pub use forward::{Endpoint, Forward, Forwarded, JsonBody};
 
-use crate::config::{KeyConfig, ProviderConfig, Wire};
+use crate::config::{CompatConfig, KeyConfig, ProviderConfig, ProviderType, Wire};
 use crate::schema::{
     Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
     RerankRequest, RerankResponse,
@@ -146,4 +147,16 @@ pub fn build(config: &ProviderConfig) -> Arc<dyn Provider> {
         Wire::Bedrock => Arc::new(bedrock::Bedrock::new(config)),
         Wire::Mock => Arc::new(mock::Mock::new(config.mock.clone().unwrap_or_default())),
     }
+}
+
+/// [`build`], with the client-wide compat shims that change how an adapter talks to
+/// its upstream: `convert_chat_to_responses` sends the chat of `openai` and `azure`
+/// providers (the ones that offer `/responses`) through the Responses API.
+pub fn build_with(config: &ProviderConfig, compat: &CompatConfig) -> Arc<dyn Provider> {
+    let adapter = build(config);
+    let offers_responses = matches!(config.kind, ProviderType::Openai | ProviderType::Azure);
+    if compat.convert_chat_to_responses && offers_responses {
+        return Arc::new(responses_bridge::ResponsesBridge::new(adapter));
+    }
+    adapter
 }

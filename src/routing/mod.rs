@@ -64,7 +64,7 @@ impl Snapshot {
                         .max_concurrency
                         .unwrap_or(client.initial_pool_size);
                     Arc::new(ProviderRuntime {
-                        adapter: providers::build(&config),
+                        adapter: providers::build_with(&config, &client.compat),
                         limiter: Limiter::new(
                             concurrency,
                             config.network.queue_size,

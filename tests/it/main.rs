@@ -12,6 +12,7 @@ mod assets;
 mod azure;
 mod bad_input;
 mod bedrock;
+mod chat_via_responses;
 mod cli;
 mod cohere;
 mod compat;
