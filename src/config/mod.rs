@@ -83,6 +83,11 @@ pub struct CompatConfig {
     /// by sending the prompt to chat as one user message and answering in the
     /// `text_completion` shape, streams included.
     pub convert_text_to_chat: bool,
+    /// Drop the chat parameters a provider's adapter cannot honour (e.g. `logit_bias`
+    /// on anthropic) instead of answering 400, and say which were dropped in the
+    /// `x-bifrost-dropped-params` header (and `extra_fields.dropped_params`). The
+    /// reference gateway's name for the same switch.
+    pub should_drop_params: bool,
 }
 
 impl CompatConfig {
