@@ -103,6 +103,11 @@ pub struct CompatConfig {
     /// Send the chat completions of `openai` and `azure` providers to the Responses API
     /// (`/responses`) and translate back, for models that only offer Responses.
     pub convert_chat_to_responses: bool,
+    /// Drop the chat parameters a provider's adapter cannot honour (e.g. `logit_bias`
+    /// on anthropic) instead of answering 400, and say which were dropped in the
+    /// `x-bifrost-dropped-params` header (and `extra_fields.dropped_params`). The
+    /// reference gateway's name for the same switch.
+    pub should_drop_params: bool,
 }
 
 impl CompatConfig {

@@ -59,12 +59,30 @@ pub enum ProviderError {
     /// The key cannot be used (e.g. its environment variable is unset).
     #[error("{0}")]
     Key(#[from] SecretError),
-    /// This provider type does not offer the operation.
+    /// This provider type does not offer the operation, or cannot express the request.
     #[error("{0}")]
     Unsupported(String),
+    /// The provider cannot honour one parameter of the request. Refused before anything
+    /// is sent upstream, and named, so that `[client.compat] should_drop_params` can
+    /// remove it from the request and try again.
+    #[error("{message}")]
+    UnsupportedParam {
+        /// The request member refused (a top-level key of the request, e.g. `logit_bias`).
+        param: String,
+        /// The full explanation for the client, naming the parameter and the provider.
+        message: String,
+    },
 }
 
 impl ProviderError {
+    /// The refusal of request parameter `param`, explained by `message`.
+    pub fn unsupported_param(param: &str, message: String) -> ProviderError {
+        ProviderError::UnsupportedParam {
+            param: param.to_string(),
+            message,
+        }
+    }
+
     /// The same error with every occurrence of `secret` in its text replaced by `mask`.
     pub fn redact(self, secret: &str, mask: &str) -> ProviderError {
         if secret.is_empty() {

@@ -8,9 +8,9 @@ use http::StatusCode;
 use serde_json::{json, Value};
 
 use super::error::ApiError;
-use super::inference::Ctx;
+use super::inference::{dispatch_chat, dispatch_chat_stream, Ctx};
 use crate::providers::{ProviderError, Reply};
-use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::routing::{DispatchError, Dispatched, Route};
 use crate::schema::{
     Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, HasUsage, Message,
 };
@@ -41,22 +41,13 @@ pub(super) async fn complete(
     let Some(chat) = to_chat(req) else {
         return ctx.fail(one_prompt_only());
     };
-    let id = &ctx.info.request_id;
+    // Through the chat dispatch, so `should_drop_params` applies here too.
     if chat.is_stream() {
-        let result = dispatch(route, id, |p, call| {
-            let chat = &chat;
-            async move { p.chat_stream(&call, chat).await }
-        })
-        .await;
+        let result = dispatch_chat_stream(ctx, route, &chat).await;
         let result = result.map(|d| map(d, |s| s.map(|c| c.map(chunk)).boxed()));
         return ctx.answer_stream(route, result, |item: &mut Value, _, _| item.usage());
     }
-    let result = dispatch(route, id, |p, call| {
-        let chat = &chat;
-        async move { p.chat(&call, chat).await }
-    })
-    .await;
-    let result = match result {
+    let result = match dispatch_chat(ctx, route, &chat).await {
         Ok(d) => match d.value.body.clone().into_typed() {
             Ok(answer) => Ok(map(d, |_| Answer::Typed(response(answer)))),
             Err(e) => {

@@ -220,6 +220,12 @@ fn upstream(
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message)
                 .code("unsupported")
         }
+        ProviderError::UnsupportedParam { param, .. } => {
+            let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message)
+                .code("unsupported");
+            e.param = Some(param.clone());
+            e
+        }
         _ => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message)
             .code("upstream_failed"),
     }

@@ -20,7 +20,7 @@ use super::AppState;
 use crate::config::JsonRepairMode;
 use crate::hooks::json_repair::StreamRepair;
 use crate::hooks::{Endpoint, InferenceRequest, Outcome, PreOutcome, RequestInfo};
-use crate::providers::{ChunkStream, ItemStream, Reply};
+use crate::providers::{ChunkStream, ItemStream, ProviderError, Reply};
 use crate::routing::{dispatch, DispatchError, Dispatched, Route, RouteError};
 use crate::schema::{
     append_member, Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest,
@@ -148,8 +148,44 @@ pub(super) async fn prepare_chat(
     prepare_decoded(state, headers, req, started, dialect).await
 }
 
-/// Sends a prepared chat request (non-streaming) with key failover.
+/// Sends a prepared chat request (non-streaming) with key failover, dropping the
+/// parameters the provider refuses when `[client.compat] should_drop_params` is on.
 pub(super) async fn dispatch_chat(
+    ctx: &Ctx,
+    route: &Route,
+    req: &ChatRequest,
+) -> Result<Dispatched<Reply<Answer<ChatResponse>>>, DispatchError> {
+    let mut result = send_chat(ctx, route, req).await;
+    // The one check the default path pays.
+    if !ctx.state.compat().should_drop_params {
+        return result;
+    }
+    let mut drops = ParamDrops::new(req);
+    while let Some(req) = drops.next(&result) {
+        result = send_chat(ctx, route, req).await;
+    }
+    drops.finish(ctx, result)
+}
+
+/// Opens a prepared chat stream with key failover, dropping refused parameters as
+/// [`dispatch_chat`] does.
+pub(super) async fn dispatch_chat_stream(
+    ctx: &Ctx,
+    route: &Route,
+    req: &ChatRequest,
+) -> Result<Dispatched<Reply<ChunkStream>>, DispatchError> {
+    let mut result = send_chat_stream(ctx, route, req).await;
+    if !ctx.state.compat().should_drop_params {
+        return result;
+    }
+    let mut drops = ParamDrops::new(req);
+    while let Some(req) = drops.next(&result) {
+        result = send_chat_stream(ctx, route, req).await;
+    }
+    drops.finish(ctx, result)
+}
+
+async fn send_chat(
     ctx: &Ctx,
     route: &Route,
     req: &ChatRequest,
@@ -160,8 +196,7 @@ pub(super) async fn dispatch_chat(
     .await
 }
 
-/// Opens a prepared chat stream with key failover.
-pub(super) async fn dispatch_chat_stream(
+async fn send_chat_stream(
     ctx: &Ctx,
     route: &Route,
     req: &ChatRequest,
@@ -170,6 +205,69 @@ pub(super) async fn dispatch_chat_stream(
         p.chat_stream(&call, req).await
     })
     .await
+}
+
+/// The response header naming the parameters `should_drop_params` removed.
+pub(super) const DROPPED_PARAMS_HEADER: &str = "x-bifrost-dropped-params";
+
+/// `[client.compat] should_drop_params` for one request: after each refusal of a
+/// parameter, the request without it. Adapters refuse parameters while translating,
+/// before anything is sent upstream, so a retry costs no upstream call. Each retry
+/// removes one member the request still holds, so there are at most as many retries
+/// as the request has parameters; a refusal naming a member that is not there (already
+/// dropped, or not a top-level member) ends the loop with that refusal.
+struct ParamDrops<'a> {
+    original: &'a ChatRequest,
+    /// The request as it will be retried, copied at the first refusal.
+    current: Option<ChatRequest>,
+    dropped: Vec<String>,
+}
+
+impl<'a> ParamDrops<'a> {
+    fn new(original: &'a ChatRequest) -> Self {
+        ParamDrops {
+            original,
+            current: None,
+            dropped: Vec::new(),
+        }
+    }
+
+    /// The request to send next, when `result` refused a parameter it holds.
+    fn next<T>(&mut self, result: &Result<T, DispatchError>) -> Option<&ChatRequest> {
+        let Err(DispatchError::Failed {
+            error: ProviderError::UnsupportedParam { param, .. },
+            ..
+        }) = result
+        else {
+            return None;
+        };
+        let original = self.original;
+        let current = self.current.get_or_insert_with(|| original.clone());
+        current.extra.remove(param)?;
+        self.dropped.push(param.clone());
+        Some(current)
+    }
+
+    /// `result` with the dropped parameters named in its headers (which every route
+    /// passes on to the client).
+    fn finish<T>(
+        self,
+        ctx: &Ctx,
+        result: Result<Dispatched<Reply<T>>, DispatchError>,
+    ) -> Result<Dispatched<Reply<T>>, DispatchError> {
+        if self.dropped.is_empty() {
+            return result;
+        }
+        let list = self.dropped.join(",");
+        tracing::debug!(request_id = %ctx.info.request_id, dropped = %list, ok = result.is_ok(), "client.compat.should_drop_params removed parameters the provider refuses");
+        let mut d = result?;
+        // Parameter names come from the request's JSON keys, which may hold bytes a
+        // header cannot; such a list is left out of the header rather than failing.
+        if let Ok(v) = HeaderValue::from_str(&list) {
+            d.value.headers.insert(DROPPED_PARAMS_HEADER, v);
+        }
+        Ok(d)
+    }
 }
 
 /// How a family of routes speaks: the shape of its errors and of a hook's answer.
@@ -292,6 +390,9 @@ struct ExtraFields<'a> {
     model_resolved: &'a str,
     request_type: &'static str,
     latency_ms: u64,
+    /// Parameters `should_drop_params` removed, when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dropped_params: Option<Vec<&'a str>>,
 }
 
 /// One request's context: what hooks and errors need to know about it.
@@ -464,6 +565,7 @@ impl Ctx {
             model_resolved: &route.model,
             request_type: self.info.endpoint.request_type(),
             latency_ms: self.info.started.elapsed().as_millis() as u64,
+            dropped_params: self.dropped_params(&value.headers),
         };
         let encoded = match &value.body {
             // The upstream's bytes go out as they came, with one member appended.
@@ -498,6 +600,16 @@ impl Ctx {
         );
         self.complete(200, Some(route), key_name, attempts, || value.body.usage());
         with_id(response, &self.info.request_id)
+    }
+
+    /// The parameters `should_drop_params` removed, as named in `headers` by
+    /// [`ParamDrops::finish`]; nothing to look up when the switch is off.
+    fn dropped_params<'h>(&self, headers: &'h HeaderMap) -> Option<Vec<&'h str>> {
+        if !self.state.compat().should_drop_params {
+            return None;
+        }
+        let list = headers.get(DROPPED_PARAMS_HEADER)?.to_str().ok()?;
+        Some(list.split(',').collect())
     }
 
     /// An SSE answer, or the dispatch error (a stream that failed before starting).
@@ -590,5 +702,44 @@ impl Ctx {
         // Tells nginx not to buffer the stream (its default breaks token-by-token output).
         headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
         with_id(response, &self.info.request_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn refused(param: &str) -> Result<(), DispatchError> {
+        Err(DispatchError::Failed {
+            provider: "p".into(),
+            error: ProviderError::unsupported_param(param, format!("no `{param}`")),
+            attempts: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn each_refused_parameter_is_dropped_once_and_absent_ones_end_the_retries() {
+        let req: ChatRequest = serde_json::from_value(json!({"model": "m",
+            "messages": [{"role": "user", "content": "hi"}], "seed": 1, "logit_bias": {"1": 2}}))
+        .unwrap();
+        let mut drops = ParamDrops::new(&req);
+        let next = drops.next(&refused("logit_bias")).unwrap();
+        assert!(!next.extra.contains_key("logit_bias") && next.extra.contains_key("seed"));
+        let next = drops.next(&refused("seed")).unwrap();
+        assert!(next.extra.is_empty());
+        // Already dropped: refusing it again must not loop.
+        assert!(drops.next(&refused("seed")).is_none());
+        assert!(drops.next(&refused("not_sent")).is_none());
+        assert!(drops.next(&Ok(())).is_none());
+        let other: Result<(), DispatchError> = Err(DispatchError::Failed {
+            provider: "p".into(),
+            error: ProviderError::Unsupported("no such API".into()),
+            attempts: Vec::new(),
+        });
+        assert!(drops.next(&other).is_none());
+        assert_eq!(drops.dropped, ["logit_bias", "seed"]);
+        // The client's request itself is untouched.
+        assert!(req.extra.contains_key("seed"));
     }
 }

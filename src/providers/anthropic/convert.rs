@@ -41,10 +41,13 @@ const UNSUPPORTED: &[(&str, Option<&str>)] = &[
 ];
 
 fn unsupported(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "parameter `{what}` is not supported by provider type anthropic; remove it or route \
-         the request to a provider that supports it"
-    ))
+    ProviderError::unsupported_param(
+        what,
+        format!(
+            "parameter `{what}` is not supported by provider type anthropic; remove it or \
+             route the request to a provider that supports it"
+        ),
+    )
 }
 
 fn invalid(detail: String) -> ProviderError {

@@ -94,8 +94,9 @@ fn parameters_anthropic_lacks_are_refused_by_name() {
         let mut body = json!({"model": "x", "messages": [{"role": "user", "content": "hi"}]});
         body[name] = value;
         let err = translate(body).unwrap_err();
+        // Structured, so `should_drop_params` knows which member to remove.
         assert!(
-            matches!(err, ProviderError::Unsupported(_)),
+            matches!(&err, ProviderError::UnsupportedParam { param, .. } if param == name),
             "{name}: {err:?}"
         );
         let text = err.to_string();

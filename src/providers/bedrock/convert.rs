@@ -58,10 +58,13 @@ fn unsupported(what: &str) -> ProviderError {
         }
         _ => "",
     };
-    ProviderError::Unsupported(format!(
-        "parameter `{what}` is not supported by provider type bedrock; remove it or route \
-         the request to a provider that supports it{hint}"
-    ))
+    ProviderError::unsupported_param(
+        what,
+        format!(
+            "parameter `{what}` is not supported by provider type bedrock; remove it or route \
+             the request to a provider that supports it{hint}"
+        ),
+    )
 }
 
 /// A request that cannot be expressed in Converse.

@@ -31,9 +31,13 @@ pub fn family(model_id: &str) -> Result<Family, ProviderError> {
 }
 
 fn unsupported(what: &str, family: Family) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "parameter `{what}` is not supported for {family:?} embeddings on provider type bedrock; remove it"
-    ))
+    ProviderError::unsupported_param(
+        what,
+        format!(
+            "parameter `{what}` is not supported for {family:?} embeddings on provider type \
+             bedrock; remove it"
+        ),
+    )
 }
 
 /// The texts to embed, refusing what neither family takes.

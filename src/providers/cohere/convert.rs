@@ -29,10 +29,13 @@ const UNSUPPORTED: &[(&str, Option<&str>)] = &[
 
 /// A parameter Cohere has no equivalent for, named so the client can remove it.
 pub fn unsupported(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "parameter `{what}` is not supported by provider type cohere; remove it or route \
-         the request to a provider that supports it"
-    ))
+    ProviderError::unsupported_param(
+        what,
+        format!(
+            "parameter `{what}` is not supported by provider type cohere; remove it or route \
+             the request to a provider that supports it"
+        ),
+    )
 }
 
 /// A request bifrost cannot express in Cohere's format.

@@ -95,7 +95,10 @@ fn parameters_cohere_lacks_are_refused_by_name() {
     ] {
         let err = translate(hi(json!({ name: value }))).unwrap_err();
         let text = err.to_string();
-        assert!(matches!(err, ProviderError::Unsupported(_)), "{name}");
+        assert!(
+            matches!(&err, ProviderError::UnsupportedParam { param, .. } if param == name),
+            "{name}"
+        );
         assert!(
             text.contains(&format!("`{name}`")) && text.contains("cohere"),
             "{text}"

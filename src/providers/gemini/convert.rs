@@ -18,10 +18,13 @@ use crate::schema::{ChatRequest, Message};
 
 /// The error for a parameter Gemini has no equivalent for.
 pub fn unsupported(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "parameter `{what}` is not supported by provider type gemini; remove it or route \
-         the request to a provider that supports it"
-    ))
+    ProviderError::unsupported_param(
+        what,
+        format!(
+            "parameter `{what}` is not supported by provider type gemini; remove it or route \
+             the request to a provider that supports it"
+        ),
+    )
 }
 
 /// The error for a request that cannot be expressed in Gemini's format.

@@ -107,7 +107,7 @@ fn parameters_gemini_lacks_are_refused_by_name_and_neutral_values_pass() {
         let err = translate(hi(json!({ name: value }))).unwrap_err();
         let text = err.to_string();
         assert!(
-            matches!(err, ProviderError::Unsupported(_))
+            matches!(&err, ProviderError::UnsupportedParam { param, .. } if param == name)
                 && text.contains(&format!("parameter `{name}`"))
                 && text.contains("gemini"),
             "{name}: {text}"

@@ -83,7 +83,12 @@ pub fn to_responses(model: &str, req: &ChatRequest, stream: bool) -> Result<Valu
             }
             "logprobs" | "n" if value == &json!(false) || value == &json!(1) => {}
             "stream_options" => {}
-            other => return Err(refuse(format!("the parameter `{other}`"))),
+            other => {
+                return Err(ProviderError::unsupported_param(
+                    other,
+                    format!("the parameter `{other}` has no Responses API form; drop it, or set client.compat.should_drop_params"),
+                ))
+            }
         }
     }
     if stream {

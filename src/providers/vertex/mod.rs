@@ -100,6 +100,11 @@ impl Vertex {
             ProviderError::Unsupported(m) => ProviderError::Unsupported(
                 m.replace("provider type anthropic", "Claude on provider type vertex"),
             ),
+            ProviderError::UnsupportedParam { param, message } => ProviderError::UnsupportedParam {
+                param,
+                message: message
+                    .replace("provider type anthropic", "Claude on provider type vertex"),
+            },
             other => other,
         })?;
         body.stream = stream.then_some(true);
