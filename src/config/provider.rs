@@ -79,7 +79,7 @@ pub enum Wire {
     Azure,
     /// Cohere's v2 API.
     Cohere,
-    /// Vertex AI (Anthropic models via rawPredict).
+    /// Vertex AI (Claude via rawPredict, Gemini via generateContent).
     Vertex,
     /// AWS Bedrock's Converse API, SigV4-signed.
     Bedrock,
