@@ -360,8 +360,9 @@ pub struct AddArgs {
     pub base_url: Option<String>,
     #[command(flatten)]
     pub key: KeySource,
+    // Boxed: the flags would make `Add` much larger than the other commands.
     #[command(flatten)]
-    pub settings: KeySettingsFlags,
+    pub settings: Box<KeySettingsFlags>,
     /// Name of the key.
     #[arg(long, default_value = "main")]
     pub key_name: String,
@@ -429,8 +430,9 @@ pub enum KeyCommand {
         name: String,
         #[command(flatten)]
         source: KeySource,
+        // Boxed: the flags make this variant much larger than the others.
         #[command(flatten)]
-        settings: KeySettingsFlags,
+        settings: Box<KeySettingsFlags>,
         /// Models the key may serve, comma-separated (default: all).
         #[arg(long, value_delimiter = ',')]
         models: Vec<String>,
