@@ -57,6 +57,18 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (required for openai-compatible)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key -d 'The key itself (prefer --key-env: command lines end up in shell history)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-env -d 'Name of an environment variable holding the key, read at each use' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l azure-endpoint -d 'Azure: the resource endpoint, e.g. https://NAME.openai.azure.com' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l azure-deployment -d 'Azure: the deployment serving a model, MODEL=DEPLOYMENT (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l azure-api-version -d 'Azure: the api-version query parameter (default: the adapter\'s)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l aws-access-key-env -d 'Bedrock: environment variable holding the AWS access key id' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l aws-secret-key-env -d 'Bedrock: environment variable holding the AWS secret access key' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l aws-session-token-env -d 'Bedrock: environment variable holding an AWS session token (temporary credentials)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l aws-region -d 'Bedrock: the AWS region, e.g. us-east-1' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l bedrock-deployment -d 'Bedrock: the model id or inference profile serving a model, MODEL=ID (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l vertex-project -d 'Vertex: the Google Cloud project id' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l vertex-region -d 'Vertex: the region, e.g. us-east5 (or global)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l vertex-credentials-env -d 'Vertex: environment variable holding the service-account JSON, read at each use' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l vertex-credentials-file -d 'Vertex: a service-account JSON file, stored (masked in all output) as the key\'s credentials' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-name -d 'Name of the key' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l models -d 'Models the key may serve, comma-separated (default: all)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l weight -d 'The key\'s weight among the provider\'s keys' -r
@@ -69,7 +81,8 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l queue-size -d 'Requests allowed to wait for a slot' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-stdin -d 'Read the key from standard input'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l azure-bearer -d 'Azure: send the key as `Authorization: Bearer` (an Entra ID token) instead of `api-key`'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'

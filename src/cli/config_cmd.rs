@@ -76,10 +76,20 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
                 // key on the other machine; an env reference there is usable and safe.
                 for (name, p) in out.providers.iter_mut() {
                     for k in &mut p.keys {
-                        if let SecretValue::Literal(_) = &k.value {
-                            let var = env_name(name, &k.name);
-                            eprintln!("note: key `{}` of provider `{name}` is a literal; exported as env.{var} (set it on the target machine, or re-run with --include-secrets)", k.name);
-                            k.value = SecretValue::Env(var);
+                        let key_name = k.name.clone();
+                        for (path, value) in k.secrets_mut() {
+                            // An empty value is no secret (the key authenticates otherwise).
+                            if !matches!(value, SecretValue::Literal(_)) || value.is_empty() {
+                                continue;
+                            }
+                            let var = env_name(name, &key_name, path);
+                            let what = if path == "value" {
+                                format!("key `{key_name}`")
+                            } else {
+                                format!("{path} of key `{key_name}`")
+                            };
+                            eprintln!("note: {what} of provider `{name}` is a literal; exported as env.{var} (set it on the target machine, or re-run with --include-secrets)");
+                            *value = SecretValue::Env(var);
                         }
                     }
                 }
@@ -90,8 +100,10 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
     }
 }
 
-/// `BIFROST_<PROVIDER>_<KEY>_KEY`, upper-cased with non-alphanumerics as `_`.
-fn env_name(provider: &str, key: &str) -> String {
+/// `BIFROST_<PROVIDER>_<KEY>_KEY` for a key's value, `BIFROST_<PROVIDER>_<KEY>_<FIELD>`
+/// for its other secrets (e.g. `..._AUTH_CREDENTIALS`), upper-cased with
+/// non-alphanumerics as `_`.
+fn env_name(provider: &str, key: &str, path: &str) -> String {
     let clean = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -103,5 +115,9 @@ fn env_name(provider: &str, key: &str) -> String {
             })
             .collect()
     };
-    format!("BIFROST_{}_{}_KEY", clean(provider), clean(key))
+    let field = match path.rsplit_once('.') {
+        Some((_, field)) => clean(field),
+        None => "KEY".to_string(),
+    };
+    format!("BIFROST_{}_{}_{field}", clean(provider), clean(key))
 }

@@ -261,7 +261,12 @@ impl FileConfig {
         if !include_secrets {
             for provider in copy.providers.values_mut() {
                 for key in &mut provider.keys {
-                    key.value = SecretValue::Literal(key.value.masked());
+                    // Every secret of the key, AWS and service-account ones included.
+                    for (_, value) in key.secrets_mut() {
+                        if let SecretValue::Literal(_) = value {
+                            *value = SecretValue::Literal(value.masked());
+                        }
+                    }
                 }
             }
             copy.admin.token = copy.admin.token.map(|t| SecretValue::Literal(t.masked()));
@@ -378,5 +383,17 @@ weight = 1.0
         assert!(c.to_toml(true).contains("sk-verysecretvalue-1234"));
         let round = FileConfig::parse(&c.to_toml(true)).unwrap();
         assert_eq!(round, c);
+        // Service-account and AWS secrets are masked too, and an empty value is omitted.
+        let key = &mut c.providers.get_mut("local").unwrap().keys[0];
+        key.value = SecretValue::default();
+        key.vertex_key_config = Some(VertexKeyConfig {
+            project_id: Setting::parse("p"),
+            region: Setting::parse("global"),
+            auth_credentials: SecretValue::parse("{\"private_key\": \"-----BEGIN verysecret\"}"),
+            deployments: Default::default(),
+        });
+        let masked = c.to_toml(false);
+        assert!(!masked.contains("verysecret"), "{masked}");
+        assert!(!masked.contains("value ="), "{masked}");
     }
 }

@@ -79,7 +79,7 @@ pub enum Wire {
     Azure,
     /// Cohere's v2 API.
     Cohere,
-    /// Vertex AI (Anthropic models via rawPredict).
+    /// Vertex AI (Claude via rawPredict, Gemini via generateContent).
     Vertex,
     /// AWS Bedrock's Converse API, SigV4-signed.
     Bedrock,
@@ -350,7 +350,11 @@ impl ProviderConfig {
                     ));
                 }
             } else if self.kind.needs_key() && key.value.expose().is_empty() {
-                out.push(format!("key `{}` has an empty value", key.name));
+                out.push(format!(
+                    "key `{}` has no value; set value to the key or to env.VAR naming the \
+                     environment variable that holds it",
+                    key.name
+                ));
             }
             if self.kind == ProviderType::Azure && key.azure_key_config.is_none() {
                 out.push(format!(
@@ -370,7 +374,10 @@ impl ProviderConfig {
 pub struct KeyConfig {
     /// Unique within the provider; used by the CLI and in logs.
     pub name: String,
-    /// The secret, or `env.VAR`.
+    /// The secret, or `env.VAR`. Optional for keys whose provider authenticates
+    /// otherwise (Bedrock AWS credentials, a Vertex service account): omitted, it is
+    /// empty, and `problems` says when the type needs one after all.
+    #[serde(default, skip_serializing_if = "SecretValue::is_empty")]
     pub value: SecretValue,
     /// Models this key may serve; empty means every model.
     #[serde(default)]
@@ -592,6 +599,40 @@ mod tests {
         });
         p.keys = vec![key];
         assert!(p.problems().is_empty(), "{:?}", p.problems());
+    }
+
+    #[test]
+    fn value_may_be_omitted_and_is_then_not_written_back() {
+        let toml_key: KeyConfig = toml::from_str(
+            "name = \"sa\"\n[vertex_key_config]\nproject_id = \"p\"\nregion = \"global\"\nauth_credentials = \"env.SA\"\n",
+        )
+        .unwrap();
+        assert!(toml_key.value.is_empty());
+        let json_key: KeyConfig = serde_json::from_value(json!({"name": "sa",
+            "vertex_key_config": {"project_id": "p", "region": "global", "auth_credentials": "env.SA"}}))
+        .unwrap();
+        assert_eq!(json_key, toml_key);
+        assert!(serde_json::to_value(&json_key)
+            .unwrap()
+            .get("value")
+            .is_none());
+        let mut p = ProviderConfig::new(ProviderType::Vertex);
+        p.keys.push(json_key);
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        // Types that send the value still demand one.
+        let mut groq = ProviderConfig::new(ProviderType::Groq);
+        groq.keys
+            .push(serde_json::from_value(json!({"name": "k"})).unwrap());
+        assert!(
+            groq.problems()[0].contains("key `k` has no value"),
+            "{:?}",
+            groq.problems()
+        );
+        let mut bedrock = ProviderConfig::new(ProviderType::Bedrock);
+        bedrock
+            .keys
+            .push(KeyConfig::new("b", SecretValue::default()));
+        assert!(bedrock.problems()[0].contains("neither AWS credentials nor an API key"));
     }
 
     #[test]

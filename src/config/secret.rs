@@ -55,11 +55,20 @@ impl SecretValue {
     }
 
     /// A form safe to print: `env.VAR` as is, literals masked to a short prefix and suffix.
+    /// An empty literal stays empty: it hides nothing, and a `****` would suggest a key
+    /// that keys authenticating otherwise (Bedrock, Vertex) do not have.
     pub fn masked(&self) -> String {
         match self {
             SecretValue::Env(var) => format!("env.{var}"),
+            SecretValue::Literal(v) if v.is_empty() => String::new(),
             SecretValue::Literal(v) => mask(v),
         }
+    }
+
+    /// True for the empty literal, which a key whose provider authenticates otherwise
+    /// (AWS credentials, a service account) has as its `value`.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, SecretValue::Literal(v) if v.is_empty())
     }
 
     /// True when `shown` is what [`masked`](Self::masked) prints for this value, so an
@@ -77,6 +86,13 @@ fn mask(v: &str) -> String {
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}****{tail}")
+}
+
+/// The empty literal: what an omitted key `value` reads as.
+impl Default for SecretValue {
+    fn default() -> Self {
+        SecretValue::Literal(String::new())
+    }
 }
 
 impl fmt::Debug for SecretValue {
@@ -115,6 +131,8 @@ mod tests {
         assert!(!format!("{s:?}").contains("mnop"));
         assert!(!s.to_string().contains("mnop"));
         assert_eq!(SecretValue::parse("short").masked(), "****");
+        assert_eq!(SecretValue::parse("").masked(), "");
+        assert!(SecretValue::default().is_empty() && !SecretValue::parse("env.X").is_empty());
         assert!(s.is_masked_form("sk-a****wxyz"));
     }
 

@@ -977,3 +977,267 @@ fn completions_and_version() {
     );
     bifrost_bare(&[]).code(2);
 }
+
+/// A piece of the test service account's private key, which no output may contain.
+const SA_KEY_PART: &str = "MIIEvAIBADANBgkqhkiG9w0BAQEFAASC";
+
+fn service_account_file() -> String {
+    format!(
+        "{}/tests/fixtures/vertex/service_account.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn azure_bedrock_and_vertex_keys_are_built_from_flags_and_shown_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    bifrost(
+        d,
+        &[
+            "provider",
+            "add",
+            "az",
+            "--type",
+            "azure",
+            "--key-env",
+            "AZURE_OPENAI_KEY",
+            "--azure-endpoint",
+            "https://res.openai.azure.com",
+            "--azure-deployment",
+            "gpt-4o=my-gpt4o",
+            "--azure-deployment",
+            "gpt-4o-mini=mini",
+            "--azure-api-version",
+            "2024-10-21",
+            "--azure-bearer",
+        ],
+    )
+    .ok()
+    .stdout_has("added provider `az` (azure, 1 key)");
+    let az = bifrost(d, &["provider", "show", "az", "--json"]).json();
+    assert_eq!(az["keys"][0]["value"], "env.AZURE_OPENAI_KEY");
+    assert_eq!(
+        az["keys"][0]["azure_key_config"],
+        json!({"endpoint": "https://res.openai.azure.com",
+            "deployments": {"gpt-4o": "my-gpt4o", "gpt-4o-mini": "mini"},
+            "api_version": "2024-10-21", "use_bearer": true})
+    );
+
+    // Bedrock needs no --key: the AWS credentials are the key.
+    bifrost(
+        d,
+        &[
+            "provider",
+            "add",
+            "bedrock",
+            "--aws-access-key-env",
+            "AWS_ACCESS_KEY_ID",
+            "--aws-secret-key-env",
+            "AWS_SECRET_ACCESS_KEY",
+            "--aws-session-token-env",
+            "AWS_SESSION_TOKEN",
+            "--aws-region",
+            "us-east-1",
+            "--bedrock-deployment",
+            "claude=us.anthropic.claude-sonnet-4-v1:0",
+        ],
+    )
+    .ok()
+    .stdout_has("added provider `bedrock` (bedrock, 1 key)");
+    let br = bifrost(d, &["provider", "show", "bedrock", "--json"]).json();
+    assert!(br["keys"][0].get("value").is_none(), "{br}");
+    assert_eq!(
+        br["keys"][0]["bedrock_key_config"],
+        json!({"access_key": "env.AWS_ACCESS_KEY_ID",
+            "secret_key": "env.AWS_SECRET_ACCESS_KEY",
+            "session_token": "env.AWS_SESSION_TOKEN", "region": "us-east-1",
+            "deployments": {"claude": "us.anthropic.claude-sonnet-4-v1:0"}})
+    );
+
+    // Vertex: the service-account file becomes a literal, masked everywhere.
+    let sa = service_account_file();
+    bifrost(
+        d,
+        &[
+            "provider",
+            "add",
+            "vertex",
+            "--vertex-project",
+            "my-proj",
+            "--vertex-region",
+            "us-east5",
+            "--vertex-credentials-file",
+            &sa,
+        ],
+    )
+    .ok()
+    .stdout_has("added provider `vertex` (vertex, 1 key)")
+    .never_shows(SA_KEY_PART);
+    let vx = bifrost(d, &["provider", "show", "vertex", "--json"]);
+    vx.ok().never_shows(SA_KEY_PART).never_shows("PRIVATE KEY");
+    let vx = vx.json();
+    let config = &vx["keys"][0]["vertex_key_config"];
+    assert_eq!(config["project_id"], "my-proj");
+    assert_eq!(config["region"], "us-east5");
+    assert!(config["auth_credentials"]
+        .as_str()
+        .is_some_and(|s| s.contains("****")));
+    assert!(vx["keys"][0].get("value").is_none(), "{vx}");
+    bifrost(
+        d,
+        &[
+            "provider",
+            "key",
+            "add",
+            "vertex",
+            "--name",
+            "second",
+            "--vertex-project",
+            "other-proj",
+            "--vertex-region",
+            "global",
+            "--vertex-credentials-env",
+            "SA_JSON",
+        ],
+    )
+    .ok()
+    .stdout_has("added key `second`");
+    let keys = bifrost(d, &["provider", "key", "list", "vertex", "--json"]).json();
+    assert_eq!(
+        keys[1]["vertex_key_config"]["auth_credentials"],
+        "env.SA_JSON"
+    );
+
+    // Tables show an absent value as `-`, never a mask of nothing.
+    for args in [
+        &["provider", "list"][..],
+        &["provider", "show", "vertex"],
+        &["provider", "key", "list", "vertex"],
+        &["provider", "key", "list", "bedrock"],
+    ] {
+        let run = bifrost(d, args);
+        run.ok().never_shows(SA_KEY_PART).never_shows("****");
+    }
+    let row = bifrost(d, &["provider", "key", "list", "bedrock"]);
+    let main = row.stdout.lines().find(|l| l.starts_with("main")).unwrap();
+    assert_eq!(main.split_whitespace().nth(1), Some("-"), "{main}");
+
+    // Export: service-account literals become env references, absent values stay absent.
+    let export = bifrost(d, &["config", "export"]);
+    export
+        .ok()
+        .never_shows(SA_KEY_PART)
+        .never_shows("****")
+        .stdout_has("auth_credentials = \"env.BIFROST_VERTEX_MAIN_AUTH_CREDENTIALS\"")
+        .stdout_has("auth_credentials = \"env.SA_JSON\"")
+        .stdout_has("access_key = \"env.AWS_ACCESS_KEY_ID\"")
+        .stderr_has("vertex_key_config.auth_credentials of key `main`");
+    assert!(
+        !export.stdout.contains("BIFROST_BEDROCK_MAIN_KEY"),
+        "{}",
+        export.stdout
+    );
+    assert!(
+        !export.stdout.contains("BIFROST_VERTEX_MAIN_KEY"),
+        "{}",
+        export.stdout
+    );
+}
+
+#[test]
+fn key_settings_of_another_family_or_incomplete_ones_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    bifrost(
+        d,
+        &[
+            "provider",
+            "add",
+            "az",
+            "--type",
+            "azure",
+            "--key-env",
+            "K",
+            "--azure-endpoint",
+            "https://res.openai.azure.com",
+            "--aws-region",
+            "us-east-1",
+        ],
+    )
+    .code(2)
+    .stderr_has("--aws-region is a key setting of provider type bedrock; provider type `azure` does not take it");
+    bifrost(
+        d,
+        &[
+            "provider",
+            "add",
+            "groq",
+            "--key-env",
+            "K",
+            "--vertex-project",
+            "p",
+        ],
+    )
+    .code(2)
+    .stderr_has("--vertex-project")
+    .stderr_has("`groq`");
+    bifrost(
+        d,
+        &["provider", "add", "bedrock", "--aws-region", "us-east-1"],
+    )
+    .code(2)
+    .stderr_has("--aws-access-key-env");
+    bifrost(
+        d,
+        &[
+            "provider",
+            "add",
+            "vertex",
+            "--vertex-project",
+            "p",
+            "--vertex-region",
+            "global",
+            "--vertex-credentials-file",
+            "/nonexistent/sa.json",
+        ],
+    )
+    .code(2)
+    .stderr_has("--vertex-credentials-file");
+    bifrost(d, &["provider", "list"])
+        .ok()
+        .stdout_has("no providers");
+
+    bifrost(
+        d,
+        &[
+            "provider",
+            "add",
+            "bedrock",
+            "--aws-access-key-env",
+            "A",
+            "--aws-secret-key-env",
+            "S",
+            "--aws-region",
+            "us-east-1",
+        ],
+    )
+    .ok();
+    bifrost(
+        d,
+        &[
+            "provider",
+            "key",
+            "add",
+            "bedrock",
+            "--name",
+            "second",
+            "--azure-endpoint",
+            "https://res.openai.azure.com",
+        ],
+    )
+    .code(2)
+    .stderr_has(
+        "--azure-endpoint is a key setting of provider type azure; provider type `bedrock`",
+    );
+}

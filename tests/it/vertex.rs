@@ -1,6 +1,8 @@
 //! The `vertex` provider type end to end: an OpenAI-format client, the gateway, and one
 //! mock serving both Google's token endpoint and Vertex's rawPredict/streamRawPredict
-//! for Claude (answers from `tests/fixtures/anthropic`). The service account under
+//! for Claude (answers from `tests/fixtures/anthropic`), generateContent and
+//! streamGenerateContent for Gemini (`tests/fixtures/gemini`) and `:predict` for
+//! embedding models. The service account under
 //! `tests/fixtures/vertex` holds a throwaway RSA key made for these tests only.
 
 use serde_json::{json, Value};
@@ -12,6 +14,11 @@ use crate::support::upstream::{MockUpstream, Recorded, Reply};
 const TOKEN: &str = "ya29.mock-access-token";
 const RAW_PREDICT: &str = "/v1/projects/my-proj/locations/us-east5/publishers/anthropic/models/claude-sonnet-4@20250514:rawPredict";
 const STREAM_RAW_PREDICT: &str = "/v1/projects/my-proj/locations/us-east5/publishers/anthropic/models/claude-sonnet-4@20250514:streamRawPredict";
+const GENERATE: &str =
+    "/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent";
+const STREAM_GENERATE: &str = "/v1/projects/my-proj/locations/us-east5/publishers/google/models/gemini-2.5-flash:streamGenerateContent";
+const PREDICT: &str =
+    "/v1/projects/my-proj/locations/us-east5/publishers/google/models/text-embedding-005:predict";
 
 fn fixture(path: &str) -> Value {
     let path = format!("{}/tests/fixtures/{path}.json", env!("CARGO_MANIFEST_DIR"));
@@ -32,6 +39,16 @@ fn anthropic_sse() -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The Gemini stream fixture as SSE text (`data:` lines only, no `[DONE]`).
+fn gemini_sse() -> Vec<u8> {
+    let events = fixture("gemini/stream_text_tool");
+    let mut out = String::new();
+    for e in events.as_array().unwrap() {
+        out.push_str(&format!("data: {e}\n\n"));
+    }
+    out.into_bytes()
+}
+
 /// A mock that is both the token endpoint (`/token`) and Vertex.
 async fn upstream() -> MockUpstream {
     MockUpstream::start(|r| match r.path.as_str() {
@@ -44,6 +61,16 @@ async fn upstream() -> MockUpstream {
             content_type: "text/event-stream".into(),
             body: anthropic_sse(),
         },
+        GENERATE => Reply::json(fixture("gemini/generate_content_response")),
+        STREAM_GENERATE => Reply::Raw {
+            status: 200,
+            content_type: "text/event-stream".into(),
+            body: gemini_sse(),
+        },
+        PREDICT => Reply::json(json!({"predictions": [
+            {"embeddings": {"values": [0.5, -0.25], "statistics": {"token_count": 3, "truncated": false}}},
+            {"embeddings": {"values": [0.125, 1.0], "statistics": {"token_count": 2, "truncated": false}}}
+        ]})),
         _ => Reply::status(
             404,
             json!({"error": {"code": 404, "message": "no such model", "status": "NOT_FOUND"}}),
@@ -181,20 +208,119 @@ async fn a_bad_service_account_json_is_a_clear_error_naming_the_key() {
     assert_eq!(up.request_count(), 0);
 }
 
+/// Vertex's Gemini requests carry the bearer token and nothing of AI Studio's key.
+fn assert_vertex_gemini(seen: &Recorded) {
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.bearer(), Some(TOKEN));
+    assert_eq!(seen.header("x-goog-api-key"), None);
+    assert!(seen.header("x-request-id").is_some_and(|v| !v.is_empty()));
+}
+
 #[tokio::test]
-async fn gemini_models_are_refused_until_the_gemini_adapter_lands() {
+async fn gemini_on_vertex_sends_the_gemini_body_to_generate_content_with_the_token() {
+    let up = upstream().await;
+    let gw = Gateway::start(&config(&up, &service_account(&up))).await;
+    let mut body = fixture("gemini/openai_tool_request");
+    body["model"] = json!("vx/gemini-2.5-flash");
+    let resp = post(&gw.url("/v1/chat/completions"), &body).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let choice = &resp.json()["choices"][0];
+    assert_eq!(choice["finish_reason"], "tool_calls");
+    let call = &choice["message"]["tool_calls"][0];
+    assert_eq!(call["function"]["name"], "get_weather");
+    let seen = up.requests();
+    let generated = calls_to(&seen, GENERATE);
+    assert_eq!(generated.len(), 1, "{seen:?}");
+    assert_vertex_gemini(generated[0]);
+    assert_eq!(generated[0].query, None);
+    assert_eq!(
+        generated[0].body,
+        fixture("gemini/generate_content_request")
+    );
+}
+
+#[tokio::test]
+async fn a_gemini_stream_on_vertex_translates_like_the_gemini_adapter() {
+    let up = upstream().await;
+    let gw = Gateway::start(&config(&up, &service_account(&up))).await;
+    let body = json!({"model": "vx/gemini-2.5-flash", "stream": true,
+        "stream_options": {"include_usage": true},
+        "messages": [{"role": "user", "content": "Weather in Paris?"}]});
+    let resp = send(
+        http::Method::POST,
+        &gw.url("/v1/chat/completions"),
+        &[("content-type", "application/json")],
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let all = Events::new(resp).rest().await;
+    assert_eq!(all.last().map(String::as_str), Some("[DONE]"), "{all:?}");
+    let chunks: Vec<Value> = all[..all.len() - 1]
+        .iter()
+        .map(|e| serde_json::from_str(e).unwrap())
+        .collect();
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"].get(0)?["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(text, "Checking the weather in Paris.");
+    let call = chunks
+        .iter()
+        .find_map(|c| c["choices"].get(0)?["delta"]["tool_calls"].get(0))
+        .unwrap();
+    assert_eq!(call["function"]["name"], "get_weather");
+    assert_eq!(chunks.last().unwrap()["usage"]["total_tokens"], 45);
+    let seen = up.requests();
+    let streamed = calls_to(&seen, STREAM_GENERATE);
+    assert_eq!(streamed.len(), 1, "{seen:?}");
+    assert_vertex_gemini(streamed[0]);
+    assert_eq!(streamed[0].query.as_deref(), Some("alt=sse"));
+    assert_eq!(
+        streamed[0].body,
+        json!({"contents": [{"role": "user", "parts": [{"text": "Weather in Paris?"}]}]})
+    );
+}
+
+#[tokio::test]
+async fn embeddings_on_vertex_go_to_predict_with_instances() {
+    let up = upstream().await;
+    let gw = Gateway::start(&config(&up, &service_account(&up))).await;
+    let body =
+        json!({"model": "vx/text-embedding-005", "input": ["a b c", "d e"], "dimensions": 2});
+    let resp = post(&gw.url("/v1/embeddings"), &body).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let answer = resp.json();
+    assert_eq!(answer["object"], "list");
+    assert_eq!(answer["data"][1]["index"], 1);
+    assert_eq!(answer["data"][1]["embedding"], json!([0.125, 1.0]));
+    assert_eq!(answer["usage"]["prompt_tokens"], 5);
+    let seen = up.requests();
+    let predicts = calls_to(&seen, PREDICT);
+    assert_eq!(predicts.len(), 1, "{seen:?}");
+    assert_vertex_gemini(predicts[0]);
+    assert_eq!(
+        predicts[0].body,
+        json!({"instances": [{"content": "a b c"}, {"content": "d e"}],
+            "parameters": {"outputDimensionality": 2}})
+    );
+}
+
+#[tokio::test]
+async fn a_parameter_gemini_lacks_is_refused_naming_vertex() {
     let up = upstream().await;
     let gw = Gateway::start(&config(&up, &service_account(&up))).await;
     let resp = post(
         &gw.url("/v1/chat/completions"),
-        &json!({"model": "vx/gemini-2.5-pro", "messages": [{"role": "user", "content": "hi"}]}),
+        &json!({"model": "vx/gemini-2.5-flash", "audio": {"voice": "alloy", "format": "wav"},
+            "messages": [{"role": "user", "content": "hi"}]}),
     )
     .await;
     assert_eq!(resp.status, 400, "{}", resp.text());
+    let message = resp.error_message();
     assert!(
-        resp.error_message().contains("gemini adapter"),
-        "{}",
-        resp.text()
+        message.contains("audio") && message.contains("Gemini on provider type vertex"),
+        "{message}"
     );
     assert_eq!(up.request_count(), 0);
 }

@@ -17,6 +17,13 @@ mod wire;
 #[cfg(test)]
 mod tests;
 
+/// The request translations, for Vertex AI, which serves Gemini's format too.
+pub(crate) use convert::to_request;
+pub(crate) use embed::{
+    from_response as embeddings_answer, to_request as embeddings_request, BatchEmbedResponse,
+    Embedding,
+};
+
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -91,6 +98,66 @@ impl Gemini {
     }
 }
 
+/// Reads a non-streaming `generateContent` answer and translates it; shared with
+/// Vertex AI so Gemini answers read the same whichever door they came through.
+/// `fallback_id` is the answer's id when Gemini sends no `responseId`.
+pub(crate) async fn content_reply(
+    exchange: Exchange,
+    model: &str,
+    fallback_id: &str,
+) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
+    let headers = exchange.forwardable_headers();
+    let answer = exchange
+        .answer::<wire::GenerateContentResponse>()
+        .await?
+        .into_typed()
+        .map_err(|e| {
+            ProviderError::InvalidResponse(format!("not a Gemini GenerateContentResponse: {e}"))
+        })?;
+    Ok(Reply {
+        body: response::from_response(answer, model, fallback_id),
+        headers,
+    })
+}
+
+/// Translates a `streamGenerateContent?alt=sse` stream as it arrives; shared with
+/// Vertex AI.
+pub(crate) fn chunk_reply(
+    exchange: Exchange,
+    model: &str,
+    fallback_id: &str,
+    include_usage: bool,
+) -> Reply<ChunkStream> {
+    let headers = exchange.forwardable_headers();
+    let mut translator = stream::Translator::new(model, fallback_id, include_usage);
+    let mut events = Box::pin(exchange.sse_events());
+    let body = async_stream::stream! {
+        loop {
+            let data = match events.next().await {
+                Some(Ok((_, data))) => data,
+                Some(Err(e)) => { yield Err(e); break; }
+                // Gemini ends a stream by closing it; the translator knows whether
+                // the answer was complete.
+                None => {
+                    match translator.end() {
+                        Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
+                        Err(e) => yield Err(e),
+                    }
+                    break;
+                }
+            };
+            match translator.event(&data) {
+                Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
+                Err(e) => { yield Err(e); break; }
+            }
+        }
+    };
+    Reply {
+        body: body.boxed(),
+        headers,
+    }
+}
+
 fn no_such_api(what: &str) -> ProviderError {
     ProviderError::Unsupported(format!(
         "provider type gemini has no {what} API; use /v1/chat/completions, or route \
@@ -107,18 +174,7 @@ impl Provider for Gemini {
     ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
         let body = convert::to_request(req)?;
         let exchange = self.post(call, "generateContent", &body).await?;
-        let headers = exchange.forwardable_headers();
-        let answer = exchange
-            .answer::<wire::GenerateContentResponse>()
-            .await?
-            .into_typed()
-            .map_err(|e| {
-                ProviderError::InvalidResponse(format!("not a Gemini GenerateContentResponse: {e}"))
-            })?;
-        Ok(Reply {
-            body: response::from_response(answer, &call.model, &fallback_id(call)),
-            headers,
-        })
+        content_reply(exchange, &call.model, &fallback_id(call)).await
     }
 
     async fn chat_stream(
@@ -130,35 +186,12 @@ impl Provider for Gemini {
         let exchange = self
             .post(call, "streamGenerateContent?alt=sse", &body)
             .await?;
-        let headers = exchange.forwardable_headers();
-        let mut translator =
-            stream::Translator::new(&call.model, &fallback_id(call), req.wants_stream_usage());
-        let mut events = Box::pin(exchange.sse_events());
-        let body = async_stream::stream! {
-            loop {
-                let data = match events.next().await {
-                    Some(Ok((_, data))) => data,
-                    Some(Err(e)) => { yield Err(e); break; }
-                    // Gemini ends a stream by closing it; the translator knows whether
-                    // the answer was complete.
-                    None => {
-                        match translator.end() {
-                            Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
-                            Err(e) => yield Err(e),
-                        }
-                        break;
-                    }
-                };
-                match translator.event(&data) {
-                    Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
-                    Err(e) => { yield Err(e); break; }
-                }
-            }
-        };
-        Ok(Reply {
-            body: body.boxed(),
-            headers,
-        })
+        Ok(chunk_reply(
+            exchange,
+            &call.model,
+            &fallback_id(call),
+            req.wants_stream_usage(),
+        ))
     }
 
     async fn completion(

@@ -5,14 +5,18 @@
 //! - Claude (`claude*`): Anthropic's Messages body, minus `model`, plus
 //!   `anthropic_version`, to `…/publishers/anthropic/models/{model}:rawPredict`
 //!   (`:streamRawPredict` for streams), translated by the anthropic adapter's own code.
-//! - Gemini and other Google models: not yet. The gemini adapter is being written
-//!   separately; wiring it in is one match arm in `chat`/`chat_stream` that sends its
-//!   body to `target.url("generateContent")` (`streamGenerateContent?alt=sse`).
+//! - Gemini and other Google models: the gemini adapter's `generateContent` body to
+//!   `…/publishers/google/models/{model}:generateContent`
+//!   (`:streamGenerateContent?alt=sse`), its answers translated by that adapter's code;
+//!   embeddings through `:predict` (see `google`). The bearer token replaces the
+//!   AI Studio `x-goog-api-key`.
 //!
 //! References: <https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude>,
+//! <https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference>,
 //! <https://developers.google.com/identity/protocols/oauth2/service-account>.
 
 mod auth;
+mod google;
 mod target;
 
 #[cfg(test)]
@@ -24,6 +28,7 @@ use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
 use super::anthropic;
+use super::gemini;
 use super::http::{Exchange, Transport};
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::{ProviderConfig, SecretError};
@@ -114,13 +119,24 @@ impl Vertex {
             fields.remove("model");
             fields.insert("anthropic_version".into(), ANTHROPIC_VERSION.into());
         }
-        let bytes = serde_json::to_vec(&value)
-            .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
         let method = if stream {
             "streamRawPredict"
         } else {
             "rawPredict"
         };
+        self.post(call, target, method, &value).await
+    }
+
+    /// POSTs `body` to the target's `method` with the key's bearer token.
+    async fn post(
+        &self,
+        call: &Call,
+        target: &Target,
+        method: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<Exchange, ProviderError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
         let (headers, credentials) = self.headers(call).await?;
         let sent = self
             .transport
@@ -132,20 +148,34 @@ impl Vertex {
         }
         sent
     }
+
+    /// Sends a Gemini request: exactly the gemini adapter's body.
+    async fn send_gemini(
+        &self,
+        call: &Call,
+        target: &Target,
+        req: &ChatRequest,
+        stream: bool,
+    ) -> Result<Exchange, ProviderError> {
+        let body = gemini::to_request(req).map_err(google::rename_refusal)?;
+        let method = if stream {
+            "streamGenerateContent?alt=sse"
+        } else {
+            "generateContent"
+        };
+        self.post(call, target, method, &body).await
+    }
 }
 
-/// Refusal for models whose translation is not wired in yet (see the module docs).
-fn gemini_pending(model: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "model `{model}` is a Google model; Gemini models on Vertex arrive with the gemini \
-         adapter. Only Claude models (claude-*) are served through vertex for now"
-    ))
+/// The id a Gemini answer gets when Vertex sends no `responseId`, as on AI Studio.
+fn fallback_id(call: &Call) -> String {
+    format!("chatcmpl-{}", call.request_id)
 }
 
 fn no_such_api(what: &str) -> ProviderError {
     ProviderError::Unsupported(format!(
-        "provider type vertex does not offer {what} yet; use /v1/chat/completions with a \
-         Claude model, or route this request to another provider"
+        "provider type vertex does not offer {what}; use /v1/chat/completions, or route \
+         this request to another provider"
     ))
 }
 
@@ -162,7 +192,10 @@ impl Provider for Vertex {
                 let exchange = self.send_anthropic(call, &target, req, false).await?;
                 anthropic::message_reply(exchange).await
             }
-            Publisher::Google => Err(gemini_pending(&target.model)),
+            Publisher::Google => {
+                let exchange = self.send_gemini(call, &target, req, false).await?;
+                gemini::content_reply(exchange, &call.model, &fallback_id(call)).await
+            }
         }
     }
 
@@ -181,7 +214,15 @@ impl Provider for Vertex {
                     req.wants_stream_usage(),
                 ))
             }
-            Publisher::Google => Err(gemini_pending(&target.model)),
+            Publisher::Google => {
+                let exchange = self.send_gemini(call, &target, req, true).await?;
+                Ok(gemini::chunk_reply(
+                    exchange,
+                    &call.model,
+                    &fallback_id(call),
+                    req.wants_stream_usage(),
+                ))
+            }
         }
     }
 
@@ -203,11 +244,30 @@ impl Provider for Vertex {
 
     async fn embeddings(
         &self,
-        _call: &Call,
-        _req: &EmbeddingRequest,
+        call: &Call,
+        req: &EmbeddingRequest,
     ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api(
-            "embeddings (they arrive with the gemini adapter)",
-        ))
+        let target = self.target(call)?;
+        if target.publisher != Publisher::Google {
+            return Err(ProviderError::Unsupported(format!(
+                "model `{}` has no embeddings on vertex; use a Google embedding model \
+                 (gemini-embedding-001, text-embedding-005, ...)",
+                target.model
+            )));
+        }
+        let body = google::embeddings_request(req)?;
+        let exchange = self.post(call, &target, "predict", &body).await?;
+        let headers = exchange.forwardable_headers();
+        let answer = exchange
+            .answer::<google::PredictResponse>()
+            .await?
+            .into_typed()
+            .map_err(|e| {
+                ProviderError::InvalidResponse(format!("not a Vertex embeddings prediction: {e}"))
+            })?;
+        Ok(Reply {
+            body: Answer::Typed(google::embeddings_answer(answer, &call.model)),
+            headers,
+        })
     }
 }
