@@ -83,6 +83,20 @@ impl ProviderError {
         }
     }
 
+    /// A refusal (`Unsupported` or `UnsupportedParam`) with its text passed through
+    /// `reword`, for adapters that reuse another's translation (Vertex names itself
+    /// where the anthropic or gemini translation named its own type).
+    pub fn reword_refusal(self, reword: impl Fn(&str) -> String) -> ProviderError {
+        match self {
+            ProviderError::Unsupported(m) => ProviderError::Unsupported(reword(&m)),
+            ProviderError::UnsupportedParam { param, message } => ProviderError::UnsupportedParam {
+                param,
+                message: reword(&message),
+            },
+            other => other,
+        }
+    }
+
     /// The same error with every occurrence of `secret` in its text replaced by `mask`.
     pub fn redact(self, secret: &str, mask: &str) -> ProviderError {
         if secret.is_empty() {

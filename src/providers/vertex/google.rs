@@ -16,13 +16,10 @@ use crate::schema::EmbeddingRequest;
 /// The gemini adapter's refusals name provider type gemini; on Vertex the client must
 /// learn which provider refused, as it does for Claude.
 pub fn rename_refusal(e: ProviderError) -> ProviderError {
-    match e {
-        ProviderError::Unsupported(m) => ProviderError::Unsupported(
-            m.replace("provider type gemini", "Gemini on provider type vertex")
-                .replace("request for gemini", "request for Gemini on vertex"),
-        ),
-        other => other,
-    }
+    e.reword_refusal(|m| {
+        m.replace("provider type gemini", "Gemini on provider type vertex")
+            .replace("request for gemini", "request for Gemini on vertex")
+    })
 }
 
 /// The `:predict` body for embedding models.

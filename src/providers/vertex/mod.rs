@@ -101,16 +101,10 @@ impl Vertex {
         req: &ChatRequest,
         stream: bool,
     ) -> Result<Exchange, ProviderError> {
-        let mut body = anthropic::to_request(&target.model, req).map_err(|e| match e {
-            ProviderError::Unsupported(m) => ProviderError::Unsupported(
-                m.replace("provider type anthropic", "Claude on provider type vertex"),
-            ),
-            ProviderError::UnsupportedParam { param, message } => ProviderError::UnsupportedParam {
-                param,
-                message: message
-                    .replace("provider type anthropic", "Claude on provider type vertex"),
-            },
-            other => other,
+        let mut body = anthropic::to_request(&target.model, req).map_err(|e| {
+            e.reword_refusal(|m| {
+                m.replace("provider type anthropic", "Claude on provider type vertex")
+            })
         })?;
         body.stream = stream.then_some(true);
         let mut value = serde_json::to_value(&body)
