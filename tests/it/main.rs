@@ -13,6 +13,7 @@ mod azure;
 mod bad_input;
 mod bedrock;
 mod bedrock_route;
+mod bedrock_sdk;
 mod cli;
 mod cohere;
 mod cohere_route;
