@@ -14,6 +14,7 @@ mod bad_input;
 mod bedrock;
 mod bedrock_route;
 mod bedrock_sdk;
+mod bedrock_stream;
 mod cli;
 mod cohere;
 mod cohere_route;
