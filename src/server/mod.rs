@@ -147,7 +147,7 @@ pub enum Access {
 /// nested: nesting costs extension inserts and a path rewrite on every request.
 pub fn routes(state: AppState, access: Access) -> axum::Router {
     let mut router = axum::Router::new().route("/health", get(health::health));
-    for prefix in ["/v1", "/openai/v1", "/openai"] {
+    for prefix in ["/v1", "/openai/v1", "/openai", "/litellm/v1", "/litellm"] {
         router = router
             .route(&format!("{prefix}/chat/completions"), post(inference::chat))
             .route(
@@ -175,6 +175,9 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
     router
         .merge(integrations::anthropic::routes())
         .merge(integrations::genai::routes())
+        .merge(integrations::bedrock::routes())
+        .merge(integrations::cohere::routes())
+        .merge(integrations::litellm::routes())
         .nest("/api", management::routes(state.clone(), access))
         .fallback(|method: http::Method, uri: http::Uri| async move {
             ApiError::no_route(&method, uri.path())

@@ -3,4 +3,7 @@
 //! through the same pipeline as `/v1`.
 
 pub mod anthropic;
+pub mod bedrock;
+pub mod cohere;
 pub mod genai;
+pub mod litellm;

@@ -77,7 +77,7 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/genai/{*rest}", any(dispatch_path))
 }
 
-async fn dispatch_path(
+pub(crate) async fn dispatch_path(
     state: State<AppState>,
     Path(rest): Path<String>,
     method: http::Method,
