@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::keys;
 use super::{Permit, Route};
+use crate::config::KeyConfig;
 use crate::providers::{Call, Provider, ProviderError};
 
 /// A successful call and how it got there.
@@ -24,17 +25,42 @@ pub struct Dispatched<T> {
     pub redaction: Option<Redaction>,
 }
 
-/// A key's secret and the mask shown in its place: an upstream may echo the key in its
-/// error text, and clients and logs must never see it.
+/// A key's secrets and the masks shown in their place: an upstream may echo a key in
+/// its error text, and clients and logs must never see it.
 pub struct Redaction {
     secret: String,
     mask: String,
+    /// The key's other secrets (AWS credentials, a service account); empty, and so
+    /// free, for keys that have only a value.
+    others: Vec<(String, String)>,
 }
 
 impl Redaction {
-    /// `error` with the secret masked.
+    /// The redaction of `key`, whose value resolved to `secret`.
+    fn of(key: &KeyConfig, secret: &str) -> Redaction {
+        let mut others = Vec::new();
+        if key.bedrock_key_config.is_some() || key.vertex_key_config.is_some() {
+            let mut key = key.clone();
+            for (_, value) in key.secrets_mut().into_iter().skip(1) {
+                // An unresolvable secret was never sent, so it cannot be echoed.
+                if let Ok(resolved) = value.resolve() {
+                    others.push((resolved, value.masked()));
+                }
+            }
+        }
+        Redaction {
+            secret: secret.to_string(),
+            mask: key.value.masked(),
+            others,
+        }
+    }
+
+    /// `error` with every secret masked.
     pub fn apply(&self, error: ProviderError) -> ProviderError {
-        error.redact(&self.secret, &self.mask)
+        self.others.iter().fold(
+            error.redact(&self.secret, &self.mask),
+            |e, (secret, mask)| e.redact(secret, mask),
+        )
     }
 }
 
@@ -163,10 +189,7 @@ where
         let key = &keys[index];
         let (result, redaction) = match key.value.resolve() {
             Ok(secret) => {
-                let redaction = Redaction {
-                    secret: secret.clone(),
-                    mask: key.value.masked(),
-                };
+                let redaction = Redaction::of(key, &secret);
                 let result = op(
                     provider.adapter.clone(),
                     call(Some(secret), provider.keys.get(index).cloned()),
@@ -209,4 +232,35 @@ where
         error,
         attempts: failures,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{BedrockKeyConfig, SecretValue, Setting};
+
+    #[test]
+    fn every_secret_of_the_serving_key_is_masked_in_errors() {
+        let key = KeyConfig {
+            bedrock_key_config: Some(BedrockKeyConfig {
+                access_key: SecretValue::parse("AKIAIOSFODNN7EXAMPLE"),
+                secret_key: SecretValue::parse("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                session_token: None,
+                region: Setting::parse("us-east-1"),
+                deployments: Default::default(),
+            }),
+            ..KeyConfig::new("aws", SecretValue::parse("bedrock-api-key-0123456789"))
+        };
+        let echoed = ProviderError::Status {
+            status: 403,
+            message: "bad signature for AKIAIOSFODNN7EXAMPLE with wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY or bedrock-api-key-0123456789".into(),
+            retry_after: None,
+        };
+        let shown = Redaction::of(&key, "bedrock-api-key-0123456789")
+            .apply(echoed)
+            .to_string();
+        for secret in ["IOSFODNN7", "bPxRfiCY", "api-key-0123"] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+    }
 }
