@@ -5,6 +5,7 @@
 
 mod key_settings;
 mod provider;
+mod provider_type;
 mod secret;
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
-pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType, Wire};
+pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};
+pub use provider_type::{ProviderType, Wire};
 pub use secret::{SecretError, SecretValue};
 
 /// The whole configuration file.
