@@ -6,6 +6,7 @@
 mod assets;
 mod backend;
 mod config_cmd;
+mod key_settings;
 mod output;
 mod provider;
 mod serve;
