@@ -5,6 +5,7 @@
 
 mod body;
 mod compat;
+mod context;
 mod error;
 mod health;
 mod inference;
