@@ -463,7 +463,10 @@ async fn rerank_is_signed_sent_to_the_rerank_api_and_answered_best_first() {
     assert_eq!(answer["extra_fields"]["request_type"], "rerank");
 
     let seen = &up.requests()[0];
-    assert_eq!((seen.method.as_str(), seen.path.as_str()), ("POST", "/rerank"));
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("POST", "/rerank")
+    );
     assert_signed(seen, Some("FQoGZXIvYXdzEXAMPLETOKEN"));
     let inline = |text: &str| json!({"type": "INLINE", "inlineDocumentSource": {"type": "TEXT", "textDocument": {"text": text}}});
     assert_eq!(
@@ -486,7 +489,9 @@ async fn rerank_maps_deployments_to_arns_and_follows_next_token() {
         if r.body.get("nextToken").is_some() {
             Reply::json(json!({"results": [{"index": 0, "relevanceScore": 0.5}]}))
         } else {
-            Reply::json(json!({"results": [{"index": 1, "relevanceScore": 0.75}], "nextToken": "page-2"}))
+            Reply::json(
+                json!({"results": [{"index": 1, "relevanceScore": 0.75}], "nextToken": "page-2"}),
+            )
         }
     })
     .await;
@@ -507,11 +512,15 @@ async fn rerank_maps_deployments_to_arns_and_follows_next_token() {
     assert_eq!(seen.len(), 2);
     let config_path = "/rerankingConfiguration/bedrockRerankingConfiguration";
     assert_eq!(
-        seen[0].body.pointer(&format!("{config_path}/modelConfiguration/modelArn")),
+        seen[0]
+            .body
+            .pointer(&format!("{config_path}/modelConfiguration/modelArn")),
         Some(&json!(arn))
     );
     assert_eq!(
-        seen[0].body.pointer(&format!("{config_path}/numberOfResults")),
+        seen[0]
+            .body
+            .pointer(&format!("{config_path}/numberOfResults")),
         Some(&json!(2))
     );
     assert_eq!(seen[0].body.get("nextToken"), None);
@@ -535,7 +544,11 @@ async fn rerank_with_an_api_key_needs_an_arn_when_no_region_is_known() {
     let bare = json!({"model": "aws/amazon.rerank-v1:0", "query": "q", "documents": ["a"]});
     let resp = post(&gw.url("/v1/rerank"), &bare).await;
     assert_eq!(resp.status, 400, "{}", resp.text());
-    assert!(resp.error_message().contains("deployments"), "{}", resp.text());
+    assert!(
+        resp.error_message().contains("deployments"),
+        "{}",
+        resp.text()
+    );
     assert_eq!(up.request_count(), 0);
 
     let arn = "arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0";
@@ -546,7 +559,8 @@ async fn rerank_with_an_api_key_needs_an_arn_when_no_region_is_known() {
     let seen = &up.requests()[0];
     assert_eq!(seen.bearer(), Some("ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl"));
     assert_eq!(
-        seen.body["rerankingConfiguration"]["bedrockRerankingConfiguration"]["modelConfiguration"]["modelArn"],
+        seen.body["rerankingConfiguration"]["bedrockRerankingConfiguration"]["modelConfiguration"]
+            ["modelArn"],
         arn
     );
 }

@@ -414,7 +414,8 @@ async fn rerank_carries_the_token_to_the_ranking_api_and_is_answered_best_first(
     );
 
     // Without return_documents the answer carries none, and the upstream is told so.
-    let plain = json!({"model": "vx/semantic-ranker-fast@latest", "query": "q", "documents": ["a", "b"]});
+    let plain =
+        json!({"model": "vx/semantic-ranker-fast@latest", "query": "q", "documents": ["a", "b"]});
     let resp = post(&gw.url("/v1/rerank"), &plain).await;
     assert_eq!(resp.status, 200, "{}", resp.text());
     assert_eq!(

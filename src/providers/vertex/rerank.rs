@@ -97,11 +97,10 @@ pub(super) fn from_response(
     let echo = req.return_documents == Some(true);
     let mut results = Vec::with_capacity(answer.records.len());
     for r in answer.records {
-        let index = r
-            .id
-            .parse::<usize>()
-            .ok()
-            .filter(|i| *i < req.documents.len());
+        let index =
+            r.id.parse::<usize>()
+                .ok()
+                .filter(|i| *i < req.documents.len());
         let index = index.ok_or_else(|| {
             ProviderError::InvalidResponse(format!(
                 "vertex ranked a record bifrost did not send (id `{}`)",
@@ -195,7 +194,10 @@ mod tests {
 
     #[test]
     fn the_request_is_the_reference_body() {
-        let body = to_request("semantic-ranker-default@latest", &request(Some(2), Some(true)));
+        let body = to_request(
+            "semantic-ranker-default@latest",
+            &request(Some(2), Some(true)),
+        );
         assert_eq!(body.unwrap(), fixture("rank_request"));
     }
 
@@ -223,12 +225,16 @@ mod tests {
 
         // Out of order and without details: sorted, no documents.
         let plain = request(None, None);
-        let answer = json!({"records": [{"id": "0", "score": 0.1}, {"id": "2", "score": 0.6}, {"id": "1"}]});
+        let answer =
+            json!({"records": [{"id": "0", "score": 0.1}, {"id": "2", "score": 0.6}, {"id": "1"}]});
         let out = from_response(&plain, answer, "r").unwrap();
         let order: Vec<usize> = out.results.iter().map(|r| r.index).collect();
         assert_eq!(order, [2, 0, 1]);
         assert!(out.results.iter().all(|r| r.document.is_none()));
-        assert!(from_response(&plain, json!({}), "r").unwrap().results.is_empty());
+        assert!(from_response(&plain, json!({}), "r")
+            .unwrap()
+            .results
+            .is_empty());
     }
 
     #[test]
