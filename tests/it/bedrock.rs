@@ -436,3 +436,131 @@ async fn unresolvable_credentials_fail_naming_the_key_and_field_and_send_nothing
     );
     assert_eq!(up.request_count(), 0);
 }
+
+#[tokio::test]
+async fn rerank_is_signed_sent_to_the_rerank_api_and_answered_best_first() {
+    // Out of order on purpose: the gateway answers best first whatever the upstream does.
+    let up = MockUpstream::always(Reply::json(json!({"results": [
+        {"index": 0, "relevanceScore": 0.125},
+        {"index": 1, "relevanceScore": 0.875,
+         "document": {"type": "TEXT", "textDocument": {"text": "Paris is the capital of France."}}}
+    ]})))
+    .await;
+    let gw = Gateway::start(&config(&up.root_url(), Some("FQoGZXIvYXdzEXAMPLETOKEN"))).await;
+    let body = json!({"model": "aws/amazon.rerank-v1:0", "query": "capital of France?",
+        "documents": ["Berlin is in Germany.", {"text": "Paris is the capital of France."}, {"city": "Lyon"}],
+        "top_n": 2, "return_documents": true});
+    let resp = post(&gw.url("/v1/rerank"), &body).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let answer = resp.json();
+    assert_eq!(
+        answer["results"],
+        json!([
+            {"index": 1, "relevance_score": 0.875, "document": {"text": "Paris is the capital of France."}},
+            {"index": 0, "relevance_score": 0.125, "document": "Berlin is in Germany."}
+        ])
+    );
+    assert_eq!(answer["extra_fields"]["request_type"], "rerank");
+
+    let seen = &up.requests()[0];
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("POST", "/rerank")
+    );
+    assert_signed(seen, Some("FQoGZXIvYXdzEXAMPLETOKEN"));
+    let inline = |text: &str| json!({"type": "INLINE", "inlineDocumentSource": {"type": "TEXT", "textDocument": {"text": text}}});
+    assert_eq!(
+        seen.body,
+        json!({
+            "queries": [{"type": "TEXT", "textQuery": {"text": "capital of France?"}}],
+            "sources": [inline("Berlin is in Germany."), inline("Paris is the capital of France."),
+                {"type": "INLINE", "inlineDocumentSource": {"type": "JSON", "jsonDocument": {"city": "Lyon"}}}],
+            "rerankingConfiguration": {"type": "BEDROCK_RERANKING_MODEL", "bedrockRerankingConfiguration": {
+                "numberOfResults": 2,
+                "modelConfiguration": {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.rerank-v1:0"}
+            }}
+        })
+    );
+}
+
+#[tokio::test]
+async fn rerank_maps_deployments_to_arns_and_follows_next_token() {
+    let up = MockUpstream::start(|r| {
+        if r.body.get("nextToken").is_some() {
+            Reply::json(json!({"results": [{"index": 0, "relevanceScore": 0.5}]}))
+        } else {
+            Reply::json(
+                json!({"results": [{"index": 1, "relevanceScore": 0.75}], "nextToken": "page-2"}),
+            )
+        }
+    })
+    .await;
+    let arn = "arn:aws:bedrock:us-west-2::foundation-model/cohere.rerank-v3-5:0";
+    let config = config(&up.root_url(), None).replace(
+        &format!("claude = \"{ARN}\""),
+        &format!("ranker = \"{arn}\""),
+    );
+    let gw = Gateway::start(&config).await;
+    let body = json!({"model": "aws/ranker", "query": "q", "documents": ["a", "b"]});
+    let resp = post(&gw.url("/v1/rerank"), &body).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    assert_eq!(
+        resp.json()["results"],
+        json!([{"index": 1, "relevance_score": 0.75}, {"index": 0, "relevance_score": 0.5}])
+    );
+    let seen = up.requests();
+    assert_eq!(seen.len(), 2);
+    let config_path = "/rerankingConfiguration/bedrockRerankingConfiguration";
+    assert_eq!(
+        seen[0]
+            .body
+            .pointer(&format!("{config_path}/modelConfiguration/modelArn")),
+        Some(&json!(arn))
+    );
+    assert_eq!(
+        seen[0]
+            .body
+            .pointer(&format!("{config_path}/numberOfResults")),
+        Some(&json!(2))
+    );
+    assert_eq!(seen[0].body.get("nextToken"), None);
+    assert_eq!(seen[1].body["nextToken"], "page-2");
+    for s in &seen {
+        assert_signed(s, None);
+    }
+}
+
+#[tokio::test]
+async fn rerank_with_an_api_key_needs_an_arn_when_no_region_is_known() {
+    let up = MockUpstream::always(Reply::json(
+        json!({"results": [{"index": 0, "relevanceScore": 0.5}]}),
+    ))
+    .await;
+    let config = format!(
+        "[providers.aws]\ntype = \"bedrock\"\nbase_url = \"{}\"\n[[providers.aws.keys]]\nname = \"api\"\nvalue = \"ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl\"\n",
+        up.root_url()
+    );
+    let gw = Gateway::start(&config).await;
+    let bare = json!({"model": "aws/amazon.rerank-v1:0", "query": "q", "documents": ["a"]});
+    let resp = post(&gw.url("/v1/rerank"), &bare).await;
+    assert_eq!(resp.status, 400, "{}", resp.text());
+    assert!(
+        resp.error_message().contains("deployments"),
+        "{}",
+        resp.text()
+    );
+    assert_eq!(up.request_count(), 0);
+
+    let arn = "arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0";
+    let mut by_arn = bare.clone();
+    by_arn["model"] = json!(format!("aws/{arn}"));
+    let resp = post(&gw.url("/v1/rerank"), &by_arn).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let seen = &up.requests()[0];
+    assert_eq!(seen.bearer(), Some("ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl"));
+    assert_eq!(
+        seen.body["rerankingConfiguration"]["bedrockRerankingConfiguration"]["modelConfiguration"]
+            ["modelArn"],
+        arn
+    );
+}

@@ -361,3 +361,70 @@ async fn a_token_vertex_refuses_is_dropped_and_the_next_call_fetches_a_new_one()
     assert_eq!(predicts[0].bearer(), Some("token-1"));
     assert_eq!(predicts[1].bearer(), Some("token-2"));
 }
+
+const RANK: &str =
+    "/v1/projects/my-proj/locations/global/rankingConfigs/default_ranking_config:rank";
+
+/// A mock that is the token endpoint and the ranking API, answering out of order.
+async fn ranking_upstream() -> MockUpstream {
+    MockUpstream::start(|r| match r.path.as_str() {
+        "/token" => {
+            Reply::json(json!({"access_token": TOKEN, "expires_in": 3599, "token_type": "Bearer"}))
+        }
+        RANK => Reply::json(json!({"records": [
+            {"id": "0", "score": 0.25},
+            {"id": "1", "score": 0.9, "content": "Paris is the capital of France."}
+        ]})),
+        _ => Reply::status(404, json!({"error": {"message": "no such path"}})),
+    })
+    .await
+}
+
+#[tokio::test]
+async fn rerank_carries_the_token_to_the_ranking_api_and_is_answered_best_first() {
+    let up = ranking_upstream().await;
+    let config = config(&up, &service_account(&up)).replace(
+        "deployments = {",
+        "deployments = { \"ranker\" = \"semantic-ranker-default@latest\", ",
+    );
+    let gw = Gateway::start(&config).await;
+    let body = json!({"model": "vx/ranker", "query": "capital of France?",
+        "documents": ["Berlin is in Germany.", {"title": "France", "text": "Paris is the capital of France."}],
+        "top_n": 2, "return_documents": true});
+    let resp = post(&gw.url("/v1/rerank"), &body).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let answer = resp.json();
+    assert_eq!(
+        answer["results"],
+        json!([
+            {"index": 1, "relevance_score": 0.9, "document": {"title": "France", "text": "Paris is the capital of France."}},
+            {"index": 0, "relevance_score": 0.25, "document": "Berlin is in Germany."}
+        ])
+    );
+    let seen = up.requests();
+    let ranks = calls_to(&seen, RANK);
+    assert_eq!(ranks.len(), 1);
+    assert_eq!(ranks[0].bearer(), Some(TOKEN));
+    assert_eq!(
+        ranks[0].body,
+        json!({"model": "semantic-ranker-default@latest", "query": "capital of France?",
+            "records": [{"id": "0", "content": "Berlin is in Germany."},
+                {"id": "1", "title": "France", "content": "Paris is the capital of France."}],
+            "topN": 2, "ignoreRecordDetailsInResponse": false})
+    );
+
+    // Without return_documents the answer carries none, and the upstream is told so.
+    let plain =
+        json!({"model": "vx/semantic-ranker-fast@latest", "query": "q", "documents": ["a", "b"]});
+    let resp = post(&gw.url("/v1/rerank"), &plain).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    assert_eq!(
+        resp.json()["results"],
+        json!([{"index": 1, "relevance_score": 0.9}, {"index": 0, "relevance_score": 0.25}])
+    );
+    let seen = up.requests();
+    let sent = &calls_to(&seen, RANK)[1].body;
+    assert_eq!(sent["model"], "semantic-ranker-fast@latest");
+    assert_eq!(sent["ignoreRecordDetailsInResponse"], true);
+    assert!(sent.get("topN").is_none());
+}

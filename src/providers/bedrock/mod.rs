@@ -11,6 +11,7 @@
 mod convert;
 mod embed;
 mod eventstream;
+mod rerank;
 mod response;
 mod sign;
 mod stream;
@@ -263,18 +264,13 @@ impl Provider for Bedrock {
         Err(no_such_api("legacy completions"))
     }
 
-    /// Bedrock has a Rerank API, but this adapter does not speak it yet; say so rather
-    /// than the default text, which would suggest routing reranks to bedrock.
+    /// Through the Rerank API of Bedrock Agent Runtime (see `rerank`).
     async fn rerank(
         &self,
-        _call: &Call,
-        _req: &RerankRequest,
+        call: &Call,
+        req: &RerankRequest,
     ) -> Result<Reply<RerankResponse>, ProviderError> {
-        Err(ProviderError::Unsupported(
-            "reranking through provider type bedrock is not implemented yet; route /v1/rerank \
-             to a cohere provider"
-                .into(),
-        ))
+        self.rerank_call(call, req).await
     }
 
     async fn embeddings(

@@ -17,6 +17,7 @@
 
 mod auth;
 mod google;
+mod rerank;
 mod target;
 
 #[cfg(test)]
@@ -234,6 +235,15 @@ impl Provider for Vertex {
         _req: &CompletionRequest,
     ) -> Result<Reply<JsonStream>, ProviderError> {
         Err(no_such_api("legacy completions"))
+    }
+
+    /// Through the ranking API of Vertex AI (Discovery Engine; see `rerank`).
+    async fn rerank(
+        &self,
+        call: &Call,
+        req: &crate::schema::RerankRequest,
+    ) -> Result<Reply<crate::schema::RerankResponse>, ProviderError> {
+        self.rerank_call(call, req).await
     }
 
     async fn embeddings(
