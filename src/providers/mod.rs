@@ -13,6 +13,7 @@ mod mock;
 mod openai;
 mod raw;
 mod responses_bridge;
+mod translate;
 mod vertex;
 
 use std::pin::Pin;

@@ -22,11 +22,11 @@ pub(crate) use convert::to_request;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
+use super::translate;
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
@@ -109,31 +109,7 @@ pub(crate) fn chunk_reply(
     model: &str,
     include_usage: bool,
 ) -> Reply<ChunkStream> {
-    let headers = exchange.forwardable_headers();
-    let mut translator = stream::Translator::new(model, include_usage);
-    let mut events = Box::pin(exchange.sse_events());
-    let body = async_stream::stream! {
-        loop {
-            let (name, data) = match events.next().await {
-                Some(Ok(event)) => event,
-                Some(Err(e)) => { yield Err(e); break; }
-                None => { yield Err(stream::incomplete()); break; }
-            };
-            match translator.event(name.as_deref(), &data) {
-                Ok(step) => {
-                    for chunk in step.chunks {
-                        yield Ok(chunk);
-                    }
-                    if step.done { break; }
-                }
-                Err(e) => { yield Err(e); break; }
-            }
-        }
-    };
-    Reply {
-        body: body.boxed(),
-        headers,
-    }
+    translate::sse_reply(exchange, stream::Translator::new(model, include_usage))
 }
 
 fn no_such_api(what: &str) -> ProviderError {

@@ -15,14 +15,8 @@ use super::wire::{BlockDelta, ResponseBlock, StreamEvent, WireError, WireUsage};
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
-/// What one upstream event turns into.
-#[derive(Debug, Default)]
-pub struct Step {
-    /// Chunks to send, in order (zero, one, or two at `message_stop`).
-    pub chunks: Vec<ChatChunk>,
-    /// The upstream said the message is complete.
-    pub done: bool,
-}
+pub use crate::providers::translate::Step;
+use crate::providers::translate::Translate;
 
 /// The state one stream's translation needs between events.
 #[derive(Debug)]
@@ -242,8 +236,22 @@ fn stream_error(e: WireError) -> ProviderError {
 }
 
 /// The error for a stream that ended before `message_stop`.
-pub fn incomplete() -> ProviderError {
+fn incomplete() -> ProviderError {
     ProviderError::Transport(
         "the stream ended before message_stop; the answer is incomplete".into(),
     )
+}
+
+/// SSE events, named: Anthropic's event name says what the data is. The stream is
+/// complete only at `message_stop`.
+impl Translate for Translator {
+    type Event = (Option<String>, String);
+
+    fn event(&mut self, (name, data): Self::Event) -> Result<Step, ProviderError> {
+        Translator::event(self, name.as_deref(), &data)
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        Err(incomplete())
+    }
 }

@@ -16,12 +16,12 @@ mod tests;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
+use super::translate;
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
@@ -133,31 +133,8 @@ impl Provider for Cohere {
         let mut body = convert::to_request(&call.model, req)?;
         body.stream = Some(true);
         let exchange = self.send("/chat", call, &body).await?;
-        let headers = exchange.forwardable_headers();
-        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
-        let mut events = Box::pin(exchange.sse_events());
-        let body = async_stream::stream! {
-            loop {
-                let data = match events.next().await {
-                    Some(Ok((_, data))) => data,
-                    Some(Err(e)) => { yield Err(e); break; }
-                    None => { yield Err(stream::incomplete()); break; }
-                };
-                match translator.event(&data) {
-                    Ok(step) => {
-                        for chunk in step.chunks {
-                            yield Ok(chunk);
-                        }
-                        if step.done { break; }
-                    }
-                    Err(e) => { yield Err(e); break; }
-                }
-            }
-        };
-        Ok(Reply {
-            body: body.boxed(),
-            headers,
-        })
+        let translator = stream::Translator::new(&call.model, req.wants_stream_usage());
+        Ok(translate::sse_reply(exchange, translator))
     }
 
     async fn completion(

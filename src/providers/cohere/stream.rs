@@ -12,14 +12,8 @@ use super::wire::StreamEvent;
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
-/// What one upstream event turns into.
-#[derive(Debug, Default)]
-pub struct Step {
-    /// Chunks to send, in order.
-    pub chunks: Vec<ChatChunk>,
-    /// `message-end` arrived: the answer is complete.
-    pub done: bool,
-}
+pub use crate::providers::translate::Step;
+use crate::providers::translate::Translate;
 
 /// The state one stream's translation needs between events.
 #[derive(Debug)]
@@ -160,6 +154,20 @@ impl Translator {
 }
 
 /// The error for a stream that ended before `message-end`.
-pub fn incomplete() -> ProviderError {
+fn incomplete() -> ProviderError {
     ProviderError::Transport("the stream ended before message-end; the answer is incomplete".into())
+}
+
+/// SSE events, by data alone (the type is in the JSON). The stream is complete only at
+/// `message-end`.
+impl Translate for Translator {
+    type Event = (Option<String>, String);
+
+    fn event(&mut self, (_, data): Self::Event) -> Result<Step, ProviderError> {
+        Translator::event(self, &data)
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        Err(incomplete())
+    }
 }

@@ -26,12 +26,12 @@ pub(crate) use embed::{
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
+use super::translate;
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
@@ -128,34 +128,8 @@ pub(crate) fn chunk_reply(
     fallback_id: &str,
     include_usage: bool,
 ) -> Reply<ChunkStream> {
-    let headers = exchange.forwardable_headers();
-    let mut translator = stream::Translator::new(model, fallback_id, include_usage);
-    let mut events = Box::pin(exchange.sse_events());
-    let body = async_stream::stream! {
-        loop {
-            let data = match events.next().await {
-                Some(Ok((_, data))) => data,
-                Some(Err(e)) => { yield Err(e); break; }
-                // Gemini ends a stream by closing it; the translator knows whether
-                // the answer was complete.
-                None => {
-                    match translator.end() {
-                        Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
-                        Err(e) => yield Err(e),
-                    }
-                    break;
-                }
-            };
-            match translator.event(&data) {
-                Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
-                Err(e) => { yield Err(e); break; }
-            }
-        }
-    };
-    Reply {
-        body: body.boxed(),
-        headers,
-    }
+    let translator = stream::Translator::new(model, fallback_id, include_usage);
+    translate::sse_reply(exchange, translator)
 }
 
 fn no_such_api(what: &str) -> ProviderError {

@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::response::{blocked_message, finish_reason, tool_call, usage};
 use super::wire::{ErrorBody, GenerateContentResponse, UsageMetadata, WireError};
+use crate::providers::translate::{Step, Translate};
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
@@ -174,5 +175,22 @@ fn stream_error(e: WireError) -> ProviderError {
         status,
         message,
         retry_after: None,
+    }
+}
+
+/// SSE data events; Gemini never says "done" in an event, it closes the stream, so
+/// every answer finishes in [`Translate::end`].
+impl Translate for Translator {
+    type Event = (Option<String>, String);
+
+    fn event(&mut self, (_, data): Self::Event) -> Result<Step, ProviderError> {
+        Ok(Step {
+            chunks: Translator::event(self, &data)?,
+            done: false,
+        })
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        Translator::end(self)
     }
 }
