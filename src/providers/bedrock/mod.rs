@@ -29,19 +29,18 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
+use super::translate;
 use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
     Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
     RerankResponse,
 };
-use eventstream::FrameReader;
 use sign::Scope;
 use target::{unusable, Auth, Target};
 
@@ -203,46 +202,10 @@ impl Provider for Bedrock {
         let target = self.target(call)?;
         let exchange = self.post(call, &target, "converse-stream", body).await?;
         let headers = exchange.forwardable_headers();
-        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
-        let mut bytes = Box::pin(exchange.byte_stream());
-        let body = async_stream::stream! {
-            let mut reader = FrameReader::new();
-            'read: loop {
-                // Every frame complete so far goes out before more bytes are awaited.
-                loop {
-                    let message = match reader.next_message() {
-                        Ok(Some(m)) => m,
-                        Ok(None) => break,
-                        Err(e) => { yield Err(e); break 'read; }
-                    };
-                    match eventstream::classify(&message).and_then(|f| translator.frame(f)) {
-                        Ok(step) => {
-                            for chunk in step.chunks {
-                                yield Ok(chunk);
-                            }
-                            if step.done { break 'read; }
-                        }
-                        Err(e) => { yield Err(e); break 'read; }
-                    }
-                }
-                match bytes.next().await {
-                    Some(Ok(data)) => reader.push(&data),
-                    Some(Err(e)) => { yield Err(e); break; }
-                    None => {
-                        if reader.has_partial_frame() {
-                            yield Err(ProviderError::Transport(
-                                "the stream ended inside an event-stream frame; the answer is incomplete".into(),
-                            ));
-                        } else if let Err(e) = translator.finish() {
-                            yield Err(e);
-                        }
-                        break;
-                    }
-                }
-            }
-        };
+        let translator = stream::Translator::new(&call.model, req.wants_stream_usage());
+        let frames = eventstream::frames(exchange.byte_stream());
         Ok(Reply {
-            body: body.boxed(),
+            body: translate::chunks(frames, translator),
             headers,
         })
     }

@@ -17,14 +17,8 @@ use super::wire::WireUsage;
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
-/// What one upstream message turns into.
-#[derive(Debug, Default)]
-pub struct Step {
-    /// Chunks to send, in order.
-    pub chunks: Vec<ChatChunk>,
-    /// The answer is complete; stop reading.
-    pub done: bool,
-}
+pub use crate::providers::translate::Step;
+use crate::providers::translate::Translate;
 
 /// The state one stream's translation needs between events.
 #[derive(Debug)]
@@ -204,6 +198,20 @@ impl Translator {
             usage: None,
             extra: Map::new(),
         }
+    }
+}
+
+/// Classified event-stream frames (see `eventstream::frames`); a body that ends after
+/// `messageStop` but before `metadata` is complete, without usage.
+impl Translate for Translator {
+    type Event = Frame;
+
+    fn event(&mut self, frame: Frame) -> Result<Step, ProviderError> {
+        self.frame(frame)
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        self.finish().map(|()| Vec::new())
     }
 }
 
