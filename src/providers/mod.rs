@@ -98,18 +98,24 @@ pub trait Provider: Send + Sync {
         call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChunkStream>, ProviderError>;
-    /// Legacy text completion.
+    /// Legacy text completion. Chat-only APIs have none, so the default refuses with
+    /// [`Provider::no_such_api`]; that `Unsupported` is what lets `convert_text_to_chat`
+    /// serve the request through chat instead.
     async fn completion(
         &self,
-        call: &Call,
-        req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError>;
-    /// Streaming legacy text completion.
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        Err(self.no_such_api("legacy completions"))
+    }
+    /// Streaming legacy text completion; refused by default like [`Provider::completion`].
     async fn completion_stream(
         &self,
-        call: &Call,
-        req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError>;
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<JsonStream>, ProviderError> {
+        Err(self.no_such_api("legacy completions"))
+    }
     /// Embeddings.
     async fn embeddings(
         &self,
@@ -134,6 +140,26 @@ pub trait Provider: Send + Sync {
             "this provider type does not offer reranking; route /v1/rerank to a cohere, bedrock, vertex or vllm provider".to_string(),
         ))
     }
+    /// The refusal of an operation whose API this adapter's upstream lacks, used by the
+    /// default [`Provider::completion`] methods. Adapters relying on those defaults
+    /// override it to name their provider type; adapters that serve every operation
+    /// never reach this generic text.
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        ProviderError::Unsupported(format!(
+            "this provider type has no {what} API; use /v1/chat/completions, or route \
+             this request to an OpenAI-compatible provider"
+        ))
+    }
+}
+
+/// The refusal a chat-only adapter gives for an API its upstream lacks (`what`, e.g.
+/// "legacy completions"), naming its provider type `kind` so the client learns which
+/// route to change; one text for every such adapter.
+fn chat_only(kind: &str, what: &str) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "provider type {kind} has no {what} API; use /v1/chat/completions, or route \
+         this request to an OpenAI-compatible provider"
+    ))
 }
 
 /// Builds the adapter for a configured provider.

@@ -27,9 +27,9 @@ use serde_json::Value;
 
 use super::http::{Exchange, Transport};
 use super::translate;
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
-use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{Answer, ChatRequest, ChatResponse, EmbeddingRequest};
 
 /// The API version bifrost's translation is written against.
 const API_VERSION: &str = "2023-06-01";
@@ -112,13 +112,6 @@ pub(crate) fn chunk_reply(
     translate::sse_reply(exchange, stream::Translator::new(model, include_usage))
 }
 
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type anthropic has no {what} API; use /v1/chat/completions, or route \
-         this request to an OpenAI-compatible provider"
-    ))
-}
-
 #[async_trait]
 impl Provider for Anthropic {
     async fn chat(
@@ -139,20 +132,8 @@ impl Provider for Anthropic {
         Ok(chunk_reply(exchange, &call.model, req.wants_stream_usage()))
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("anthropic", what)
     }
 
     async fn embeddings(
@@ -160,6 +141,6 @@ impl Provider for Anthropic {
         _call: &Call,
         _req: &EmbeddingRequest,
     ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("embeddings"))
+        Err(self.no_such_api("embeddings"))
     }
 }

@@ -35,11 +35,10 @@ use serde_json::Value;
 
 use super::http::{Exchange, Transport};
 use super::translate;
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
-    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
-    RerankResponse,
+    Answer, ChatRequest, ChatResponse, EmbeddingRequest, RerankRequest, RerankResponse,
 };
 use sign::Scope;
 use target::{unusable, Auth, Target};
@@ -164,13 +163,6 @@ fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, ProviderError> {
         .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))
 }
 
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type bedrock has no {what} API; use /v1/chat/completions, or route \
-         this request to an OpenAI-compatible provider"
-    ))
-}
-
 #[async_trait]
 impl Provider for Bedrock {
     async fn chat(
@@ -210,20 +202,8 @@ impl Provider for Bedrock {
         })
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("bedrock", what)
     }
 
     /// Bedrock has a Rerank API, but this adapter does not speak it yet; say so rather

@@ -22,11 +22,10 @@ use serde_json::Value;
 
 use super::http::{Exchange, Transport};
 use super::translate;
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
-    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
-    RerankResponse,
+    Answer, ChatRequest, ChatResponse, EmbeddingRequest, RerankRequest, RerankResponse,
 };
 
 /// A Cohere upstream at one base URL (`https://api.cohere.com/v2` by default).
@@ -94,13 +93,6 @@ impl Cohere {
     }
 }
 
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type cohere has no {what} API; use /v1/chat/completions, or route this \
-         request to an OpenAI-compatible provider"
-    ))
-}
-
 #[async_trait]
 impl Provider for Cohere {
     async fn chat(
@@ -137,20 +129,8 @@ impl Provider for Cohere {
         Ok(translate::sse_reply(exchange, translator))
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("cohere", what)
     }
 
     async fn embeddings(

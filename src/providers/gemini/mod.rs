@@ -32,9 +32,9 @@ use serde_json::Value;
 
 use super::http::{Exchange, Transport};
 use super::translate;
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
-use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{Answer, ChatRequest, ChatResponse, EmbeddingRequest};
 
 /// A Gemini upstream at one base URL
 /// (`https://generativelanguage.googleapis.com/v1beta` by default).
@@ -132,13 +132,6 @@ pub(crate) fn chunk_reply(
     translate::sse_reply(exchange, translator)
 }
 
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type gemini has no {what} API; use /v1/chat/completions, or route \
-         this request to an OpenAI-compatible provider"
-    ))
-}
-
 #[async_trait]
 impl Provider for Gemini {
     async fn chat(
@@ -168,20 +161,8 @@ impl Provider for Gemini {
         ))
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("gemini", what)
     }
 
     async fn embeddings(
