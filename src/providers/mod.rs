@@ -65,6 +65,31 @@ impl std::fmt::Debug for Call {
     }
 }
 
+impl Call {
+    /// Puts the call's id in `x-request-id`, so upstream logs can be matched with ours
+    /// (skipped if the id is not a valid header value, rather than failing the call).
+    pub(crate) fn insert_request_id(&self, headers: &mut ::http::HeaderMap) {
+        if let Ok(v) = ::http::HeaderValue::from_str(&self.request_id) {
+            headers.insert("x-request-id", v);
+        }
+    }
+
+    /// The headers of an adapter that authenticates with the key alone: `name:
+    /// {prefix}{key}` (marked sensitive, so it never shows in logs) when the call has a
+    /// key, and `x-request-id`. The adapters differ only in the header's name and prefix.
+    pub(crate) fn key_headers(&self, name: &'static str, prefix: &str) -> ::http::HeaderMap {
+        let mut h = ::http::HeaderMap::new();
+        if let Some(key) = &self.api_key {
+            if let Ok(mut v) = ::http::HeaderValue::from_str(&format!("{prefix}{key}")) {
+                v.set_sensitive(true);
+                h.insert(name, v);
+            }
+        }
+        self.insert_request_id(&mut h);
+        h
+    }
+}
+
 /// An upstream answer plus the upstream headers a client may see.
 pub struct Reply<T> {
     /// The answer.

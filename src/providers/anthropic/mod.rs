@@ -54,17 +54,8 @@ impl Anthropic {
     }
 
     fn headers(call: &Call) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(key) = &call.api_key {
-            if let Ok(mut v) = HeaderValue::from_str(key) {
-                v.set_sensitive(true);
-                h.insert("x-api-key", v);
-            }
-        }
+        let mut h = call.key_headers("x-api-key", "");
         h.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
         h
     }
 

@@ -84,9 +84,7 @@ impl Bedrock {
         let model = utf8_percent_encode(&target.model_id, PATH_SEGMENT);
         let url = format!("{}/model/{model}/{action}", target.endpoint);
         let mut headers = HeaderMap::new();
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            headers.insert("x-request-id", v);
-        }
+        call.insert_request_id(&mut headers);
         headers.insert(http::header::ACCEPT, accept(action));
         match &target.auth {
             Auth::SigV4 { creds, region } => {

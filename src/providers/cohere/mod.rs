@@ -16,7 +16,7 @@ mod tests;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue};
+use http::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -48,17 +48,7 @@ impl Cohere {
     }
 
     fn headers(call: &Call) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(key) = &call.api_key {
-            if let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {key}")) {
-                v.set_sensitive(true);
-                h.insert(http::header::AUTHORIZATION, v);
-            }
-        }
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
-        h
+        call.key_headers("authorization", "Bearer ")
     }
 
     async fn send<B: Serialize>(

@@ -26,7 +26,7 @@ pub(crate) use embed::{
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue};
+use http::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -69,17 +69,7 @@ impl Gemini {
     /// The key goes in a header, never in the URL's `?key=`, so it cannot end up in
     /// access logs or in error messages that quote the URL.
     fn headers(call: &Call) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(key) = &call.api_key {
-            if let Ok(mut v) = HeaderValue::from_str(key) {
-                v.set_sensitive(true);
-                h.insert("x-goog-api-key", v);
-            }
-        }
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
-        h
+        call.key_headers("x-goog-api-key", "")
     }
 
     /// POSTs `body` to `{base}/models/{model}:{method}`.

@@ -87,9 +87,7 @@ impl Vertex {
         })?;
         v.set_sensitive(true);
         h.insert(http::header::AUTHORIZATION, v);
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
+        call.insert_request_id(&mut h);
         Ok((h, credentials))
     }
 
