@@ -5,10 +5,11 @@
 //! event source (SSE for most, AWS event-stream frames for Bedrock).
 
 use futures_util::{Stream, StreamExt};
+use serde_json::{Map, Value};
 
 use super::http::Exchange;
 use super::{ChunkStream, ProviderError, Reply};
-use crate::schema::ChatChunk;
+use crate::schema::{ChatChunk, ChunkChoice};
 
 /// What one upstream event turns into.
 #[derive(Debug, Default)]
@@ -17,6 +18,35 @@ pub struct Step {
     pub chunks: Vec<ChatChunk>,
     /// The upstream said the answer is complete; stop reading.
     pub done: bool,
+}
+
+/// A `chat.completion.chunk` of `choices`, stamped with the stream's `id`, `created`
+/// and `model`: OpenAI clients expect all three on every chunk and group by `id`.
+pub fn chunk(id: &str, created: u64, model: &str, choices: Vec<ChunkChoice>) -> ChatChunk {
+    ChatChunk {
+        id: id.to_string(),
+        object: "chat.completion.chunk".into(),
+        created,
+        model: model.to_string(),
+        choices,
+        usage: None,
+        extra: Map::new(),
+    }
+}
+
+/// Choice `index` of a chunk, carrying `delta`; anything but an object becomes `{}`,
+/// since clients read `delta` as an object.
+pub fn choice(index: u32, delta: Value, finish_reason: Option<String>) -> ChunkChoice {
+    let delta = match delta {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    ChunkChoice {
+        index,
+        delta,
+        finish_reason,
+        extra: Map::new(),
+    }
 }
 
 /// One stream's translation state, as [`chunks`] drives it.

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::response::{finish_reason, tool_call, usage};
 use super::thinking::{redacted_entry, thinking_entry, THINKING_BLOCKS};
@@ -16,7 +16,7 @@ use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
 pub use crate::providers::translate::Step;
-use crate::providers::translate::Translate;
+use crate::providers::translate::{self, Translate};
 
 /// The state one stream's translation needs between events.
 #[derive(Debug)]
@@ -184,28 +184,11 @@ impl Translator {
     }
 
     fn delta(&self, delta: Value, finish_reason: Option<String>) -> ChatChunk {
-        let delta = match delta {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        self.chunk(vec![ChunkChoice {
-            index: 0,
-            delta,
-            finish_reason,
-            extra: Map::new(),
-        }])
+        self.chunk(vec![translate::choice(0, delta, finish_reason)])
     }
 
     fn chunk(&self, choices: Vec<ChunkChoice>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: "chat.completion.chunk".into(),
-            created: self.created,
-            model: self.model.clone(),
-            choices,
-            usage: None,
-            extra: Map::new(),
-        }
+        translate::chunk(&self.id, self.created, &self.model, choices)
     }
 }
 

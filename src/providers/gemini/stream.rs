@@ -7,11 +7,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::response::{blocked_message, finish_reason, tool_call, usage};
 use super::wire::{ErrorBody, GenerateContentResponse, UsageMetadata, WireError};
-use crate::providers::translate::{Step, Translate};
+use crate::providers::translate::{self, Step, Translate};
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
@@ -138,28 +138,11 @@ impl Translator {
     }
 
     fn delta(&self, index: u32, delta: Value, finish_reason: Option<String>) -> ChatChunk {
-        let delta = match delta {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        self.chunk(vec![ChunkChoice {
-            index,
-            delta,
-            finish_reason,
-            extra: Map::new(),
-        }])
+        self.chunk(vec![translate::choice(index, delta, finish_reason)])
     }
 
     fn chunk(&self, choices: Vec<ChunkChoice>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: "chat.completion.chunk".into(),
-            created: self.created,
-            model: self.model.clone(),
-            choices,
-            usage: None,
-            extra: Map::new(),
-        }
+        translate::chunk(&self.id, self.created, &self.model, choices)
     }
 }
 
