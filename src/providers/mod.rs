@@ -13,6 +13,7 @@ mod mock;
 mod openai;
 mod raw;
 mod responses_bridge;
+mod tool_calls;
 mod translate;
 mod vertex;
 
