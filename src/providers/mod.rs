@@ -11,6 +11,7 @@ mod gemini;
 pub mod http;
 mod mock;
 mod openai;
+mod params;
 mod raw;
 mod responses_bridge;
 mod tool_calls;

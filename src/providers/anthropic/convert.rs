@@ -13,6 +13,7 @@ use super::thinking;
 use super::wire::{
     Block, ImageSource, MessagesRequest, Metadata, System, Tool, ToolChoice, WireMessage,
 };
+use crate::providers::params::refuse_unsupported;
 use crate::providers::tool_calls::assistant_tool_calls;
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
@@ -60,17 +61,7 @@ fn invalid(detail: String) -> ProviderError {
 /// Builds the Messages request for `model` from a canonical chat request.
 pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, ProviderError> {
     let x = &req.extra;
-    for (name, neutral) in UNSUPPORTED {
-        let Some(v) = x.get(*name).filter(|v| !v.is_null()) else {
-            continue;
-        };
-        let is_neutral = neutral
-            .and_then(|n| serde_json::from_str::<Value>(n).ok())
-            .is_some_and(|n| n == *v || (v.is_number() && n.as_f64() == v.as_f64()));
-        if !is_neutral {
-            return Err(unsupported(name));
-        }
-    }
+    refuse_unsupported(x, UNSUPPORTED, unsupported)?;
     let (thinking, max_tokens) = thinking::thinking_and_max_tokens(x)?;
     let (system, messages) = messages(&req.messages)?;
     let (tools, tool_choice) = tools(x)?;

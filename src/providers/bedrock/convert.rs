@@ -13,6 +13,7 @@ use super::wire::{
     Block, ConverseRequest, Image, ImageSource, InferenceConfig, SystemBlock, ToolResult,
     ToolResultContent, ToolUse, WireMessage,
 };
+use crate::providers::params::refuse_unsupported;
 use crate::providers::tool_calls::assistant_tool_calls;
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
@@ -78,17 +79,7 @@ pub fn invalid(detail: String) -> ProviderError {
 /// Builds the Converse request from a canonical chat request.
 pub fn to_request(req: &ChatRequest) -> Result<ConverseRequest, ProviderError> {
     let x = &req.extra;
-    for (name, neutral) in UNSUPPORTED {
-        let Some(v) = x.get(*name).filter(|v| !v.is_null()) else {
-            continue;
-        };
-        let is_neutral = neutral
-            .and_then(|n| serde_json::from_str::<Value>(n).ok())
-            .is_some_and(|n| n == *v || (v.is_number() && n.as_f64() == v.as_f64()));
-        if !is_neutral {
-            return Err(unsupported(name));
-        }
-    }
+    refuse_unsupported(x, UNSUPPORTED, unsupported)?;
     let max_tokens =
         match x
             .get("max_completion_tokens")
