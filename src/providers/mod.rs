@@ -11,8 +11,11 @@ mod gemini;
 pub mod http;
 mod mock;
 mod openai;
+mod params;
 mod raw;
 mod responses_bridge;
+mod tool_calls;
+mod translate;
 mod vertex;
 
 use std::pin::Pin;
@@ -64,6 +67,31 @@ impl std::fmt::Debug for Call {
     }
 }
 
+impl Call {
+    /// Puts the call's id in `x-request-id`, so upstream logs can be matched with ours
+    /// (skipped if the id is not a valid header value, rather than failing the call).
+    pub(crate) fn insert_request_id(&self, headers: &mut ::http::HeaderMap) {
+        if let Ok(v) = ::http::HeaderValue::from_str(&self.request_id) {
+            headers.insert("x-request-id", v);
+        }
+    }
+
+    /// The headers of an adapter that authenticates with the key alone: `name:
+    /// {prefix}{key}` (marked sensitive, so it never shows in logs) when the call has a
+    /// key, and `x-request-id`. The adapters differ only in the header's name and prefix.
+    pub(crate) fn key_headers(&self, name: &'static str, prefix: &str) -> ::http::HeaderMap {
+        let mut h = ::http::HeaderMap::new();
+        if let Some(key) = &self.api_key {
+            if let Ok(mut v) = ::http::HeaderValue::from_str(&format!("{prefix}{key}")) {
+                v.set_sensitive(true);
+                h.insert(name, v);
+            }
+        }
+        self.insert_request_id(&mut h);
+        h
+    }
+}
+
 /// An upstream answer plus the upstream headers a client may see.
 pub struct Reply<T> {
     /// The answer.
@@ -97,18 +125,24 @@ pub trait Provider: Send + Sync {
         call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChunkStream>, ProviderError>;
-    /// Legacy text completion.
+    /// Legacy text completion. Chat-only APIs have none, so the default refuses with
+    /// [`Provider::no_such_api`]; that `Unsupported` is what lets `convert_text_to_chat`
+    /// serve the request through chat instead.
     async fn completion(
         &self,
-        call: &Call,
-        req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError>;
-    /// Streaming legacy text completion.
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<Answer<Value>>, ProviderError> {
+        Err(self.no_such_api("legacy completions"))
+    }
+    /// Streaming legacy text completion; refused by default like [`Provider::completion`].
     async fn completion_stream(
         &self,
-        call: &Call,
-        req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError>;
+        _call: &Call,
+        _req: &CompletionRequest,
+    ) -> Result<Reply<JsonStream>, ProviderError> {
+        Err(self.no_such_api("legacy completions"))
+    }
     /// Embeddings.
     async fn embeddings(
         &self,
@@ -133,6 +167,26 @@ pub trait Provider: Send + Sync {
             "this provider type does not offer reranking; route /v1/rerank to a cohere, bedrock, vertex or vllm provider".to_string(),
         ))
     }
+    /// The refusal of an operation whose API this adapter's upstream lacks, used by the
+    /// default [`Provider::completion`] methods. Adapters relying on those defaults
+    /// override it to name their provider type; adapters that serve every operation
+    /// never reach this generic text.
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        ProviderError::Unsupported(format!(
+            "this provider type has no {what} API; use /v1/chat/completions, or route \
+             this request to an OpenAI-compatible provider"
+        ))
+    }
+}
+
+/// The refusal a chat-only adapter gives for an API its upstream lacks (`what`, e.g.
+/// "legacy completions"), naming its provider type `kind` so the client learns which
+/// route to change; one text for every such adapter.
+fn chat_only(kind: &str, what: &str) -> ProviderError {
+    ProviderError::Unsupported(format!(
+        "provider type {kind} has no {what} API; use /v1/chat/completions, or route \
+         this request to an OpenAI-compatible provider"
+    ))
 }
 
 /// Builds the adapter for a configured provider.

@@ -13,6 +13,8 @@ use super::thinking;
 use super::wire::{
     Block, ImageSource, MessagesRequest, Metadata, System, Tool, ToolChoice, WireMessage,
 };
+use crate::providers::params::refuse_unsupported;
+use crate::providers::tool_calls::assistant_tool_calls;
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
 
@@ -59,17 +61,7 @@ fn invalid(detail: String) -> ProviderError {
 /// Builds the Messages request for `model` from a canonical chat request.
 pub fn to_request(model: &str, req: &ChatRequest) -> Result<MessagesRequest, ProviderError> {
     let x = &req.extra;
-    for (name, neutral) in UNSUPPORTED {
-        let Some(v) = x.get(*name).filter(|v| !v.is_null()) else {
-            continue;
-        };
-        let is_neutral = neutral
-            .and_then(|n| serde_json::from_str::<Value>(n).ok())
-            .is_some_and(|n| n == *v || (v.is_number() && n.as_f64() == v.as_f64()));
-        if !is_neutral {
-            return Err(unsupported(name));
-        }
-    }
+    refuse_unsupported(x, UNSUPPORTED, unsupported)?;
     let (thinking, max_tokens) = thinking::thinking_and_max_tokens(x)?;
     let (system, messages) = messages(&req.messages)?;
     let (tools, tool_choice) = tools(x)?;
@@ -239,38 +231,11 @@ fn image_source(url: &str, i: usize) -> Result<ImageSource, ProviderError> {
 fn assistant_blocks(m: &Message, i: usize) -> Result<Vec<Block>, ProviderError> {
     let mut out = thinking::request_blocks(m, i)?;
     out.extend(content_blocks(m.content.as_ref(), i)?);
-    let calls = m.extra.get("tool_calls").and_then(Value::as_array);
-    for call in calls.into_iter().flatten() {
-        let f = call.get("function");
-        let name = f
-            .and_then(|f| f.get("name"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let args = f
-            .and_then(|f| f.get("arguments"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        // An empty string is what some clients send for a call without arguments.
-        let input = if args.trim().is_empty() {
-            Value::Object(Map::new())
-        } else {
-            serde_json::from_str::<Value>(args)
-                .ok()
-                .filter(Value::is_object)
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "messages[{i}]: the arguments of tool call `{name}` are not a JSON object"
-                    ))
-                })?
-        };
+    for call in assistant_tool_calls(m, i, invalid)? {
         out.push(Block::ToolUse {
-            id: call
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            name: name.to_string(),
-            input,
+            id: call.id,
+            name: call.name,
+            input: call.input,
             cache_control: None,
         });
     }

@@ -22,14 +22,14 @@ pub(crate) use convert::to_request;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::translate;
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
-use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{Answer, ChatRequest, ChatResponse, EmbeddingRequest};
 
 /// The API version bifrost's translation is written against.
 const API_VERSION: &str = "2023-06-01";
@@ -54,17 +54,8 @@ impl Anthropic {
     }
 
     fn headers(call: &Call) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(key) = &call.api_key {
-            if let Ok(mut v) = HeaderValue::from_str(key) {
-                v.set_sensitive(true);
-                h.insert("x-api-key", v);
-            }
-        }
+        let mut h = call.key_headers("x-api-key", "");
         h.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
         h
     }
 
@@ -109,38 +100,7 @@ pub(crate) fn chunk_reply(
     model: &str,
     include_usage: bool,
 ) -> Reply<ChunkStream> {
-    let headers = exchange.forwardable_headers();
-    let mut translator = stream::Translator::new(model, include_usage);
-    let mut events = Box::pin(exchange.sse_events());
-    let body = async_stream::stream! {
-        loop {
-            let (name, data) = match events.next().await {
-                Some(Ok(event)) => event,
-                Some(Err(e)) => { yield Err(e); break; }
-                None => { yield Err(stream::incomplete()); break; }
-            };
-            match translator.event(name.as_deref(), &data) {
-                Ok(step) => {
-                    for chunk in step.chunks {
-                        yield Ok(chunk);
-                    }
-                    if step.done { break; }
-                }
-                Err(e) => { yield Err(e); break; }
-            }
-        }
-    };
-    Reply {
-        body: body.boxed(),
-        headers,
-    }
-}
-
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type anthropic has no {what} API; use /v1/chat/completions, or route \
-         this request to an OpenAI-compatible provider"
-    ))
+    translate::sse_reply(exchange, stream::Translator::new(model, include_usage))
 }
 
 #[async_trait]
@@ -163,20 +123,8 @@ impl Provider for Anthropic {
         Ok(chunk_reply(exchange, &call.model, req.wants_stream_usage()))
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("anthropic", what)
     }
 
     async fn embeddings(
@@ -184,6 +132,6 @@ impl Provider for Anthropic {
         _call: &Call,
         _req: &EmbeddingRequest,
     ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("embeddings"))
+        Err(self.no_such_api("embeddings"))
     }
 }

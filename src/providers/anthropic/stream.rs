@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::response::{finish_reason, tool_call, usage};
 use super::thinking::{redacted_entry, thinking_entry, THINKING_BLOCKS};
@@ -15,14 +15,8 @@ use super::wire::{BlockDelta, ResponseBlock, StreamEvent, WireError, WireUsage};
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
-/// What one upstream event turns into.
-#[derive(Debug, Default)]
-pub struct Step {
-    /// Chunks to send, in order (zero, one, or two at `message_stop`).
-    pub chunks: Vec<ChatChunk>,
-    /// The upstream said the message is complete.
-    pub done: bool,
-}
+pub use crate::providers::translate::Step;
+use crate::providers::translate::{self, Translate};
 
 /// The state one stream's translation needs between events.
 #[derive(Debug)]
@@ -190,28 +184,11 @@ impl Translator {
     }
 
     fn delta(&self, delta: Value, finish_reason: Option<String>) -> ChatChunk {
-        let delta = match delta {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        self.chunk(vec![ChunkChoice {
-            index: 0,
-            delta,
-            finish_reason,
-            extra: Map::new(),
-        }])
+        self.chunk(vec![translate::choice(0, delta, finish_reason)])
     }
 
     fn chunk(&self, choices: Vec<ChunkChoice>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: "chat.completion.chunk".into(),
-            created: self.created,
-            model: self.model.clone(),
-            choices,
-            usage: None,
-            extra: Map::new(),
-        }
+        translate::chunk(&self.id, self.created, &self.model, choices)
     }
 }
 
@@ -242,8 +219,22 @@ fn stream_error(e: WireError) -> ProviderError {
 }
 
 /// The error for a stream that ended before `message_stop`.
-pub fn incomplete() -> ProviderError {
+fn incomplete() -> ProviderError {
     ProviderError::Transport(
         "the stream ended before message_stop; the answer is incomplete".into(),
     )
+}
+
+/// SSE events, named: Anthropic's event name says what the data is. The stream is
+/// complete only at `message_stop`.
+impl Translate for Translator {
+    type Event = (Option<String>, String);
+
+    fn event(&mut self, (name, data): Self::Event) -> Result<Step, ProviderError> {
+        Translator::event(self, name.as_deref(), &data)
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        Err(incomplete())
+    }
 }

@@ -10,8 +10,9 @@
 use aws_smithy_eventstream::frame::{DecodedFrame, MessageFrameDecoder};
 use aws_smithy_types::event_stream::{HeaderValue, Message};
 use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
 
-use crate::providers::ProviderError;
+use crate::providers::{ItemStream, ProviderError};
 
 /// Largest frame accepted; the protocol caps messages at 16 MiB.
 const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
@@ -134,5 +135,42 @@ pub fn classify(message: &Message) -> Result<Frame, ProviderError> {
         other => Err(ProviderError::InvalidResponse(format!(
             "unknown event-stream :message-type `{other}`"
         ))),
+    }
+}
+
+/// The classified messages of an event-stream body, each handed on as soon as its last
+/// byte arrives, so Bedrock answers go through the same translation loop as SSE ones.
+/// The first error ends the stream; a body cut inside a frame ends with one, since the
+/// frame's event is lost.
+pub fn frames(mut bytes: ItemStream<Bytes>) -> impl Stream<Item = Result<Frame, ProviderError>> {
+    async_stream::stream! {
+        let mut reader = FrameReader::new();
+        'read: loop {
+            // Every frame complete so far goes out before more bytes are awaited.
+            loop {
+                match reader.next_message() {
+                    Ok(Some(message)) => {
+                        let frame = classify(&message);
+                        let failed = frame.is_err();
+                        yield frame;
+                        if failed { break 'read; }
+                    }
+                    Ok(None) => break,
+                    Err(e) => { yield Err(e); break 'read; }
+                }
+            }
+            match bytes.next().await {
+                Some(Ok(data)) => reader.push(&data),
+                Some(Err(e)) => { yield Err(e); break; }
+                None => {
+                    if reader.has_partial_frame() {
+                        yield Err(ProviderError::Transport(
+                            "the stream ended inside an event-stream frame; the answer is incomplete".into(),
+                        ));
+                    }
+                    break;
+                }
+            }
+        }
     }
 }

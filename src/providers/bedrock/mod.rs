@@ -30,19 +30,17 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::translate;
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
-    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
-    RerankResponse,
+    Answer, ChatRequest, ChatResponse, EmbeddingRequest, RerankRequest, RerankResponse,
 };
-use eventstream::FrameReader;
 use sign::Scope;
 use target::{unusable, Auth, Target};
 
@@ -87,9 +85,7 @@ impl Bedrock {
         let model = utf8_percent_encode(&target.model_id, PATH_SEGMENT);
         let url = format!("{}/model/{model}/{action}", target.endpoint);
         let mut headers = HeaderMap::new();
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            headers.insert("x-request-id", v);
-        }
+        call.insert_request_id(&mut headers);
         headers.insert(http::header::ACCEPT, accept(action));
         match &target.auth {
             Auth::SigV4 { creds, region } => {
@@ -166,13 +162,6 @@ fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, ProviderError> {
         .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))
 }
 
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type bedrock has no {what} API; use /v1/chat/completions, or route \
-         this request to an OpenAI-compatible provider"
-    ))
-}
-
 #[async_trait]
 impl Provider for Bedrock {
     async fn chat(
@@ -204,64 +193,16 @@ impl Provider for Bedrock {
         let target = self.target(call)?;
         let exchange = self.post(call, &target, "converse-stream", body).await?;
         let headers = exchange.forwardable_headers();
-        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
-        let mut bytes = Box::pin(exchange.byte_stream());
-        let body = async_stream::stream! {
-            let mut reader = FrameReader::new();
-            'read: loop {
-                // Every frame complete so far goes out before more bytes are awaited.
-                loop {
-                    let message = match reader.next_message() {
-                        Ok(Some(m)) => m,
-                        Ok(None) => break,
-                        Err(e) => { yield Err(e); break 'read; }
-                    };
-                    match eventstream::classify(&message).and_then(|f| translator.frame(f)) {
-                        Ok(step) => {
-                            for chunk in step.chunks {
-                                yield Ok(chunk);
-                            }
-                            if step.done { break 'read; }
-                        }
-                        Err(e) => { yield Err(e); break 'read; }
-                    }
-                }
-                match bytes.next().await {
-                    Some(Ok(data)) => reader.push(&data),
-                    Some(Err(e)) => { yield Err(e); break; }
-                    None => {
-                        if reader.has_partial_frame() {
-                            yield Err(ProviderError::Transport(
-                                "the stream ended inside an event-stream frame; the answer is incomplete".into(),
-                            ));
-                        } else if let Err(e) = translator.finish() {
-                            yield Err(e);
-                        }
-                        break;
-                    }
-                }
-            }
-        };
+        let translator = stream::Translator::new(&call.model, req.wants_stream_usage());
+        let frames = eventstream::frames(exchange.byte_stream());
         Ok(Reply {
-            body: body.boxed(),
+            body: translate::chunks(frames, translator),
             headers,
         })
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("bedrock", what)
     }
 
     /// Through the Rerank API of Bedrock Agent Runtime (see `rerank`).

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::eventstream::Frame;
 use super::response::{completion_id, finish_reason, tool_call, usage};
@@ -17,14 +17,8 @@ use super::wire::WireUsage;
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
-/// What one upstream message turns into.
-#[derive(Debug, Default)]
-pub struct Step {
-    /// Chunks to send, in order.
-    pub chunks: Vec<ChatChunk>,
-    /// The answer is complete; stop reading.
-    pub done: bool,
-}
+pub use crate::providers::translate::Step;
+use crate::providers::translate::{self, Translate};
 
 /// The state one stream's translation needs between events.
 #[derive(Debug)]
@@ -182,28 +176,25 @@ impl Translator {
     }
 
     fn delta(&self, delta: Value, finish_reason: Option<String>) -> ChatChunk {
-        let delta = match delta {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        self.chunk(vec![ChunkChoice {
-            index: 0,
-            delta,
-            finish_reason,
-            extra: Map::new(),
-        }])
+        self.chunk(vec![translate::choice(0, delta, finish_reason)])
     }
 
     fn chunk(&self, choices: Vec<ChunkChoice>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: "chat.completion.chunk".into(),
-            created: self.created,
-            model: self.model.clone(),
-            choices,
-            usage: None,
-            extra: Map::new(),
-        }
+        translate::chunk(&self.id, self.created, &self.model, choices)
+    }
+}
+
+/// Classified event-stream frames (see `eventstream::frames`); a body that ends after
+/// `messageStop` but before `metadata` is complete, without usage.
+impl Translate for Translator {
+    type Event = Frame;
+
+    fn event(&mut self, frame: Frame) -> Result<Step, ProviderError> {
+        self.frame(frame)
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        self.finish().map(|()| Vec::new())
     }
 }
 

@@ -16,17 +16,16 @@ mod tests;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
-use http::{HeaderMap, HeaderValue};
+use http::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::translate;
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
-    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
-    RerankResponse,
+    Answer, ChatRequest, ChatResponse, EmbeddingRequest, RerankRequest, RerankResponse,
 };
 
 /// A Cohere upstream at one base URL (`https://api.cohere.com/v2` by default).
@@ -49,17 +48,7 @@ impl Cohere {
     }
 
     fn headers(call: &Call) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(key) = &call.api_key {
-            if let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {key}")) {
-                v.set_sensitive(true);
-                h.insert(http::header::AUTHORIZATION, v);
-            }
-        }
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
-        h
+        call.key_headers("authorization", "Bearer ")
     }
 
     async fn send<B: Serialize>(
@@ -94,13 +83,6 @@ impl Cohere {
     }
 }
 
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type cohere has no {what} API; use /v1/chat/completions, or route this \
-         request to an OpenAI-compatible provider"
-    ))
-}
-
 #[async_trait]
 impl Provider for Cohere {
     async fn chat(
@@ -133,47 +115,12 @@ impl Provider for Cohere {
         let mut body = convert::to_request(&call.model, req)?;
         body.stream = Some(true);
         let exchange = self.send("/chat", call, &body).await?;
-        let headers = exchange.forwardable_headers();
-        let mut translator = stream::Translator::new(&call.model, req.wants_stream_usage());
-        let mut events = Box::pin(exchange.sse_events());
-        let body = async_stream::stream! {
-            loop {
-                let data = match events.next().await {
-                    Some(Ok((_, data))) => data,
-                    Some(Err(e)) => { yield Err(e); break; }
-                    None => { yield Err(stream::incomplete()); break; }
-                };
-                match translator.event(&data) {
-                    Ok(step) => {
-                        for chunk in step.chunks {
-                            yield Ok(chunk);
-                        }
-                        if step.done { break; }
-                    }
-                    Err(e) => { yield Err(e); break; }
-                }
-            }
-        };
-        Ok(Reply {
-            body: body.boxed(),
-            headers,
-        })
+        let translator = stream::Translator::new(&call.model, req.wants_stream_usage());
+        Ok(translate::sse_reply(exchange, translator))
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("cohere", what)
     }
 
     async fn embeddings(

@@ -5,21 +5,15 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::response::{failed, finish, tool_call, usage, Finish};
 use super::wire::StreamEvent;
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
-/// What one upstream event turns into.
-#[derive(Debug, Default)]
-pub struct Step {
-    /// Chunks to send, in order.
-    pub chunks: Vec<ChatChunk>,
-    /// `message-end` arrived: the answer is complete.
-    pub done: bool,
-}
+pub use crate::providers::translate::Step;
+use crate::providers::translate::{self, Translate};
 
 /// The state one stream's translation needs between events.
 #[derive(Debug)]
@@ -134,32 +128,29 @@ impl Translator {
     }
 
     fn delta(&self, delta: Value, finish_reason: Option<String>) -> ChatChunk {
-        let delta = match delta {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        self.chunk(vec![ChunkChoice {
-            index: 0,
-            delta,
-            finish_reason,
-            extra: Map::new(),
-        }])
+        self.chunk(vec![translate::choice(0, delta, finish_reason)])
     }
 
     fn chunk(&self, choices: Vec<ChunkChoice>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: "chat.completion.chunk".into(),
-            created: self.created,
-            model: self.model.clone(),
-            choices,
-            usage: None,
-            extra: Map::new(),
-        }
+        translate::chunk(&self.id, self.created, &self.model, choices)
     }
 }
 
 /// The error for a stream that ended before `message-end`.
-pub fn incomplete() -> ProviderError {
+fn incomplete() -> ProviderError {
     ProviderError::Transport("the stream ended before message-end; the answer is incomplete".into())
+}
+
+/// SSE events, by data alone (the type is in the JSON). The stream is complete only at
+/// `message-end`.
+impl Translate for Translator {
+    type Event = (Option<String>, String);
+
+    fn event(&mut self, (_, data): Self::Event) -> Result<Step, ProviderError> {
+        Translator::event(self, &data)
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        Err(incomplete())
+    }
 }

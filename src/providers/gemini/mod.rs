@@ -26,15 +26,15 @@ pub(crate) use embed::{
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures_util::StreamExt;
-use http::{HeaderMap, HeaderValue};
+use http::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::translate;
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
-use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{Answer, ChatRequest, ChatResponse, EmbeddingRequest};
 
 /// A Gemini upstream at one base URL
 /// (`https://generativelanguage.googleapis.com/v1beta` by default).
@@ -69,17 +69,7 @@ impl Gemini {
     /// The key goes in a header, never in the URL's `?key=`, so it cannot end up in
     /// access logs or in error messages that quote the URL.
     fn headers(call: &Call) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(key) = &call.api_key {
-            if let Ok(mut v) = HeaderValue::from_str(key) {
-                v.set_sensitive(true);
-                h.insert("x-goog-api-key", v);
-            }
-        }
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
-        h
+        call.key_headers("x-goog-api-key", "")
     }
 
     /// POSTs `body` to `{base}/models/{model}:{method}`.
@@ -128,41 +118,8 @@ pub(crate) fn chunk_reply(
     fallback_id: &str,
     include_usage: bool,
 ) -> Reply<ChunkStream> {
-    let headers = exchange.forwardable_headers();
-    let mut translator = stream::Translator::new(model, fallback_id, include_usage);
-    let mut events = Box::pin(exchange.sse_events());
-    let body = async_stream::stream! {
-        loop {
-            let data = match events.next().await {
-                Some(Ok((_, data))) => data,
-                Some(Err(e)) => { yield Err(e); break; }
-                // Gemini ends a stream by closing it; the translator knows whether
-                // the answer was complete.
-                None => {
-                    match translator.end() {
-                        Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
-                        Err(e) => yield Err(e),
-                    }
-                    break;
-                }
-            };
-            match translator.event(&data) {
-                Ok(chunks) => for chunk in chunks { yield Ok(chunk); },
-                Err(e) => { yield Err(e); break; }
-            }
-        }
-    };
-    Reply {
-        body: body.boxed(),
-        headers,
-    }
-}
-
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type gemini has no {what} API; use /v1/chat/completions, or route \
-         this request to an OpenAI-compatible provider"
-    ))
+    let translator = stream::Translator::new(model, fallback_id, include_usage);
+    translate::sse_reply(exchange, translator)
 }
 
 #[async_trait]
@@ -194,20 +151,8 @@ impl Provider for Gemini {
         ))
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        super::chat_only("gemini", what)
     }
 
     async fn embeddings(

@@ -35,18 +35,7 @@ const UNSUPPORTED: &[(&str, Option<&str>)] = &[
 
 /// Refuses the parameters in [`UNSUPPORTED`] unless they hold their neutral value.
 pub fn refuse_unsupported(x: &Map<String, Value>) -> Result<(), ProviderError> {
-    for (name, neutral) in UNSUPPORTED {
-        let Some(v) = x.get(*name).filter(|v| !v.is_null()) else {
-            continue;
-        };
-        let is_neutral = neutral
-            .and_then(|n| serde_json::from_str::<Value>(n).ok())
-            .is_some_and(|n| n == *v || (v.is_number() && n.as_f64() == v.as_f64()));
-        if !is_neutral {
-            return Err(unsupported(name));
-        }
-    }
-    Ok(())
+    crate::providers::params::refuse_unsupported(x, UNSUPPORTED, unsupported)
 }
 
 type Tools = (Option<Vec<Tool>>, Option<ToolConfig>);

@@ -7,10 +7,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::response::{blocked_message, finish_reason, tool_call, usage};
 use super::wire::{ErrorBody, GenerateContentResponse, UsageMetadata, WireError};
+use crate::providers::translate::{self, Step, Translate};
 use crate::providers::ProviderError;
 use crate::schema::{unix_now, ChatChunk, ChunkChoice};
 
@@ -137,28 +138,11 @@ impl Translator {
     }
 
     fn delta(&self, index: u32, delta: Value, finish_reason: Option<String>) -> ChatChunk {
-        let delta = match delta {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        self.chunk(vec![ChunkChoice {
-            index,
-            delta,
-            finish_reason,
-            extra: Map::new(),
-        }])
+        self.chunk(vec![translate::choice(index, delta, finish_reason)])
     }
 
     fn chunk(&self, choices: Vec<ChunkChoice>) -> ChatChunk {
-        ChatChunk {
-            id: self.id.clone(),
-            object: "chat.completion.chunk".into(),
-            created: self.created,
-            model: self.model.clone(),
-            choices,
-            usage: None,
-            extra: Map::new(),
-        }
+        translate::chunk(&self.id, self.created, &self.model, choices)
     }
 }
 
@@ -174,5 +158,22 @@ fn stream_error(e: WireError) -> ProviderError {
         status,
         message,
         retry_after: None,
+    }
+}
+
+/// SSE data events; Gemini never says "done" in an event, it closes the stream, so
+/// every answer finishes in [`Translate::end`].
+impl Translate for Translator {
+    type Event = (Option<String>, String);
+
+    fn event(&mut self, (_, data): Self::Event) -> Result<Step, ProviderError> {
+        Ok(Step {
+            chunks: Translator::event(self, &data)?,
+            done: false,
+        })
+    }
+
+    fn end(&mut self) -> Result<Vec<ChatChunk>, ProviderError> {
+        Translator::end(self)
     }
 }

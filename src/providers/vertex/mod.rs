@@ -31,9 +31,9 @@ use serde_json::Value;
 use super::anthropic;
 use super::gemini;
 use super::http::{Exchange, Transport};
-use super::{Call, ChunkStream, JsonStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::{ProviderConfig, SecretError};
-use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+use crate::schema::{Answer, ChatRequest, ChatResponse, EmbeddingRequest};
 use target::{Publisher, Target, ANTHROPIC_VERSION};
 
 /// A Vertex AI upstream; its endpoint comes from each key unless `base_url` is set.
@@ -88,9 +88,7 @@ impl Vertex {
         })?;
         v.set_sensitive(true);
         h.insert(http::header::AUTHORIZATION, v);
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
+        call.insert_request_id(&mut h);
         Ok((h, credentials))
     }
 
@@ -167,13 +165,6 @@ fn fallback_id(call: &Call) -> String {
     format!("chatcmpl-{}", call.request_id)
 }
 
-fn no_such_api(what: &str) -> ProviderError {
-    ProviderError::Unsupported(format!(
-        "provider type vertex does not offer {what}; use /v1/chat/completions, or route \
-         this request to another provider"
-    ))
-}
-
 #[async_trait]
 impl Provider for Vertex {
     async fn chat(
@@ -221,20 +212,13 @@ impl Provider for Vertex {
         }
     }
 
-    async fn completion(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<Answer<Value>>, ProviderError> {
-        Err(no_such_api("legacy completions"))
-    }
-
-    async fn completion_stream(
-        &self,
-        _call: &Call,
-        _req: &CompletionRequest,
-    ) -> Result<Reply<JsonStream>, ProviderError> {
-        Err(no_such_api("legacy completions"))
+    /// Vertex serves several publishers' formats, so the refusal does not point at an
+    /// OpenAI-compatible provider.
+    fn no_such_api(&self, what: &str) -> ProviderError {
+        ProviderError::Unsupported(format!(
+            "provider type vertex does not offer {what}; use /v1/chat/completions, or route \
+             this request to another provider"
+        ))
     }
 
     /// Through the ranking API of Vertex AI (Discovery Engine; see `rerank`).
