@@ -84,9 +84,22 @@ impl Bedrock {
     ) -> Result<Exchange, ProviderError> {
         let model = utf8_percent_encode(&target.model_id, PATH_SEGMENT);
         let url = format!("{}/model/{model}/{action}", target.endpoint);
+        self.post_signed(call, target, &url, accept(action), body)
+            .await
+    }
+
+    /// POSTs JSON `body` to `url`, signed with SigV4 or carrying the API key.
+    async fn post_signed(
+        &self,
+        call: &Call,
+        target: &Target,
+        url: &str,
+        accept: HeaderValue,
+        body: Vec<u8>,
+    ) -> Result<Exchange, ProviderError> {
         let mut headers = HeaderMap::new();
         call.insert_request_id(&mut headers);
-        headers.insert(http::header::ACCEPT, accept(action));
+        headers.insert(http::header::ACCEPT, accept);
         match &target.auth {
             Auth::SigV4 { creds, region } => {
                 let scope = Scope {
@@ -97,7 +110,7 @@ impl Bedrock {
                 // content-type is signed as the SDK does; the transport sets the same value.
                 let signed = sign::sign_request(
                     "POST",
-                    &url,
+                    url,
                     &[("content-type", "application/json")],
                     &body,
                     creds,
@@ -123,7 +136,7 @@ impl Bedrock {
             }
         }
         self.transport
-            .post_json(&url, headers, Bytes::from(body))
+            .post_json(url, headers, Bytes::from(body))
             .await
     }
 

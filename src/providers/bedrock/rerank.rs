@@ -2,20 +2,15 @@
 //! `bedrock-agent-runtime.{region}.amazonaws.com`, signed like the runtime with the
 //! signing name `bedrock`). The translation is pure and unit-tested against
 //! `tests/fixtures/bedrock/rerank_*.json`; the I/O at the end reuses the adapter's
-//! key resolution and signer but not its `post`, which addresses `/model/{id}/…`.
+//! key resolution and signed POST.
 //! Reference: <https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_Rerank.html>.
 
-use std::time::SystemTime;
-
-use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderValue;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::sign::{self, Scope};
-use super::target::{unusable, Auth, Target};
-use super::{encode, Bedrock, SERVICE};
-use crate::providers::http::Exchange;
+use super::target::{Auth, Target};
+use super::{encode, Bedrock};
 use crate::providers::{Call, ProviderError, Reply};
 use crate::schema::{RerankRequest, RerankResponse, RerankResult};
 
@@ -204,7 +199,13 @@ impl Bedrock {
         let mut headers;
         loop {
             let exchange = self
-                .post_signed(call, &target, &url, encode(&body)?)
+                .post_signed(
+                    call,
+                    &target,
+                    &url,
+                    HeaderValue::from_static("application/json"),
+                    encode(&body)?,
+                )
                 .await?;
             headers = exchange.forwardable_headers();
             let value = exchange
@@ -229,62 +230,6 @@ impl Bedrock {
             body: from_pages(req, pages, &call.request_id)?,
             headers,
         })
-    }
-
-    /// POSTs JSON `body` to `url`, signed with SigV4 or carrying the API key.
-    async fn post_signed(
-        &self,
-        call: &Call,
-        target: &Target,
-        url: &str,
-        body: Vec<u8>,
-    ) -> Result<Exchange, ProviderError> {
-        let mut headers = HeaderMap::new();
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            headers.insert("x-request-id", v);
-        }
-        headers.insert(
-            http::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
-        match &target.auth {
-            Auth::SigV4 { creds, region } => {
-                let scope = Scope {
-                    region,
-                    service: SERVICE,
-                    time: SystemTime::now(),
-                };
-                // content-type is signed as the SDK does; the transport sets the same value.
-                let signed = sign::sign_request(
-                    "POST",
-                    url,
-                    &[("content-type", "application/json")],
-                    &body,
-                    creds,
-                    scope,
-                )?;
-                for h in signed {
-                    let name = HeaderName::from_bytes(h.name.as_bytes());
-                    let value = HeaderValue::from_str(&h.value);
-                    if let (Ok(name), Ok(mut value)) = (name, value) {
-                        value.set_sensitive(true);
-                        headers.insert(name, value);
-                    }
-                }
-            }
-            Auth::Bearer(key) => {
-                let mut v = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-                    unusable(
-                        "the bedrock API key contains characters not allowed in a header".into(),
-                    )
-                })?;
-                v.set_sensitive(true);
-                headers.insert(http::header::AUTHORIZATION, v);
-            }
-        }
-        self.transport
-            .post_json(url, headers, Bytes::from(body))
-            .await
     }
 }
 
@@ -394,7 +339,7 @@ mod tests {
 
     #[test]
     fn the_agent_runtime_host_replaces_the_runtime_host() {
-        let creds = sign::AwsCredentials {
+        let creds = super::super::sign::AwsCredentials {
             access_key: "a".into(),
             secret_key: "s".into(),
             session_token: None,
