@@ -117,14 +117,25 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let retry_after = self.retry_after.clone();
-        let mut response = (self.status, axum::Json(self.body())).into_response();
-        if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+impl ApiError {
+    /// This error's status and `Retry-After` with `body`, the error body of whichever
+    /// wire format the route speaks (OpenAI's here, each SDK's on the drop-in routes).
+    pub fn respond_with(&self, body: serde_json::Value) -> Response {
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(v) = self
+            .retry_after
+            .as_deref()
+            .and_then(|v| HeaderValue::from_str(v).ok())
+        {
             response.headers_mut().insert(http::header::RETRY_AFTER, v);
         }
         response
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.respond_with(self.body())
     }
 }
 

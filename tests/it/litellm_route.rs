@@ -95,3 +95,43 @@ async fn every_family_is_served_under_litellm() {
     let unknown = call(Method::POST, &gw.url("/litellm/nothing/here"), &[], "{}").await;
     assert_eq!(unknown.status, 404);
 }
+
+/// Every SDK's error renderer goes through `ApiError::respond_with`: a rate-limited
+/// upstream's `Retry-After` reaches clients of each family, with the family's status.
+#[tokio::test]
+async fn retry_after_reaches_every_family() {
+    let up = MockUpstream::always(Reply::Json {
+        status: 429,
+        body: json!({"error": {"message": "slow down"}}),
+        headers: vec![("retry-after".into(), "7".into())],
+    })
+    .await;
+    let config = format!("{}models = [\"m\"]\n", one_upstream(&up.base_url()));
+    let gw = Gateway::start(&config).await;
+    let contents = json!({"contents": [{"role": "user", "parts": [{"text": "a"}]}]});
+    let cases = [
+        (
+            "/v1/chat/completions",
+            json!({"model": "up/m", "messages": [user("a")]}),
+        ),
+        (
+            "/anthropic/v1/messages",
+            json!({"model": "up/m", "max_tokens": 9, "messages": [user("a")]}),
+        ),
+        ("/genai/v1beta/models/up/m:generateContent", contents),
+        (
+            "/bedrock/model/up%2Fm/converse",
+            json!({"messages": [{"role": "user", "content": [{"text": "a"}]}]}),
+        ),
+        (
+            "/cohere/v2/chat",
+            json!({"model": "up/m", "messages": [user("a")]}),
+        ),
+    ];
+    for (path, body) in cases {
+        let resp = post(&gw.url(path), &body).await;
+        assert_eq!(resp.status, 429, "{path}: {}", resp.text());
+        assert_eq!(resp.headers["retry-after"], "7", "{path}");
+        assert!(resp.text().contains("slow down"), "{path}: {}", resp.text());
+    }
+}

@@ -3,9 +3,9 @@
 //! The status is whatever [`ApiError`] decided (this module never re-decides it); only
 //! the `type` is derived from the status, with Anthropic's table.
 
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 use serde_json::json;
 
 use crate::server::ApiError;
@@ -36,15 +36,7 @@ pub fn body(e: &ApiError) -> serde_json::Value {
 
 /// The error response: `e`'s status and `Retry-After`, Anthropic's body.
 pub fn render(e: ApiError) -> Response {
-    let mut response = (e.status, axum::Json(body(&e))).into_response();
-    if let Some(v) = e
-        .retry_after
-        .as_deref()
-        .and_then(|v| HeaderValue::from_str(v).ok())
-    {
-        response.headers_mut().insert(http::header::RETRY_AFTER, v);
-    }
-    response
+    e.respond_with(body(&e))
 }
 
 /// The `error` event that ends a stream cut short. Its `type` is the status's, so an

@@ -1,6 +1,6 @@
 //! Canonical answers -> Converse answers, and errors in the AWS JSON protocol's shape.
 
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
 
@@ -96,16 +96,9 @@ pub fn exception_type(status: StatusCode) -> &'static str {
 /// error code) and the body `{"message": ...}`.
 pub fn render_error(e: ApiError) -> Response {
     let kind = exception_type(e.status);
-    let mut out = (e.status, axum::Json(json!({"message": e.message}))).into_response();
-    let headers = out.headers_mut();
-    headers.insert("x-amzn-errortype", HeaderValue::from_static(kind));
-    if let Some(v) = e
-        .retry_after
-        .as_deref()
-        .and_then(|v| HeaderValue::from_str(v).ok())
-    {
-        headers.insert(http::header::RETRY_AFTER, v);
-    }
+    let mut out = e.respond_with(json!({"message": e.message}));
+    out.headers_mut()
+        .insert("x-amzn-errortype", HeaderValue::from_static(kind));
     out
 }
 

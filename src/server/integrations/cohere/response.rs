@@ -1,7 +1,6 @@
 //! Canonical answers -> Cohere v2 answers (chat, embed), and Cohere's error shape.
 
-use axum::response::{IntoResponse, Response};
-use http::HeaderValue;
+use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::schema::{ChatResponse, Usage};
@@ -94,15 +93,7 @@ pub fn embed(answer: &Value, texts: &[Value], id: &str) -> Value {
 /// The error response: `e`'s status and `{"message": ...}`, which the Cohere SDKs turn
 /// into the exception for the status (`NotFoundError`, `TooManyRequestsError`, ...).
 pub fn render_error(e: ApiError) -> Response {
-    let mut out = (e.status, axum::Json(json!({"message": e.message}))).into_response();
-    if let Some(v) = e
-        .retry_after
-        .as_deref()
-        .and_then(|v| HeaderValue::from_str(v).ok())
-    {
-        out.headers_mut().insert(http::header::RETRY_AFTER, v);
-    }
-    out
+    e.respond_with(json!({"message": e.message}))
 }
 
 #[cfg(test)]

@@ -42,20 +42,7 @@ const GENAI: Dialect = Dialect {
 };
 
 fn render_error(e: ApiError) -> Response {
-    let status = e.status.as_u16();
-    let mut out = (
-        e.status,
-        axum::Json(response::error_body(status, &e.message)),
-    )
-        .into_response();
-    if let Some(v) = e
-        .retry_after
-        .as_deref()
-        .and_then(|v| http::HeaderValue::from_str(v).ok())
-    {
-        out.headers_mut().insert(http::header::RETRY_AFTER, v);
-    }
-    out
+    e.respond_with(response::error_body(e.status.as_u16(), &e.message))
 }
 
 fn hook_answer(body: Value, info: &RequestInfo) -> Response {
