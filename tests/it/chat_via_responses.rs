@@ -117,3 +117,57 @@ async fn without_the_flag_chat_goes_to_chat_completions() {
         .contains("only supported in v1/responses"));
     assert_eq!(up.requests()[0].path, "/v1/chat/completions");
 }
+
+#[tokio::test]
+async fn a_responses_stream_cut_before_completion_ends_with_an_error_not_done() {
+    let up = MockUpstream::always(Reply::Stream {
+        events: vec![
+            json!({"type": "response.created", "response": {"id": "resp_3", "model": "o3-pro"}})
+                .to_string(),
+            json!({"type": "response.output_text.delta", "output_index": 0, "delta": "Hal"})
+                .to_string(),
+        ],
+        gap: std::time::Duration::ZERO,
+        done: false,
+        hold_after_first: None,
+        drop_after: None,
+    })
+    .await;
+    let gw = Gateway::start(&config(&up.base_url(), true)).await;
+    let stream = send(
+        http::Method::POST,
+        &gw.url("/v1/chat/completions"),
+        &[("content-type", "application/json")],
+        serde_json::to_vec(&json!({"model": "oa/o3-pro", "stream": true,
+            "messages": [{"role": "user", "content": "Hi"}]}))
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(stream.status(), 200);
+    let events = Events::new(stream).rest().await;
+    assert!(!events.iter().any(|e| e == "[DONE]"), "{events:?}");
+    let last: Value = serde_json::from_str(events.last().unwrap()).unwrap();
+    assert!(
+        last["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("response.completed")),
+        "{last}"
+    );
+}
+
+#[tokio::test]
+async fn a_responses_answer_that_is_not_json_is_a_502() {
+    let up = MockUpstream::always(Reply::Raw {
+        status: 200,
+        content_type: "application/json".into(),
+        body: b"<html>oops</html>".to_vec(),
+    })
+    .await;
+    let gw = Gateway::start(&config(&up.base_url(), true)).await;
+    let resp = post(
+        &gw.url("/v1/chat/completions"),
+        &json!({"model": "oa/o3-pro", "messages": [{"role": "user", "content": "Hi"}]}),
+    )
+    .await;
+    assert_eq!(resp.status, 502, "{}", resp.text());
+}

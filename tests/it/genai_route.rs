@@ -324,3 +324,40 @@ async fn the_google_genai_python_sdk_works_against_the_gateway() {
         assert_no_client_credential(&seen);
     }
 }
+
+#[tokio::test]
+async fn an_upstream_dying_mid_stream_ends_with_a_google_error_event() {
+    let up = MockUpstream::always(Reply::Stream {
+        events: chat_stream_events("gpt-4o", &["Hel", "lo", " there"]),
+        gap: Duration::ZERO,
+        done: true,
+        hold_after_first: None,
+        drop_after: Some(2),
+    })
+    .await;
+    let gw = Gateway::start(&one_upstream(&up.base_url())).await;
+    let body = json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]});
+    let resp = send(
+        Method::POST,
+        &gw.url("/genai/v1beta/models/up/gpt-4o:streamGenerateContent?alt=sse"),
+        &[("content-type", "application/json")],
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let events: Vec<Value> = Events::new(resp)
+        .rest()
+        .await
+        .iter()
+        .map(|e| serde_json::from_str(e).unwrap())
+        .collect();
+    let last = events.last().expect("an error event");
+    assert_eq!(last["error"]["code"], 502, "{last}");
+    assert_eq!(last["error"]["status"], "UNAVAILABLE");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["candidates"][0].get("finishReason").is_none()),
+        "a cut stream must not look finished: {events:?}"
+    );
+}
