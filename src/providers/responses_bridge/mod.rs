@@ -10,7 +10,6 @@ mod response;
 mod stream;
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -22,8 +21,8 @@ use super::{
     Call, ChunkStream, Endpoint, Forward, Forwarded, JsonStream, Provider, ProviderError, Reply,
 };
 use crate::schema::{
-    Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest, RerankRequest,
-    RerankResponse,
+    unix_now, Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest,
+    RerankRequest, RerankResponse,
 };
 
 /// An OpenAI-format adapter whose chat goes to `/responses`.
@@ -56,12 +55,6 @@ impl ResponsesBridge {
     }
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 #[async_trait]
 impl Provider for ResponsesBridge {
     async fn chat(
@@ -78,7 +71,7 @@ impl Provider for ResponsesBridge {
         let json: Value = serde_json::from_slice(&body).map_err(|e| {
             ProviderError::InvalidResponse(format!("the Responses answer is not JSON: {e}"))
         })?;
-        let chat = response::to_chat(&json, now())?;
+        let chat = response::to_chat(&json, unix_now())?;
         Ok(Reply {
             body: Answer::Typed(chat),
             headers: reply.headers,
@@ -96,7 +89,8 @@ impl Provider for ResponsesBridge {
                 "the Responses API answered whole where a stream was asked for".into(),
             ));
         };
-        let mut translator = stream::Translator::new(&call.model, now(), req.wants_stream_usage());
+        let mut translator =
+            stream::Translator::new(&call.model, unix_now(), req.wants_stream_usage());
         let chunks = async_stream::stream! {
             let mut events = sse_stream::SseStream::from_bytes_stream(bytes);
             while let Some(event) = events.next().await {

@@ -12,7 +12,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -175,12 +175,6 @@ fn fingerprint(credentials: &str) -> u64 {
     h.finish()
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl TokenCache {
     /// A valid access token for the service account in `credentials` (the resolved
     /// JSON) of key `key`, fetched through `transport` only when none is cached.
@@ -251,7 +245,7 @@ async fn fetch(
     key: &str,
     sa: &ServiceAccount,
 ) -> Result<Token, ProviderError> {
-    let jwt = sa.jwt(unix_now())?;
+    let jwt = sa.jwt(crate::schema::unix_now())?;
     // A JWT is base64url and dots only, so it needs no form encoding.
     let body = format!("grant_type={GRANT_TYPE}&assertion={jwt}");
     let context = |e: ProviderError| {
