@@ -214,3 +214,12 @@ pub fn build_with(config: &ProviderConfig, compat: &CompatConfig) -> Arc<dyn Pro
     }
     adapter
 }
+
+/// A JSON fixture from `tests/fixtures/`, e.g. `test_fixture("gemini/stream_text_tool")`,
+/// for the adapters' unit tests.
+#[cfg(test)]
+pub(crate) fn test_fixture(path: &str) -> Value {
+    let file = format!("{}/tests/fixtures/{path}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+}

@@ -9,11 +9,7 @@ use crate::support::gateway::Gateway;
 use crate::support::upstream::{MockUpstream, Recorded, Reply};
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/anthropic/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    crate::support::fixture(&format!("anthropic/{name}"))
 }
 
 /// A config with one anthropic provider `claude` at `base_url`, key `sk-ant-test`.

@@ -23,11 +23,7 @@ const ARN: &str = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.a
 const ARN_PATH: &str = "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-3-5-sonnet-20240620-v1%3A0";
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/bedrock/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    crate::support::fixture(&format!("bedrock/{name}"))
 }
 
 /// One bedrock provider `aws` at `base_url` with an AWS key (and session token).

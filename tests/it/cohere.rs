@@ -12,11 +12,7 @@ use crate::support::gateway::Gateway;
 use crate::support::upstream::{MockUpstream, Recorded, Reply};
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/cohere/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    crate::support::fixture(&format!("cohere/{name}"))
 }
 
 /// A config with one cohere provider `co` at `base_url`, key `co-test-key`.

@@ -15,11 +15,7 @@ const KEY: &str = "AIza-test-key-123";
 const CHAT_PATH: &str = "/v1/models/gemini-2.5-flash:generateContent";
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/gemini/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    crate::support::fixture(&format!("gemini/{name}"))
 }
 
 /// A config with one gemini provider `gem` at `base_url`, key [`KEY`].

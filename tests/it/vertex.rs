@@ -21,8 +21,7 @@ const PREDICT: &str =
     "/v1/projects/my-proj/locations/us-east5/publishers/google/models/text-embedding-005:predict";
 
 fn fixture(path: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{path}.json", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    crate::support::fixture(path)
 }
 
 /// The Anthropic stream fixture as SSE text (`event:` and `data:` lines).

@@ -12,30 +12,7 @@ use crate::schema::{Answer, ChatChunk, ChatRequest};
 
 /// A fixture of `tests/fixtures/anthropic` by file stem.
 pub(super) fn fixture(name: &str) -> Value {
-    let text = match name {
-        "openai_tool_request" => {
-            include_str!("../../../tests/fixtures/anthropic/openai_tool_request.json")
-        }
-        "messages_request" => {
-            include_str!("../../../tests/fixtures/anthropic/messages_request.json")
-        }
-        "messages_response" => {
-            include_str!("../../../tests/fixtures/anthropic/messages_response.json")
-        }
-        "stream_tool_use" => include_str!("../../../tests/fixtures/anthropic/stream_tool_use.json"),
-        "thinking_response" => {
-            include_str!("../../../tests/fixtures/anthropic/thinking_response.json")
-        }
-        "stream_thinking" => include_str!("../../../tests/fixtures/anthropic/stream_thinking.json"),
-        "openai_cache_request" => {
-            include_str!("../../../tests/fixtures/anthropic/openai_cache_request.json")
-        }
-        "messages_cache_request" => {
-            include_str!("../../../tests/fixtures/anthropic/messages_cache_request.json")
-        }
-        _ => panic!("no fixture {name}"),
-    };
-    serde_json::from_str(text).unwrap()
+    crate::providers::test_fixture(&format!("anthropic/{name}"))
 }
 
 fn request(body: Value) -> ChatRequest {

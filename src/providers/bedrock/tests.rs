@@ -13,11 +13,7 @@ use crate::providers::ProviderError;
 use crate::schema::{Answer, ChatChunk, ChatRequest};
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/fixtures/bedrock/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    crate::providers::test_fixture(&format!("bedrock/{name}"))
 }
 
 fn translate(body: Value) -> Result<Value, ProviderError> {

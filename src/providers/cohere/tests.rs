@@ -10,20 +10,7 @@ use crate::providers::ProviderError;
 use crate::schema::{Answer, ChatChunk, ChatRequest, ChatResponse};
 
 fn fixture(name: &str) -> Value {
-    let text = match name {
-        "openai_tool_request" => {
-            include_str!("../../../tests/fixtures/cohere/openai_tool_request.json")
-        }
-        "chat_request" => include_str!("../../../tests/fixtures/cohere/chat_request.json"),
-        "chat_response" => include_str!("../../../tests/fixtures/cohere/chat_response.json"),
-        "chat_response_text" => {
-            include_str!("../../../tests/fixtures/cohere/chat_response_text.json")
-        }
-        "stream_tool_call" => include_str!("../../../tests/fixtures/cohere/stream_tool_call.json"),
-        "stream_text" => include_str!("../../../tests/fixtures/cohere/stream_text.json"),
-        _ => panic!("no fixture {name}"),
-    };
-    serde_json::from_str(text).unwrap()
+    crate::providers::test_fixture(&format!("cohere/{name}"))
 }
 
 fn translate(body: Value) -> Result<Value, ProviderError> {

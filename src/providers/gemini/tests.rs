@@ -12,21 +12,7 @@ use crate::providers::ProviderError;
 use crate::schema::{Answer, ChatChunk, ChatRequest, ChatResponse};
 
 fn fixture(name: &str) -> Value {
-    let text = match name {
-        "openai_tool_request" => {
-            include_str!("../../../tests/fixtures/gemini/openai_tool_request.json")
-        }
-        "generate_content_request" => {
-            include_str!("../../../tests/fixtures/gemini/generate_content_request.json")
-        }
-        "generate_content_response" => {
-            include_str!("../../../tests/fixtures/gemini/generate_content_response.json")
-        }
-        "blocked_response" => include_str!("../../../tests/fixtures/gemini/blocked_response.json"),
-        "stream_text_tool" => include_str!("../../../tests/fixtures/gemini/stream_text_tool.json"),
-        _ => panic!("no fixture {name}"),
-    };
-    serde_json::from_str(text).unwrap()
+    crate::providers::test_fixture(&format!("gemini/{name}"))
 }
 
 fn translate(body: Value) -> Result<Value, ProviderError> {

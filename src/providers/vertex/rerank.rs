@@ -171,11 +171,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Value {
-        let path = format!(
-            "{}/tests/fixtures/vertex/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        crate::providers::test_fixture(&format!("vertex/{name}"))
     }
 
     fn request(top_n: Option<u32>, return_documents: Option<bool>) -> RerankRequest {
