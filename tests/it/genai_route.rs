@@ -14,7 +14,7 @@ use crate::support::gateway::{one_upstream, Gateway};
 use crate::support::python::assert_pytest_async;
 use crate::support::upstream::{
     chat_completion, chat_completion_with_usage, chat_stream_events, embeddings_response,
-    MockUpstream, Recorded, Reply,
+    weather_tool_call, MockUpstream, Recorded, Reply,
 };
 
 const CLIENT_KEY: &str = "AIza-client-credential-must-not-travel";
@@ -285,19 +285,20 @@ async fn the_google_genai_python_sdk_works_against_the_gateway() {
             return Reply::json(chat_completion("gpt-4o", "It is 21C in Paris."));
         }
         if body.get("tools").is_some() {
-            return Reply::json(json!({
-                "id": "chatcmpl-t", "object": "chat.completion", "created": 1, "model": "gpt-4o",
-                "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-                    "role": "assistant", "content": null,
-                    "tool_calls": [{"id": "call_1", "type": "function",
-                        "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]}}],
-                "usage": {"prompt_tokens": 20, "completion_tokens": 5, "total_tokens": 25}
-            }));
+            return Reply::json(weather_tool_call("gpt-4o"));
         }
         if body["stream"] == true {
-            return Reply::stream(chat_stream_events("gpt-4o", &["hello ", "from ", "upstream"]));
+            return Reply::stream(chat_stream_events(
+                "gpt-4o",
+                &["hello ", "from ", "upstream"],
+            ));
         }
-        Reply::json(chat_completion_with_usage("gpt-4o", "hello from upstream", 3, 3))
+        Reply::json(chat_completion_with_usage(
+            "gpt-4o",
+            "hello from upstream",
+            3,
+            3,
+        ))
     })
     .await;
     let config = format!(

@@ -580,3 +580,42 @@ fn usage_json(prompt: u32, completion: u32) -> Value {
         }
     })
 }
+
+/// A `chat.completion` answering with one `get_weather` call for Paris (`call_1`).
+pub fn weather_tool_call(model: &str) -> Value {
+    json!({
+        "id": "chatcmpl-tools", "object": "chat.completion", "created": CREATED, "model": model,
+        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+            "role": "assistant", "content": null,
+            "tool_calls": [{"id": "call_1", "type": "function",
+                "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]
+        }}],
+        "usage": {"prompt_tokens": 20, "completion_tokens": 5, "total_tokens": 25}
+    })
+}
+
+/// The OpenAI-format upstream the SDK tests share: model `limited` answers 429; model
+/// `tools` calls `get_weather`, then answers "It is {tool result} in Paris" once the
+/// result comes back; a stream is "Hello from the gateway" in three chunks; anything
+/// else is that text whole.
+pub fn sdk_scenario(r: &Recorded) -> Reply {
+    let body = &r.body;
+    match body["model"].as_str() {
+        Some("limited") => Reply::error(429, "slow down"),
+        Some("tools") => {
+            let messages = body["messages"].as_array().cloned().unwrap_or_default();
+            match messages.iter().find(|m| m["role"] == "tool") {
+                Some(result) => {
+                    let said = result["content"].as_str().unwrap_or("");
+                    Reply::json(chat_completion("tools", &format!("It is {said} in Paris")))
+                }
+                None => Reply::json(weather_tool_call("tools")),
+            }
+        }
+        _ if body["stream"] == true => Reply::stream(chat_stream_events(
+            "chat",
+            &["Hello ", "from the ", "gateway"],
+        )),
+        _ => Reply::json(chat_completion("chat", "Hello from the gateway")),
+    }
+}
