@@ -25,48 +25,30 @@ pub struct Dispatched<T> {
     pub redaction: Option<Redaction>,
 }
 
-/// A key's secrets and the masks shown in their place: an upstream may echo a key in
-/// its error text, and clients and logs must never see it.
+/// The serving key, kept to mask its secrets in errors: an upstream may echo a key in
+/// its error text, and clients and logs must never see it. Masks are worked out only
+/// when an error needs them, so a successful request pays one `Arc` clone.
 pub struct Redaction {
-    secret: String,
-    mask: String,
-    /// The key's other secrets (AWS credentials, a service account); empty, and so
-    /// free, for keys that have only a value.
-    others: Vec<(String, String)>,
+    key: Arc<KeyConfig>,
 }
 
 impl Redaction {
-    /// The redaction of `key`, whose value resolved to `secret`.
-    fn of(key: &KeyConfig, secret: &str) -> Redaction {
-        let mut others = Vec::new();
-        if key.bedrock_key_config.is_some() || key.vertex_key_config.is_some() {
-            let mut key = key.clone();
-            for (_, value) in key.secrets_mut().into_iter().skip(1) {
-                // An unresolvable secret was never sent, so it cannot be echoed.
-                if let Ok(resolved) = value.resolve() {
-                    others.push((resolved, value.masked()));
-                }
-            }
-        }
-        Redaction {
-            secret: secret.to_string(),
-            mask: key.value.masked(),
-            others,
-        }
-    }
-
-    /// `error` with every secret masked.
+    /// `error` with every secret of the key masked. Secrets are resolved again here;
+    /// one that no longer resolves cannot have been sent, so cannot be echoed.
     pub fn apply(&self, error: ProviderError) -> ProviderError {
-        self.others.iter().fold(
-            error.redact(&self.secret, &self.mask),
-            |e, (secret, mask)| e.redact(secret, mask),
-        )
+        let mut key = (*self.key).clone();
+        key.secrets_mut()
+            .into_iter()
+            .fold(error, |e, (_, value)| match value.resolve() {
+                Ok(secret) => e.redact(&secret, &value.masked()),
+                Err(_) => e,
+            })
     }
 }
 
 impl std::fmt::Debug for Redaction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Redaction({})", self.mask)
+        write!(f, "Redaction({})", self.key.value.masked())
     }
 }
 
@@ -189,13 +171,17 @@ where
         let key = &keys[index];
         let (result, redaction) = match key.value.resolve() {
             Ok(secret) => {
-                let redaction = Redaction::of(key, &secret);
-                let result = op(
-                    provider.adapter.clone(),
-                    call(Some(secret), provider.keys.get(index).cloned()),
-                )
-                .await
-                .map_err(|e| redaction.apply(e));
+                let shared = provider
+                    .keys
+                    .get(index)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::new(key.clone()));
+                let redaction = Redaction {
+                    key: shared.clone(),
+                };
+                let result = op(provider.adapter.clone(), call(Some(secret), Some(shared)))
+                    .await
+                    .map_err(|e| redaction.apply(e));
                 (result, Some(redaction))
             }
             Err(e) => (Err(ProviderError::Key(e)), None),
@@ -256,9 +242,7 @@ mod tests {
             message: "bad signature for AKIAIOSFODNN7EXAMPLE with wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY or bedrock-api-key-0123456789".into(),
             retry_after: None,
         };
-        let shown = Redaction::of(&key, "bedrock-api-key-0123456789")
-            .apply(echoed)
-            .to_string();
+        let shown = Redaction { key: Arc::new(key) }.apply(echoed).to_string();
         for secret in ["IOSFODNN7", "bPxRfiCY", "api-key-0123"] {
             assert!(!shown.contains(secret), "{secret} leaked: {shown}");
         }
