@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: the request path allocates often, and
+/// mimalloc does it in fewer instructions (see the `mimalloc` entry in Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = bifrost::cli::Cli::parse();
     bifrost::cli::run(cli)
