@@ -13,12 +13,14 @@
 #   BENCH_GATEWAY_BIN=PATH  benchmark this gateway binary instead of building
 #                         target/release/bifrost (e.g. to compare two builds)
 #   BENCH_KEEP_WORK=1     keep the temporary work dir (logs, oha JSON) on exit
+#   BENCH_ROUNDS=N        rounds of fixed-rate and saturation runs (default 3; 1 with --quick)
 #   OHA_VERSION           oha version to install into bench/.tools (default 1.16.0)
 #
 # What it does: installs oha into bench/.tools (once), builds bench/ and the
 # gateway in release mode, starts a mock OpenAI upstream, the bare hyper proxy
 # and bifrost on 127.0.0.1 only, drives each with oha (1000 req/s fixed rate,
-# then saturation at 64 connections), then runs the published scenario
+# then saturation at 64 connections; three rounds taking the targets in turn),
+# then runs the published scenario
 # (upstream answering after 1.5 s, 5000 req/s for 60 s, ~7,500 requests in
 # flight) through a second bifrost and, for reference, through bare-proxy,
 # and writes the report. Every process it
@@ -49,10 +51,12 @@ case "$OUT" in /*) ;; *) OUT="$PWD/$OUT" ;; esac
 [ "$SKIP_GATEWAY" = 1 ] && COMMAND_LINE="BENCH_SKIP_GATEWAY=1 $COMMAND_LINE"
 
 if [ "$QUICK" = 1 ]; then
-    WARM=1s; RUN=3s; SLOW_RUN=10s
+    WARM=1s; RUN=3s; SLOW_RUN=10s; ROUNDS=1
 else
-    WARM=2s; RUN=10s; SLOW_RUN=60s
+    WARM=2s; RUN=10s; SLOW_RUN=60s; ROUNDS=3
 fi
+ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
+case "$ROUNDS" in ''|*[!0-9]*|0) echo "BENCH_ROUNDS must be a positive integer" >&2; exit 2 ;; esac
 RATE=1000          # fixed-rate scenario, requests/s
 RATE_CONNS=50      # connections available to the fixed-rate runs
 SAT_CONNS=64       # saturation scenario connections (no rate limit)
@@ -255,16 +259,34 @@ measure() {
     meta "$label.$kind.cpu_ticks" "$((t1 - t0))"
 }
 
-# bench_target LABEL PID PORT: warm-up, fixed rate, saturation.
-bench_target() {
-    local label=$1 pid=$2 port=$3 url
-    url="http://127.0.0.1:$port$CHAT_PATH"
+# warm_target LABEL PORT: one real request must succeed, then a short warm-up.
+warm_target() {
+    local label=$1 url="http://127.0.0.1:$2$CHAT_PATH"
     check_target "$label" "$url"
     log "$label: warm-up ($WARM)"
     run_oha "$WORK/$label.warmup.json" "$WARM" -c 16 "$url"
-    measure "$label" "$pid" "$url" rate "$RUN" -c "$RATE_CONNS" -q "$RATE" --latency-correction \
-        || return 0
-    measure "$label" "$pid" "$url" sat "$RUN" -c "$SAT_CONNS" || return 0
+}
+
+# bench_round ROUND LABEL:PID:PORT...: one fixed-rate run of each target in turn,
+# then one saturation run of each. Rounds interleave the targets, so a change in
+# the box's background load between runs shows up as spread across rounds instead
+# of as a difference between targets. A target that died is skipped.
+bench_round() {
+    local round=$1 kind t label pid port
+    shift
+    for kind in rate sat; do
+        for t in "$@"; do
+            IFS=: read -r label pid port <<<"$t"
+            kill -0 "$pid" 2>/dev/null || continue
+            if [ "$kind" = rate ]; then
+                measure "$label" "$pid" "http://127.0.0.1:$port$CHAT_PATH" "rate$round" "$RUN" \
+                    -c "$RATE_CONNS" -q "$RATE" --latency-correction || true
+            else
+                measure "$label" "$pid" "http://127.0.0.1:$port$CHAT_PATH" "sat$round" "$RUN" \
+                    -c "$SAT_CONNS" || true
+            fi
+        done
+    done
 }
 
 # ------------------------------------------------------------------- builds
@@ -312,7 +334,8 @@ meta git_rev "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)$
 meta nofile "$NOFILE"
 meta quick "$QUICK"
 meta skip_gateway "$SKIP_GATEWAY"
-meta durations "warm-up $WARM, runs $RUN, 1.5 s scenario $SLOW_RUN"
+meta durations "warm-up $WARM, runs $RUN ($ROUNDS rounds per target), 1.5 s scenario $SLOW_RUN"
+meta rounds "$ROUNDS"
 meta rate "$RATE"; meta rate_conns "$RATE_CONNS"; meta sat_conns "$SAT_CONNS"
 meta slow_run_s "$(secs "$SLOW_RUN")"; meta slow_rate "$SLOW_RATE"; meta slow_conns "$SLOW_CONNS"; meta slow_delay_ms "$SLOW_DELAY_MS"
 
@@ -341,9 +364,16 @@ if [ "$SKIP_GATEWAY" != 1 ]; then
     meta bifrost.idle_rss_kb "$(proc_kb "$BF_PID" VmRSS)"
 fi
 
-bench_target direct "$UP_PID" "$UP_PORT"
-bench_target bare "$BARE_PID" "$BARE_PORT"
-[ "$SKIP_GATEWAY" = 1 ] || bench_target bifrost "$BF_PID" "$BF_PORT"
+TARGETS=("direct:$UP_PID:$UP_PORT" "bare:$BARE_PID:$BARE_PORT")
+[ "$SKIP_GATEWAY" = 1 ] || TARGETS+=("bifrost:$BF_PID:$BF_PORT")
+for t in "${TARGETS[@]}"; do
+    IFS=: read -r label _ port <<<"$t"
+    warm_target "$label" "$port"
+done
+for round in $(seq 1 "$ROUNDS"); do
+    log "round $round of $ROUNDS"
+    bench_round "$round" "${TARGETS[@]}"
+done
 
 # Free the cores and sockets before the big one.
 [ "$SKIP_GATEWAY" = 1 ] || stop_pid "$BF_PID"
@@ -389,7 +419,7 @@ fi
 
 # ------------------------------------------------------------------- report
 python3 - "$RESULTS" "$OUT" <<'PY'
-import json, math, os, sys
+import json, math, os, statistics, sys
 
 results, out = sys.argv[1], sys.argv[2]
 meta = {}
@@ -441,9 +471,52 @@ def load(label, kind):
 
 
 def failed_note(label, kind):
-    if meta.get(f"{label}.{kind}.died") == "1":
-        return "process died during the run"
-    return "no oha result (see the run's log)"
+    died = meta.get(f"{label}.{kind}.died") == "1" or any(
+        meta.get(f"{label}.{kind}{r}.died") == "1" for r in range(1, ROUNDS + 1))
+    return "process died during the run" if died else "no oha result (see the run's log)"
+
+
+ROUNDS = int(meta.get("rounds", "1"))
+
+
+def rounds(label, kind):
+    """One result per round of LABEL's KIND runs (None where a run failed)."""
+    return [load(label, f"{kind}{r}") for r in range(1, ROUNDS + 1)]
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def combined(label, kind):
+    """A target's rounds as one row: the median of each timing, success and failures
+    over every request of every round, and the highest peak RSS."""
+    runs = [r for r in rounds(label, kind) if r]
+    if not runs:
+        return None
+    row = {k: median([r[k] for r in runs]) for k in ("rps", "p50", "p99", "p999", "cpu_us")}
+    sent = sum(r["sent"] for r in runs)
+    row["success"] = sum(r["ok"] for r in runs) / sent if sent else None
+    row["hwm_mib"] = max((r["hwm_mib"] for r in runs if r["hwm_mib"] is not None), default=None)
+    row["problems"] = {}
+    for r in runs:
+        for k, v in r["problems"].items():
+            row["problems"][k] = row["problems"].get(k, 0) + v
+    return row
+
+
+def per_round(measure):
+    """MEASURE(bifrost run, bare run) for each round where both ran."""
+    pairs = zip(rounds("bifrost", KIND[measure]), rounds("bare", KIND[measure]))
+    return [FN[measure](b, r) for b, r in pairs if b and r and FN[measure](b, r) is not None]
+
+
+KIND = {"ratio": "sat", "added": "rate"}
+FN = {
+    "ratio": lambda b, r: b["rps"] / r["rps"] if r["rps"] > 0 else None,
+    "added": lambda b, r: b["p50"] - r["p50"] if None not in (b["p50"], r["p50"]) else None,
+}
 
 
 def f(v, fmt="{:,.0f}", none="n/a"):
@@ -502,12 +575,15 @@ w("process under test alone: its user+system CPU time during the run over the 2x
 w("is the sharper comparison against the bare proxy. Latencies are oha's per-request times,")
 w("with `--latency-correction` on fixed-rate runs so queueing inside oha counts. Success")
 w("counts only 2xx answers over every request sent (requests cut off by oha's own `-z`")
-w("deadline excluded). Peak RSS is the process's VmHWM, reset before each run"
+w(f"deadline excluded). The fixed-rate and saturation runs are done in {ROUNDS} rounds, each")
+w("round taking the targets in turn; their rows give the median of the rounds (peak RSS: the")
+w("highest), and the targets below compare bifrost with the bare proxy within each round.")
+w("Peak RSS is the process's VmHWM, reset before each run"
   + (" (except where the kernel refused the reset: those are peaks since start)."
      if any(v == "0" for k, v in meta.items() if k.endswith(".hwm_reset")) else "."))
 w("")
 
-data = {(l, k): load(l, k) for l, _ in TARGETS for k in ("rate", "sat")}
+data = {(l, k): combined(l, k) for l, _ in TARGETS for k in ("rate", "sat")}
 
 
 def table(kind):
@@ -579,19 +655,24 @@ def target(name, goal, value, ok, bifrost_run=None):
         rows.append((name, goal, value, "PASS" if ok else "MISS"))
 
 
-bf_sat, bare_sat = data.get(("bifrost", "sat")), data.get(("bare", "sat"))
-bf_rate, bare_rate = data.get(("bifrost", "rate")), data.get(("bare", "rate"))
-if bf_sat and bare_sat and bare_sat["rps"] > 0:
-    ratio = bf_sat["rps"] / bare_sat["rps"]
-    target("Saturation throughput (2xx/s), bifrost / bare-proxy", ">= 70%", f"{ratio * 100:.1f}%",
-           ratio >= 0.70)
+def spread(values, fmt):
+    """The median, then every round's value when there was more than one."""
+    shown = fmt(median(values))
+    return shown if len(values) < 2 else f"{shown} (rounds: {', '.join(fmt(v) for v in values)})"
+
+
+ratios, added = per_round("ratio"), per_round("added")
+bf_rate = data.get(("bifrost", "rate"))
+if ratios:
+    target("Saturation throughput (2xx/s), bifrost / bare-proxy, median of rounds", ">= 70%",
+           spread(ratios, lambda v: f"{v * 100:.1f}%"), median(ratios) >= 0.70)
 else:
     target("Saturation throughput (2xx/s), bifrost / bare-proxy", ">= 70%", None, False,
            ("bifrost", "sat"))
-if bf_rate and bare_rate and bf_rate["p50"] is not None and bare_rate["p50"] is not None:
-    d = bf_rate["p50"] - bare_rate["p50"]
-    target(f"p50 added over bare-proxy at {meta['rate']} req/s", "<= 50 µs", f"{d:+.0f} µs",
-           d <= 50 and bf_rate["success"] >= 0.999)
+if added and bf_rate:
+    target(f"p50 added over bare-proxy at {meta['rate']} req/s, median of rounds", "<= 50 µs",
+           spread(added, lambda v: f"{v:+.0f} µs"),
+           median(added) <= 50 and bf_rate["success"] >= 0.999)
 else:
     target(f"p50 added over bare-proxy at {meta['rate']} req/s", "<= 50 µs", None, False,
            ("bifrost", "rate"))
