@@ -635,7 +635,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__add)
-            opts="-h -V --type --base-url --key --key-env --key-stdin --azure-endpoint --azure-deployment --azure-api-version --azure-bearer --aws-access-key-env --aws-secret-key-env --aws-session-token-env --aws-region --bedrock-deployment --vertex-project --vertex-region --vertex-credentials-env --vertex-credentials-file --key-name --models --weight --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --data-dir --help --version"
+            opts="-h -V --type --base-url --key --key-env --key-stdin --azure-endpoint --azure-deployment --azure-api-version --azure-bearer --aws-access-key-env --aws-secret-key-env --aws-session-token-env --aws-region --bedrock-deployment --vertex-project --vertex-region --vertex-credentials-env --vertex-credentials-file --key-name --models --weight --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --idle-timeout --max-idle-connections --data-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -742,6 +742,14 @@ _bifrost() {
                     return 0
                     ;;
                 --queue-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-idle-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1243,7 +1251,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__update)
-            opts="-h -V --base-url --remove-header --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --data-dir --help --version"
+            opts="-h -V --base-url --remove-header --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --idle-timeout --max-idle-connections --data-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1282,6 +1290,14 @@ _bifrost() {
                     return 0
                     ;;
                 --queue-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-idle-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -79,6 +79,8 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l total-timeout -d 'Whole-request timeout in seconds' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l max-concurrency -d 'Upstream requests in flight at once' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l queue-size -d 'Requests allowed to wait for a slot' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l idle-timeout -d 'Seconds an unused upstream connection stays open for reuse' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l max-idle-connections -d 'Unused upstream connections kept open per upstream host' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-stdin -d 'Read the key from standard input'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l azure-bearer -d 'Azure: send the key as `Authorization: Bearer` (an Entra ID token) instead of `api-key`'
@@ -101,6 +103,8 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l total-timeout -d 'Whole-request timeout in seconds' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l max-concurrency -d 'Upstream requests in flight at once' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l queue-size -d 'Requests allowed to wait for a slot' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l idle-timeout -d 'Seconds an unused upstream connection stays open for reuse' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l max-idle-connections -d 'Unused upstream connections kept open per upstream host' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'

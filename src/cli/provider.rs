@@ -145,6 +145,12 @@ pub struct NetworkFlags {
     /// Requests allowed to wait for a slot.
     #[arg(long)]
     pub queue_size: Option<usize>,
+    /// Seconds an unused upstream connection stays open for reuse.
+    #[arg(long)]
+    pub idle_timeout: Option<u64>,
+    /// Unused upstream connections kept open per upstream host.
+    #[arg(long)]
+    pub max_idle_connections: Option<usize>,
 }
 
 /// `bifrost provider key` subcommands.
@@ -257,6 +263,10 @@ fn apply_network(net: &mut NetworkConfig, flags: &NetworkFlags) -> Result<(), Fa
     if let Some(q) = flags.queue_size {
         net.queue_size = q;
     }
+    set(&mut net.idle_timeout_secs, flags.idle_timeout);
+    if let Some(n) = flags.max_idle_connections {
+        net.max_idle_connections = n;
+    }
     Ok(())
 }
 
@@ -351,7 +361,7 @@ async fn show(admin: &dyn Management, name: &str, json: bool) -> CmdResult {
     }
     let n = &p.network_config;
     let mut out = format!(
-        "name:      {}\ntype:      {}\nbase url:  {}\ntimeouts:  connect {}s, first byte {}s, stream idle {}s, total {}s\nlimits:    max concurrency {}, queue {}\n",
+        "name:      {}\ntype:      {}\nbase url:  {}\ntimeouts:  connect {}s, first byte {}s, stream idle {}s, total {}s\nlimits:    max concurrency {}, queue {}\npool:      up to {} idle connections, closed after {}s unused\n",
         p.provider,
         p.kind.as_str(),
         p.base_url.as_deref().or(p.kind.default_base_url()).unwrap_or("-"),
@@ -361,6 +371,8 @@ async fn show(admin: &dyn Management, name: &str, json: bool) -> CmdResult {
         n.total_timeout_secs,
         n.max_concurrency.map_or("default (client.initial_pool_size)".to_string(), |c| c.to_string()),
         n.queue_size,
+        n.max_idle_connections,
+        n.idle_timeout_secs,
     );
     for (k, v) in &n.extra_headers {
         out.push_str(&format!("header:    {k}: {v}\n"));

@@ -222,6 +222,12 @@ pub struct NetworkConfig {
     /// Requests allowed to wait for a slot; beyond it they wait too, or get 429 when
     /// `client.drop_excess_requests` is on.
     pub queue_size: usize,
+    /// Seconds an unused upstream connection stays open for the next request.
+    pub idle_timeout_secs: u64,
+    /// Unused upstream connections kept open per upstream host; a connection that
+    /// finishes its request beyond this is closed. Bounds the sockets and memory a
+    /// burst leaves behind.
+    pub max_idle_connections: usize,
 }
 
 impl Default for NetworkConfig {
@@ -234,6 +240,8 @@ impl Default for NetworkConfig {
             total_timeout_secs: 1800,
             max_concurrency: None,
             queue_size: 10_000,
+            idle_timeout_secs: 30,
+            max_idle_connections: 256,
         }
     }
 }
@@ -251,6 +259,7 @@ impl NetworkConfig {
             ("first_byte_timeout_secs", self.first_byte_timeout_secs),
             ("stream_idle_timeout_secs", self.stream_idle_timeout_secs),
             ("total_timeout_secs", self.total_timeout_secs),
+            ("idle_timeout_secs", self.idle_timeout_secs),
         ] {
             if secs == 0 {
                 out.push(format!("network.{name} must be at least 1"));

@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::de::DeserializeOwned;
 
 use crate::schema::Answer;
@@ -55,7 +55,11 @@ impl Transport {
             .enable_http2()
             .wrap_connector(http);
         let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(90))
+            // Without a timer the pool only drops an expired connection when it next
+            // looks at it, so the sockets of a burst stayed open until reused.
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(Duration::from_secs(net.idle_timeout_secs))
+            .pool_max_idle_per_host(net.max_idle_connections)
             .http1_max_headers(MAX_RESPONSE_HEADERS)
             .http1_max_buf_size(1024 * 1024)
             .build(https);

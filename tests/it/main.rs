@@ -33,5 +33,6 @@ mod python_sdk;
 mod streaming;
 mod transcription;
 mod upstream_headers;
+mod upstream_pool;
 mod upstream_selftest;
 mod vertex;

@@ -24,6 +24,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -174,7 +175,15 @@ type Responder = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync + 'static>;
 pub struct MockUpstream {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    connections: Arc<Connections>,
     task: JoinHandle<()>,
+}
+
+/// TCP connections the mock has accepted, and how many of them are still open.
+#[derive(Default)]
+struct Connections {
+    accepted: AtomicUsize,
+    open: AtomicUsize,
 }
 
 impl MockUpstream {
@@ -190,6 +199,8 @@ impl MockUpstream {
         let requests: Arc<Mutex<Vec<Recorded>>> = Arc::new(Mutex::new(Vec::new()));
         let respond: Responder = Arc::new(respond);
         let reqs = requests.clone();
+        let connections = Arc::new(Connections::default());
+        let counts = connections.clone();
         let task = tokio::spawn(async move {
             // Connections live in this JoinSet, so aborting the accept task
             // (on drop) aborts them too and closes their sockets.
@@ -199,7 +210,14 @@ impl MockUpstream {
                     accepted = listener.accept() => {
                         let Ok((stream, _)) = accepted else { continue };
                         let _ = stream.set_nodelay(true);
-                        conns.spawn(serve_conn(stream, reqs.clone(), respond.clone()));
+                        counts.accepted.fetch_add(1, Ordering::SeqCst);
+                        counts.open.fetch_add(1, Ordering::SeqCst);
+                        let counts = counts.clone();
+                        let served = serve_conn(stream, reqs.clone(), respond.clone());
+                        conns.spawn(async move {
+                            served.await;
+                            counts.open.fetch_sub(1, Ordering::SeqCst);
+                        });
                     }
                     Some(_) = conns.join_next(), if !conns.is_empty() => {}
                 }
@@ -208,6 +226,7 @@ impl MockUpstream {
         MockUpstream {
             addr,
             requests,
+            connections,
             task,
         }
     }
@@ -260,6 +279,29 @@ impl MockUpstream {
                     "mock upstream: expected {n} requests within {timeout:?}, got {}: {got:#?}",
                     got.len()
                 );
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl MockUpstream {
+    /// TCP connections accepted so far.
+    pub fn connections_accepted(&self) -> usize {
+        self.connections.accepted.load(Ordering::SeqCst)
+    }
+
+    /// Wait until exactly `n` connections are open (the client closed the rest);
+    /// panics after `timeout`.
+    pub async fn wait_for_open_connections(&self, n: usize, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let open = self.connections.open.load(Ordering::SeqCst);
+            if open == n {
+                return;
+            }
+            if Instant::now() >= deadline {
+                panic!("mock upstream: expected {n} open connections within {timeout:?}, {open} are open");
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
