@@ -666,7 +666,8 @@ ratios, added = per_round("ratio"), per_round("added")
 bf_rate = data.get(("bifrost", "rate"))
 if ratios:
     target("Saturation throughput (2xx/s), bifrost / bare-proxy, median of rounds", ">= 70%",
-           spread(ratios, lambda v: f"{v * 100:.1f}%"), median(ratios) >= 0.70)
+           # Floored, so 69.97% reads 69.9%, never a 70.0% that misses.
+           spread(ratios, lambda v: f"{math.floor(v * 1000) / 10:.1f}%"), median(ratios) >= 0.70)
 else:
     target("Saturation throughput (2xx/s), bifrost / bare-proxy", ">= 70%", None, False,
            ("bifrost", "sat"))
