@@ -42,6 +42,16 @@ struct ExtraFields<'a> {
     dropped_params: Option<Vec<&'a str>>,
 }
 
+/// A decoded upstream answer and what [`Ctx::complete`] reports about the call.
+pub(super) struct Typed<T> {
+    pub answer: T,
+    pub usage: Option<Usage>,
+    /// The upstream headers a client may see (`forwardable_headers`).
+    pub headers: HeaderMap,
+    pub key_name: Option<String>,
+    pub attempts: u32,
+}
+
 /// One request's context: what hooks and errors need to know about it.
 pub(super) struct Ctx {
     pub(super) state: AppState,
@@ -192,6 +202,36 @@ impl Ctx {
     }
 
     /// A JSON answer (the upstream's, plus `extra_fields`), or the dispatch error.
+    /// The upstream's answer decoded for a drop-in route to translate, or the finished
+    /// error response: the dispatch failure, or a 502 when the answer is not `what`
+    /// ("a chat completion", ...).
+    // The error is the response itself, built once on the way out; boxing it would only
+    // add an allocation.
+    #[allow(clippy::result_large_err)]
+    pub(super) fn typed<T: serde::de::DeserializeOwned + HasUsage>(
+        &self,
+        route: &Route,
+        result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
+        what: &str,
+    ) -> Result<Typed<T>, Response> {
+        let d = result.map_err(|e| self.dispatch_failed(route, e))?;
+        let usage = d.value.body.usage();
+        let answer = d.value.body.into_typed().map_err(|e| {
+            self.fail(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "upstream_error",
+                format!("the upstream answer is not {what}: {e}"),
+            ))
+        })?;
+        Ok(Typed {
+            answer,
+            usage,
+            headers: d.value.headers,
+            key_name: d.key_name,
+            attempts: d.attempts,
+        })
+    }
+
     pub(super) fn answer<T: serde::Serialize + HasUsage>(
         &self,
         route: &Route,

@@ -380,6 +380,24 @@ async fn errors_take_anthropics_shape_and_keep_their_status() {
 }
 
 #[tokio::test]
+async fn an_upstream_answer_that_is_not_a_chat_completion_is_a_502() {
+    // A JSON object, so it passes the gateway's first check, but not one to translate.
+    let up = MockUpstream::always(Reply::json(json!({"choices": "none today"}))).await;
+    let gw = Gateway::start(&one_upstream(&up.base_url())).await;
+    let resp = post_messages(&gw, &hello()).await;
+    assert_eq!(resp.status, 502, "{}", resp.text());
+    let e = resp.json();
+    assert_eq!(e["type"], "error");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the upstream answer is not a chat completion"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
 async fn a_body_over_the_limit_is_a_413_request_too_large() {
     let up = MockUpstream::always(Reply::json(chat_completion_with_usage("m", "x", 1, 1))).await;
     let config = format!(

@@ -106,25 +106,15 @@ pub async fn messages(State(state): State<AppState>, headers: HeaderMap, body: B
             stream::AnthropicSse::new(&model),
         );
     }
-    let d = match dispatch_chat(&ctx, &route, &req).await {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&route, e),
+    let result = dispatch_chat(&ctx, &route, &req).await;
+    let t = match ctx.typed(&route, result, "a chat completion") {
+        Ok(t) => t,
+        Err(done) => return done,
     };
-    let usage = d.value.body.usage();
-    let answer = match d.value.body.into_typed() {
-        Ok(a) => a,
-        Err(e) => {
-            return ctx.fail(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                format!("the upstream answer is not a chat completion: {e}"),
-            ))
-        }
-    };
-    let mut out = axum::Json(response::to_message(&answer, &model)).into_response();
+    let mut out = axum::Json(response::to_message(&t.answer, &model)).into_response();
     // Only request ids and rate-limit headers, as on /v1 (`forwardable_headers`).
-    out.headers_mut().extend(d.value.headers);
-    ctx.complete(200, Some(&route), d.key_name, d.attempts, || usage);
+    out.headers_mut().extend(t.headers);
+    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
     with_id(out, &ctx.info().request_id)
 }
 

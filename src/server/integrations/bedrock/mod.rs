@@ -144,24 +144,14 @@ async fn converse(
         }
         return out;
     }
-    let d = match dispatch_chat(&ctx, &route, &req).await {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&route, e),
-    };
-    let usage = d.value.body.usage();
-    let answer = match d.value.body.into_typed() {
-        Ok(a) => a,
-        Err(e) => {
-            return ctx.fail(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                format!("the upstream answer is not a chat completion: {e}"),
-            ))
-        }
+    let result = dispatch_chat(&ctx, &route, &req).await;
+    let t = match ctx.typed(&route, result, "a chat completion") {
+        Ok(t) => t,
+        Err(done) => return done,
     };
     let latency = started.elapsed().as_millis() as u64;
-    let mut out = axum::Json(response::converse(&answer, latency)).into_response();
-    out.headers_mut().extend(d.value.headers);
-    ctx.complete(200, Some(&route), d.key_name, d.attempts, || usage);
+    let mut out = axum::Json(response::converse(&t.answer, latency)).into_response();
+    out.headers_mut().extend(t.headers);
+    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
     with_id(out, &ctx.info().request_id)
 }

@@ -119,24 +119,14 @@ pub(crate) async fn chat(
             stream::CohereSse::default(),
         );
     }
-    let d = match dispatch_chat(&ctx, &route, &req).await {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&route, e),
+    let result = dispatch_chat(&ctx, &route, &req).await;
+    let t = match ctx.typed(&route, result, "a chat completion") {
+        Ok(t) => t,
+        Err(done) => return done,
     };
-    let usage = d.value.body.usage();
-    let answer = match d.value.body.into_typed() {
-        Ok(a) => a,
-        Err(e) => {
-            return ctx.fail(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                format!("the upstream answer is not a chat completion: {e}"),
-            ))
-        }
-    };
-    let mut out = axum::Json(response::chat(&answer)).into_response();
-    out.headers_mut().extend(d.value.headers);
-    ctx.complete(200, Some(&route), d.key_name, d.attempts, || usage);
+    let mut out = axum::Json(response::chat(&t.answer)).into_response();
+    out.headers_mut().extend(t.headers);
+    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
     with_id(out, &ctx.info().request_id)
 }
 
@@ -172,22 +162,12 @@ pub(crate) async fn embed(
         async move { p.embeddings(&call, req).await }
     })
     .await;
-    let d = match result {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&route, e),
+    let t = match ctx.typed::<Value>(&route, result, "an embeddings list") {
+        Ok(t) => t,
+        Err(done) => return done,
     };
-    let answer: Value = match d.value.body.into_typed() {
-        Ok(a) => a,
-        Err(e) => {
-            return ctx.fail(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                format!("the upstream answer is not an embeddings list: {e}"),
-            ))
-        }
-    };
-    ctx.complete(200, Some(&route), d.key_name, d.attempts, || None);
-    let out = axum::Json(response::embed(&answer, &texts, &ctx.info().request_id));
+    ctx.complete(200, Some(&route), t.key_name, t.attempts, || None);
+    let out = axum::Json(response::embed(&t.answer, &texts, &ctx.info().request_id));
     with_id(out.into_response(), &ctx.info().request_id)
 }
 

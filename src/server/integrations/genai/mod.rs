@@ -205,24 +205,14 @@ async fn generate(
             GenaiSse(stream::GenaiStream::new(&requested)),
         );
     }
-    let d = match dispatch_chat(&ctx, &route, &req).await {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&route, e),
+    let result = dispatch_chat(&ctx, &route, &req).await;
+    let t = match ctx.typed(&route, result, "a chat completion") {
+        Ok(t) => t,
+        Err(done) => return done,
     };
-    let usage = d.value.body.usage();
-    let answer = match d.value.body.into_typed() {
-        Ok(a) => a,
-        Err(e) => {
-            return ctx.fail(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                format!("the upstream answer is not a chat completion: {e}"),
-            ))
-        }
-    };
-    let mut out = axum::Json(response::generate_content(&answer, &requested)).into_response();
-    out.headers_mut().extend(d.value.headers);
-    ctx.complete(200, Some(&route), d.key_name, d.attempts, || usage);
+    let mut out = axum::Json(response::generate_content(&t.answer, &requested)).into_response();
+    out.headers_mut().extend(t.headers);
+    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
     out
 }
 
@@ -283,22 +273,12 @@ async fn embed(
         async move { p.embeddings(&call, req).await }
     })
     .await;
-    let d = match result {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&route, e),
+    let t = match ctx.typed::<Value>(&route, result, "an embeddings list") {
+        Ok(t) => t,
+        Err(done) => return done,
     };
-    let answer: Value = match d.value.body.into_typed() {
-        Ok(a) => a,
-        Err(e) => {
-            return ctx.fail(ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                format!("the upstream answer is not an embeddings list: {e}"),
-            ))
-        }
-    };
-    ctx.complete(200, Some(&route), d.key_name, d.attempts, || None);
-    axum::Json(response::embeddings(&answer, batch)).into_response()
+    ctx.complete(200, Some(&route), t.key_name, t.attempts, || None);
+    axum::Json(response::embeddings(&t.answer, batch)).into_response()
 }
 
 /// `:countTokens`: an estimate made here (about 4 characters per token over every
