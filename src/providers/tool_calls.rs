@@ -26,9 +26,8 @@ pub fn assistant_tool_calls(
     i: usize,
     invalid: fn(String) -> ProviderError,
 ) -> Result<Vec<ToolCall>, ProviderError> {
-    let calls = m.extra.get("tool_calls").and_then(Value::as_array);
     let mut out = Vec::new();
-    for call in calls.into_iter().flatten() {
+    for call in m.tool_calls() {
         let f = call.get("function");
         let name = f
             .and_then(|f| f.get("name"))

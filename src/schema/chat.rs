@@ -24,6 +24,21 @@ pub struct ChatRequest {
 }
 
 impl ChatRequest {
+    /// A request translated from another wire format. Those formats always report
+    /// usage, so a stream asks for OpenAI's final usage chunk.
+    pub fn translated(model: String, messages: Vec<Message>, stream: bool, extra: Extra) -> Self {
+        ChatRequest {
+            model,
+            messages,
+            stream: stream.then_some(true),
+            stream_options: stream.then(|| StreamOptions {
+                include_usage: Some(true),
+                extra: Extra::new(),
+            }),
+            extra,
+        }
+    }
+
     /// True when the client asked for a stream.
     pub fn is_stream(&self) -> bool {
         self.stream.unwrap_or(false)
@@ -63,6 +78,15 @@ pub struct Message {
 }
 
 impl Message {
+    /// The assistant's `tool_calls` (OpenAI's shape, kept in `extra`); empty when it
+    /// has none or they are not a list.
+    pub fn tool_calls(&self) -> &[Value] {
+        self.extra
+            .get("tool_calls")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The message's text: the string content, or its text parts joined.
     pub fn text(&self) -> String {
         match &self.content {

@@ -163,13 +163,7 @@ fn user_content(content: Option<&Value>, i: usize) -> Result<Value, ProviderErro
 fn assistant(m: &Message, i: usize) -> Result<WireMessage, ProviderError> {
     let text = m.text();
     let mut calls = Vec::new();
-    for call in m
-        .extra
-        .get("tool_calls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for call in m.tool_calls() {
         let f = call.get("function");
         let field = |name: &str| f.and_then(|f| f.get(name)).and_then(Value::as_str);
         let name = field("name").ok_or_else(|| {

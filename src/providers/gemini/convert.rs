@@ -210,8 +210,7 @@ fn assistant_parts(
     names: &mut HashMap<String, String>,
 ) -> Result<Vec<Part>, ProviderError> {
     let mut out = content_parts(m.content.as_ref(), i)?;
-    let calls = m.extra.get("tool_calls").and_then(Value::as_array);
-    for (j, call) in calls.into_iter().flatten().enumerate() {
+    for (j, call) in m.tool_calls().iter().enumerate() {
         let name = call.pointer("/function/name").and_then(Value::as_str);
         let name = name.ok_or_else(|| {
             invalid(format!(

@@ -133,13 +133,7 @@ fn assistant(m: &Message, i: usize, input: &mut Vec<Value>) -> Result<(), Provid
     if !m.text().is_empty() {
         input.push(json!({"role": "assistant", "content": parts(m, i, "output_text")?}));
     }
-    for call in m
-        .extra
-        .get("tool_calls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for call in m.tool_calls() {
         let f = call.get("function").unwrap_or(&Value::Null);
         input.push(json!({
             "type": "function_call",

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::content::{assistant_turn, kind, user_turn};
 use super::error::{invalid, Untranslatable};
-use crate::schema::{ChatRequest, Message, StreamOptions};
+use crate::schema::{ChatRequest, Message};
 
 /// `POST /anthropic/v1/messages` (and `count_tokens`) body.
 #[derive(Debug, Clone, Deserialize)]
@@ -129,17 +129,12 @@ pub fn to_chat(r: &MessagesRequest) -> Result<ChatRequest, Untranslatable> {
     }
     tools(r, &mut x)?;
     let stream = r.streams();
-    Ok(ChatRequest {
-        model: r.model.clone(),
+    Ok(ChatRequest::translated(
+        r.model.clone(),
         messages,
-        stream: stream.then_some(true),
-        // Anthropic always reports usage, so the stream must end with a usage chunk.
-        stream_options: stream.then(|| StreamOptions {
-            include_usage: Some(true),
-            extra: Map::new(),
-        }),
-        extra: x,
-    })
+        stream,
+        x,
+    ))
 }
 
 /// For a provider that is not Anthropic: `thinking` becomes OpenAI's `reasoning_effort`

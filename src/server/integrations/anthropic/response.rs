@@ -97,13 +97,7 @@ pub fn to_message(r: &ChatResponse, model: &str) -> Value {
         if !text.is_empty() {
             content.push(json!({"type": "text", "text": text}));
         }
-        for call in m
-            .extra
-            .get("tool_calls")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for call in m.tool_calls() {
             let f = call.get("function");
             let name = f.and_then(|f| f.get("name")).and_then(Value::as_str);
             let args = f.and_then(|f| f.get("arguments")).and_then(Value::as_str);

@@ -10,7 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::schema::{ChatRequest, Message, StreamOptions};
+use crate::schema::{ChatRequest, Message};
 
 /// Why a request cannot be translated (answered as a `ValidationException`).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -68,16 +68,12 @@ pub fn to_chat(model: &str, body: &Value, stream: bool) -> Result<ChatRequest, I
             )))
         }
     }
-    Ok(ChatRequest {
-        model: model.to_string(),
+    Ok(ChatRequest::translated(
+        model.to_string(),
         messages,
-        stream: stream.then_some(true),
-        stream_options: stream.then(|| StreamOptions {
-            include_usage: Some(true),
-            extra: Map::new(),
-        }),
+        stream,
         extra,
-    })
+    ))
 }
 
 /// For a non-Bedrock upstream, `additionalModelRequestFields` become top-level fields

@@ -42,13 +42,7 @@ pub fn converse(answer: &ChatResponse, latency_ms: u64) -> Value {
         if !text.is_empty() {
             content.push(json!({"text": text}));
         }
-        for call in m
-            .extra
-            .get("tool_calls")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for call in m.tool_calls() {
             content.push(json!({"toolUse": tool_use(call)}));
         }
     }

@@ -10,7 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::schema::{ChatRequest, Message, StreamOptions};
+use crate::schema::{ChatRequest, Message};
 
 /// Why a request cannot be translated (answered as a 400).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -67,16 +67,12 @@ pub fn to_chat(body: &Value) -> Result<ChatRequest, Invalid> {
         };
         extra.insert(name.into(), v);
     }
-    Ok(ChatRequest {
-        model: model.to_string(),
+    Ok(ChatRequest::translated(
+        model.to_string(),
         messages,
-        stream: stream.then_some(true),
-        stream_options: stream.then(|| StreamOptions {
-            include_usage: Some(true),
-            extra: Map::new(),
-        }),
+        stream,
         extra,
-    })
+    ))
 }
 
 fn tool_choice(v: &Value) -> Result<Value, Invalid> {

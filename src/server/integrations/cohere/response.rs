@@ -36,9 +36,9 @@ pub fn chat(answer: &ChatResponse) -> Value {
         finish = choice.finish_reason.as_deref();
         let m = &choice.message;
         let text = m.text();
-        let calls = m.extra.get("tool_calls").and_then(Value::as_array);
-        match calls.filter(|c| !c.is_empty()) {
-            Some(calls) => {
+        match m.tool_calls() {
+            [] => message["content"] = json!([{"type": "text", "text": text}]),
+            calls => {
                 // Cohere puts the text a model writes before calling tools in `tool_plan`.
                 if !text.is_empty() {
                     message["tool_plan"] = text.into();
@@ -51,7 +51,6 @@ pub fn chat(answer: &ChatResponse) -> Value {
                     })
                     .collect();
             }
-            None => message["content"] = json!([{"type": "text", "text": text}]),
         }
         if let Some(r) = m.extra.get("reasoning_content").and_then(Value::as_str) {
             let content = message["content"].as_array().cloned().unwrap_or_default();

@@ -6,7 +6,7 @@ use std::collections::{HashMap, VecDeque};
 
 use serde_json::{json, Map, Value};
 
-use crate::schema::{ChatRequest, Message, StreamOptions};
+use crate::schema::{ChatRequest, Message};
 
 /// A body that cannot be translated; answered as a 400 `INVALID_ARGUMENT`.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -71,16 +71,12 @@ pub fn to_chat(model: &str, body: &Value, stream: bool) -> Result<ChatRequest, I
             "`cachedContent` is not supported through the gateway; send the content itself".into(),
         ));
     }
-    Ok(ChatRequest {
-        model: model.to_string(),
+    Ok(ChatRequest::translated(
+        model.to_string(),
         messages,
-        stream: stream.then_some(true),
-        stream_options: stream.then(|| StreamOptions {
-            include_usage: Some(true),
-            extra: Map::new(),
-        }),
+        stream,
         extra,
-    })
+    ))
 }
 
 fn message(role: &str, content: Option<Value>, extra: Map<String, Value>) -> Message {

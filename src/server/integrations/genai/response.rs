@@ -75,9 +75,7 @@ pub fn generate_content(resp: &ChatResponse, model: &str) -> Value {
             if !text.is_empty() {
                 parts.push(json!({"text": text}));
             }
-            if let Some(Value::Array(calls)) = m.extra.get("tool_calls") {
-                parts.extend(calls.iter().map(function_call_part));
-            }
+            parts.extend(m.tool_calls().iter().map(function_call_part));
             json!({
                 "content": {"role": "model", "parts": parts},
                 "finishReason": finish_reason(choice.finish_reason.as_deref().unwrap_or("stop")),
