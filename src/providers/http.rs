@@ -198,25 +198,30 @@ impl Exchange {
     /// Reads the whole body (bounded by size, idle and total timeouts) as a raw answer:
     /// validated as a JSON object, its usage read, the rest left as the upstream sent it.
     pub async fn answer<T>(self) -> Result<Answer<T>, ProviderError> {
-        let content_type = self
-            .response
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let content_type = self.header("content-type").map(str::to_string);
         let bytes = self.collect().await?;
-        Answer::raw(bytes.clone()).map_err(|e| {
-            ProviderError::InvalidResponse(format!(
-                "{e}, but got {}: {}",
-                if content_type.is_empty() {
-                    "no content type"
-                } else {
-                    &content_type
-                },
-                quote(&bytes)
-            ))
-        })
+        Answer::raw(bytes.clone()).map_err(|e| not_an_object(e, content_type, &bytes))
+    }
+
+    /// Reads the whole body and decodes it as `T` in one pass, for adapters that
+    /// translate the answer rather than pass it on; `what` names `T` in the error ("a
+    /// Converse answer"). Fails as [`Exchange::answer`] does for a body that is not a
+    /// JSON object.
+    pub async fn decode<T: DeserializeOwned>(self, what: &str) -> Result<T, ProviderError> {
+        let content_type = self.header("content-type").map(str::to_string);
+        let bytes = self.collect().await?;
+        let is_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        match serde_json::from_slice(&bytes) {
+            Ok(value) if is_object => Ok(value),
+            // Worded by the same check as `answer`, run only once decoding has failed.
+            decoded => Err(match Answer::<()>::raw(bytes.clone()) {
+                Err(raw) => not_an_object(raw, content_type, &bytes),
+                Ok(_) => ProviderError::InvalidResponse(format!(
+                    "not {what}: {}",
+                    decoded.err().map_or_else(String::new, |e| e.to_string())
+                )),
+            }),
+        }
     }
 
     /// The whole body. One timer bounds it (the idle timeout, within the total): an
@@ -337,6 +342,18 @@ impl Exchange {
             }
         }
     }
+}
+
+/// An answer that is not a JSON object, with what came instead.
+fn not_an_object(
+    e: impl std::fmt::Display,
+    content_type: Option<String>,
+    bytes: &[u8],
+) -> ProviderError {
+    let content_type = content_type
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "no content type".to_string());
+    ProviderError::InvalidResponse(format!("{e}, but got {content_type}: {}", quote(bytes)))
 }
 
 /// Waits for the next body item within both the idle and the total budget.

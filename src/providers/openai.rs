@@ -215,11 +215,7 @@ impl Provider for OpenAi {
         }
         let exchange = self.send("/rerank", call, req).await?;
         let headers = exchange.forwardable_headers();
-        let body = exchange
-            .answer::<RerankResponse>()
-            .await?
-            .into_typed()
-            .map_err(|e| ProviderError::InvalidResponse(format!("not a rerank answer: {e}")))?;
+        let body = exchange.decode::<RerankResponse>("a rerank answer").await?;
         Ok(Reply { body, headers })
     }
 }

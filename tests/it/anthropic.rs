@@ -312,3 +312,37 @@ async fn a_streamed_thinking_block_reaches_the_client_with_its_signature() {
     assert_eq!(usage["prompt_tokens_details"]["cached_tokens"], 2000);
     assert_eq!(usage["prompt_tokens_details"]["cache_creation_tokens"], 300);
 }
+
+#[tokio::test]
+async fn an_answer_that_is_not_an_anthropic_message_is_a_502_saying_what_came() {
+    let cases = [
+        (
+            Reply::Raw {
+                status: 200,
+                content_type: "text/html".into(),
+                body: b"<html>maintenance</html>".to_vec(),
+            },
+            "but got text/html: <html>maintenance</html>",
+        ),
+        (
+            Reply::json(json!([{"type": "message"}])),
+            "expected a JSON object",
+        ),
+        (
+            Reply::json(json!({"content": "not a list of blocks"})),
+            "not an Anthropic message",
+        ),
+    ];
+    for (reply, expected) in cases {
+        let up = MockUpstream::always(reply).await;
+        let gw = Gateway::start(&config(&up.base_url())).await;
+        let body = json!({"model": "claude/claude-sonnet-4", "messages": [{"role": "user", "content": "hi"}]});
+        let resp = post(&gw.url("/v1/chat/completions"), &body).await;
+        assert_eq!(resp.status, 502, "{}", resp.text());
+        assert!(
+            resp.error_message().contains(expected),
+            "{expected}: {}",
+            resp.text()
+        );
+    }
+}

@@ -84,10 +84,8 @@ pub(crate) async fn message_reply(
 ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
     let headers = exchange.forwardable_headers();
     let message = exchange
-        .answer::<wire::MessagesResponse>()
-        .await?
-        .into_typed()
-        .map_err(|e| ProviderError::InvalidResponse(format!("not an Anthropic message: {e}")))?;
+        .decode::<wire::MessagesResponse>("an Anthropic message")
+        .await?;
     Ok(Reply {
         body: response::from_response(message),
         headers,

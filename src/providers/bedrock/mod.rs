@@ -153,11 +153,7 @@ impl Bedrock {
         let tokens = exchange
             .header("x-amzn-bedrock-input-token-count")
             .and_then(|v| v.trim().parse().ok());
-        let value = exchange
-            .answer::<Value>()
-            .await?
-            .into_typed()
-            .map_err(|e| ProviderError::InvalidResponse(format!("not JSON: {e}")))?;
+        let value = exchange.decode::<Value>("JSON").await?;
         Ok((value, headers, tokens))
     }
 }
@@ -187,10 +183,8 @@ impl Provider for Bedrock {
         let exchange = self.post(call, &target, "converse", body).await?;
         let headers = exchange.forwardable_headers();
         let answer = exchange
-            .answer::<wire::ConverseResponse>()
-            .await?
-            .into_typed()
-            .map_err(|e| ProviderError::InvalidResponse(format!("not a Converse answer: {e}")))?;
+            .decode::<wire::ConverseResponse>("a Converse answer")
+            .await?;
         Ok(Reply {
             body: response::from_response(answer, &call.model),
             headers,

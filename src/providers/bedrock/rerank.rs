@@ -208,11 +208,7 @@ impl Bedrock {
                 )
                 .await?;
             headers = exchange.forwardable_headers();
-            let value = exchange
-                .answer::<Value>()
-                .await?
-                .into_typed()
-                .map_err(|e| ProviderError::InvalidResponse(format!("not JSON: {e}")))?;
+            let value = exchange.decode::<Value>("JSON").await?;
             let page = parse_page(value)?;
             let next = page.next_token.clone().filter(|t| !t.is_empty());
             pages.push(page);

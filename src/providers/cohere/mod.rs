@@ -74,11 +74,7 @@ impl Cohere {
     ) -> Result<(Value, HeaderMap), ProviderError> {
         let exchange = self.send(path, call, body).await?;
         let headers = exchange.forwardable_headers();
-        let value = exchange
-            .answer::<Value>()
-            .await?
-            .into_typed()
-            .map_err(|e| ProviderError::InvalidResponse(format!("not JSON: {e}")))?;
+        let value = exchange.decode::<Value>("JSON").await?;
         Ok((value, headers))
     }
 }
@@ -95,12 +91,8 @@ impl Provider for Cohere {
         let exchange = self.send("/chat", call, &body).await?;
         let headers = exchange.forwardable_headers();
         let answer = exchange
-            .answer::<wire::ChatResponse>()
-            .await?
-            .into_typed()
-            .map_err(|e| {
-                ProviderError::InvalidResponse(format!("not a Cohere chat answer: {e}"))
-            })?;
+            .decode::<wire::ChatResponse>("a Cohere chat answer")
+            .await?;
         Ok(Reply {
             body: response::from_response(&call.model, answer)?,
             headers,

@@ -98,12 +98,8 @@ pub(crate) async fn content_reply(
 ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
     let headers = exchange.forwardable_headers();
     let answer = exchange
-        .answer::<wire::GenerateContentResponse>()
-        .await?
-        .into_typed()
-        .map_err(|e| {
-            ProviderError::InvalidResponse(format!("not a Gemini GenerateContentResponse: {e}"))
-        })?;
+        .decode::<wire::GenerateContentResponse>("a Gemini GenerateContentResponse")
+        .await?;
     Ok(Reply {
         body: response::from_response(answer, model, fallback_id),
         headers,
@@ -164,14 +160,8 @@ impl Provider for Gemini {
         let exchange = self.post(call, "batchEmbedContents", &body).await?;
         let headers = exchange.forwardable_headers();
         let answer = exchange
-            .answer::<embed::BatchEmbedResponse>()
-            .await?
-            .into_typed()
-            .map_err(|e| {
-                ProviderError::InvalidResponse(format!(
-                    "not a Gemini BatchEmbedContentsResponse: {e}"
-                ))
-            })?;
+            .decode::<embed::BatchEmbedResponse>("a Gemini BatchEmbedContentsResponse")
+            .await?;
         Ok(Reply {
             body: Answer::Typed(embed::from_response(answer, &call.model)),
             headers,

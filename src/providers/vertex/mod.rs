@@ -247,12 +247,8 @@ impl Provider for Vertex {
         let exchange = self.post(call, &target, "predict", &body).await?;
         let headers = exchange.forwardable_headers();
         let answer = exchange
-            .answer::<google::PredictResponse>()
-            .await?
-            .into_typed()
-            .map_err(|e| {
-                ProviderError::InvalidResponse(format!("not a Vertex embeddings prediction: {e}"))
-            })?;
+            .decode::<google::PredictResponse>("a Vertex embeddings prediction")
+            .await?;
         Ok(Reply {
             body: Answer::Typed(google::embeddings_answer(answer, &call.model)),
             headers,

@@ -154,11 +154,7 @@ impl Vertex {
         }
         let exchange = sent?;
         let headers = exchange.forwardable_headers();
-        let value = exchange
-            .answer::<Value>()
-            .await?
-            .into_typed()
-            .map_err(|e| ProviderError::InvalidResponse(format!("not JSON: {e}")))?;
+        let value = exchange.decode::<Value>("JSON").await?;
         Ok(Reply {
             body: from_response(req, value, &call.request_id)?,
             headers,
