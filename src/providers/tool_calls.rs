@@ -61,3 +61,58 @@ pub fn assistant_tool_calls(
     }
     Ok(out)
 }
+
+/// Each OpenAI tool in the request's `tools`, in order, with its `function` object. A
+/// tool of another type is refused; `invalid` words the refusal in the adapter's own
+/// terms.
+pub fn function_tools(
+    x: &Map<String, Value>,
+    invalid: fn(String) -> ProviderError,
+) -> Result<Vec<(&Value, &Value)>, ProviderError> {
+    let list = x.get("tools").and_then(Value::as_array);
+    list.map_or(&[][..], Vec::as_slice)
+        .iter()
+        .enumerate()
+        .map(
+            |(i, t)| match (t.get("type").and_then(Value::as_str), t.get("function")) {
+                (Some("function"), Some(f)) => Ok((t, f)),
+                _ => Err(invalid(format!(
+                    "tools[{i}]: only function tools are supported"
+                ))),
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn refuse(detail: String) -> ProviderError {
+        ProviderError::Unsupported(detail)
+    }
+
+    #[test]
+    fn function_tools_are_listed_in_order_and_any_other_kind_is_refused_by_index() {
+        let x = json!({"tools": [
+            {"type": "function", "function": {"name": "a"}},
+            {"type": "function", "function": {"name": "b"}},
+        ]});
+        let tools = function_tools(x.as_object().unwrap(), refuse).unwrap();
+        let names: Vec<_> = tools.iter().map(|(_, f)| f["name"].clone()).collect();
+        assert_eq!(names, [json!("a"), json!("b")]);
+        assert!(function_tools(&Map::new(), refuse).unwrap().is_empty());
+
+        let x = json!({"tools": [
+            {"type": "function", "function": {"name": "a"}},
+            {"type": "web_search"},
+        ]});
+        let err = function_tools(x.as_object().unwrap(), refuse).unwrap_err();
+        assert!(
+            err.to_string().contains("tools[1]: only function tools"),
+            "{err}"
+        );
+    }
+}

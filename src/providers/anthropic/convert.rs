@@ -14,7 +14,7 @@ use super::wire::{
     Block, ImageSource, MessagesRequest, Metadata, System, Tool, ToolChoice, WireMessage,
 };
 use crate::providers::params::refuse_unsupported;
-use crate::providers::tool_calls::assistant_tool_calls;
+use crate::providers::tool_calls::{assistant_tool_calls, function_tools};
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
 
@@ -246,16 +246,7 @@ type Tools = (Option<Vec<Tool>>, Option<ToolChoice>);
 
 fn tools(x: &Map<String, Value>) -> Result<Tools, ProviderError> {
     let mut tools = Vec::new();
-    for t in x
-        .get("tools")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let f = match (t.get("type").and_then(Value::as_str), t.get("function")) {
-            (Some("function"), Some(f)) => f,
-            _ => return Err(invalid("only function tools are supported".into())),
-        };
+    for (t, f) in function_tools(x, invalid)? {
         let name = f
             .get("name")
             .and_then(Value::as_str)

@@ -4,6 +4,7 @@ use serde_json::{json, Map, Value};
 
 use super::convert::invalid;
 use super::wire::{ToolConfig, ToolEntry, ToolSpec};
+use crate::providers::tool_calls::function_tools;
 use crate::providers::ProviderError;
 
 /// The tool configuration, or none when no tools are offered (or `tool_choice` is
@@ -25,16 +26,7 @@ pub fn tools(x: &Map<String, Value>) -> Result<Option<ToolConfig>, ProviderError
         }
     };
     let mut tools = Vec::new();
-    for t in x
-        .get("tools")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let f = match (t.get("type").and_then(Value::as_str), t.get("function")) {
-            (Some("function"), Some(f)) => f,
-            _ => return Err(invalid("only function tools are supported".into())),
-        };
+    for (_, f) in function_tools(x, invalid)? {
         let schema = f
             .get("parameters")
             .filter(|p| p.is_object())

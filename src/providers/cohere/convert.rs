@@ -7,6 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::wire::{ChatRequest as WireRequest, WireMessage};
+use crate::providers::tool_calls::function_tools;
 use crate::providers::ProviderError;
 use crate::schema::{ChatRequest, Message};
 
@@ -193,16 +194,7 @@ type Tools = (Option<Vec<Value>>, Option<&'static str>);
 /// expressed as "the tool list is just that tool, and a call is required".
 fn tools(x: &Map<String, Value>) -> Result<Tools, ProviderError> {
     let mut tools = Vec::new();
-    for t in x
-        .get("tools")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let f = match (t.get("type").and_then(Value::as_str), t.get("function")) {
-            (Some("function"), Some(f)) => f,
-            _ => return Err(invalid("only function tools are supported".into())),
-        };
+    for (_, f) in function_tools(x, invalid)? {
         let mut function = Map::new();
         for key in ["name", "description", "parameters"] {
             if let Some(v) = f.get(key).filter(|v| !v.is_null()) {

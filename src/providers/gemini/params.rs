@@ -7,6 +7,7 @@ use super::convert::{invalid, unsupported};
 use super::wire::{
     FunctionCallingConfig, FunctionDeclaration, GenerationConfig, ThinkingConfig, Tool, ToolConfig,
 };
+use crate::providers::tool_calls::function_tools;
 use crate::providers::ProviderError;
 
 /// JSON-schema keys Gemini's OpenAPI-subset `parameters` schema rejects.
@@ -43,16 +44,7 @@ type Tools = (Option<Vec<Tool>>, Option<ToolConfig>);
 /// `tools` and `tool_choice` as Gemini function declarations and calling mode.
 pub fn tools(x: &Map<String, Value>) -> Result<Tools, ProviderError> {
     let mut declarations = Vec::new();
-    let list = x.get("tools").and_then(Value::as_array);
-    for (i, t) in list.into_iter().flatten().enumerate() {
-        let f = match (t.get("type").and_then(Value::as_str), t.get("function")) {
-            (Some("function"), Some(f)) => f,
-            _ => {
-                return Err(invalid(format!(
-                    "tools[{i}]: only function tools are supported"
-                )))
-            }
-        };
+    for (i, (_, f)) in function_tools(x, invalid)?.into_iter().enumerate() {
         let name = f.get("name").and_then(Value::as_str);
         let name = name.ok_or_else(|| invalid(format!("tools[{i}].function has no name")))?;
         let mut parameters = f.get("parameters").filter(|p| p.is_object()).cloned();
