@@ -73,9 +73,12 @@ pub enum InferenceRequest<'a> {
 pub struct RequestInfo {
     /// The request id (the client's `x-request-id` or a generated one).
     pub request_id: Arc<str>,
+    /// The family of routes it came in on, named by its wire format (`openai`,
+    /// `anthropic`, `genai`, `bedrock`, `cohere`).
+    pub route: &'static str,
     /// The endpoint.
     pub endpoint: Endpoint,
-    /// The model as the client named it.
+    /// The model as the client named it (empty when the request failed before naming one).
     pub model_requested: String,
     /// Whether the client asked for a stream.
     pub stream: bool,
@@ -89,8 +92,13 @@ pub struct RequestInfo {
 pub enum PreOutcome {
     /// Go on.
     Continue,
-    /// Answer with this JSON body (status 200) without calling any provider.
+    /// Answer with this OpenAI-shaped JSON body (status 200) without calling any
+    /// provider; the route renders it in its own wire format.
     Respond(Value),
+    /// Answer a chat request with these chunks as a stream (a replayed answer), encoded
+    /// in the route's own wire format; for a request that did not ask for a stream the
+    /// chunks are sent as they are, one JSON list.
+    Stream(Vec<ChatChunk>),
     /// Refuse the request.
     Reject(Rejection),
 }
@@ -106,25 +114,63 @@ pub struct Rejection {
     pub message: String,
 }
 
-/// How a request ended, for accounting and logs.
-#[derive(Debug, Clone)]
+/// One upstream attempt of a request (a key of a provider), in the order made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The provider tried.
+    pub provider: String,
+    /// The key used, when the provider has keys.
+    pub key: Option<String>,
+    /// The upstream's HTTP status; `None` when no status came (connection refused,
+    /// timeout, an unusable key).
+    pub status: Option<u16>,
+    /// How long the attempt took.
+    pub latency: Duration,
+}
+
+/// The content of an exchange, copied only when a hook asks for it
+/// ([`Hook::wants_content`]).
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// The request as routed (the canonical request, or the forwarded JSON body).
+    pub request: Option<Value>,
+    /// The answer: a non-stream body, or a chat stream's chunks assembled into one
+    /// `chat.completion` (text, tool calls, finish reason, usage).
+    pub response: Option<Value>,
+}
+
+/// How a request ended, for accounting and logs. Reported exactly once per request,
+/// whatever the route and however it ended (see `server::pipeline`).
+#[derive(Debug, Clone, Default)]
 pub struct Outcome {
-    /// HTTP status sent (200 for a stream that started, even if it failed later).
+    /// HTTP status sent (200 for a stream that started, even if it failed later; 499
+    /// when the client left before an answer was sent).
     pub status: u16,
-    /// Provider that served it.
+    /// The error's `type` (`invalid_request_error`, `upstream_error`, ...), when it failed.
+    pub error_type: Option<String>,
+    /// Error message, when it failed (mid-stream failures included).
+    pub error: Option<String>,
+    /// Provider that served it (or was last tried).
     pub provider: Option<String>,
     /// Model id sent upstream.
     pub model: Option<String>,
     /// Key that served it.
     pub key: Option<String>,
-    /// Upstream attempts.
-    pub attempts: u32,
+    /// Every upstream attempt, the serving one last.
+    pub attempts: Vec<Attempt>,
     /// Token usage, when known.
     pub usage: Option<Usage>,
-    /// Error message, when it failed (mid-stream failures included).
-    pub error: Option<String>,
+    /// Time from arrival to the first byte of the answer (the upstream's headers for a
+    /// stream, the whole upstream answer otherwise).
+    pub first_byte: Option<Duration>,
+    /// Time from arrival to the first chunk with content sent to the client (streams).
+    pub first_token: Option<Duration>,
     /// Time from arrival to the end of the response.
     pub latency: Duration,
+    /// The client went away before the answer was complete.
+    pub client_disconnected: bool,
+    /// Request and answer content, when a hook asked for it.
+    pub content: Option<Content>,
 }
 
 /// One plug-in.
@@ -136,20 +182,83 @@ pub trait Hook: Send + Sync {
     }
     /// Each chat chunk on its way to the client.
     fn on_chunk(&self, _info: &RequestInfo, _chunk: &mut ChatChunk) {}
-    /// Once, when the response is complete or has failed.
+    /// Once, when the response is complete or has failed, with everything that
+    /// happened to the request. Runs on the request's task: queue heavy work to a
+    /// [`Background`] task.
     fn on_complete(&self, _info: &RequestInfo, _outcome: &Outcome) {}
+    /// Whether this hook needs [`Outcome::content`] (a request log, a cache). Asked
+    /// once, when the pipeline is built; content is copied only when one hook says yes.
+    fn wants_content(&self) -> bool {
+        false
+    }
 }
 
-/// The hooks in registration order. Empty costs nothing per request.
+/// The hooks' background tasks (log writers, usage flushers): graceful shutdown, once
+/// the connections have drained, signals [`Background::stopping`] and waits for every
+/// task, within the shutdown grace period, so what a hook queued before SIGTERM is not
+/// lost. A cheap clone; give one to each hook that spawns work and the same one to
+/// [`Pipeline::with_background`].
+#[derive(Clone, Default)]
+pub struct Background {
+    tasks: tokio_util::task::TaskTracker,
+    stop: tokio_util::sync::CancellationToken,
+}
+
+impl Background {
+    /// Runs `task` on the runtime, tracked, so shutdown waits for it. The task should
+    /// flush what it holds and end once [`Background::stopping`] resolves.
+    pub fn spawn<F>(&self, task: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.tasks.spawn(task)
+    }
+
+    /// Resolves when shutdown has begun and no request will report any more: tasks
+    /// flush and end.
+    pub async fn stopping(&self) {
+        self.stop.cancelled().await;
+    }
+
+    /// Tells the tasks to stop and waits until every one has ended.
+    pub async fn stop_and_wait(&self) {
+        self.stop.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
+    }
+}
+
+/// The hooks in registration order. Empty costs nothing per request; a clone is one
+/// reference count.
 #[derive(Clone, Default)]
 pub struct Pipeline {
-    hooks: Vec<Arc<dyn Hook>>,
+    hooks: Arc<[Arc<dyn Hook>]>,
+    wants_content: bool,
+    background: Background,
 }
 
 impl Pipeline {
     /// A pipeline running `hooks` in order.
     pub fn new(hooks: Vec<Arc<dyn Hook>>) -> Self {
-        Pipeline { hooks }
+        let wants_content = hooks.iter().any(|h| h.wants_content());
+        Pipeline {
+            hooks: hooks.into(),
+            wants_content,
+            background: Background::default(),
+        }
+    }
+
+    /// The same pipeline, its hooks' background tasks tracked by `background` (the set
+    /// the hooks were given), so graceful shutdown waits for them.
+    pub fn with_background(mut self, background: Background) -> Self {
+        self.background = background;
+        self
+    }
+
+    /// The tracked set of the hooks' background tasks.
+    pub fn background(&self) -> &Background {
+        &self.background
     }
 
     /// Runs `pre_request` on each hook until one answers or refuses.
@@ -158,7 +267,7 @@ impl Pipeline {
         info: &RequestInfo,
         mut req: InferenceRequest<'_>,
     ) -> PreOutcome {
-        for hook in &self.hooks {
+        for hook in self.hooks.iter() {
             let view = match &mut req {
                 InferenceRequest::Chat(r) => InferenceRequest::Chat(r),
                 InferenceRequest::Completion(r) => InferenceRequest::Completion(r),
@@ -175,14 +284,14 @@ impl Pipeline {
 
     /// Runs `on_chunk` on each hook.
     pub fn on_chunk(&self, info: &RequestInfo, chunk: &mut ChatChunk) {
-        for hook in &self.hooks {
+        for hook in self.hooks.iter() {
             hook.on_chunk(info, chunk);
         }
     }
 
     /// Runs `on_complete` on each hook.
     pub fn on_complete(&self, info: &RequestInfo, outcome: &Outcome) {
-        for hook in &self.hooks {
+        for hook in self.hooks.iter() {
             hook.on_complete(info, outcome);
         }
     }
@@ -190,5 +299,10 @@ impl Pipeline {
     /// True when no hook is registered.
     pub fn is_empty(&self) -> bool {
         self.hooks.is_empty()
+    }
+
+    /// True when a hook asked for request and answer content.
+    pub fn wants_content(&self) -> bool {
+        self.wants_content
     }
 }

@@ -126,6 +126,14 @@ impl ProviderError {
         }
     }
 
+    /// The upstream's HTTP status, when it answered with one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ProviderError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// True when another key (or a later attempt) might succeed where this one failed:
     /// auth and quota problems are per key, 5xx and connection errors are per attempt.
     pub fn tries_next_key(&self) -> bool {

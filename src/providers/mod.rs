@@ -110,9 +110,29 @@ impl<T> Reply<T> {
     }
 }
 
+/// What an adapter's upstream accepts beyond the canonical (OpenAI-shaped) request,
+/// declared by the adapter, so a drop-in route can fit its own format's extras to the
+/// upstream without knowing provider types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Accepts {
+    /// Anthropic's `thinking` parameter and signed thinking blocks in the history
+    /// (Anthropic, and Vertex serving Claude); others get `reasoning_effort` instead.
+    pub thinking: bool,
+    /// Bedrock's `additionalModelRequestFields`, passed on as they are; others get its
+    /// members as top-level parameters.
+    pub additional_model_fields: bool,
+    /// Cohere's embedding `input_type` and `truncate`; OpenAI-compatible upstreams
+    /// refuse unknown fields.
+    pub embedding_input_type: bool,
+}
+
 /// One upstream wire protocol.
 #[async_trait]
 pub trait Provider: Send + Sync {
+    /// What this upstream accepts beyond the canonical request; nothing by default.
+    fn accepts(&self) -> Accepts {
+        Accepts::default()
+    }
     /// Non-streaming chat completion.
     async fn chat(
         &self,

@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::keys;
 use super::{Permit, Route};
@@ -19,10 +20,30 @@ pub struct Dispatched<T> {
     pub key_name: Option<String>,
     /// Attempts made, this one included.
     pub attempts: u32,
+    /// The keys that failed before this one, in order (empty on a first-try success).
+    pub failures: Vec<KeyFailure>,
+    /// How long the serving attempt took (to the upstream's answer, or a stream's start).
+    pub latency: Duration,
     /// The concurrency slot; keep it while streaming.
     pub permit: Permit,
     /// How to hide the serving key in errors that surface later (mid-stream).
     pub redaction: Option<Redaction>,
+}
+
+impl<T> Dispatched<T> {
+    /// The same call with its answer turned into another: one place that carries the
+    /// bookkeeping over, for routes that reshape an answer (rerank, compat).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Dispatched<U> {
+        Dispatched {
+            value: f(self.value),
+            key_name: self.key_name,
+            attempts: self.attempts,
+            failures: self.failures,
+            latency: self.latency,
+            permit: self.permit,
+            redaction: self.redaction,
+        }
+    }
 }
 
 /// The serving key, kept to mask its secrets in errors: an upstream may echo a key in
@@ -59,6 +80,8 @@ pub struct KeyFailure {
     pub key: String,
     /// What happened.
     pub error: ProviderError,
+    /// How long the attempt took.
+    pub latency: Duration,
 }
 
 /// Why a request could not be served.
@@ -144,11 +167,14 @@ where
                 provider: provider.name.clone(),
             });
         }
+        let start = Instant::now();
         return match op(provider.adapter.clone(), call(None, None)).await {
             Ok(value) => Ok(Dispatched {
                 value,
                 key_name: None,
                 attempts: 1,
+                failures: Vec::new(),
+                latency: start.elapsed(),
                 permit,
                 redaction: None,
             }),
@@ -169,6 +195,7 @@ where
     let mut failures: Vec<KeyFailure> = Vec::new();
     for index in order {
         let key = &keys[index];
+        let start = Instant::now();
         let (result, redaction) = match key.value.resolve() {
             Ok(secret) => {
                 let shared = provider
@@ -192,6 +219,8 @@ where
                     value,
                     key_name: Some(key.name.clone()),
                     attempts: failures.len() as u32 + 1,
+                    failures,
+                    latency: start.elapsed(),
                     permit,
                     redaction,
                 })
@@ -202,6 +231,7 @@ where
                 failures.push(KeyFailure {
                     key: key.name.clone(),
                     error,
+                    latency: start.elapsed(),
                 });
                 if !next {
                     break;

@@ -6,11 +6,13 @@
 //! Nothing here knows about HTTP or any particular provider.
 
 mod answer;
+mod assemble;
 mod chat;
 mod rerank;
 mod text;
 
 pub use answer::{append_member, Answer, AnswerError, HasUsage};
+pub use assemble::ChunkAssembler;
 pub use chat::{
     ChatChoice, ChatChunk, ChatRequest, ChatResponse, ChunkChoice, Message, StreamOptions, Usage,
 };

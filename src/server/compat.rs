@@ -8,12 +8,11 @@ use http::StatusCode;
 use serde_json::{json, Value};
 
 use super::error::ApiError;
-use super::inference::{dispatch_chat, dispatch_chat_stream, Ctx};
+use super::pipeline::{dispatch_chat, dispatch_chat_stream, Ctx, PlainWatch};
+use super::stream::OpenAiSse;
 use crate::providers::{ProviderError, Reply};
-use crate::routing::{DispatchError, Dispatched, Route};
-use crate::schema::{
-    Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, HasUsage, Message,
-};
+use crate::routing::{DispatchError, Route};
+use crate::schema::{Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, Message};
 
 /// Completion-only parameters chat does not take (`logprobs` is a number here and a
 /// flag there), dropped rather than sent to fail upstream.
@@ -34,7 +33,7 @@ pub(super) fn falls_back<T>(ctx: &Ctx, result: &Result<T, DispatchError>) -> boo
 
 /// Serves `req` through chat on `route`, in the completion shape.
 pub(super) async fn complete(
-    ctx: &Ctx,
+    mut ctx: Ctx,
     route: &Route,
     req: &CompletionRequest,
 ) -> axum::response::Response {
@@ -43,13 +42,21 @@ pub(super) async fn complete(
     };
     // Through the chat dispatch, so `should_drop_params` applies here too.
     if chat.is_stream() {
-        let result = dispatch_chat_stream(ctx, route, &chat).await;
-        let result = result.map(|d| map(d, |s| s.map(|c| c.map(chunk)).boxed()));
-        return ctx.answer_stream(route, result, |item: &mut Value, _, _| item.usage());
+        let result = dispatch_chat_stream(&ctx, route, &chat).await;
+        let result = result.map(|d| {
+            d.map(|reply| Reply {
+                body: reply.body.map(|c| c.map(chunk)).boxed(),
+                headers: reply.headers,
+            })
+        });
+        return ctx.stream(route, result, PlainWatch, OpenAiSse);
     }
-    let result = match dispatch_chat(ctx, route, &chat).await {
+    let result = match dispatch_chat(&ctx, route, &chat).await {
         Ok(d) => match d.value.body.clone().into_typed() {
-            Ok(answer) => Ok(map(d, |_| Answer::Typed(response(answer)))),
+            Ok(answer) => Ok(d.map(|reply| Reply {
+                body: Answer::Typed(response(answer)),
+                headers: reply.headers,
+            })),
             Err(e) => {
                 return ctx.fail(ApiError::new(
                     StatusCode::BAD_GATEWAY,
@@ -61,19 +68,6 @@ pub(super) async fn complete(
         Err(e) => Err(e),
     };
     ctx.answer(route, result)
-}
-
-fn map<A, B>(d: Dispatched<Reply<A>>, f: impl FnOnce(A) -> B) -> Dispatched<Reply<B>> {
-    Dispatched {
-        value: Reply {
-            body: f(d.value.body),
-            headers: d.value.headers,
-        },
-        key_name: d.key_name,
-        attempts: d.attempts,
-        permit: d.permit,
-        redaction: d.redaction,
-    }
 }
 
 /// The chat request for a completion: one prompt becomes one user message. `None`

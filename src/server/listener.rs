@@ -92,13 +92,26 @@ impl Server {
         }
         drop(self.tcp);
         drop(self.unix);
-        if tokio::time::timeout(self.grace, graceful.shutdown())
+        let deadline = tokio::time::Instant::now() + self.grace;
+        if tokio::time::timeout_at(deadline, graceful.shutdown())
             .await
             .is_err()
         {
             tracing::warn!(
                 grace_secs = self.grace.as_secs(),
                 "shutdown grace period over; closing the remaining connections"
+            );
+        }
+        // No request reports any more: the hooks' background work (queued log records,
+        // spend not yet flushed) finishes within what is left of the grace period.
+        let background = self.state.hooks().background();
+        if tokio::time::timeout_at(deadline, background.stop_and_wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                grace_secs = self.grace.as_secs(),
+                "shutdown grace period over; hooks' background work did not finish"
             );
         }
         Ok(())

@@ -5,14 +5,14 @@
 
 mod body;
 mod compat;
-mod context;
 mod error;
 mod health;
-mod inference;
 mod integrations;
 mod listener;
 mod management;
+mod openai;
 mod passthrough;
+mod pipeline;
 mod relay;
 mod rerank;
 mod stream;
@@ -150,13 +150,10 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
     let mut router = axum::Router::new().route("/health", get(health::health));
     for prefix in ["/v1", "/openai/v1", "/openai", "/litellm/v1", "/litellm"] {
         router = router
-            .route(&format!("{prefix}/chat/completions"), post(inference::chat))
-            .route(
-                &format!("{prefix}/completions"),
-                post(inference::completions),
-            )
-            .route(&format!("{prefix}/embeddings"), post(inference::embeddings))
-            .route(&format!("{prefix}/models"), get(inference::models))
+            .route(&format!("{prefix}/chat/completions"), post(openai::chat))
+            .route(&format!("{prefix}/completions"), post(openai::completions))
+            .route(&format!("{prefix}/embeddings"), post(openai::embeddings))
+            .route(&format!("{prefix}/models"), get(openai::models))
             .route(&format!("{prefix}/responses"), post(passthrough::responses))
             .route(
                 &format!("{prefix}/images/generations"),

@@ -7,19 +7,16 @@
 //! relayed byte for byte. Providers whose adapter does not speak OpenAI's format answer
 //! 400 naming the provider and the endpoint.
 
-use std::time::Instant;
-
 use axum::body::Body;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::error::ApiError;
-use super::inference::{request_id, with_id, Ctx};
+use super::pipeline::{Ctx, Dialect, PlainWatch};
 use super::relay::relay;
-use super::stream::StreamEnd;
 use super::AppState;
-use crate::hooks::{self, InferenceRequest, Outcome};
+use crate::hooks;
 use crate::providers::{Endpoint, Forward, Forwarded, JsonBody, Reply};
 use crate::routing::{dispatch, DispatchError, Dispatched, Route};
 use crate::schema::Answer;
@@ -59,17 +56,6 @@ pub(super) fn hook_endpoint(endpoint: Endpoint) -> hooks::Endpoint {
     }
 }
 
-/// An error before the request has a context (unreadable body), still labelled with
-/// the endpoint so clients and logs know which call failed.
-pub(super) fn early_failure(
-    mut e: ApiError,
-    endpoint: hooks::Endpoint,
-    headers: &HeaderMap,
-) -> Response {
-    e.context.request_type = Some(endpoint.request_type());
-    with_id(e.into_response(), &request_id(headers))
-}
-
 /// The 400 for a body without a usable `model`.
 pub(super) fn missing_model(what: &str) -> ApiError {
     let mut e = ApiError::new(
@@ -88,23 +74,18 @@ async fn forward_json(
     body: Body,
     endpoint: Endpoint,
 ) -> Response {
-    let started = Instant::now();
-    let kind = hook_endpoint(endpoint);
-    let mut req: JsonBody = match super::body::read_json(&state, body).await {
+    let mut ctx = Ctx::start(&state, Dialect::OPENAI, hook_endpoint(endpoint), headers);
+    let mut req: JsonBody = match ctx.read_json(body).await {
         Ok(req) => req,
-        Err(e) => return early_failure(e, kind, &headers),
+        Err(done) => return done,
     };
     let Some(mut model) = req.get::<String>("model") else {
-        return early_failure(missing_model("the request body"), kind, &headers);
+        return ctx.fail(missing_model("the request body"));
     };
     let stream = req.get::<bool>("stream").unwrap_or(false);
-    let mut ctx = Ctx::new(&state, kind, &model, stream, headers, started);
-    if let Some(done) = ctx.pre(InferenceRequest::Model(&mut model)).await {
-        return done;
-    }
-    let route = match ctx.route(&model) {
+    let route = match ctx.prepare_model(&mut model, stream).await {
         Ok(route) => route,
-        Err(e) => return ctx.fail(e.into()),
+        Err(done) => return done,
     };
     let body = match req
         .set_str("model", &route.model)
@@ -119,27 +100,28 @@ async fn forward_json(
             ))
         }
     };
+    ctx.request_json(&body);
     let forward = Forward {
         endpoint,
         content_type: HeaderValue::from_static("application/json"),
         body,
         stream,
     };
-    send(&ctx, &route, forward).await
+    send(ctx, &route, forward).await
 }
 
 /// Dispatches a prepared forward with key failover and answers it.
-pub(super) async fn send(ctx: &Ctx, route: &Route, forward: Forward) -> Response {
-    let result = dispatch(route, &ctx.info.request_id, |p, call| {
-        let forward = &forward;
-        async move { p.forward(&call, forward).await }
+pub(super) async fn send(ctx: Ctx, route: &Route, forward: Forward) -> Response {
+    let forward = &forward;
+    let result = dispatch(route, ctx.id(), |p, call| async move {
+        p.forward(&call, forward).await
     })
     .await;
     answer(ctx, route, result)
 }
 
 fn answer(
-    ctx: &Ctx,
+    mut ctx: Ctx,
     route: &Route,
     result: Result<Dispatched<Reply<Forwarded>>, DispatchError>,
 ) -> Response {
@@ -147,38 +129,33 @@ fn answer(
         Ok(d) => d,
         Err(e) => return ctx.dispatch_failed(route, e),
     };
+    // A JSON object answer gets `extra_fields` like chat; anything else (audio, an
+    // image's bytes) goes back exactly as it came.
+    let json = match &d.value.body {
+        Forwarded::Body { content_type, body } if is_json(content_type) => {
+            Answer::<serde_json::Value>::raw(body.clone()).ok()
+        }
+        _ => None,
+    };
+    if let Some(answer) = json {
+        return ctx.answer(
+            route,
+            Ok(d.map(|reply| Reply {
+                body: answer,
+                headers: reply.headers,
+            })),
+        );
+    }
+    ctx.sent(route, &d);
     let Dispatched {
-        value,
-        key_name,
-        attempts,
+        value: Reply { body, headers },
         permit,
         redaction,
+        ..
     } = d;
-    let Reply { body, headers } = value;
     match body {
         Forwarded::Body { content_type, body } => {
-            // A JSON object answer gets `extra_fields` like chat; anything else (audio,
-            // an image's bytes) goes back exactly as it came.
-            if is_json(&content_type) {
-                if let Ok(answer) = Answer::<serde_json::Value>::raw(body.clone()) {
-                    let value = Reply {
-                        body: answer,
-                        headers,
-                    };
-                    return ctx.answer(
-                        route,
-                        Ok(Dispatched {
-                            value,
-                            key_name,
-                            attempts,
-                            permit,
-                            redaction,
-                        }),
-                    );
-                }
-            }
-            ctx.complete(200, Some(route), key_name, attempts, || None);
-            respond(ctx, Body::from(body), content_type, headers, false)
+            respond(ctx.id(), Body::from(body), content_type, headers, false)
         }
         Forwarded::Stream {
             content_type,
@@ -196,8 +173,8 @@ fn answer(
             ));
             let provider = route.provider.name.clone();
             let model = route.model.to_string();
-            let requested = ctx.info.model_requested.clone();
-            let request_type = ctx.info.endpoint.request_type();
+            let requested = ctx.info().model_requested.clone();
+            let request_type = ctx.info().endpoint.request_type();
             let to_api = move |error| {
                 let mut e = ApiError::from(DispatchError::Failed {
                     provider,
@@ -209,30 +186,9 @@ fn answer(
                 e.context.request_type = Some(request_type);
                 e
             };
-            let hooks = ctx.state.hooks().clone();
-            let info = ctx.info.clone();
-            let provider = route.provider.name.clone();
-            let model = route.model.to_string();
-            let finish = move |end: StreamEnd| {
-                if hooks.is_empty() {
-                    return;
-                }
-                hooks.on_complete(
-                    &info,
-                    &Outcome {
-                        status: 200,
-                        provider: Some(provider),
-                        model: Some(model),
-                        key: key_name,
-                        attempts,
-                        usage: None,
-                        error: end.error.map(|e| e.to_string()),
-                        latency: info.started.elapsed(),
-                    },
-                );
-            };
-            let body = Body::from_stream(relay(stream, sse, permit, to_api, finish));
-            respond(ctx, body, content_type, headers, sse)
+            let id = ctx.id().clone();
+            let body = Body::from_stream(relay(stream, sse, permit, to_api, PlainWatch(ctx)));
+            respond(&id, body, content_type, headers, sse)
         }
     }
 }
@@ -244,7 +200,7 @@ fn is_json(content_type: &HeaderValue) -> bool {
 }
 
 fn respond(
-    ctx: &Ctx,
+    id: &str,
     body: Body,
     content_type: HeaderValue,
     upstream: HeaderMap,
@@ -262,5 +218,5 @@ fn respond(
         // Tells nginx not to buffer the stream.
         h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     }
-    with_id(response, &ctx.info.request_id)
+    super::pipeline::with_id(response, id)
 }

@@ -7,44 +7,50 @@
 //! `event: error` / `data: {"error": ...}` event. Any other body (audio) has no such
 //! framing: the relay aborts it, and the client sees a broken transfer, not an end.
 
+use std::time::Instant;
+
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 
 use super::error::ApiError;
-use super::stream::{OnEnd, StreamEnd};
+use super::stream::{OnEnd, Watch};
 use crate::providers::{ItemStream, ProviderError};
 use crate::routing::Permit;
 
 /// Relays `bytes`; `sse` selects event framing. `to_api` turns a failure into the
-/// error event's body; `permit` is held until the end and `finish` runs once, with the
-/// error that cut the body short if any.
-pub fn relay<E, F>(
+/// error event's body; `permit` is held until the end and `watch` sees each chunk and
+/// hears the end once, with the error that cut the body short if any.
+pub fn relay<E, W>(
     bytes: ItemStream<Bytes>,
     sse: bool,
     permit: Permit,
     to_api: E,
-    finish: F,
+    watch: W,
 ) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send
 where
     E: FnOnce(ProviderError) -> ApiError + Send + 'static,
-    F: FnOnce(StreamEnd) + Send + 'static,
+    W: Watch<Bytes>,
 {
     async_stream::stream! {
         let _permit = permit;
-        let mut end = OnEnd {
-            finish: Some(finish),
-            end: StreamEnd {
-                error: Some(ProviderError::Transport("the client disconnected".into())),
-                usage: None,
-            },
-        };
+        let mut end = OnEnd::new(watch);
         let mut bytes = bytes;
         let mut pending = BytesMut::new();
         let mut error = None;
         while let Some(item) = bytes.next().await {
             match item {
-                Ok(chunk) if !sse => yield Ok(chunk),
-                Ok(chunk) => {
+                Ok(mut chunk) if !sse => {
+                    if let Some(u) = end.item(&mut chunk) {
+                        end.usage = Some(u);
+                    }
+                    end.first_token.get_or_insert_with(Instant::now);
+                    yield Ok(chunk)
+                }
+                Ok(mut chunk) => {
+                    if let Some(u) = end.item(&mut chunk) {
+                        end.usage = Some(u);
+                    }
+                    end.first_token.get_or_insert_with(Instant::now);
                     pending.extend_from_slice(&chunk);
                     if let Some(cut) = last_event_end(&pending) {
                         yield Ok(pending.split_to(cut).freeze());
@@ -71,8 +77,7 @@ where
             }
             Some(e) => yield Err(std::io::Error::other(e.to_string())),
         }
-        end.end = StreamEnd { error, usage: None };
-        drop(end);
+        end.finish(error);
     }
 }
 

@@ -4,6 +4,8 @@
 //! complete.
 
 use std::convert::Infallible;
+use std::marker::PhantomData;
+use std::time::Instant;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -21,6 +23,32 @@ pub struct StreamEnd {
     pub error: Option<ProviderError>,
     /// The last usage an item reported.
     pub usage: Option<Usage>,
+    /// The client went away before the end.
+    pub client_disconnected: bool,
+    /// When the first bytes with content went out.
+    pub first_token: Option<Instant>,
+}
+
+impl StreamEnd {
+    /// The end of a stream dropped mid-way: the client went away.
+    fn disconnected(usage: Option<Usage>, first_token: Option<Instant>) -> StreamEnd {
+        StreamEnd {
+            error: Some(ProviderError::Transport("the client disconnected".into())),
+            usage,
+            client_disconnected: true,
+            first_token,
+        }
+    }
+}
+
+/// What watches a stream on its way out: sees (and may edit) each item, reporting its
+/// usage, and hears once how the stream ended. The request's outcome report lives in
+/// it, so a stream's end reaches the hooks exactly once, however it ends.
+pub trait Watch<T>: Send + 'static {
+    /// One item, before it is encoded.
+    fn item(&mut self, item: &mut T) -> Option<Usage>;
+    /// The end, exactly once (also when the client goes away and the stream is dropped).
+    fn end(self, end: StreamEnd);
 }
 
 /// Writes one wire format's SSE events. Generic (not boxed) so the OpenAI routes'
@@ -55,47 +83,40 @@ impl<T: Serialize> Encoder<T> for OpenAiSse {
     }
 }
 
-/// Encodes `items` as SSE with `encoder`. `observe` sees (and may edit) each item and
-/// reports its usage; `finish` runs once at the end. `permit` is held until the stream
-/// is over.
-pub fn encode<T, S, O, F, E>(
+/// Encodes `items` as SSE with `encoder`. `watch` sees (and may edit) each item and
+/// hears the end once. `permit` (the provider's concurrency slot, none for a replayed
+/// answer) is held until the stream is over.
+pub fn encode<T, S, W, E>(
     items: S,
-    permit: Permit,
+    permit: Option<Permit>,
     provider: String,
-    mut observe: O,
-    finish: F,
+    watch: W,
     mut encoder: E,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + Send
 where
     T: Send + 'static,
     S: Stream<Item = Result<T, ProviderError>> + Send + 'static,
-    O: FnMut(&mut T) -> Option<Usage> + Send + 'static,
-    F: FnOnce(StreamEnd) + Send + 'static,
+    W: Watch<T>,
     E: Encoder<T>,
 {
     async_stream::stream! {
         let _permit = permit;
-        // Runs `finish` even when the client goes away and the stream is dropped mid-way.
-        let mut end = OnEnd {
-            finish: Some(finish),
-            end: StreamEnd {
-                error: Some(ProviderError::Transport("the client disconnected".into())),
-                usage: None,
-            },
-        };
+        // Tells `watch` the end even when the client goes away and the stream is dropped.
+        let mut end = OnEnd::new(watch);
         let mut items = std::pin::pin!(items);
-        let mut usage = None;
         let mut error = None;
         while let Some(item) = items.next().await {
             match item {
                 Ok(mut item) => {
-                    if let Some(u) = observe(&mut item) {
-                        usage = Some(u.clone());
-                        end.end.usage = Some(u);
+                    if let Some(u) = end.item(&mut item) {
+                        end.usage = Some(u);
                     }
                     match encoder.item(&item) {
                         Ok(bytes) if bytes.is_empty() => {}
-                        Ok(bytes) => yield Ok(bytes),
+                        Ok(bytes) => {
+                            end.first_token.get_or_insert_with(Instant::now);
+                            yield Ok(bytes)
+                        }
                         Err(e) => {
                             error = Some(ProviderError::InvalidResponse(e));
                             break;
@@ -119,22 +140,53 @@ where
                 yield Ok(encoder.error(&api));
             }
         }
-        end.end = StreamEnd { error, usage };
-        drop(end);
+        end.finish(error);
     }
 }
 
-/// Runs `finish` with `end` when dropped: a stream's end is reported exactly once, even
-/// when the client goes away and the stream is dropped mid-way.
-pub(super) struct OnEnd<F: FnOnce(StreamEnd)> {
-    pub(super) finish: Option<F>,
-    pub(super) end: StreamEnd,
+/// Holds a stream's [`Watch`] and tells it the end once: [`OnEnd::finish`] at a
+/// stream's own end, or on drop (the client went away mid-way).
+pub(super) struct OnEnd<T, W: Watch<T>> {
+    watch: Option<W>,
+    /// The last usage seen.
+    pub(super) usage: Option<Usage>,
+    /// When the first bytes with content went out.
+    pub(super) first_token: Option<Instant>,
+    _items: PhantomData<fn(T)>,
 }
 
-impl<F: FnOnce(StreamEnd)> Drop for OnEnd<F> {
+impl<T, W: Watch<T>> OnEnd<T, W> {
+    pub(super) fn new(watch: W) -> Self {
+        OnEnd {
+            watch: Some(watch),
+            usage: None,
+            first_token: None,
+            _items: PhantomData,
+        }
+    }
+
+    /// Shows the watch an item; returns its usage.
+    pub(super) fn item(&mut self, item: &mut T) -> Option<Usage> {
+        self.watch.as_mut().and_then(|w| w.item(item))
+    }
+
+    /// The stream's own end, cut short by `error` or complete.
+    pub(super) fn finish(mut self, error: Option<ProviderError>) {
+        if let Some(w) = self.watch.take() {
+            w.end(StreamEnd {
+                error,
+                usage: self.usage.take(),
+                client_disconnected: false,
+                first_token: self.first_token,
+            });
+        }
+    }
+}
+
+impl<T, W: Watch<T>> Drop for OnEnd<T, W> {
     fn drop(&mut self) {
-        if let Some(finish) = self.finish.take() {
-            finish(std::mem::take(&mut self.end));
+        if let Some(w) = self.watch.take() {
+            w.end(StreamEnd::disconnected(self.usage.take(), self.first_token));
         }
     }
 }

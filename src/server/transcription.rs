@@ -3,8 +3,6 @@
 //! `multer` and encoded again part by part, each part keeping its own headers (name,
 //! filename, content type) and bytes, so the audio file reaches the upstream intact.
 
-use std::time::Instant;
-
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
@@ -12,10 +10,10 @@ use bytes::{BufMut, Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::error::ApiError;
-use super::inference::Ctx;
-use super::passthrough::{early_failure, missing_model, send};
+use super::passthrough::{missing_model, send};
+use super::pipeline::{Ctx, Dialect};
 use super::AppState;
-use crate::hooks::{self, InferenceRequest};
+use crate::hooks;
 use crate::providers::{Endpoint, Forward};
 
 /// One part of a form, as received.
@@ -31,11 +29,16 @@ pub async fn transcriptions(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
-    let kind = hooks::Endpoint::Transcription;
-    let parts = match read_form(&state, &headers, body).await {
+    let content_type = headers.get(http::header::CONTENT_TYPE).cloned();
+    let mut ctx = Ctx::start(
+        &state,
+        Dialect::OPENAI,
+        hooks::Endpoint::Transcription,
+        headers,
+    );
+    let parts = match read_form(&mut ctx, content_type, body).await {
         Ok(parts) => parts,
-        Err(e) => return early_failure(e, kind, &headers),
+        Err(done) => return done,
     };
     let model_at = parts
         .iter()
@@ -45,18 +48,14 @@ pub async fn transcriptions(
             .ok()
             .map(|m| m.trim().to_string())
     }) else {
-        return early_failure(missing_model("the form"), kind, &headers);
+        return ctx.fail(missing_model("the form"));
     };
     let stream = parts
         .iter()
         .any(|p| p.name.as_deref() == Some("stream") && p.data.eq_ignore_ascii_case(b"true"));
-    let mut ctx = Ctx::new(&state, kind, &model, stream, headers, started);
-    if let Some(done) = ctx.pre(InferenceRequest::Model(&mut model)).await {
-        return done;
-    }
-    let route = match ctx.route(&model) {
+    let route = match ctx.prepare_model(&mut model, stream).await {
         Ok(route) => route,
-        Err(e) => return ctx.fail(e.into()),
+        Err(done) => return done,
     };
     let upstream_model = Bytes::from(route.model.to_string());
     let (content_type, body) = encode(&parts, model_at, &upstream_model);
@@ -66,27 +65,34 @@ pub async fn transcriptions(
         body,
         stream,
     };
-    send(&ctx, &route, forward).await
+    send(ctx, &route, forward).await
 }
 
 fn bad_form(message: String) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message).code("invalid_form")
 }
 
-/// Reads the body under the usual limits and splits it into parts.
+/// Reads the body under the usual limits and splits it into parts; an error is the
+/// finished response.
 async fn read_form(
-    state: &AppState,
-    headers: &HeaderMap,
+    ctx: &mut Ctx,
+    content_type: Option<HeaderValue>,
     body: Body,
-) -> Result<Vec<Part>, ApiError> {
-    let content_type = headers
-        .get(http::header::CONTENT_TYPE)
+) -> Result<Vec<Part>, Response> {
+    let content_type = content_type
+        .as_ref()
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let boundary = multer::parse_boundary(content_type).map_err(|e| {
-        bad_form(format!("send the audio as multipart/form-data with a boundary (content type was `{content_type}`): {e}"))
-    })?;
-    let bytes = super::body::read_bytes(state, body).await?;
+    let boundary = match multer::parse_boundary(content_type) {
+        Ok(b) => b,
+        Err(e) => return Err(ctx.fail(bad_form(format!("send the audio as multipart/form-data with a boundary (content type was `{content_type}`): {e}")))),
+    };
+    let bytes = ctx.read_bytes(body).await?;
+    split_form(bytes, boundary).await.map_err(|e| ctx.fail(e))
+}
+
+/// The parts of a form.
+async fn split_form(bytes: Bytes, boundary: String) -> Result<Vec<Part>, ApiError> {
     let source =
         futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
     let mut form = multer::Multipart::new(source, boundary);

@@ -103,6 +103,13 @@ pub(crate) fn chunk_reply(
 
 #[async_trait]
 impl Provider for Anthropic {
+    fn accepts(&self) -> super::Accepts {
+        super::Accepts {
+            thinking: true,
+            ..Default::default()
+        }
+    }
+
     async fn chat(
         &self,
         call: &Call,

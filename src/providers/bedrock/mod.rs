@@ -173,6 +173,13 @@ fn encode<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, ProviderError> {
 
 #[async_trait]
 impl Provider for Bedrock {
+    fn accepts(&self) -> super::Accepts {
+        super::Accepts {
+            additional_model_fields: true,
+            ..Default::default()
+        }
+    }
+
     async fn chat(
         &self,
         call: &Call,

@@ -81,6 +81,13 @@ impl Cohere {
 
 #[async_trait]
 impl Provider for Cohere {
+    fn accepts(&self) -> super::Accepts {
+        super::Accepts {
+            embedding_input_type: true,
+            ..Default::default()
+        }
+    }
+
     async fn chat(
         &self,
         call: &Call,

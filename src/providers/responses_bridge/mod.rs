@@ -57,6 +57,10 @@ impl ResponsesBridge {
 
 #[async_trait]
 impl Provider for ResponsesBridge {
+    fn accepts(&self) -> super::Accepts {
+        self.inner.accepts()
+    }
+
     async fn chat(
         &self,
         call: &Call,

@@ -167,6 +167,15 @@ fn fallback_id(call: &Call) -> String {
 
 #[async_trait]
 impl Provider for Vertex {
+    /// Claude on Vertex takes Anthropic's thinking; the Gemini translation drops what
+    /// it cannot carry.
+    fn accepts(&self) -> super::Accepts {
+        super::Accepts {
+            thinking: true,
+            ..Default::default()
+        }
+    }
+
     async fn chat(
         &self,
         call: &Call,

@@ -21,8 +21,6 @@ mod stream;
 #[cfg(test)]
 mod tests;
 
-use std::time::Instant;
-
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -30,22 +28,46 @@ use axum::routing::{any, get, post};
 use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
-use super::super::inference::{
-    dispatch_chat, dispatch_chat_stream, prepare_chat, request_id, with_id, Dialect,
-};
+use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
 use super::super::AppState;
-use crate::config::ProviderType;
-use crate::hooks::RequestInfo;
+use crate::hooks::{Endpoint, RequestInfo};
+use crate::providers::Accepts;
+use crate::schema::{ChatRequest, ChatResponse};
 use crate::server::ApiError;
 
 /// Errors and hook answers in Anthropic's shape.
 const ANTHROPIC: Dialect = Dialect {
+    name: "anthropic",
     error: error::render,
     hook_answer,
 };
 
 fn hook_answer(body: Value, info: &RequestInfo) -> Response {
     axum::Json(response::hook_answer(body, &info.model_requested)).into_response()
+}
+
+/// Chat in the Messages format.
+struct Messages;
+
+impl ChatDialect for Messages {
+    type Events = stream::AnthropicSse;
+
+    fn events(&self, info: &RequestInfo) -> stream::AnthropicSse {
+        stream::AnthropicSse::new(&info.model_requested)
+    }
+
+    fn render(&self, answer: &ChatResponse, info: &RequestInfo) -> Value {
+        response::to_message(answer, &info.model_requested)
+    }
+
+    /// Upstreams without Anthropic's thinking get `reasoning_effort` and no signed
+    /// thinking blocks.
+    fn fit(&self, req: &mut ChatRequest, accepts: Accepts) {
+        if !accepts.thinking {
+            request::thinking_to_reasoning_effort(req);
+            request::drop_thinking_blocks(req);
+        }
+    }
 }
 
 /// The Anthropic routes, to be merged into the server's route table. Other paths under
@@ -72,50 +94,15 @@ async fn no_route(method: http::Method, uri: http::Uri) -> Response {
 
 /// `POST /anthropic/v1/messages`: JSON or SSE in Anthropic's format.
 pub async fn messages(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let started = Instant::now();
-    let id = request_id(&headers);
-    let decoded =
-        match super::super::body::read_json::<request::MessagesRequest>(&state, body).await {
-            Ok(r) => r,
-            Err(e) => return with_id(error::render(e), &id),
-        };
-    let chat = match request::to_chat(&decoded) {
-        Ok(chat) => chat,
-        Err(e) => return with_id(error::render(e.into()), &id),
-    };
-    let (ctx, mut req, route) = match prepare_chat(&state, headers, chat, started, ANTHROPIC).await
-    {
-        Ok(prepared) => prepared,
+    let mut ctx = Ctx::start(&state, ANTHROPIC, Endpoint::Chat, headers);
+    let decoded = match ctx.read_json::<request::MessagesRequest>(body).await {
+        Ok(r) => r,
         Err(done) => return done,
     };
-    // Vertex serves Claude through the anthropic translation too.
-    if !matches!(
-        route.provider.config.kind,
-        ProviderType::Anthropic | ProviderType::Vertex
-    ) {
-        request::thinking_to_reasoning_effort(&mut req);
-        request::drop_thinking_blocks(&mut req);
+    match request::to_chat(&decoded) {
+        Ok(chat) => pipeline::chat(ctx, Messages, chat).await,
+        Err(e) => ctx.fail(e.into()),
     }
-    let model = ctx.info().model_requested.clone();
-    if req.is_stream() {
-        let result = dispatch_chat_stream(&ctx, &route, &req).await;
-        return ctx.stream_with(
-            &route,
-            result,
-            ctx.chunk_observer(),
-            stream::AnthropicSse::new(&model),
-        );
-    }
-    let result = dispatch_chat(&ctx, &route, &req).await;
-    let t = match ctx.typed(&route, result, "a chat completion") {
-        Ok(t) => t,
-        Err(done) => return done,
-    };
-    let mut out = axum::Json(response::to_message(&t.answer, &model)).into_response();
-    // Only request ids and rate-limit headers, as on /v1 (`forwardable_headers`).
-    out.headers_mut().extend(t.headers);
-    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
-    with_id(out, &ctx.info().request_id)
 }
 
 /// `POST /anthropic/v1/messages/count_tokens`: always an estimate made here, never an
@@ -128,16 +115,16 @@ pub async fn count_tokens(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let id = request_id(&headers);
+    let id = pipeline::request_id(&headers);
     let req = match super::super::body::read_json::<request::MessagesRequest>(&state, body).await {
         Ok(r) => r,
-        Err(e) => return with_id(error::render(e), &id),
+        Err(e) => return pipeline::with_id(error::render(e), &id),
     };
     if let Err(e) = state.router().snapshot().resolve(&req.model) {
-        return with_id(error::render(e.into()), &id);
+        return pipeline::with_id(error::render(e.into()), &id);
     }
     let n = count::estimate(&req);
-    with_id(axum::Json(json!({"input_tokens": n})).into_response(), &id)
+    pipeline::with_id(axum::Json(json!({"input_tokens": n})).into_response(), &id)
 }
 
 /// `GET /anthropic/v1/models`: the configured models in Anthropic's list shape (one

@@ -22,25 +22,23 @@ mod response;
 mod stream;
 mod tools;
 
-use std::time::Instant;
-
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
-use super::super::inference::{
-    dispatch_chat, dispatch_chat_stream, prepare_chat, request_id, with_id, Dialect,
-};
+use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
 use super::super::AppState;
-use crate::config::ProviderType;
-use crate::hooks::RequestInfo;
+use crate::hooks::{Endpoint, RequestInfo};
+use crate::providers::Accepts;
+use crate::schema::{ChatRequest, ChatResponse};
 use crate::server::ApiError;
 
 /// Errors and hook answers in the AWS shape.
 const BEDROCK: Dialect = Dialect {
+    name: "bedrock",
     error: response::render_error,
     hook_answer,
 };
@@ -52,6 +50,33 @@ fn hook_answer(body: Value, info: &RequestInfo) -> Response {
         Err(_) => axum::Json(body),
     }
     .into_response()
+}
+
+/// Chat in the Converse format.
+struct Converse;
+
+impl ChatDialect for Converse {
+    type Events = stream::EventStream;
+
+    fn events(&self, info: &RequestInfo) -> stream::EventStream {
+        stream::EventStream::new(info.started)
+    }
+
+    fn render(&self, answer: &ChatResponse, info: &RequestInfo) -> Value {
+        response::converse(answer, info.started.elapsed().as_millis() as u64)
+    }
+
+    /// Upstreams other than Bedrock get `additionalModelRequestFields` spread into
+    /// top-level parameters.
+    fn fit(&self, req: &mut ChatRequest, accepts: Accepts) {
+        if !accepts.additional_model_fields {
+            request::spread_additional_fields(req);
+        }
+    }
+
+    fn stream_content_type(&self) -> &'static str {
+        stream::CONTENT_TYPE
+    }
 }
 
 /// The `/bedrock` routes, to be merged into the server's route table. One catch-all,
@@ -101,57 +126,18 @@ async fn converse(
     body: Body,
     stream: bool,
 ) -> Response {
-    let started = Instant::now();
-    let id = request_id(&headers);
-    let fail = |e: ApiError| with_id(response::render_error(e), &id);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let mut ctx = Ctx::start(&state, BEDROCK, Endpoint::Chat, headers);
+    ctx.named(&model, stream);
+    let body: Value = match ctx.read_json(body).await {
         Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let chat = match request::to_chat(&model, &body, stream) {
-        Ok(chat) => chat,
-        Err(e) => {
-            return fail(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                e.0,
-            ))
-        }
-    };
-    let (ctx, mut req, route) = match prepare_chat(&state, headers, chat, started, BEDROCK).await {
-        Ok(prepared) => prepared,
         Err(done) => return done,
     };
-    if route.provider.config.kind != ProviderType::Bedrock {
-        request::spread_additional_fields(&mut req);
+    match request::to_chat(&model, &body, stream) {
+        Ok(chat) => pipeline::chat(ctx, Converse, chat).await,
+        Err(e) => ctx.fail(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            e.0,
+        )),
     }
-    if stream {
-        let result = dispatch_chat_stream(&ctx, &route, &req).await;
-        let mut out = ctx.stream_with(
-            &route,
-            result,
-            |chunk, hooks, info| {
-                hooks.on_chunk(info, chunk);
-                chunk.usage.clone()
-            },
-            stream::EventStream::new(started),
-        );
-        if out.status() == StatusCode::OK {
-            out.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                HeaderValue::from_static(stream::CONTENT_TYPE),
-            );
-        }
-        return out;
-    }
-    let result = dispatch_chat(&ctx, &route, &req).await;
-    let t = match ctx.typed(&route, result, "a chat completion") {
-        Ok(t) => t,
-        Err(done) => return done,
-    };
-    let latency = started.elapsed().as_millis() as u64;
-    let mut out = axum::Json(response::converse(&t.answer, latency)).into_response();
-    out.headers_mut().extend(t.headers);
-    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
-    with_id(out, &ctx.info().request_id)
 }

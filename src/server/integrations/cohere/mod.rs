@@ -14,8 +14,6 @@ mod request;
 mod response;
 mod stream;
 
-use std::time::Instant;
-
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -23,19 +21,16 @@ use axum::routing::{any, post};
 use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 
-use super::super::inference::{
-    dispatch_chat, dispatch_chat_stream, prepare_chat, prepare_decoded, request_id, with_id,
-    Dialect, InferenceBody,
-};
+use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
 use super::super::AppState;
-use crate::config::ProviderType;
-use crate::hooks::{Endpoint, InferenceRequest, RequestInfo};
+use crate::hooks::{Endpoint, RequestInfo};
 use crate::routing::dispatch;
-use crate::schema::{EmbeddingRequest, RerankRequest};
+use crate::schema::{ChatResponse, EmbeddingRequest, RerankRequest};
 use crate::server::ApiError;
 
 /// Errors and hook answers in Cohere's shape.
 const COHERE: Dialect = Dialect {
+    name: "cohere",
     error: response::render_error,
     hook_answer,
 };
@@ -48,17 +43,18 @@ fn hook_answer(body: Value, _info: &RequestInfo) -> Response {
     .into_response()
 }
 
-/// Rerank requests are Cohere-shaped already; only the hooks' view is needed.
-impl InferenceBody for RerankRequest {
-    const ENDPOINT: Endpoint = Endpoint::Rerank;
-    fn model(&mut self) -> &mut String {
-        &mut self.model
+/// Chat in Cohere's v2 format.
+struct CohereChat;
+
+impl ChatDialect for CohereChat {
+    type Events = stream::CohereSse;
+
+    fn events(&self, _info: &RequestInfo) -> stream::CohereSse {
+        stream::CohereSse::default()
     }
-    fn streams(&self) -> bool {
-        false
-    }
-    fn for_hooks(&mut self) -> InferenceRequest<'_> {
-        InferenceRequest::Model(&mut self.model)
+
+    fn render(&self, answer: &ChatResponse, _info: &RequestInfo) -> Value {
+        response::chat(answer)
     }
 }
 
@@ -93,41 +89,15 @@ pub(crate) async fn chat(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
-    let id = request_id(&headers);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let mut ctx = Ctx::start(&state, COHERE, Endpoint::Chat, headers);
+    let body: Value = match ctx.read_json(body).await {
         Ok(v) => v,
-        Err(e) => return with_id(response::render_error(e), &id),
-    };
-    let chat = match request::to_chat(&body) {
-        Ok(chat) => chat,
-        Err(e) => return with_id(response::render_error(bad_request(e.0)), &id),
-    };
-    let (ctx, req, route) = match prepare_chat(&state, headers, chat, started, COHERE).await {
-        Ok(prepared) => prepared,
         Err(done) => return done,
     };
-    if req.is_stream() {
-        let result = dispatch_chat_stream(&ctx, &route, &req).await;
-        return ctx.stream_with(
-            &route,
-            result,
-            |chunk, hooks, info| {
-                hooks.on_chunk(info, chunk);
-                chunk.usage.clone()
-            },
-            stream::CohereSse::default(),
-        );
+    match request::to_chat(&body) {
+        Ok(chat) => pipeline::chat(ctx, CohereChat, chat).await,
+        Err(e) => ctx.fail(bad_request(e.0)),
     }
-    let result = dispatch_chat(&ctx, &route, &req).await;
-    let t = match ctx.typed(&route, result, "a chat completion") {
-        Ok(t) => t,
-        Err(done) => return done,
-    };
-    let mut out = axum::Json(response::chat(&t.answer)).into_response();
-    out.headers_mut().extend(t.headers);
-    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
-    with_id(out, &ctx.info().request_id)
 }
 
 /// `POST /cohere/v2/embed`: texts only, floats only.
@@ -136,39 +106,38 @@ pub(crate) async fn embed(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
-    let id = request_id(&headers);
-    let fail = |e: ApiError| with_id(response::render_error(e), &id);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let mut ctx = Ctx::start(&state, COHERE, Endpoint::Embeddings, headers);
+    let body: Value = match ctx.read_json(body).await {
         Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let req = match embed_request(&body) {
-        Ok(req) => req,
-        Err(message) => return fail(bad_request(message)),
-    };
-    let texts = req.input.as_array().cloned().unwrap_or_default();
-    let (ctx, mut req, route) = match prepare_decoded(&state, headers, req, started, COHERE).await {
-        Ok(prepared) => prepared,
         Err(done) => return done,
     };
-    // Only Cohere upstreams know these; OpenAI-compatible ones refuse unknown fields.
-    if route.provider.config.kind != ProviderType::Cohere {
+    let mut req = match embed_request(&body) {
+        Ok(req) => req,
+        Err(message) => return ctx.fail(bad_request(message)),
+    };
+    let texts = req.input.as_array().cloned().unwrap_or_default();
+    let route = match ctx.prepare(&mut req).await {
+        Ok(route) => route,
+        Err(done) => return done,
+    };
+    // Only upstreams that declare them get these; OpenAI-compatible ones refuse
+    // unknown fields.
+    if !route.provider.adapter.accepts().embedding_input_type {
         req.extra.remove("input_type");
         req.extra.remove("truncate");
     }
-    let result = dispatch(&route, &ctx.info().request_id, |p, call| {
-        let req = &req;
-        async move { p.embeddings(&call, req).await }
+    let req = &req;
+    let result = dispatch(&route, ctx.id(), |p, call| async move {
+        p.embeddings(&call, req).await
     })
     .await;
-    let t = match ctx.typed::<Value>(&route, result, "an embeddings list") {
-        Ok(t) => t,
-        Err(done) => return done,
-    };
-    ctx.complete(200, Some(&route), t.key_name, t.attempts, || None);
-    let out = axum::Json(response::embed(&t.answer, &texts, &ctx.info().request_id));
-    with_id(out.into_response(), &ctx.info().request_id)
+    match ctx.typed::<Value>(&route, result, "an embeddings list") {
+        Ok(t) => {
+            let body = response::embed(&t.answer, &texts, ctx.id());
+            ctx.reply(body, HeaderMap::new())
+        }
+        Err(done) => done,
+    }
 }
 
 /// The canonical embeddings request for a v2 `/embed` body.
@@ -209,27 +178,25 @@ pub(crate) async fn rerank(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
-    let id = request_id(&headers);
-    let req: RerankRequest = match super::super::body::read_json(&state, body).await {
+    let mut ctx = Ctx::start(&state, COHERE, Endpoint::Rerank, headers);
+    let mut req = match ctx.read_json::<RerankRequest>(body).await {
         Ok(r) => r,
-        Err(e) => return with_id(response::render_error(e), &id),
-    };
-    let (ctx, req, route) = match prepare_decoded(&state, headers, req, started, COHERE).await {
-        Ok(prepared) => prepared,
         Err(done) => return done,
     };
-    let result = dispatch(&route, &ctx.info().request_id, |p, call| {
-        let req = &req;
-        async move { p.rerank(&call, req).await }
+    let route = match ctx.prepare(&mut req).await {
+        Ok(route) => route,
+        Err(done) => return done,
+    };
+    let req = &req;
+    let result = dispatch(&route, ctx.id(), |p, call| async move {
+        p.rerank(&call, req).await
     })
     .await;
-    let d = match result {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&route, e),
-    };
-    let mut out = axum::Json(&d.value.body).into_response();
-    out.headers_mut().extend(d.value.headers);
-    ctx.complete(200, Some(&route), d.key_name, d.attempts, || None);
-    with_id(out, &ctx.info().request_id)
+    match result {
+        Ok(d) => {
+            ctx.sent(&route, &d);
+            ctx.reply(&d.value.body, d.value.headers)
+        }
+        Err(e) => ctx.dispatch_failed(&route, e),
+    }
 }

@@ -15,8 +15,6 @@ pub mod request;
 pub mod response;
 pub mod stream;
 
-use std::time::Instant;
-
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -25,18 +23,16 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
-use super::super::inference::{
-    dispatch_chat, dispatch_chat_stream, prepare_chat, prepare_decoded, request_id, with_id,
-    Dialect,
-};
+use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
 use super::super::AppState;
-use crate::hooks::RequestInfo;
-use crate::schema::{ChatChunk, EmbeddingRequest};
+use crate::hooks::{Endpoint, RequestInfo};
+use crate::schema::{ChatChunk, ChatResponse, EmbeddingRequest};
 use crate::server::stream::Encoder;
 use crate::server::ApiError;
 
 /// Errors and hook answers in Google's shape.
 const GENAI: Dialect = Dialect {
+    name: "genai",
     error: render_error,
     hook_answer,
 };
@@ -51,6 +47,21 @@ fn hook_answer(body: Value, info: &RequestInfo) -> Response {
         Err(_) => axum::Json(body),
     }
     .into_response()
+}
+
+/// Chat in the generateContent format.
+struct GenerateContent;
+
+impl ChatDialect for GenerateContent {
+    type Events = GenaiSse;
+
+    fn events(&self, info: &RequestInfo) -> GenaiSse {
+        GenaiSse(stream::GenaiStream::new(&info.model_requested))
+    }
+
+    fn render(&self, answer: &ChatResponse, info: &RequestInfo) -> Value {
+        response::generate_content(answer, &info.model_requested)
+    }
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -147,23 +158,27 @@ async fn model_action(
         )));
     };
     let model = model.strip_prefix("models/").unwrap_or(model).to_string();
-    let started = Instant::now();
-    let id = request_id(&headers);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let (endpoint, stream) = match action {
+        "generateContent" => (Endpoint::Chat, false),
+        "streamGenerateContent" => (Endpoint::Chat, true),
+        "embedContent" | "batchEmbedContents" => (Endpoint::Embeddings, false),
+        "countTokens" => return count_tokens(&state, &model, headers, body).await,
+        other => {
+            return render_error(invalid(format!(
+                "action `{other}` is not served; use generateContent, streamGenerateContent, embedContent, batchEmbedContents or countTokens"
+            )))
+        }
+    };
+    let mut ctx = Ctx::start(&state, GENAI, endpoint, headers);
+    ctx.named(&model, stream);
+    let body: Value = match ctx.read_json(body).await {
         Ok(v) => v,
-        Err(e) => return with_id(render_error(e), &id),
+        Err(done) => return done,
     };
-    let response = match action {
-        "generateContent" => generate(state, headers, &model, &body, false, started).await,
-        "streamGenerateContent" => generate(state, headers, &model, &body, true, started).await,
-        "embedContent" => embed(state, headers, &model, &body, false, started).await,
-        "batchEmbedContents" => embed(state, headers, &model, &body, true, started).await,
-        "countTokens" => count_tokens(&state, &model, &body),
-        other => render_error(invalid(format!(
-            "action `{other}` is not served; use generateContent, streamGenerateContent, embedContent, batchEmbedContents or countTokens"
-        ))),
-    };
-    with_id(response, &id)
+    match endpoint {
+        Endpoint::Chat => generate(ctx, &model, &body, stream).await,
+        _ => embed(ctx, &model, &body, action == "batchEmbedContents").await,
+    }
 }
 
 fn get_model(state: &AppState, rest: &str) -> Response {
@@ -179,41 +194,11 @@ fn get_model(state: &AppState, rest: &str) -> Response {
     }
 }
 
-async fn generate(
-    state: AppState,
-    headers: HeaderMap,
-    model: &str,
-    body: &Value,
-    stream: bool,
-    started: Instant,
-) -> Response {
-    let chat = match request::to_chat(model, body, stream) {
-        Ok(chat) => chat,
-        Err(e) => return render_error(invalid(e.0)),
-    };
-    let (ctx, req, route) = match prepare_chat(&state, headers, chat, started, GENAI).await {
-        Ok(prepared) => prepared,
-        Err(done) => return done,
-    };
-    let requested = ctx.info().model_requested.clone();
-    if stream {
-        let result = dispatch_chat_stream(&ctx, &route, &req).await;
-        return ctx.stream_with(
-            &route,
-            result,
-            ctx.chunk_observer(),
-            GenaiSse(stream::GenaiStream::new(&requested)),
-        );
+async fn generate(mut ctx: Ctx, model: &str, body: &Value, stream: bool) -> Response {
+    match request::to_chat(model, body, stream) {
+        Ok(chat) => pipeline::chat(ctx, GenerateContent, chat).await,
+        Err(e) => ctx.fail(invalid(e.0)),
     }
-    let result = dispatch_chat(&ctx, &route, &req).await;
-    let t = match ctx.typed(&route, result, "a chat completion") {
-        Ok(t) => t,
-        Err(done) => return done,
-    };
-    let mut out = axum::Json(response::generate_content(&t.answer, &requested)).into_response();
-    out.headers_mut().extend(t.headers);
-    ctx.complete(200, Some(&route), t.key_name, t.attempts, || t.usage);
-    out
 }
 
 /// The texts of one `Content` (`{parts: [{text}]}`), joined.
@@ -231,19 +216,12 @@ fn content_text(content: Option<&Value>) -> String {
         .unwrap_or_default()
 }
 
-async fn embed(
-    state: AppState,
-    headers: HeaderMap,
-    model: &str,
-    body: &Value,
-    batch: bool,
-    started: Instant,
-) -> Response {
+async fn embed(mut ctx: Ctx, model: &str, body: &Value, batch: bool) -> Response {
     let single = [body.clone()];
     let requests: &[Value] = if batch {
         match body.get("requests").and_then(Value::as_array) {
             Some(r) => r,
-            None => return render_error(invalid("`requests` must be a list of embed requests")),
+            None => return ctx.fail(invalid("`requests` must be a list of embed requests")),
         }
     } else {
         &single
@@ -259,35 +237,39 @@ async fn embed(
     {
         extra.insert("dimensions".into(), d.clone());
     }
-    let req = EmbeddingRequest {
+    let mut req = EmbeddingRequest {
         model: model.to_string(),
         input: Value::Array(texts),
         extra,
     };
-    let (ctx, req, route) = match prepare_decoded(&state, headers, req, started, GENAI).await {
-        Ok(prepared) => prepared,
+    let route = match ctx.prepare(&mut req).await {
+        Ok(route) => route,
         Err(done) => return done,
     };
-    let result = crate::routing::dispatch(&route, &ctx.info().request_id, |p, call| {
-        let req = &req;
-        async move { p.embeddings(&call, req).await }
+    let req = &req;
+    let result = crate::routing::dispatch(&route, ctx.id(), |p, call| async move {
+        p.embeddings(&call, req).await
     })
     .await;
-    let t = match ctx.typed::<Value>(&route, result, "an embeddings list") {
-        Ok(t) => t,
-        Err(done) => return done,
-    };
-    ctx.complete(200, Some(&route), t.key_name, t.attempts, || None);
-    axum::Json(response::embeddings(&t.answer, batch)).into_response()
+    match ctx.typed::<Value>(&route, result, "an embeddings list") {
+        Ok(t) => ctx.reply(response::embeddings(&t.answer, batch), HeaderMap::new()),
+        Err(done) => done,
+    }
 }
 
 /// `:countTokens`: an estimate made here (about 4 characters per token over every
 /// text part and the system instruction), never an upstream call; the model must still
 /// be routable, so a typo gets the same 404 as `generateContent`.
-fn count_tokens(state: &AppState, model: &str, body: &Value) -> Response {
+async fn count_tokens(state: &AppState, model: &str, headers: HeaderMap, body: Body) -> Response {
+    let id = pipeline::request_id(&headers);
+    let body: Value = match super::super::body::read_json(state, body).await {
+        Ok(v) => v,
+        Err(e) => return pipeline::with_id(render_error(e), &id),
+    };
     if let Err(e) = state.router().snapshot().resolve(model) {
-        return render_error(e.into());
+        return pipeline::with_id(render_error(e.into()), &id);
     }
+    let body = &body;
     // `countTokens` may wrap the request in `generateContentRequest`.
     let req = body.get("generateContentRequest").unwrap_or(body);
     let mut chars = content_text(request::field(
@@ -306,12 +288,15 @@ fn count_tokens(state: &AppState, model: &str, body: &Value) -> Response {
         chars += content_text(Some(content)).chars().count();
     }
     let tokens = chars.div_ceil(4).max(1);
-    axum::Json(json!({"totalTokens": tokens})).into_response()
+    pipeline::with_id(
+        axum::Json(json!({"totalTokens": tokens})).into_response(),
+        &id,
+    )
 }
 
 /// Gemini's SSE: one `data:` event per `GenerateContentResponse`, no terminator
 /// (Google separates events with CRLF; plain LF is equally valid SSE).
-struct GenaiSse(stream::GenaiStream);
+pub(crate) struct GenaiSse(stream::GenaiStream);
 
 fn events(values: Vec<Value>) -> Bytes {
     let mut out = Vec::new();

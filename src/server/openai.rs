@@ -1,0 +1,109 @@
+//! The OpenAI routes (`/v1`, `/openai/v1`, `/openai`, `/litellm`): chat, legacy
+//! completions, embeddings and the model list, in OpenAI's own wire format. Answers go
+//! out as the upstream sent them, with `extra_fields` appended.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::HeaderMap;
+
+use super::pipeline::{self, ChatDialect, Ctx, Dialect, PlainWatch};
+use super::stream::OpenAiSse;
+use super::AppState;
+use crate::hooks::{Endpoint, RequestInfo};
+use crate::providers::Reply;
+use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
+
+/// Chat in OpenAI's format: the upstream's answer and chunks as they are.
+pub(super) struct OpenAiChat;
+
+impl ChatDialect for OpenAiChat {
+    type Events = OpenAiSse;
+
+    fn events(&self, _info: &RequestInfo) -> OpenAiSse {
+        OpenAiSse
+    }
+
+    fn render(&self, answer: &ChatResponse, _info: &RequestInfo) -> serde_json::Value {
+        serde_json::to_value(answer).unwrap_or_default()
+    }
+
+    fn respond(
+        &self,
+        ctx: &mut Ctx,
+        route: &Route,
+        result: Result<Dispatched<Reply<Answer<ChatResponse>>>, DispatchError>,
+    ) -> Response {
+        ctx.answer(route, result)
+    }
+}
+
+/// `POST /v1/chat/completions`.
+pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Chat, headers);
+    match ctx.read_json::<ChatRequest>(body).await {
+        Ok(req) => pipeline::chat(ctx, OpenAiChat, req).await,
+        Err(done) => done,
+    }
+}
+
+/// `POST /v1/completions` (legacy text completion).
+pub async fn completions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Completion, headers);
+    let mut req = match ctx.read_json::<CompletionRequest>(body).await {
+        Ok(req) => req,
+        Err(done) => return done,
+    };
+    let route = match ctx.prepare(&mut req).await {
+        Ok(route) => route,
+        Err(done) => return done,
+    };
+    let req = &req;
+    if req.is_stream() {
+        let result = dispatch(&route, ctx.id(), |p, call| async move {
+            p.completion_stream(&call, req).await
+        })
+        .await;
+        if super::compat::falls_back(&ctx, &result) {
+            return super::compat::complete(ctx, &route, req).await;
+        }
+        return ctx.stream(&route, result, PlainWatch, OpenAiSse);
+    }
+    let result = dispatch(&route, ctx.id(), |p, call| async move {
+        p.completion(&call, req).await
+    })
+    .await;
+    if super::compat::falls_back(&ctx, &result) {
+        return super::compat::complete(ctx, &route, req).await;
+    }
+    ctx.answer(&route, result)
+}
+
+/// `POST /v1/embeddings`.
+pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Embeddings, headers);
+    let mut req = match ctx.read_json::<EmbeddingRequest>(body).await {
+        Ok(req) => req,
+        Err(done) => return done,
+    };
+    let route = match ctx.prepare(&mut req).await {
+        Ok(route) => route,
+        Err(done) => return done,
+    };
+    let req = &req;
+    let result = dispatch(&route, ctx.id(), |p, call| async move {
+        p.embeddings(&call, req).await
+    })
+    .await;
+    ctx.answer(&route, result)
+}
+
+/// `GET /v1/models`: every configured `provider/model`.
+pub async fn models(State(state): State<AppState>) -> Response {
+    axum::Json(state.router().snapshot().models()).into_response()
+}

@@ -1,0 +1,355 @@
+//! Writing an answer: a JSON body with the reference gateway's `extra_fields`, a typed
+//! answer for a drop-in route to translate, or a stream whose events the route's
+//! encoder writes. Each records itself in the request's outcome.
+
+use axum::body::Body;
+use axum::response::Response;
+use futures_util::StreamExt;
+use http::{HeaderMap, HeaderValue, StatusCode};
+
+use super::super::error::ApiError;
+use super::super::stream::{self, StreamEnd, Watch};
+use super::{with_id, Ctx};
+use crate::config::JsonRepairMode;
+use crate::hooks::json_repair::StreamRepair;
+use crate::providers::{ItemStream, Reply};
+use crate::routing::{DispatchError, Dispatched, Route};
+use crate::schema::{append_member, Answer, ChatChunk, ChunkAssembler, HasUsage, Usage};
+
+/// The response header naming the parameters `should_drop_params` removed.
+pub(in crate::server) const DROPPED_PARAMS_HEADER: &str = "x-bifrost-dropped-params";
+
+/// An upstream answer with the reference gateway's `extra_fields` appended, serialised
+/// in one pass (no intermediate `Value`).
+#[derive(serde::Serialize)]
+struct WithExtraFields<'a, T> {
+    #[serde(flatten)]
+    body: &'a T,
+    extra_fields: ExtraFields<'a>,
+}
+
+/// Where a request went, as the reference gateway reports it.
+#[derive(serde::Serialize)]
+struct ExtraFields<'a> {
+    provider: &'a str,
+    model_requested: &'a str,
+    model_resolved: &'a str,
+    request_type: &'static str,
+    latency_ms: u64,
+    /// Parameters `should_drop_params` removed, when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dropped_params: Option<Vec<&'a str>>,
+}
+
+/// A decoded upstream answer for a drop-in route to translate.
+pub(in crate::server) struct Typed<T> {
+    pub answer: T,
+    /// The upstream headers a client may see (`forwardable_headers`).
+    pub headers: HeaderMap,
+}
+
+impl Ctx {
+    /// The error response for a dispatch that failed on `route`, with every attempt
+    /// recorded.
+    pub(in crate::server) fn dispatch_failed(
+        &mut self,
+        route: &Route,
+        e: DispatchError,
+    ) -> Response {
+        self.report.dispatch_failed(route, &e);
+        let mut err = ApiError::from(e);
+        err.context.provider = Some(route.provider.name.clone());
+        err.context.model_resolved = Some(route.model.to_string());
+        self.fail(err)
+    }
+
+    /// The upstream's answer decoded for a drop-in route to translate, or the finished
+    /// error response: the dispatch failure, or a 502 when the answer is not `what`
+    /// ("a chat completion", ...). The answer counts as sent: the route renders it.
+    // The error is the response itself, built once on the way out; boxing it would only
+    // add an allocation.
+    #[allow(clippy::result_large_err)]
+    pub(in crate::server) fn typed<T>(
+        &mut self,
+        route: &Route,
+        result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
+        what: &str,
+    ) -> Result<Typed<T>, Response>
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize + HasUsage,
+    {
+        let d = result.map_err(|e| self.dispatch_failed(route, e))?;
+        self.report.dispatched(route, &d);
+        let usage = d.value.body.usage();
+        let answer: T = match d.value.body.into_typed() {
+            Ok(answer) => answer,
+            Err(e) => {
+                return Err(self.fail(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_error",
+                    format!("the upstream answer is not {what}: {e}"),
+                )))
+            }
+        };
+        self.report.answered(200, || usage);
+        self.report
+            .response_content(|| serde_json::to_value(&answer).ok());
+        Ok(Typed {
+            answer,
+            headers: d.value.headers,
+        })
+    }
+
+    /// Records an upstream answer the route sends on as it came (audio, a relayed
+    /// stream): status 200, the attempts, and the forwarded request's content.
+    pub(in crate::server) fn sent<T>(&mut self, route: &Route, d: &Dispatched<T>) {
+        self.report.dispatched(route, d);
+        self.report.answered(200, || None);
+    }
+
+    /// A JSON request body for the outcome's content, parsed only when a hook wants it.
+    pub(in crate::server) fn request_json(&mut self, body: &[u8]) {
+        self.report
+            .request_content(|| serde_json::from_slice(body).ok());
+    }
+
+    /// A route's own rendering of a [`Typed`] answer, with the upstream headers a
+    /// client may see and the request id.
+    pub(in crate::server) fn reply(
+        &self,
+        body: impl serde::Serialize,
+        headers: HeaderMap,
+    ) -> Response {
+        let mut out = axum::response::IntoResponse::into_response(axum::Json(body));
+        out.headers_mut().extend(headers);
+        with_id(out, self.id())
+    }
+
+    /// A JSON answer (the upstream's, plus `extra_fields`), or the dispatch error.
+    pub(in crate::server) fn answer<T: serde::Serialize + HasUsage>(
+        &mut self,
+        route: &Route,
+        result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
+    ) -> Response {
+        let d = match result {
+            Ok(d) => d,
+            Err(e) => return self.dispatch_failed(route, e),
+        };
+        self.report.dispatched(route, &d);
+        let value = d.value;
+        let info = &self.report.info;
+        let extra_fields = ExtraFields {
+            provider: &route.provider.name,
+            model_requested: &info.model_requested,
+            model_resolved: &route.model,
+            request_type: info.endpoint.request_type(),
+            latency_ms: info.started.elapsed().as_millis() as u64,
+            dropped_params: self.dropped_params(&value.headers),
+        };
+        let encoded = match &value.body {
+            // The upstream's bytes go out as they came, with one member appended.
+            Answer::Raw { json, .. } => {
+                let mut extra = Vec::with_capacity(256);
+                serde_json::to_writer(&mut extra, &extra_fields)
+                    .map(|()| append_member(json, "extra_fields", &extra))
+            }
+            Answer::Typed(body) => {
+                // Sized for a typical answer so encoding rarely reallocates.
+                let mut bytes = Vec::with_capacity(2048);
+                serde_json::to_writer(&mut bytes, &WithExtraFields { body, extra_fields })
+                    .map(|()| bytes)
+            }
+        };
+        let bytes = match encoded {
+            Ok(b) => b,
+            Err(e) => {
+                return self.fail(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_error",
+                    format!("cannot encode the upstream answer: {e}"),
+                ))
+            }
+        };
+        if self.report.wants_content() {
+            self.report
+                .response_content(|| serde_json::from_slice(&bytes).ok());
+        }
+        self.report.answered(200, || value.body.usage());
+        let mut response = Response::new(Body::from(bytes));
+        let headers = response.headers_mut();
+        headers.extend(value.headers);
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        with_id(response, self.id())
+    }
+
+    /// The parameters `should_drop_params` removed, as named in `headers` by the chat
+    /// dispatch; nothing to look up when the switch is off.
+    fn dropped_params<'h>(&self, headers: &'h HeaderMap) -> Option<Vec<&'h str>> {
+        if !self.state.compat().should_drop_params {
+            return None;
+        }
+        let list = headers.get(DROPPED_PARAMS_HEADER)?.to_str().ok()?;
+        Some(list.split(',').collect())
+    }
+
+    /// The watch for a chat stream: JSON repair when configured, the hooks, the
+    /// assembly of the answer when a hook wants content, and this context's report.
+    pub(in crate::server) fn chat_watch(self) -> ChatWatch {
+        let repair = self.wants_json_repair().then(StreamRepair::default);
+        let assembled = self.report.wants_content().then(ChunkAssembler::default);
+        ChatWatch {
+            ctx: self,
+            repair,
+            assembled,
+        }
+    }
+
+    fn wants_json_repair(&self) -> bool {
+        match self.state.json_repair() {
+            JsonRepairMode::Off => false,
+            JsonRepairMode::Always => true,
+            JsonRepairMode::OnRequest => self
+                .info()
+                .headers
+                .get("x-bf-json-repair")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
+        }
+    }
+
+    /// An SSE answer whose events `encoder` writes, or the dispatch error (a stream
+    /// that failed before starting). The context moves into the stream: its report
+    /// goes out when the stream ends, breaks or is abandoned. `watch` builds what sees
+    /// each item from the context.
+    pub(in crate::server) fn stream<T, W, E>(
+        mut self,
+        route: &Route,
+        result: Result<Dispatched<Reply<ItemStream<T>>>, DispatchError>,
+        watch: impl FnOnce(Ctx) -> W,
+        encoder: E,
+    ) -> Response
+    where
+        T: Send + 'static,
+        W: Watch<T>,
+        E: stream::Encoder<T>,
+    {
+        let d = match result {
+            Ok(d) => d,
+            Err(e) => return self.dispatch_failed(route, e),
+        };
+        self.report.dispatched(route, &d);
+        self.report.answered(200, || None);
+        let Dispatched {
+            value,
+            permit,
+            redaction,
+            ..
+        } = d;
+        // Errors that arrive mid-stream are masked like those before it.
+        let items = value.body.map(move |item| match &redaction {
+            Some(r) => item.map_err(|e| r.apply(e)),
+            None => item,
+        });
+        let id = self.id().clone();
+        let body = stream::encode(
+            items,
+            Some(permit),
+            route.provider.name.clone(),
+            watch(self),
+            encoder,
+        );
+        sse_response(Body::from_stream(body), value.headers, &id)
+    }
+
+    /// Chunks a hook gave as the answer, streamed through the route's `encoder` as an
+    /// upstream's would be (no provider, no permit).
+    pub(in crate::server) fn replay<E: stream::Encoder<ChatChunk>>(
+        mut self,
+        chunks: Vec<ChatChunk>,
+        encoder: E,
+    ) -> Response {
+        self.report.answered(200, || None);
+        let id = self.id().clone();
+        let items = futures_util::stream::iter(chunks.into_iter().map(Ok));
+        let body = stream::encode(items, None, String::new(), self.chat_watch(), encoder);
+        sse_response(Body::from_stream(body), HeaderMap::new(), &id)
+    }
+}
+
+/// A stream response with the SSE headers and the request id.
+fn sse_response(body: Body, upstream: HeaderMap, id: &str) -> Response {
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.extend(upstream);
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
+    // Tells nginx not to buffer the stream (its default breaks token-by-token output).
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    with_id(response, id)
+}
+
+/// What every chat stream goes through on its way out, whatever the route's wire
+/// format: JSON repair when configured, then the hooks; it holds the request's context,
+/// so its end reports the outcome.
+pub(in crate::server) struct ChatWatch {
+    ctx: Ctx,
+    repair: Option<StreamRepair>,
+    assembled: Option<ChunkAssembler>,
+}
+
+impl Watch<ChatChunk> for ChatWatch {
+    fn item(&mut self, chunk: &mut ChatChunk) -> Option<Usage> {
+        if let Some(repair) = &mut self.repair {
+            repair.apply(chunk);
+        }
+        let hooks = self.ctx.state.hooks();
+        if !hooks.is_empty() {
+            hooks.on_chunk(&self.ctx.report.info, chunk);
+        }
+        if let Some(a) = &mut self.assembled {
+            a.push(chunk);
+        }
+        chunk.usage.clone()
+    }
+
+    fn end(mut self, end: StreamEnd) {
+        if let Some(a) = self.assembled.take() {
+            self.ctx
+                .report
+                .response_content(|| serde_json::to_value(a.finish()).ok());
+        }
+        self.ctx.report.stream_ended(end);
+    }
+}
+
+/// The watch of a stream whose items only report usage (legacy completions) or
+/// nothing (relayed bytes): it holds the context for its report.
+pub(in crate::server) struct PlainWatch(pub(in crate::server) Ctx);
+
+impl Watch<serde_json::Value> for PlainWatch {
+    fn item(&mut self, item: &mut serde_json::Value) -> Option<Usage> {
+        item.usage()
+    }
+
+    fn end(mut self, end: StreamEnd) {
+        self.0.report.stream_ended(end);
+    }
+}
+
+impl Watch<bytes::Bytes> for PlainWatch {
+    fn item(&mut self, _bytes: &mut bytes::Bytes) -> Option<Usage> {
+        None
+    }
+
+    fn end(mut self, end: StreamEnd) {
+        self.0.report.stream_ended(end);
+    }
+}

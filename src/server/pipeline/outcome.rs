@@ -1,0 +1,199 @@
+//! The record of what happened to one request, and the guard that reports it to the
+//! hooks exactly once: [`Report`] is created when the request arrives, filled in as the
+//! request goes (decoded, routed, dispatched, answered or failed), and reports when it
+//! is dropped. Every route owns one through its [`super::Ctx`]; a stream takes it into
+//! its body, so the report goes out when the stream ends, breaks or is abandoned. A
+//! route cannot forget to report, and cannot report twice.
+//!
+//! With no hooks registered, nothing is recorded: each setter returns at once.
+
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::super::error::ApiError;
+use super::super::stream::StreamEnd;
+use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
+use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
+use crate::schema::Usage;
+
+/// One request's outcome in the making; reports to the hooks when dropped.
+pub(crate) struct Report {
+    hooks: Pipeline,
+    pub(super) info: RequestInfo,
+    outcome: Outcome,
+    /// A status was recorded: the request was answered (or failed) on purpose. A report
+    /// dropped without one was abandoned by its client.
+    settled: bool,
+    /// When the current dispatch began, to time a keyless provider's one attempt.
+    dispatched_at: Option<Instant>,
+}
+
+impl Report {
+    pub(super) fn new(hooks: Pipeline, info: RequestInfo) -> Report {
+        Report {
+            hooks,
+            info,
+            outcome: Outcome::default(),
+            settled: false,
+            dispatched_at: None,
+        }
+    }
+
+    /// Whether anything listens; recording is skipped when not.
+    pub(super) fn active(&self) -> bool {
+        !self.hooks.is_empty()
+    }
+
+    /// Whether a hook wants request and answer content.
+    pub(super) fn wants_content(&self) -> bool {
+        self.hooks.wants_content()
+    }
+
+    /// The request's content, built only when a hook asked for it.
+    pub(super) fn request_content(&mut self, content: impl FnOnce() -> Option<Value>) {
+        if self.wants_content() {
+            self.outcome
+                .content
+                .get_or_insert_with(Content::default)
+                .request = content();
+        }
+    }
+
+    /// The answer's content, built only when a hook asked for it.
+    pub(super) fn response_content(&mut self, content: impl FnOnce() -> Option<Value>) {
+        if self.wants_content() {
+            self.outcome
+                .content
+                .get_or_insert_with(Content::default)
+                .response = content();
+        }
+    }
+
+    /// The route chosen for the request.
+    pub(super) fn routed(&mut self, route: &Route) {
+        if !self.active() {
+            return;
+        }
+        self.outcome.provider = Some(route.provider.name.clone());
+        self.outcome.model = Some(route.model.to_string());
+        self.dispatched_at = Some(Instant::now());
+    }
+
+    /// A dispatch that found a key that answered.
+    pub(super) fn dispatched<T>(&mut self, route: &Route, d: &Dispatched<T>) {
+        if !self.active() {
+            return;
+        }
+        let provider = &route.provider.name;
+        self.failures(provider, &d.failures);
+        self.outcome.attempts.push(Attempt {
+            provider: provider.clone(),
+            key: d.key_name.clone(),
+            status: Some(200),
+            latency: d.latency,
+        });
+        self.outcome.key = d.key_name.clone();
+        self.outcome.first_byte = Some(self.info.started.elapsed());
+    }
+
+    /// A dispatch that failed: every attempt it made.
+    pub(super) fn dispatch_failed(&mut self, route: &Route, e: &DispatchError) {
+        if !self.active() {
+            return;
+        }
+        let provider = &route.provider.name;
+        if let DispatchError::Failed {
+            error, attempts, ..
+        } = e
+        {
+            if attempts.is_empty() {
+                // A provider without keys: its one attempt.
+                self.outcome.attempts.push(Attempt {
+                    provider: provider.clone(),
+                    key: None,
+                    status: error.status(),
+                    latency: self.dispatched_at.map(|t| t.elapsed()).unwrap_or_default(),
+                });
+            }
+            self.failures(provider, attempts);
+        }
+    }
+
+    fn failures(&mut self, provider: &str, failures: &[KeyFailure]) {
+        self.outcome
+            .attempts
+            .extend(failures.iter().map(|f| Attempt {
+                provider: provider.to_string(),
+                key: Some(f.key.clone()),
+                status: f.error.status(),
+                latency: f.latency,
+            }));
+    }
+
+    /// The request failed with `e` (the answer sent is that error).
+    pub(super) fn failed(&mut self, e: &ApiError) {
+        self.settled = true;
+        if !self.active() {
+            return;
+        }
+        self.outcome.status = e.status.as_u16();
+        self.outcome.error_type = Some(e.kind.to_string());
+        self.outcome.error = Some(e.message.clone());
+        if self.outcome.provider.is_none() {
+            self.outcome.provider = e.context.provider.clone();
+        }
+    }
+
+    /// The request was answered with `status` (a stream: it started).
+    pub(super) fn answered(&mut self, status: u16, usage: impl FnOnce() -> Option<Usage>) {
+        self.settled = true;
+        if !self.active() {
+            return;
+        }
+        self.outcome.status = status;
+        self.outcome.usage = usage();
+    }
+
+    /// A stream's end: its usage, when its first content went out, and the error that cut
+    /// it short or the client's leaving.
+    pub(super) fn stream_ended(&mut self, end: StreamEnd) {
+        if !self.active() {
+            return;
+        }
+        if end.usage.is_some() {
+            self.outcome.usage = end.usage;
+        }
+        self.outcome.first_token = end.first_token.map(|t| t - self.info.started);
+        self.outcome.client_disconnected = end.client_disconnected;
+        if let Some(e) = end.error {
+            self.outcome.error_type = Some(
+                if end.client_disconnected {
+                    "client_disconnected"
+                } else {
+                    "upstream_error"
+                }
+                .to_string(),
+            );
+            self.outcome.error = Some(e.to_string());
+        }
+    }
+}
+
+impl Drop for Report {
+    fn drop(&mut self) {
+        if !self.active() {
+            return;
+        }
+        if !self.settled {
+            // Dropped before any answer: the client went away and the request's future
+            // was dropped with it (mid-dispatch, mid-body).
+            self.outcome.status = 499;
+            self.outcome.client_disconnected = true;
+            self.outcome.error_type = Some("client_disconnected".into());
+            self.outcome.error = Some("the client disconnected before the answer".into());
+        }
+        self.outcome.latency = self.info.started.elapsed();
+        self.hooks.on_complete(&self.info, &self.outcome);
+    }
+}
