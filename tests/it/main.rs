@@ -29,6 +29,7 @@ mod lifecycle;
 mod litellm_route;
 mod management;
 mod openai_routes;
+mod pipeline;
 mod python_sdk;
 mod streaming;
 mod transcription;
