@@ -1,9 +1,10 @@
-//! OpenAI endpoints that bifrost forwards without translating the body (Responses,
-//! images, audio, moderations): only upstreams that speak the OpenAI format offer them,
-//! and every other adapter answers with [`ProviderError::Unsupported`].
+//! Endpoints that bifrost forwards without translating the body: OpenAI's (Responses,
+//! images, audio, moderations), which only upstreams that speak the OpenAI format
+//! offer, and Anthropic's Messages for a route whose dialect is the upstream's own.
+//! Every other adapter answers with [`ProviderError::Unsupported`].
 
 use bytes::Bytes;
-use http::HeaderValue;
+use http::{HeaderMap, HeaderValue};
 use serde_json::value::RawValue;
 
 use super::{ItemStream, ProviderError};
@@ -21,6 +22,8 @@ pub enum Endpoint {
     AudioTranscriptions,
     /// `POST /v1/moderations`.
     Moderations,
+    /// Anthropic's `POST /v1/messages`, forwarded as the client sent it.
+    Messages,
 }
 
 impl Endpoint {
@@ -32,11 +35,17 @@ impl Endpoint {
             Endpoint::AudioSpeech => "audio/speech",
             Endpoint::AudioTranscriptions => "audio/transcriptions",
             Endpoint::Moderations => "moderations",
+            Endpoint::Messages => "messages",
         }
     }
 
     /// The error for an adapter that does not offer this endpoint.
     pub fn unsupported(self) -> ProviderError {
+        if self == Endpoint::Messages {
+            return ProviderError::Unsupported(
+                "only anthropic providers take Anthropic Messages requests as they are".into(),
+            );
+        }
         ProviderError::Unsupported(format!(
             "this provider type does not offer /v1/{}; route the request to an OpenAI-format provider (openai, azure or an OpenAI-compatible preset)",
             self.path()
@@ -55,6 +64,27 @@ pub struct Forward {
     pub body: Bytes,
     /// The client asked for a stream (SSE) answer.
     pub stream: bool,
+    /// Headers the client addressed to the vendor (`anthropic-beta`, `openai-beta`),
+    /// from the route's allow-list: passed on because the route's dialect is the
+    /// upstream's own.
+    pub vendor_headers: HeaderMap,
+    /// Query parameters passed on likewise (Anthropic's `beta=true`), already
+    /// allow-listed and encoded by the route; never the raw client query.
+    pub query: Option<String>,
+}
+
+impl Forward {
+    /// A JSON body to forward, with no vendor headers or query.
+    pub fn json(endpoint: Endpoint, body: Bytes, stream: bool) -> Forward {
+        Forward {
+            endpoint,
+            content_type: HeaderValue::from_static("application/json"),
+            body,
+            stream,
+            vendor_headers: HeaderMap::new(),
+            query: None,
+        }
+    }
 }
 
 /// The upstream's successful answer, passed back as it came.

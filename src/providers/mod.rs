@@ -124,6 +124,9 @@ pub struct Accepts {
     /// Cohere's embedding `input_type` and `truncate`; OpenAI-compatible upstreams
     /// refuse unknown fields.
     pub embedding_input_type: bool,
+    /// Anthropic's Messages API as clients send it ([`Endpoint::Messages`] through
+    /// [`Provider::forward`]): `/anthropic` forwards to such an upstream untranslated.
+    pub messages: bool,
 }
 
 /// One upstream wire protocol.

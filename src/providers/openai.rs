@@ -173,32 +173,24 @@ impl Provider for OpenAi {
     }
 
     async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
+        if req.endpoint == Endpoint::Messages {
+            return Err(req.endpoint.unsupported());
+        }
         let (url, body) = match &self.target {
             Target::Base(base) => (format!("{base}/{}", req.endpoint.path()), req.body.clone()),
             Target::Azure => azure::forward_target(call, req)?,
         };
+        let mut headers = self.headers(call);
+        headers.extend(req.vendor_headers.clone());
         let exchange = self
             .transport
-            .post(&url, self.headers(call), req.content_type.clone(), body)
+            .post(&url, headers, req.content_type.clone(), body)
             .await?;
-        let headers = exchange.forwardable_headers();
-        let content_type = exchange.content_type();
         // Speech is audio the client can start playing before it is all there, so it
         // is relayed as it arrives like any event stream.
-        let relay =
-            req.stream || exchange.is_event_stream() || req.endpoint == Endpoint::AudioSpeech;
-        let body = if relay {
-            Forwarded::Stream {
-                content_type,
-                stream: exchange.byte_stream(),
-            }
-        } else {
-            Forwarded::Body {
-                content_type,
-                body: exchange.bytes().await?,
-            }
-        };
-        Ok(Reply { body, headers })
+        exchange
+            .forwarded(req.stream || req.endpoint == Endpoint::AudioSpeech)
+            .await
     }
 
     /// vLLM, Infinity and other OpenAI-style servers offer a Cohere-shaped `/rerank`

@@ -8,7 +8,7 @@ use http::HeaderValue;
 use http_body_util::BodyExt;
 
 use super::http::{next_within, Exchange};
-use super::{ItemStream, ProviderError};
+use super::{Forwarded, ItemStream, ProviderError, Reply};
 
 impl Exchange {
     /// The upstream's content type; `application/octet-stream` when it sent none, which
@@ -28,6 +28,25 @@ impl Exchange {
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim_start().starts_with("text/event-stream"))
+    }
+
+    /// The answer to a forwarded request, as it came: relayed as it arrives when the
+    /// client asked for a stream or the upstream streams, read whole otherwise.
+    pub async fn forwarded(self, stream: bool) -> Result<Reply<Forwarded>, ProviderError> {
+        let headers = self.forwardable_headers();
+        let content_type = self.content_type();
+        let body = if stream || self.is_event_stream() {
+            Forwarded::Stream {
+                content_type,
+                stream: self.byte_stream(),
+            }
+        } else {
+            Forwarded::Body {
+                content_type,
+                body: self.bytes().await?,
+            }
+        };
+        Ok(Reply { body, headers })
     }
 
     /// The whole body, bounded in size and time like every other answer.

@@ -10,11 +10,13 @@
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
+use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::error::ApiError;
 use super::pipeline::{Ctx, Dialect, PlainWatch};
-use super::relay::relay;
+use super::relay::{openai_error_event, relay};
+use super::stream::Watch;
 use super::AppState;
 use crate::hooks;
 use crate::providers::{Endpoint, Forward, Forwarded, JsonBody, Reply};
@@ -53,6 +55,7 @@ pub(super) fn hook_endpoint(endpoint: Endpoint) -> hooks::Endpoint {
         Endpoint::AudioSpeech => hooks::Endpoint::Speech,
         Endpoint::AudioTranscriptions => hooks::Endpoint::Transcription,
         Endpoint::Moderations => hooks::Endpoint::Moderation,
+        Endpoint::Messages => hooks::Endpoint::Chat,
     }
 }
 
@@ -101,13 +104,21 @@ async fn forward_json(
         }
     };
     ctx.request_json(&body);
-    let forward = Forward {
-        endpoint,
-        content_type: HeaderValue::from_static("application/json"),
-        body,
-        stream,
-    };
+    let mut forward = Forward::json(endpoint, body, stream);
+    forward.vendor_headers = vendor_headers(ctx.info(), &["openai-beta"]);
     send(ctx, &route, forward).await
+}
+
+/// The client's headers named in `allowed` (those it addresses to the vendor), to pass
+/// on when the route's dialect is the upstream's own.
+pub(super) fn vendor_headers(info: &hooks::RequestInfo, allowed: &[&'static str]) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for name in allowed {
+        for value in info.headers.get_all(*name) {
+            out.append(*name, value.clone());
+        }
+    }
+    out
 }
 
 /// Dispatches a prepared forward with key failover and answers it.
@@ -175,7 +186,7 @@ fn answer(
             let model = route.model.to_string();
             let requested = ctx.info().model_requested.clone();
             let request_type = ctx.info().endpoint.request_type();
-            let to_api = move |error| {
+            let to_event = move |error| {
                 let mut e = ApiError::from(DispatchError::Failed {
                     provider,
                     error,
@@ -184,11 +195,74 @@ fn answer(
                 e.context.model_requested = Some(requested);
                 e.context.model_resolved = Some(model);
                 e.context.request_type = Some(request_type);
-                e
+                openai_error_event(&e)
             };
             let id = ctx.id().clone();
-            let body = Body::from_stream(relay(stream, sse, permit, to_api, PlainWatch(ctx)));
+            let body = Body::from_stream(relay(stream, sse, permit, to_event, PlainWatch(ctx)));
             respond(&id, body, content_type, headers, sse)
+        }
+    }
+}
+
+/// Dispatches a request in the upstream's own format (the route's dialect is the
+/// upstream's) and relays the answer untouched: no `extra_fields`, bytes as they came.
+/// `usage_of` reads a whole answer's usage for the outcome (only when a hook listens);
+/// `watch` builds what watches a stream, told whether a hook wants its content.
+pub(super) async fn send_native<W: Watch<Bytes>>(
+    mut ctx: Ctx,
+    route: &Route,
+    forward: Forward,
+    usage_of: fn(&[u8]) -> Option<crate::schema::Usage>,
+    error_event: fn(&ApiError) -> Bytes,
+    watch: impl FnOnce(Ctx, bool) -> W,
+) -> Response {
+    let forward = &forward;
+    let result = dispatch(route, ctx.id(), |p, call| async move {
+        p.forward(&call, forward).await
+    })
+    .await;
+    let d = match result {
+        Ok(d) => d,
+        Err(e) => return ctx.dispatch_failed(route, e),
+    };
+    ctx.sent(route, &d);
+    let Dispatched {
+        value: Reply { body, headers },
+        permit,
+        redaction,
+        ..
+    } = d;
+    match body {
+        Forwarded::Body { content_type, body } => {
+            if ctx.reports() {
+                ctx.sent_body(usage_of(&body), &body);
+            }
+            respond(ctx.id(), Body::from(body), content_type, headers, false)
+        }
+        Forwarded::Stream {
+            content_type,
+            stream,
+        } => {
+            let stream = Box::pin(futures_util::StreamExt::map(
+                stream,
+                move |item| match &redaction {
+                    Some(r) => item.map_err(|e| r.apply(e)),
+                    None => item,
+                },
+            ));
+            let provider = route.provider.name.clone();
+            let to_event = move |error| {
+                error_event(&ApiError::from(DispatchError::Failed {
+                    provider,
+                    error,
+                    attempts: Vec::new(),
+                }))
+            };
+            let id = ctx.id().clone();
+            let wants_content = ctx.wants_content();
+            let watch = watch(ctx, wants_content);
+            let body = Body::from_stream(relay(stream, true, permit, to_event, watch));
+            respond(&id, body, content_type, headers, true)
         }
     }
 }

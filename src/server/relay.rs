@@ -17,18 +17,19 @@ use super::stream::{OnEnd, Watch};
 use crate::providers::{ItemStream, ProviderError};
 use crate::routing::Permit;
 
-/// Relays `bytes`; `sse` selects event framing. `to_api` turns a failure into the
-/// error event's body; `permit` is held until the end and `watch` sees each chunk and
-/// hears the end once, with the error that cut the body short if any.
+/// Relays `bytes`; `sse` selects event framing. `error_event` writes the event that
+/// ends a stream cut short (in the route's own format); `permit` is held until the end and `watch` sees each chunk (for
+/// events, whole events only) and hears the end once, with the error that cut the body
+/// short if any.
 pub fn relay<E, W>(
     bytes: ItemStream<Bytes>,
     sse: bool,
     permit: Permit,
-    to_api: E,
+    error_event: E,
     watch: W,
 ) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send
 where
-    E: FnOnce(ProviderError) -> ApiError + Send + 'static,
+    E: FnOnce(ProviderError) -> Bytes + Send + 'static,
     W: Watch<Bytes>,
 {
     async_stream::stream! {
@@ -46,14 +47,16 @@ where
                     end.first_token.get_or_insert_with(Instant::now);
                     yield Ok(chunk)
                 }
-                Ok(mut chunk) => {
-                    if let Some(u) = end.item(&mut chunk) {
-                        end.usage = Some(u);
-                    }
-                    end.first_token.get_or_insert_with(Instant::now);
+                Ok(chunk) => {
                     pending.extend_from_slice(&chunk);
                     if let Some(cut) = last_event_end(&pending) {
-                        yield Ok(pending.split_to(cut).freeze());
+                        // The watch sees whole events only.
+                        let mut events = pending.split_to(cut).freeze();
+                        if let Some(u) = end.item(&mut events) {
+                            end.usage = Some(u);
+                        }
+                        end.first_token.get_or_insert_with(Instant::now);
+                        yield Ok(events);
                     }
                 }
                 Err(e) => {
@@ -66,19 +69,22 @@ where
             // A clean end: whatever the upstream sent last is its own business.
             None if !pending.is_empty() => yield Ok(pending.split().freeze()),
             None => {}
-            Some(e) if sse => {
-                let body = to_api(e.clone()).body();
-                let json = serde_json::to_vec(&body).unwrap_or_default();
-                let mut out = Vec::with_capacity(json.len() + 24);
-                out.extend_from_slice(b"event: error\ndata: ");
-                out.extend_from_slice(&json);
-                out.extend_from_slice(b"\n\n");
-                yield Ok(Bytes::from(out));
-            }
+            Some(e) if sse => yield Ok(error_event(e.clone())),
             Some(e) => yield Err(std::io::Error::other(e.to_string())),
         }
         end.finish(error);
     }
+}
+
+/// An `event: error` whose data is `error`'s OpenAI-shaped body: how a relayed
+/// OpenAI event stream (Responses) ends when it is cut short.
+pub fn openai_error_event(error: &ApiError) -> Bytes {
+    let json = serde_json::to_vec(&error.body()).unwrap_or_default();
+    let mut out = Vec::with_capacity(json.len() + 24);
+    out.extend_from_slice(b"event: error\ndata: ");
+    out.extend_from_slice(&json);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
 }
 
 /// The offset just past the last complete event (a blank line, `\n\n` or `\r\n\r\n`).

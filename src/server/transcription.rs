@@ -60,10 +60,8 @@ pub async fn transcriptions(
     let upstream_model = Bytes::from(route.model.to_string());
     let (content_type, body) = encode(&parts, model_at, &upstream_model);
     let forward = Forward {
-        endpoint: Endpoint::AudioTranscriptions,
         content_type,
-        body,
-        stream,
+        ..Forward::json(Endpoint::AudioTranscriptions, body, stream)
     };
     send(ctx, &route, forward).await
 }

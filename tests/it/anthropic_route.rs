@@ -12,8 +12,8 @@ use tokio::sync::Notify;
 use crate::support::client::{call, get, send, Answer, Events};
 use crate::support::gateway::{one_upstream, Gateway};
 use crate::support::upstream::{
-    chat_chunk, chat_completion_with_usage, finish_chunk, usage_chunk, MockUpstream, Recorded,
-    Reply,
+    chat_chunk, chat_completion, chat_completion_with_usage, finish_chunk, usage_chunk,
+    MockUpstream, Recorded, Reply,
 };
 
 const CLIENT_KEY: &str = "sk-ant-client-secret-must-not-travel";
@@ -444,14 +444,22 @@ async fn count_tokens_estimates_and_models_lists_the_configured_ones() {
         .ends_with('Z'));
 }
 
+/// Same dialect in, same dialect out: an Anthropic upstream gets the client's body as
+/// sent (only `model` rewritten, the provider's key in place of the client's), and its
+/// answer comes back byte for byte.
 #[tokio::test]
-async fn an_anthropic_provider_round_trips_through_both_translations() {
+async fn an_anthropic_provider_gets_the_request_as_sent_and_answers_untouched() {
     let fixture = format!(
         "{}/tests/fixtures/anthropic/messages_response.json",
         env!("CARGO_MANIFEST_DIR")
     );
-    let answer: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
-    let up = MockUpstream::always(Reply::json(answer)).await;
+    let answer = std::fs::read(fixture).unwrap();
+    let up = MockUpstream::always(Reply::Raw {
+        status: 200,
+        content_type: "application/json".into(),
+        body: answer.clone(),
+    })
+    .await;
     let gw = Gateway::start(&format!(
         "[providers.claude]\ntype = \"anthropic\"\nbase_url = \"{}\"\n[[providers.claude.keys]]\nname = \"k\"\nvalue = \"sk-ant-provider\"\n",
         up.base_url()
@@ -459,56 +467,88 @@ async fn an_anthropic_provider_round_trips_through_both_translations() {
     .await;
     let body = json!({
         "model": "claude/claude-sonnet-4-20250514", "max_tokens": 256,
-        "system": [{"type": "text", "text": "You are terse."}],
+        "system": [{"type": "text", "text": "You are terse.", "cache_control": {"type": "ephemeral"}}],
         "stop_sequences": ["###"], "top_k": 3,
         "tools": [{"name": "get_weather", "input_schema": {"type": "object", "properties": {"location": {"type": "string"}}}}],
         "tool_choice": {"type": "auto"},
+        "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]},
+        "thinking": {"type": "enabled", "budget_tokens": 1024, "display": "summarized"},
+        "metadata": {"user_id": "u-1"},
+        "a_field_from_next_year": {"x": 1.50},
         "messages": [{"role": "user", "content": [{"type": "text", "text": "Weather in Paris?"}]}]
     });
-    let resp = post_messages(&gw, &body).await;
+    let resp = crate::support::client::call(
+        http::Method::POST,
+        &gw.url("/anthropic/v1/messages?beta=true"),
+        &[
+            ("content-type", "application/json"),
+            ("x-api-key", "sk-client-key"),
+            ("anthropic-version", "2023-06-01"),
+            (
+                "anthropic-beta",
+                "context-management-2025-06-27,interleaved-thinking-2025-05-14",
+            ),
+        ],
+        // A number spelled as no serializer would write it.
+        serde_json::to_string(&body)
+            .unwrap()
+            .replace("\"x\":1.5", "\"x\":1.50"),
+    )
+    .await;
     assert_eq!(resp.status, 200, "{}", resp.text());
-    let m = resp.json();
-    assert_eq!(m["id"], "msg_01XFDUDYJgAACzvnptvVoYEL");
-    assert_eq!(m["model"], "claude/claude-sonnet-4-20250514");
-    let kinds: Vec<&str> = m["content"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["type"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["thinking", "text", "tool_use"]);
-    // The thinking block keeps its signature, so the client can send it back.
     assert_eq!(
-        m["content"][0]["signature"],
-        "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"
-    );
-    assert_eq!(
-        m["content"][2]["input"],
-        json!({"location": "Paris, France", "unit": "celsius"})
-    );
-    assert_eq!(m["stop_reason"], "tool_use");
-    assert_eq!(
-        m["usage"],
-        json!({"input_tokens": 472, "output_tokens": 89, "cache_read_input_tokens": 1200, "cache_creation_input_tokens": 100})
+        &resp.body[..],
+        &answer[..],
+        "the answer is the upstream's bytes"
     );
 
     let seen = &up.requests()[0];
     assert_eq!(seen.path, "/v1/messages");
+    assert_eq!(seen.query.as_deref(), Some("beta=true"));
     assert_eq!(seen.header("x-api-key"), Some("sk-ant-provider"));
     assert_eq!(seen.header("authorization"), None);
-    let sent = &seen.body;
-    assert_eq!(sent["model"], "claude-sonnet-4-20250514");
-    assert_eq!(sent["system"], "You are terse.");
-    assert_eq!(sent["max_tokens"], 256);
-    assert_eq!(sent["stop_sequences"], json!(["###"]));
-    assert_eq!(sent["top_k"], 3);
-    assert_eq!(sent["tool_choice"]["type"], "auto");
+    assert_eq!(seen.header("anthropic-version"), Some("2023-06-01"));
     assert_eq!(
-        sent["tools"][0]["input_schema"]["properties"]["location"]["type"],
-        "string"
+        seen.header("anthropic-beta"),
+        Some("context-management-2025-06-27,interleaved-thinking-2025-05-14")
     );
+    let mut expected = body.clone();
+    expected["model"] = json!("claude-sonnet-4-20250514");
+    assert_eq!(seen.body, expected, "only the model changes");
+    // Numbers keep their own spelling.
+    assert!(String::from_utf8_lossy(&seen.raw_body).contains("\"x\":1.50"));
+}
+
+/// The same request to a non-Anthropic provider: fields that only tune Anthropic's own
+/// behaviour are dropped and named; one whose loss would change the answer is refused.
+#[tokio::test]
+async fn anthropic_only_fields_are_dropped_and_named_for_other_providers() {
+    let up = MockUpstream::always(Reply::json(chat_completion("gpt-4o", "hi"))).await;
+    let gw = Gateway::start(&one_upstream(&up.base_url())).await;
+    let body = json!({
+        "model": "up/gpt-4o", "max_tokens": 64,
+        "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]},
+        "thinking": {"type": "enabled", "budget_tokens": 1024, "display": "summarized"},
+        "messages": [{"role": "user", "content": "hi"}]
+    });
+    let resp = post_messages(&gw, &body).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
     assert_eq!(
-        sent["messages"],
-        json!([{"role": "user", "content": [{"type": "text", "text": "Weather in Paris?"}]}])
+        resp.headers
+            .get("x-bifrost-dropped-params")
+            .and_then(|v| v.to_str().ok()),
+        Some("context_management")
     );
+    let sent = &up.requests()[0].body;
+    assert!(sent.get("context_management").is_none(), "{sent}");
+    assert!(sent.get("thinking").is_none(), "{sent}");
+    assert_eq!(sent["reasoning_effort"], "low");
+
+    let mut refused = body.clone();
+    refused["mcp_servers"] =
+        json!([{"type": "url", "url": "https://example.invalid", "name": "x"}]);
+    let resp = post_messages(&gw, &refused).await;
+    assert_eq!(resp.status, 400);
+    assert!(resp.text().contains("mcp_servers"), "{}", resp.text());
+    assert_eq!(up.request_count(), 1, "a refusal sends nothing");
 }

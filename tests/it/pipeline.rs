@@ -533,3 +533,58 @@ async fn a_hook_can_answer_with_a_stream_in_the_routes_own_format() {
     assert_eq!(answer["content"][0]["text"], "cached answer", "{answer}");
     assert_eq!(up.request_count(), 0, "no upstream call");
 }
+
+/// `/anthropic` to an Anthropic upstream: the events reach the client byte for byte,
+/// and the outcome still has the usage the events carried.
+#[tokio::test]
+async fn same_dialect_streams_pass_untouched_and_still_report_usage() {
+    let events = [
+        r#"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-x","content":[],"usage":{"input_tokens":12,"cache_read_input_tokens":30,"output_tokens":1}}}"#,
+        r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+        r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}"#,
+        r#"{"type":"content_block_stop","index":0}"#,
+        r#"{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":7}}"#,
+        r#"{"type":"message_stop"}"#,
+    ];
+    let sse: String = events
+        .iter()
+        .map(|e| {
+            let kind: Value = serde_json::from_str(e).unwrap();
+            format!("event: {}\ndata: {e}\n\n", kind["type"].as_str().unwrap())
+        })
+        .collect();
+    let up = MockUpstream::always(Reply::Raw {
+        status: 200,
+        content_type: "text/event-stream".into(),
+        body: sse.clone().into_bytes(),
+    })
+    .await;
+    let rec = Arc::new(Recorder::default());
+    let gw = Gateway::start_with(
+        &format!(
+            "[providers.claude]\ntype = \"anthropic\"\nbase_url = \"{}\"\n[[providers.claude.keys]]\nname = \"k\"\nvalue = \"sk-ant\"\n",
+            up.base_url()
+        ),
+        Pipeline::new(vec![Arc::new(Probe(rec.clone()))]),
+    )
+    .await;
+    let body = json!({"model": "claude/claude-x", "stream": true, "max_tokens": 9,
+        "messages": [{"role": "user", "content": "hi"}]});
+    let (status, got) = ask(
+        &gw,
+        "native",
+        "/anthropic/v1/messages",
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(String::from_utf8_lossy(&got), sse, "events untouched");
+    rec.wait_for(1).await;
+    let (route, model, o) = rec.outcome("native");
+    assert_eq!((route, model.as_str()), ("anthropic", "claude/claude-x"));
+    let usage = o.usage.expect("usage from the events");
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (42, 7));
+    let content = o.content.unwrap();
+    assert_eq!(content.request.unwrap()["model"], "claude-x");
+    assert_eq!(content.response.unwrap().as_array().map(Vec::len), Some(6));
+}

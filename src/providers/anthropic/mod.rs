@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use super::http::{Exchange, Transport};
 use super::translate;
-use super::{Call, ChunkStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Endpoint, Forward, Forwarded, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{Answer, ChatRequest, ChatResponse, EmbeddingRequest};
 
@@ -106,8 +106,33 @@ impl Provider for Anthropic {
     fn accepts(&self) -> super::Accepts {
         super::Accepts {
             thinking: true,
+            messages: true,
             ..Default::default()
         }
+    }
+
+    /// A Messages request in Anthropic's own format, sent as the client wrote it (only
+    /// its model rewritten by the route), with the client's `anthropic-version` and
+    /// `anthropic-beta` in place of bifrost's defaults; the answer comes back untouched.
+    async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
+        if req.endpoint != Endpoint::Messages {
+            return Err(req.endpoint.unsupported());
+        }
+        let mut url = format!("{}/messages", self.base_url);
+        if let Some(query) = &req.query {
+            url.push('?');
+            url.push_str(query);
+        }
+        let mut headers = Self::headers(call);
+        for name in req.vendor_headers.keys() {
+            headers.remove(name);
+        }
+        headers.extend(req.vendor_headers.clone());
+        let exchange = self
+            .transport
+            .post(&url, headers, req.content_type.clone(), req.body.clone())
+            .await?;
+        Ok(exchange.forwarded(req.stream).await?)
     }
 
     async fn chat(

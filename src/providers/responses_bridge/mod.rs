@@ -14,7 +14,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::StreamExt;
-use http::HeaderValue;
 use serde_json::Value;
 
 use super::{
@@ -45,12 +44,7 @@ impl ResponsesBridge {
         let body = request::to_responses(&call.model, req, stream)?;
         let bytes = serde_json::to_vec(&body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
-        let forward = Forward {
-            endpoint: Endpoint::Responses,
-            content_type: HeaderValue::from_static("application/json"),
-            body: Bytes::from(bytes),
-            stream,
-        };
+        let forward = Forward::json(Endpoint::Responses, Bytes::from(bytes), stream);
         self.inner.forward(call, &forward).await
     }
 }

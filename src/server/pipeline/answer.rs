@@ -107,6 +107,35 @@ impl Ctx {
         self.report.answered(200, || None);
     }
 
+    /// Whether a hook wants request and answer content.
+    pub(in crate::server) fn wants_content(&self) -> bool {
+        self.report.wants_content()
+    }
+
+    /// Whether an outcome is being recorded (a hook listens): work done only for the
+    /// outcome (parsing usage out of forwarded bytes) is skipped when not.
+    pub(in crate::server) fn reports(&self) -> bool {
+        self.report.active()
+    }
+
+    /// A forwarded answer, sent as it came: its usage and (when a hook wants it) its
+    /// JSON for the outcome.
+    pub(in crate::server) fn sent_body(&mut self, usage: Option<Usage>, body: &[u8]) {
+        self.report.answered(200, || usage);
+        self.report
+            .response_content(|| serde_json::from_slice(body).ok());
+    }
+
+    /// The answer's content for the outcome (a forwarded stream's events).
+    pub(in crate::server) fn response_json(&mut self, answer: serde_json::Value) {
+        self.report.response_content(|| Some(answer));
+    }
+
+    /// A forwarded stream's end, for the outcome.
+    pub(in crate::server) fn stream_ended(&mut self, end: StreamEnd) {
+        self.report.stream_ended(end);
+    }
+
     /// A JSON request body for the outcome's content, parsed only when a hook wants it.
     pub(in crate::server) fn request_json(&mut self, body: &[u8]) {
         self.report
@@ -340,7 +369,7 @@ impl Watch<serde_json::Value> for PlainWatch {
     }
 
     fn end(mut self, end: StreamEnd) {
-        self.0.report.stream_ended(end);
+        self.0.stream_ended(end);
     }
 }
 

@@ -75,6 +75,17 @@ pub(in crate::server) async fn chat<D: ChatDialect>(
             return ctx.hook_answered(body);
         }
     };
+    routed(ctx, dialect, req, route).await
+}
+
+/// [`chat`] once the request is prepared and routed: for a route that chose between
+/// forwarding and translating only after the hooks ran.
+pub(in crate::server) async fn routed<D: ChatDialect>(
+    mut ctx: Ctx,
+    dialect: D,
+    mut req: ChatRequest,
+    route: Route,
+) -> Response {
     dialect.fit(&mut req, route.provider.adapter.accepts());
     if req.is_stream() {
         let result = dispatch_chat_stream(&ctx, &route, &req).await;

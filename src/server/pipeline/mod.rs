@@ -30,8 +30,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-pub(super) use answer::PlainWatch;
-pub(super) use chat::{chat, dispatch_chat, dispatch_chat_stream, ChatDialect};
+pub(super) use answer::{PlainWatch, DROPPED_PARAMS_HEADER};
+pub(super) use chat::{chat, dispatch_chat, dispatch_chat_stream, routed, ChatDialect};
 
 use super::error::ApiError;
 use super::AppState;

@@ -15,6 +15,7 @@
 mod content;
 mod count;
 mod error;
+mod native;
 mod request;
 mod response;
 mod stream;
@@ -28,10 +29,12 @@ use axum::routing::{any, get, post};
 use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
+use super::super::pipeline::DROPPED_PARAMS_HEADER;
 use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
-use crate::providers::Accepts;
+use crate::providers::{Accepts, JsonBody};
+use crate::schema::decode;
 use crate::schema::{ChatRequest, ChatResponse};
 use crate::server::ApiError;
 
@@ -92,17 +95,102 @@ async fn no_route(method: http::Method, uri: http::Uri) -> Response {
     ))
 }
 
-/// `POST /anthropic/v1/messages`: JSON or SSE in Anthropic's format.
-pub async fn messages(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+/// `POST /anthropic/v1/messages`: JSON or SSE in Anthropic's format. An upstream that
+/// takes Messages as they are gets the request untranslated (`native`); any other gets
+/// it translated through the canonical chat request.
+pub async fn messages(
+    State(state): State<AppState>,
+    uri: http::Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let mut ctx = Ctx::start(&state, ANTHROPIC, Endpoint::Chat, headers);
-    let decoded = match ctx.read_json::<request::MessagesRequest>(body).await {
-        Ok(r) => r,
+    let bytes = match ctx.read_bytes(body).await {
+        Ok(bytes) => bytes,
         Err(done) => return done,
     };
-    match request::to_chat(&decoded) {
-        Ok(chat) => pipeline::chat(ctx, Messages, chat).await,
+    let raw: JsonBody = match decode(&bytes) {
+        Ok(raw) => raw,
+        Err(e) => return ctx.fail(e.into()),
+    };
+    let (Some(mut model), stream) = (raw.get::<String>("model"), raw.get::<bool>("stream")) else {
+        return ctx.fail(invalid_model());
+    };
+    let stream = stream.unwrap_or(false);
+    let native_before = serves_messages(&state, &model);
+    let route = match native_before {
+        // Hooks see the model (and may change it); the body is not translated for them.
+        true => match ctx.prepare_model(&mut model, stream).await {
+            Ok(route) => route,
+            Err(done) => return done,
+        },
+        false => return translated(ctx, &bytes).await,
+    };
+    if route.provider.adapter.accepts().messages {
+        return native::forward(ctx, route, raw, stream, uri.query()).await;
+    }
+    // A hook moved the request to an upstream that needs the translation.
+    let decoded = match decode::<request::MessagesRequest>(&bytes) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(e.into()),
+    };
+    match request::to_chat(&decoded, state_drops_all(&ctx)) {
+        Ok(t) => {
+            let mut chat = t.chat;
+            chat.model = route.model.to_string();
+            named_drops(
+                pipeline::routed(ctx, Messages, chat, route).await,
+                &t.dropped,
+            )
+        }
         Err(e) => ctx.fail(e.into()),
     }
+}
+
+/// Whether `model` leads to an upstream that takes Messages as they are.
+fn serves_messages(state: &AppState, model: &str) -> bool {
+    state
+        .router()
+        .snapshot()
+        .resolve(model)
+        .is_ok_and(|r| r.provider.adapter.accepts().messages)
+}
+
+/// The translated path: the canonical chat request through the whole pipeline.
+async fn translated(mut ctx: Ctx, bytes: &[u8]) -> Response {
+    let decoded = match decode::<request::MessagesRequest>(bytes) {
+        Ok(r) => r,
+        Err(e) => return ctx.fail(e.into()),
+    };
+    match request::to_chat(&decoded, state_drops_all(&ctx)) {
+        Ok(t) => named_drops(pipeline::chat(ctx, Messages, t.chat).await, &t.dropped),
+        Err(e) => ctx.fail(e.into()),
+    }
+}
+
+fn state_drops_all(ctx: &Ctx) -> bool {
+    ctx.state.compat().should_drop_params
+}
+
+/// `response` naming the fields the translation dropped.
+fn named_drops(mut response: Response, dropped: &[String]) -> Response {
+    if dropped.is_empty() {
+        return response;
+    }
+    if let Ok(v) = http::HeaderValue::from_str(&dropped.join(",")) {
+        response.headers_mut().insert(DROPPED_PARAMS_HEADER, v);
+    }
+    response
+}
+
+fn invalid_model() -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_request_error",
+        "`model` is required: a string such as \"anthropic/claude-sonnet-4-5\"",
+    );
+    e.param = Some("model".into());
+    e
 }
 
 /// `POST /anthropic/v1/messages/count_tokens`: always an estimate made here, never an

@@ -75,12 +75,33 @@ impl MessagesRequest {
     }
 }
 
+/// Top-level fields that only tune Anthropic's own behaviour (server-side context
+/// editing, capacity tier): a translation to another vendor drops them, naming each in
+/// `x-bifrost-dropped-params`, rather than refusing a request whose answer does not
+/// depend on them. Every other field no translation can carry is a 400, unless
+/// `[client.compat] should_drop_params` is on.
+const TUNING_ONLY: [&str; 2] = ["context_management", "service_tier"];
+
+/// A translated request and the fields the translation dropped.
+pub struct Translated {
+    /// The canonical request.
+    pub chat: ChatRequest,
+    /// What was dropped (`context_management`, `tools[2]`), for the response header.
+    pub dropped: Vec<String>,
+}
+
 /// Builds the canonical chat request, or the 400 explaining what cannot be translated.
-pub fn to_chat(r: &MessagesRequest) -> Result<ChatRequest, Untranslatable> {
-    if let Some(name) = r.other.keys().next() {
-        return Err(invalid(format!(
-            "parameter `{name}` is not supported on this route; remove it"
-        )));
+/// `drop_all` (`should_drop_params`) drops, rather than refuses, every field and server
+/// tool the translation cannot carry.
+pub fn to_chat(r: &MessagesRequest, drop_all: bool) -> Result<Translated, Untranslatable> {
+    let mut dropped = Vec::new();
+    for name in r.other.keys() {
+        if !drop_all && !TUNING_ONLY.contains(&name.as_str()) {
+            return Err(invalid(format!(
+                "parameter `{name}` is not supported when this route is served by a non-Anthropic provider; remove it, or set [client.compat] should_drop_params = true to drop it"
+            )));
+        }
+        dropped.push(name.clone());
     }
     let max_tokens = r
         .max_tokens
@@ -127,14 +148,12 @@ pub fn to_chat(r: &MessagesRequest) -> Result<ChatRequest, Untranslatable> {
         // the handler turns it into `reasoning_effort` for other providers once routed.
         x.insert("thinking".into(), thinking.clone());
     }
-    tools(r, &mut x)?;
+    tools(r, &mut x, drop_all, &mut dropped)?;
     let stream = r.streams();
-    Ok(ChatRequest::translated(
-        r.model.clone(),
-        messages,
-        stream,
-        x,
-    ))
+    Ok(Translated {
+        chat: ChatRequest::translated(r.model.clone(), messages, stream, x),
+        dropped,
+    })
 }
 
 /// For a provider that is not Anthropic: `thinking` becomes OpenAI's `reasoning_effort`
@@ -200,18 +219,28 @@ fn system_text(system: &Value) -> Result<String, Untranslatable> {
     }
 }
 
-fn tools(r: &MessagesRequest, x: &mut Map<String, Value>) -> Result<(), Untranslatable> {
+fn tools(
+    r: &MessagesRequest,
+    x: &mut Map<String, Value>,
+    drop_all: bool,
+    dropped: &mut Vec<String>,
+) -> Result<(), Untranslatable> {
     let mut out = Vec::new();
-    for t in r.tools.iter().flatten() {
+    for (i, t) in r.tools.iter().flatten().enumerate() {
         // Server tools (`web_search_20250305`, `bash_...`) run at Anthropic; only client
-        // tools, which the caller runs, have an OpenAI equivalent.
+        // tools, which the caller runs, have an OpenAI equivalent. Losing one changes
+        // what the model can do, so it is refused unless the client opted into drops.
         if let Some(k) = t
             .get("type")
             .and_then(Value::as_str)
             .filter(|k| *k != "custom")
         {
+            if drop_all {
+                dropped.push(format!("tools[{i}]"));
+                continue;
+            }
             return Err(invalid(format!(
-                "tool type `{k}` is not supported on this route; only client tools are"
+                "tool type `{k}` is not supported when this route is served by a non-Anthropic provider; only client tools are (or set [client.compat] should_drop_params = true to drop it)"
             )));
         }
         let name = t

@@ -39,7 +39,7 @@ fn a_full_request_becomes_the_canonical_one() {
             ]}
         ]
     }));
-    let c = serde_json::to_value(to_chat(&r).unwrap()).unwrap();
+    let c = serde_json::to_value(to_chat(&r, false).unwrap().chat).unwrap();
     assert_eq!(
         c["messages"][0],
         json!({"role": "system", "content": "be brief\n\nbe kind"})
@@ -97,7 +97,7 @@ fn what_cannot_be_translated_is_refused() {
             "role",
         ),
     ] {
-        let e = to_chat(&req(bad)).unwrap_err();
+        let e = to_chat(&req(bad), false).err().unwrap();
         assert!(e.0.contains(says), "{}", e.0);
     }
 }
@@ -106,7 +106,7 @@ fn what_cannot_be_translated_is_refused() {
 fn thinking_becomes_reasoning_effort_for_other_providers() {
     let r = req(json!({"model": "m", "max_tokens": 1, "messages": [],
         "thinking": {"type": "enabled", "budget_tokens": 8000}}));
-    let mut c = to_chat(&r).unwrap();
+    let mut c = to_chat(&r, false).unwrap().chat;
     assert_eq!(c.extra["thinking"]["budget_tokens"], 8000);
     thinking_to_reasoning_effort(&mut c);
     assert!(!c.extra.contains_key("thinking"));
@@ -123,7 +123,7 @@ fn thinking_blocks_travel_verbatim_and_come_back_signed() {
             {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}]},
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"}]}
     ]}));
-    let mut c = to_chat(&r).unwrap();
+    let mut c = to_chat(&r, false).unwrap().chat;
     assert_eq!(
         c.messages[1].extra["thinking_blocks"],
         json!([signed, redacted])
