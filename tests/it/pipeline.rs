@@ -103,6 +103,7 @@ fn upstream(r: &Recorded) -> Reply {
     let stream = r.body["stream"] == true;
     match (model, r.path.as_str()) {
         ("fail", _) => Reply::error(500, "upstream is down"),
+        (_, "/v1/audio/transcriptions") => Reply::json(json!({"text": "hi"})),
         (_, "/v1/embeddings") => Reply::json(embeddings_response(1, 3)),
         (_, path) if path.ends_with("/rerank") => {
             Reply::json(json!({"id": "r", "results": [{"index": 0, "relevance_score": 0.5}]}))
@@ -359,7 +360,37 @@ async fn other_endpoints_report_once_too() {
     let rec = Arc::new(Recorder::default());
     let hooks = Pipeline::new(vec![Arc::new(Probe(rec.clone()))]);
     let gw = Gateway::start_with(&config(&up.base_url(), ""), hooks).await;
-    let cases: [(&str, &str, Value, u16); 6] = [
+    let cases: [(&str, &str, Value, u16); 11] = [
+        (
+            "completion",
+            "/v1/completions",
+            json!({"model": "up/ok", "prompt": "hi"}),
+            200,
+        ),
+        (
+            "moderation",
+            "/v1/moderations",
+            json!({"model": "up/ok", "input": "hi"}),
+            200,
+        ),
+        (
+            "image",
+            "/v1/images/generations",
+            json!({"model": "up/ok", "prompt": "a cat"}),
+            200,
+        ),
+        (
+            "speech",
+            "/v1/audio/speech",
+            json!({"model": "up/ok", "input": "hi", "voice": "alloy"}),
+            200,
+        ),
+        (
+            "cohere-rerank",
+            "/cohere/v2/rerank",
+            json!({"model": "up/ok", "query": "q", "documents": ["a"]}),
+            200,
+        ),
         (
             "embed",
             "/v1/embeddings",
@@ -412,6 +443,20 @@ async fn other_endpoints_report_once_too() {
     assert_eq!(status, 400);
     rec.wait_for(cases.len() + 1).await;
     assert_eq!(rec.outcome("responses-bad").2.status, 400);
+
+    // A multipart transcription, and one without a model.
+    for (case, form, want) in [
+        ("transcription", "--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nup/ok\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n--B--\r\n", 200),
+        ("transcription-no-model", "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n--B--\r\n", 400),
+    ] {
+        let headers = [("content-type", "multipart/form-data; boundary=B"), ("x-request-id", case)];
+        let resp = send(Method::POST, &gw.url("/v1/audio/transcriptions"), &headers, form).await;
+        assert_eq!(resp.status().as_u16(), want, "{case}");
+        drop(resp.into_body().collect().await);
+    }
+    rec.wait_for(cases.len() + 3).await;
+    assert_eq!(rec.outcome("transcription").2.attempts.len(), 1);
+    assert_eq!(rec.outcome("transcription-no-model").2.status, 400);
 }
 
 #[tokio::test]
