@@ -150,11 +150,11 @@ pub struct ChatChoice {
 /// Token usage of one call.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
-    /// Input tokens.
-    #[serde(default)]
+    /// Input tokens (`input_tokens` in the Responses API).
+    #[serde(default, alias = "input_tokens")]
     pub prompt_tokens: u64,
-    /// Output tokens.
-    #[serde(default)]
+    /// Output tokens (`output_tokens` in the Responses API).
+    #[serde(default, alias = "output_tokens")]
     pub completion_tokens: u64,
     /// Their sum.
     #[serde(default)]
@@ -237,6 +237,16 @@ mod tests {
         assert_eq!(back["temperature"], 0.2);
         assert_eq!(back["messages"][0]["name"], "a");
         assert!(back.get("stream").is_none());
+    }
+
+    #[test]
+    fn responses_usage_reads_as_usage() {
+        let u: Usage = serde_json::from_str(
+            r#"{"input_tokens": 5, "output_tokens": 7, "total_tokens": 12, "input_tokens_details": {"cached_tokens": 1}}"#,
+        )
+        .unwrap();
+        assert_eq!((u.prompt_tokens, u.completion_tokens, u.total_tokens), (5, 7, 12));
+        assert!(u.extra.contains_key("input_tokens_details"));
     }
 
     #[test]
