@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::support::client::post;
 use crate::support::gateway::{one_upstream, one_upstream_with_key, Gateway};
-use crate::support::upstream::{chat_completion, MockUpstream, Reply};
+use crate::support::upstream::{chat_completion, Gate, MockUpstream, Reply};
 
 fn two_keys(base_url: &str) -> String {
     format!(
@@ -178,10 +178,10 @@ async fn a_dead_upstream_is_a_502_and_a_slow_one_a_504() {
 
 #[tokio::test]
 async fn a_full_queue_answers_429_when_dropping_is_on() {
-    let up = MockUpstream::always(
-        Reply::json(chat_completion("m", "ok")).delayed(Duration::from_secs(2)),
-    )
-    .await;
+    // The upstream holds its answer until the test has seen the second request
+    // refused, so the first one certainly occupies the only slot meanwhile.
+    let release = Gate::new();
+    let up = MockUpstream::always(Reply::json(chat_completion("m", "ok")).held(&release)).await;
     let cfg = one_upstream(&up.base_url())
         + "[providers.up.network]\nmax_concurrency = 1\nqueue_size = 0\n[client]\ndrop_excess_requests = true\n";
     let gw = Gateway::start(&cfg).await;
@@ -191,10 +191,19 @@ async fn a_full_queue_answers_429_when_dropping_is_on() {
         async move { post(&url, &chat()).await }
     });
     up.wait_for_requests(1, Duration::from_secs(10)).await;
-    let second = post(&url, &chat()).await;
+    // Bounded: were the second request queued, it would wait for the held first.
+    let second = tokio::time::timeout(Duration::from_secs(10), post(&url, &chat()))
+        .await
+        .expect("the second request was answered at once, not queued");
     assert_eq!(second.status, 429, "{}", second.text());
     assert_eq!(second.json()["error"]["code"], "queue_full");
+    release.open();
     assert_eq!(first.await.unwrap().status, 200);
+    assert_eq!(
+        up.request_count(),
+        1,
+        "the refused request never went upstream"
+    );
 }
 
 #[tokio::test]

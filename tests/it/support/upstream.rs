@@ -21,8 +21,9 @@
 //! the reply is a dropped connection. The server stops (and all its open
 //! connections are closed) when the [`MockUpstream`] is dropped.
 //!
-//! Nothing here waits a fixed time for something to happen: the `wait_for_*`
-//! helpers wake on the change they wait for rather than polling.
+//! Nothing here waits a fixed time for something to happen: a test that needs an
+//! overlap or an order holds replies behind a [`Gate`] it opens itself, and the
+//! `wait_for_*` helpers wake on the change they wait for rather than polling.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
@@ -107,8 +108,12 @@ pub enum Reply {
         /// no chunked terminator). `Some(0)` sends headers, then drops.
         drop_after: Option<usize>,
     },
-    /// Wait, then send the inner reply (headers are delayed too).
+    /// Wait, then send the inner reply (headers are delayed too). For a wait that
+    /// another event must end (an overlap, an order), use [`Reply::Held`] instead.
     Delay(Duration, Box<Reply>),
+    /// Send nothing until the gate opens, then the inner reply. A gate never
+    /// opened makes an upstream that accepts a request and never answers it.
+    Held(Gate, Box<Reply>),
     /// Arbitrary bytes with a given status and content type (HTML, garbage...).
     Raw {
         status: u16,
@@ -168,6 +173,42 @@ impl Reply {
     /// This reply, sent after `d`.
     pub fn delayed(self, d: Duration) -> Reply {
         Reply::Delay(d, Box::new(self))
+    }
+
+    /// This reply, sent once `gate` is open.
+    pub fn held(self, gate: &Gate) -> Reply {
+        Reply::Held(gate.clone(), Box::new(self))
+    }
+}
+
+/// A latch the test opens: replies held behind it ([`Reply::held`]) wait until
+/// [`Gate::open`], and every reply held after that goes straight through. Clones
+/// share one state.
+#[derive(Debug, Clone)]
+pub struct Gate(Arc<watch::Sender<bool>>);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate(Arc::new(watch::Sender::new(false)))
+    }
+}
+
+impl Gate {
+    /// A closed gate.
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    /// Lets every held reply, and every later one, through.
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Waits until the gate is open (at once if it already is).
+    async fn passed(&self) {
+        let mut open = self.0.subscribe();
+        // The sender lives in `self`, so this cannot fail while we wait.
+        let _ = open.wait_for(|open| *open).await;
     }
 }
 
@@ -472,6 +513,10 @@ fn build(reply: Reply, conn: Arc<Conn>) -> BoxFuture<'static, Response<Body>> {
         match reply {
             Reply::Delay(d, inner) => {
                 tokio::time::sleep(d).await;
+                build(*inner, conn).await
+            }
+            Reply::Held(gate, inner) => {
+                gate.passed().await;
                 build(*inner, conn).await
             }
             Reply::CloseConnection => {
