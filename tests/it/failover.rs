@@ -160,15 +160,27 @@ async fn a_dead_upstream_is_a_502_and_a_slow_one_a_504() {
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502, "{}", resp.text());
 
-    let slow = MockUpstream::always(
-        Reply::json(chat_completion("m", "late")).delayed(Duration::from_secs(30)),
-    )
-    .await;
+    // An upstream that takes the request and never answers: its gate stays shut. The
+    // one real wait left is the timeout under test, whose unit is whole seconds.
+    let never = Gate::new();
+    let slow = MockUpstream::always(Reply::json(chat_completion("m", "late")).held(&never)).await;
     let cfg =
         one_upstream(&slow.base_url()) + "[providers.up.network]\nfirst_byte_timeout_secs = 1\n";
     let gw = Gateway::start(&cfg).await;
-    let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
+    let started = std::time::Instant::now();
+    // Bounded, because the upstream never answers: without the timeout this would hang.
+    let resp = tokio::time::timeout(
+        Duration::from_secs(30),
+        post(&gw.url("/v1/chat/completions"), &chat()),
+    )
+    .await
+    .expect("the gateway gave up on the silent upstream");
     assert_eq!(resp.status, 504, "{}", resp.text());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "answered before first_byte_timeout_secs ran out: {:?}",
+        started.elapsed()
+    );
     assert!(
         resp.error_message().contains("first_byte_timeout_secs"),
         "{}",
