@@ -64,11 +64,7 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
             };
             let admin = backend::connect(&data_dir).await?;
             out.providers.clear();
-            for doc in admin
-                .list_providers(include_secrets)
-                .await
-                .map_err(anyhow::Error::from)?
-            {
+            for doc in admin.list_providers(include_secrets).await? {
                 out.providers.insert(doc.provider.clone(), doc.to_config());
             }
             if !include_secrets {

@@ -16,6 +16,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::admin::AdminError;
+use crate::routing::RouteError;
+
 pub use assets::{completion, man_pages, Shell};
 
 /// bifrost: an LLM gateway. One OpenAI-compatible API in front of every provider.
@@ -63,6 +66,21 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// A management operation that failed (no such provider, invalid settings, the
+/// server unreachable) is a problem found, exit 1, so handlers can use `?` on it.
+impl From<AdminError> for Failure {
+    fn from(e: AdminError) -> Self {
+        Failure::Problem(e.into())
+    }
+}
+
+/// A model that leads nowhere (`provider test --model`) is a problem found, exit 1.
+impl From<RouteError> for Failure {
+    fn from(e: RouteError) -> Self {
+        Failure::Problem(e.into())
+    }
+}
+
 /// What command handlers return.
 pub type CmdResult = Result<(), Failure>;
 
@@ -71,7 +89,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     let result = match cli.command {
         Command::Serve(args) => serve::run(args, data_dir),
-        Command::Provider(cmd) => with_runtime(provider::run(*cmd, data_dir)),
+        Command::Provider(cmd) => with_runtime(cmd.run(data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),
     };

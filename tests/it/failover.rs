@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::support::client::post;
 use crate::support::gateway::{one_upstream, one_upstream_with_key, Gateway};
-use crate::support::upstream::{chat_completion, MockUpstream, Reply};
+use crate::support::upstream::{chat_completion, Gate, MockUpstream, Reply};
 
 fn two_keys(base_url: &str) -> String {
     format!(
@@ -160,15 +160,27 @@ async fn a_dead_upstream_is_a_502_and_a_slow_one_a_504() {
     let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
     assert_eq!(resp.status, 502, "{}", resp.text());
 
-    let slow = MockUpstream::always(
-        Reply::json(chat_completion("m", "late")).delayed(Duration::from_secs(30)),
-    )
-    .await;
+    // An upstream that takes the request and never answers: its gate stays shut. The
+    // one real wait left is the timeout under test, whose unit is whole seconds.
+    let never = Gate::new();
+    let slow = MockUpstream::always(Reply::json(chat_completion("m", "late")).held(&never)).await;
     let cfg =
         one_upstream(&slow.base_url()) + "[providers.up.network]\nfirst_byte_timeout_secs = 1\n";
     let gw = Gateway::start(&cfg).await;
-    let resp = post(&gw.url("/v1/chat/completions"), &chat()).await;
+    let started = std::time::Instant::now();
+    // Bounded, because the upstream never answers: without the timeout this would hang.
+    let resp = tokio::time::timeout(
+        Duration::from_secs(30),
+        post(&gw.url("/v1/chat/completions"), &chat()),
+    )
+    .await
+    .expect("the gateway gave up on the silent upstream");
     assert_eq!(resp.status, 504, "{}", resp.text());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "answered before first_byte_timeout_secs ran out: {:?}",
+        started.elapsed()
+    );
     assert!(
         resp.error_message().contains("first_byte_timeout_secs"),
         "{}",
@@ -178,10 +190,10 @@ async fn a_dead_upstream_is_a_502_and_a_slow_one_a_504() {
 
 #[tokio::test]
 async fn a_full_queue_answers_429_when_dropping_is_on() {
-    let up = MockUpstream::always(
-        Reply::json(chat_completion("m", "ok")).delayed(Duration::from_secs(2)),
-    )
-    .await;
+    // The upstream holds its answer until the test has seen the second request
+    // refused, so the first one certainly occupies the only slot meanwhile.
+    let release = Gate::new();
+    let up = MockUpstream::always(Reply::json(chat_completion("m", "ok")).held(&release)).await;
     let cfg = one_upstream(&up.base_url())
         + "[providers.up.network]\nmax_concurrency = 1\nqueue_size = 0\n[client]\ndrop_excess_requests = true\n";
     let gw = Gateway::start(&cfg).await;
@@ -191,10 +203,19 @@ async fn a_full_queue_answers_429_when_dropping_is_on() {
         async move { post(&url, &chat()).await }
     });
     up.wait_for_requests(1, Duration::from_secs(10)).await;
-    let second = post(&url, &chat()).await;
+    // Bounded: were the second request queued, it would wait for the held first.
+    let second = tokio::time::timeout(Duration::from_secs(10), post(&url, &chat()))
+        .await
+        .expect("the second request was answered at once, not queued");
     assert_eq!(second.status, 429, "{}", second.text());
     assert_eq!(second.json()["error"]["code"], "queue_full");
+    release.open();
     assert_eq!(first.await.unwrap().status, 200);
+    assert_eq!(
+        up.request_count(),
+        1,
+        "the refused request never went upstream"
+    );
 }
 
 #[tokio::test]

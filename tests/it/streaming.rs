@@ -141,11 +141,13 @@ async fn a_stream_that_fails_before_its_first_chunk_is_a_plain_error() {
 
 #[tokio::test]
 async fn a_silent_stream_times_out_with_an_error_event() {
+    // After its first event the upstream goes silent for good: nothing releases the
+    // hold. The one real wait left is the timeout under test, in whole seconds.
     let up = MockUpstream::always(Reply::Stream {
         events: vec![chat_chunk("m", "a"), chat_chunk("m", "b")],
-        gap: Duration::from_secs(30),
+        gap: Duration::ZERO,
         done: true,
-        hold_after_first: None,
+        hold_after_first: Some(Arc::new(Notify::new())),
         drop_after: None,
     })
     .await;
@@ -153,7 +155,10 @@ async fn a_silent_stream_times_out_with_an_error_event() {
         one_upstream(&up.base_url()) + "[providers.up.network]\nstream_idle_timeout_secs = 1\n";
     let gw = Gateway::start(&cfg).await;
     let (_, mut events) = open(&gw).await;
-    let all = events.rest().await;
+    // Bounded, because the upstream never resumes: without the timeout this would hang.
+    let all = tokio::time::timeout(Duration::from_secs(30), events.rest())
+        .await
+        .expect("the gateway ended the silent stream");
     let last: Value = serde_json::from_str(all.last().unwrap()).unwrap();
     assert!(
         last["error"]["message"]

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::support::client::post;
 use crate::support::gateway::{one_upstream, Gateway};
-use crate::support::upstream::{chat_completion, MockUpstream, Reply};
+use crate::support::upstream::{chat_completion, Gate, MockUpstream, Reply};
 
 fn chat() -> serde_json::Value {
     json!({"model": "up/m", "messages": [{"role": "user", "content": "hi"}]})
@@ -15,12 +15,10 @@ fn chat() -> serde_json::Value {
 
 #[tokio::test]
 async fn a_burst_keeps_at_most_max_idle_connections_open() {
-    // Each answer takes long enough that the three requests overlap, so the gateway
-    // needs three upstream connections at once.
-    let up = MockUpstream::always(
-        Reply::json(chat_completion("m", "ok")).delayed(Duration::from_secs(2)),
-    )
-    .await;
+    // The mock holds every answer until all three requests have arrived, so the three
+    // are in flight together and the gateway needs three upstream connections at once.
+    let all_in = Gate::new();
+    let up = MockUpstream::always(Reply::json(chat_completion("m", "ok")).held(&all_in)).await;
     let cfg = one_upstream(&up.base_url())
         + "[providers.up.network]\nmax_idle_connections = 1\nidle_timeout_secs = 600\n";
     let gw = Gateway::start(&cfg).await;
@@ -31,6 +29,13 @@ async fn a_burst_keeps_at_most_max_idle_connections_open() {
             tokio::spawn(async move { post(&url, &chat()).await })
         })
         .collect();
+    up.wait_for_requests(3, Duration::from_secs(10)).await;
+    assert_eq!(
+        up.connections_accepted(),
+        3,
+        "one connection per request in flight"
+    );
+    all_in.open();
     for request in burst {
         let resp = request.await.unwrap();
         assert_eq!(resp.status, 200, "{}", resp.text());

@@ -217,10 +217,13 @@ async fn upstream_close_connection_drop_after_delay_and_shutdown() {
     assert_eq!(up.requests().len(), 3);
     assert_eq!(up.requests()[2].body, serde_json::Value::Null);
 
-    // Dropping the mock stops it.
+    // Dropping the mock stops it: once its task is gone, the port refuses.
     let addr = up.addr();
+    let stopped = up.stopped();
     drop(up);
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    tokio::time::timeout(Duration::from_secs(10), stopped)
+        .await
+        .expect("the mock's server task ended after the drop");
     assert!(
         TcpStream::connect(addr).await.is_err(),
         "mock still accepting after drop"

@@ -20,13 +20,20 @@
 //! reply is produced, so a test can inspect what the gateway forwarded even when
 //! the reply is a dropped connection. The server stops (and all its open
 //! connections are closed) when the [`MockUpstream`] is dropped.
+//!
+//! Nothing here waits a fixed time for something to happen: a test that needs an
+//! overlap or an order holds replies behind a [`Gate`] it opens itself, and the
+//! `wait_for_*` helpers wake on the change they wait for rather than polling.
 #![allow(dead_code)]
 
 use std::convert::Infallible;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
@@ -38,13 +45,10 @@ use hyper::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use hyper::{HeaderMap, Request, Response, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Notify};
 use tokio::task::{JoinHandle, JoinSet};
-
-/// How long a stream that is about to be cut off (`drop_after`) waits after its
-/// last event before the socket is dropped, so that hyper has flushed that event.
-const FLUSH_GRACE: Duration = Duration::from_millis(50);
 
 /// One request the mock received.
 #[derive(Debug, Clone)]
@@ -104,8 +108,12 @@ pub enum Reply {
         /// no chunked terminator). `Some(0)` sends headers, then drops.
         drop_after: Option<usize>,
     },
-    /// Wait, then send the inner reply (headers are delayed too).
+    /// Wait, then send the inner reply (headers are delayed too). For a wait that
+    /// another event must end (an overlap, an order), use [`Reply::Held`] instead.
     Delay(Duration, Box<Reply>),
+    /// Send nothing until the gate opens, then the inner reply. A gate never
+    /// opened makes an upstream that accepts a request and never answers it.
+    Held(Gate, Box<Reply>),
     /// Arbitrary bytes with a given status and content type (HTML, garbage...).
     Raw {
         status: u16,
@@ -166,6 +174,42 @@ impl Reply {
     pub fn delayed(self, d: Duration) -> Reply {
         Reply::Delay(d, Box::new(self))
     }
+
+    /// This reply, sent once `gate` is open.
+    pub fn held(self, gate: &Gate) -> Reply {
+        Reply::Held(gate.clone(), Box::new(self))
+    }
+}
+
+/// A latch the test opens: replies held behind it ([`Reply::held`]) wait until
+/// [`Gate::open`], and every reply held after that goes straight through. Clones
+/// share one state.
+#[derive(Debug, Clone)]
+pub struct Gate(Arc<watch::Sender<bool>>);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate(Arc::new(watch::Sender::new(false)))
+    }
+}
+
+impl Gate {
+    /// A closed gate.
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    /// Lets every held reply, and every later one, through.
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Waits until the gate is open (at once if it already is).
+    async fn passed(&self) {
+        let mut open = self.0.subscribe();
+        // The sender lives in `self`, so this cannot fail while we wait.
+        let _ = open.wait_for(|open| *open).await;
+    }
 }
 
 type Body = UnsyncBoxBody<Bytes, Infallible>;
@@ -174,16 +218,19 @@ type Responder = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync + 'static>;
 /// A running mock upstream on `127.0.0.1:<ephemeral port>`.
 pub struct MockUpstream {
     addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Recorded>>>,
+    /// Every request so far; waiters subscribe to it.
+    requests: Arc<watch::Sender<Vec<Recorded>>>,
     connections: Arc<Connections>,
+    /// Closed when the server task is gone (its listener dropped).
+    stopped: watch::Receiver<()>,
     task: JoinHandle<()>,
 }
 
 /// TCP connections the mock has accepted, and how many of them are still open.
-#[derive(Default)]
 struct Connections {
     accepted: AtomicUsize,
-    open: AtomicUsize,
+    /// Waiters subscribe to it.
+    open: watch::Sender<usize>,
 }
 
 impl MockUpstream {
@@ -196,12 +243,19 @@ impl MockUpstream {
             .await
             .expect("mock upstream: bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("mock upstream: local_addr");
-        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::new(Mutex::new(Vec::new()));
+        let requests = Arc::new(watch::Sender::new(Vec::new()));
         let respond: Responder = Arc::new(respond);
         let reqs = requests.clone();
-        let connections = Arc::new(Connections::default());
+        let connections = Arc::new(Connections {
+            accepted: AtomicUsize::new(0),
+            open: watch::Sender::new(0),
+        });
         let counts = connections.clone();
+        let (alive, stopped) = watch::channel(());
         let task = tokio::spawn(async move {
+            // Dropped together with the rest of the task (the listener with it), so
+            // by the time `stopped` sees it gone, the port is closed.
+            let _alive = alive;
             // Connections live in this JoinSet, so aborting the accept task
             // (on drop) aborts them too and closes their sockets.
             let mut conns = JoinSet::new();
@@ -211,12 +265,12 @@ impl MockUpstream {
                         let Ok((stream, _)) = accepted else { continue };
                         let _ = stream.set_nodelay(true);
                         counts.accepted.fetch_add(1, Ordering::SeqCst);
-                        counts.open.fetch_add(1, Ordering::SeqCst);
+                        counts.open.send_modify(|n| *n += 1);
                         let counts = counts.clone();
                         let served = serve_conn(stream, reqs.clone(), respond.clone());
                         conns.spawn(async move {
                             served.await;
-                            counts.open.fetch_sub(1, Ordering::SeqCst);
+                            counts.open.send_modify(|n| *n -= 1);
                         });
                     }
                     Some(_) = conns.join_next(), if !conns.is_empty() => {}
@@ -227,6 +281,7 @@ impl MockUpstream {
             addr,
             requests,
             connections,
+            stopped,
             task,
         }
     }
@@ -252,35 +307,39 @@ impl MockUpstream {
 
     /// All requests received so far, in order of arrival.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.requests.borrow().clone()
     }
 
     /// How many requests have been received so far.
     pub fn request_count(&self) -> usize {
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
+        self.requests.borrow().len()
     }
 
-    /// Wait until at least `n` requests have arrived (panics after `timeout`).
+    /// Wait until at least `n` requests have arrived (panics after `timeout`,
+    /// which only bounds a test that would otherwise hang).
     pub async fn wait_for_requests(&self, n: usize, timeout: Duration) -> Vec<Recorded> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let got = self.requests();
-            if got.len() >= n {
-                return got;
-            }
-            if Instant::now() >= deadline {
+        let mut seen = self.requests.subscribe();
+        let arrived = tokio::time::timeout(timeout, seen.wait_for(|got| got.len() >= n)).await;
+        match arrived {
+            Ok(Ok(got)) => got.clone(),
+            _ => {
+                let got = self.requests();
                 panic!(
                     "mock upstream: expected {n} requests within {timeout:?}, got {}: {got:#?}",
                     got.len()
-                );
+                )
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// A future that completes once the server has stopped: its task is gone and
+    /// its listener closed. Take it before dropping the mock.
+    pub fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut alive = self.stopped.clone();
+        async move {
+            // `changed` fails only once the task has dropped the sender; it never
+            // sends, so that is the one way out of this loop.
+            while alive.changed().await.is_ok() {}
         }
     }
 }
@@ -292,18 +351,17 @@ impl MockUpstream {
     }
 
     /// Wait until exactly `n` connections are open (the client closed the rest);
-    /// panics after `timeout`.
+    /// panics after `timeout`, which only bounds a test that would otherwise hang.
     pub async fn wait_for_open_connections(&self, n: usize, timeout: Duration) {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let open = self.connections.open.load(Ordering::SeqCst);
-            if open == n {
-                return;
-            }
-            if Instant::now() >= deadline {
-                panic!("mock upstream: expected {n} open connections within {timeout:?}, {open} are open");
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        let mut open = self.connections.open.subscribe();
+        if tokio::time::timeout(timeout, open.wait_for(|open| *open == n))
+            .await
+            .is_err()
+        {
+            let open = *self.connections.open.borrow();
+            panic!(
+                "mock upstream: expected {n} open connections within {timeout:?}, {open} are open"
+            );
         }
     }
 }
@@ -314,35 +372,116 @@ impl Drop for MockUpstream {
     }
 }
 
+/// What a reply being built can do to its own connection.
+struct Conn {
+    /// Drops the connection: the client sees it closed with no (or a truncated)
+    /// response.
+    kill: Notify,
+    /// Counts the flushes of the socket; see [`FlushCounter`].
+    flushes: watch::Sender<u64>,
+}
+
+impl Conn {
+    /// Waits until everything hyper has been handed so far (headers and body
+    /// frames) is written to the socket.
+    ///
+    /// Hyper flushes its write buffer into the socket and calls the socket's
+    /// `poll_flush` only once that buffer is empty; it flushes after every pass
+    /// over the body. So the first flush to start after this call has written
+    /// whatever was handed to hyper before it. (HTTP/1.1, which is what the
+    /// gateway speaks to a plain-http upstream.)
+    async fn flushed(&self) {
+        let mut flushes = self.flushes.subscribe();
+        // The sender lives in `self`, so this cannot fail while we wait.
+        let _ = flushes.changed().await;
+    }
+}
+
+/// The connection's socket, counting each `poll_flush` that hyper makes once its
+/// buffer is written, so a reply can tell when what it sent has left the process.
+struct FlushCounter {
+    socket: TcpStream,
+    conn: Arc<Conn>,
+}
+
+impl AsyncRead for FlushCounter {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for FlushCounter {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.socket).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.socket).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.socket.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let flushed = Pin::new(&mut self.socket).poll_flush(cx);
+        if flushed.is_ready() {
+            self.conn.flushes.send_modify(|n| *n += 1);
+        }
+        flushed
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_shutdown(cx)
+    }
+}
+
 /// Serve one TCP connection until the client closes it or a reply asks for the
 /// connection to be dropped (`kill`).
 async fn serve_conn(
-    stream: tokio::net::TcpStream,
-    reqs: Arc<Mutex<Vec<Recorded>>>,
+    stream: TcpStream,
+    reqs: Arc<watch::Sender<Vec<Recorded>>>,
     respond: Responder,
 ) {
-    let kill = Arc::new(Notify::new());
-    let svc_kill = kill.clone();
+    let conn = Arc::new(Conn {
+        kill: Notify::new(),
+        flushes: watch::Sender::new(0),
+    });
+    let svc_conn = conn.clone();
     let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
         let reqs = reqs.clone();
         let respond = respond.clone();
-        let kill = svc_kill.clone();
+        let conn = svc_conn.clone();
         async move {
             let rec = record(req).await;
-            reqs.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(rec.clone());
+            reqs.send_modify(|all| all.push(rec.clone()));
             let reply = respond(&rec);
-            Ok::<_, Infallible>(build(reply, kill).await)
+            Ok::<_, Infallible>(build(reply, conn).await)
         }
     });
+    let io = TokioIo::new(FlushCounter {
+        socket: stream,
+        conn: conn.clone(),
+    });
     let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+    let served = builder.serve_connection(io, svc);
     tokio::select! {
-        _ = conn => {}
-        // Dropping `conn` drops the socket: the client sees the connection
+        _ = served => {}
+        // Dropping `served` drops the socket: the client sees the connection
         // closed with no (or a truncated) response.
-        _ = kill.notified() => {}
+        _ = conn.kill.notified() => {}
     }
 }
 
@@ -369,15 +508,19 @@ fn full(bytes: impl Into<Bytes>) -> Body {
         .boxed_unsync()
 }
 
-fn build(reply: Reply, kill: Arc<Notify>) -> BoxFuture<'static, Response<Body>> {
+fn build(reply: Reply, conn: Arc<Conn>) -> BoxFuture<'static, Response<Body>> {
     async move {
         match reply {
             Reply::Delay(d, inner) => {
                 tokio::time::sleep(d).await;
-                build(*inner, kill).await
+                build(*inner, conn).await
+            }
+            Reply::Held(gate, inner) => {
+                gate.passed().await;
+                build(*inner, conn).await
             }
             Reply::CloseConnection => {
-                kill.notify_one();
+                conn.kill.notify_one();
                 std::future::pending::<Response<Body>>().await
             }
             Reply::Json { status, body, headers } => {
@@ -442,10 +585,10 @@ fn build(reply: Reply, kill: Arc<Notify>) -> BoxFuture<'static, Response<Body>> 
                         }
                     }
                     if drop_after.is_some() {
-                        // Let hyper flush what was sent, then drop the socket
+                        // Once what was sent has reached the socket, drop it
                         // without the chunked terminator.
-                        tokio::time::sleep(FLUSH_GRACE).await;
-                        kill.notify_one();
+                        conn.flushed().await;
+                        conn.kill.notify_one();
                         std::future::pending::<()>().await;
                     }
                     if done {

@@ -1,0 +1,169 @@
+//! The text `bifrost provider` prints: tables and details rendered from management
+//! documents, with no I/O, so the handlers only decide what to show and
+//! `cli::output` how to write it. (`--json` output is the documents themselves.)
+
+use crate::admin::ProviderDoc;
+use crate::cli::output::table;
+use crate::config::{KeyConfig, ProviderType};
+use crate::store::Origin;
+
+/// The confirmation of `provider add`.
+pub(super) fn added(created: &ProviderDoc) -> String {
+    format!(
+        "added provider `{}` ({}, {} key{})\n",
+        created.provider,
+        created.kind.as_str(),
+        created.keys.len(),
+        if created.keys.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// `provider list`: one row per provider, or how to add the first one.
+pub(super) fn providers(providers: &[ProviderDoc]) -> String {
+    if providers.is_empty() {
+        return "no providers; add one with `bifrost provider add NAME --type TYPE` (try `--type mock`)\n".to_string();
+    }
+    let rows: Vec<Vec<String>> = providers
+        .iter()
+        .map(|p| {
+            vec![
+                p.provider.clone(),
+                p.kind.as_str().to_string(),
+                p.base_url
+                    .clone()
+                    .or_else(|| p.kind.default_base_url().map(str::to_string))
+                    .unwrap_or_else(|| "-".into()),
+                p.keys.len().to_string(),
+                p.origin
+                    .map_or("-", |o| match o {
+                        Origin::File => "file",
+                        Origin::Api => "cli/api",
+                    })
+                    .to_string(),
+            ]
+        })
+        .collect();
+    table(&["NAME", "TYPE", "BASE URL", "KEYS", "FROM"], &rows)
+}
+
+/// `provider show`: the settings, one per line, then the keys.
+pub(super) fn provider(p: &ProviderDoc) -> String {
+    let n = &p.network_config;
+    let mut out = format!(
+        "name:      {}\ntype:      {}\nbase url:  {}\ntimeouts:  connect {}s, first byte {}s, stream idle {}s, total {}s\nlimits:    max concurrency {}, queue {}\npool:      up to {} idle connections, closed after {}s unused\n",
+        p.provider,
+        p.kind.as_str(),
+        p.base_url.as_deref().or(p.kind.default_base_url()).unwrap_or("-"),
+        n.connect_timeout_secs,
+        n.first_byte_timeout_secs,
+        n.stream_idle_timeout_secs,
+        n.total_timeout_secs,
+        n.max_concurrency.map_or("default (client.initial_pool_size)".to_string(), |c| c.to_string()),
+        n.queue_size,
+        n.max_idle_connections,
+        n.idle_timeout_secs,
+    );
+    for (k, v) in &n.extra_headers {
+        out.push_str(&format!("header:    {k}: {v}\n"));
+    }
+    out.push_str(&format!("keys:      {}\n", p.keys.len()));
+    out.push_str(&keys(&p.keys));
+    out
+}
+
+/// A provider's keys as a table (nothing at all when there are none).
+pub(super) fn keys(keys: &[KeyConfig]) -> String {
+    if keys.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<Vec<String>> = keys
+        .iter()
+        .map(|k| {
+            vec![
+                k.name.clone(),
+                // Values arrive masked from the management layer already; an empty one
+                // belongs to a key that authenticates with its settings.
+                if k.value.is_empty() {
+                    "-".to_string()
+                } else {
+                    k.value.expose()
+                },
+                if k.models.is_empty() {
+                    "*".into()
+                } else {
+                    k.models.join(",")
+                },
+                k.weight.to_string(),
+            ]
+        })
+        .collect();
+    table(&["KEY", "VALUE", "MODELS", "WEIGHT"], &rows)
+}
+
+/// `provider types`: each type, where it sends requests, and whether it needs a key.
+pub(super) fn types() -> String {
+    let rows: Vec<Vec<String>> = ProviderType::all()
+        .map(|t| {
+            vec![
+                t.as_str().to_string(),
+                match t {
+                    ProviderType::Mock => "(built in, no network)",
+                    ProviderType::Azure => "(per key: azure_key_config.endpoint)",
+                    ProviderType::Vertex => "(from each key's region)",
+                    ProviderType::Bedrock => "https://bedrock-runtime.{key region}.amazonaws.com",
+                    _ => t.default_base_url().unwrap_or("(set --base-url)"),
+                }
+                .to_string(),
+                if t.needs_key() { "yes" } else { "no" }.to_string(),
+            ]
+        })
+        .collect();
+    table(&["TYPE", "DEFAULT BASE URL", "NEEDS KEY"], &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{NetworkConfig, SecretValue};
+
+    fn doc(keys: Vec<KeyConfig>) -> ProviderDoc {
+        ProviderDoc {
+            provider: "local".into(),
+            kind: ProviderType::Mock,
+            base_url: None,
+            keys,
+            network_config: NetworkConfig::default(),
+            mock: None,
+            origin: Some(Origin::Api),
+        }
+    }
+
+    #[test]
+    fn keys_show_a_dash_for_settings_only_keys_and_a_star_for_all_models() {
+        let listed = KeyConfig {
+            models: vec!["a".into(), "b".into()],
+            ..KeyConfig::new("main", SecretValue::Env("K".into()))
+        };
+        let settings_only = KeyConfig::new("aws", SecretValue::Literal(String::new()));
+        assert_eq!(
+            keys(&[listed, settings_only]),
+            "KEY   VALUE  MODELS  WEIGHT\nmain  env.K  a,b     1\naws   -      *       1\n"
+        );
+        assert_eq!(keys(&[]), "");
+    }
+
+    #[test]
+    fn list_and_confirmation_read_as_sentences() {
+        assert!(providers(&[]).starts_with("no providers; add one with"));
+        assert_eq!(
+            providers(&[doc(Vec::new())]),
+            "NAME   TYPE  BASE URL  KEYS  FROM\nlocal  mock  -         0     cli/api\n"
+        );
+        let one = doc(vec![KeyConfig::new("main", SecretValue::Env("K".into()))]);
+        assert_eq!(added(&one), "added provider `local` (mock, 1 key)\n");
+        assert_eq!(
+            added(&doc(Vec::new())),
+            "added provider `local` (mock, 0 keys)\n"
+        );
+    }
+}
