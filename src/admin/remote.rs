@@ -33,6 +33,45 @@ impl RemoteAdmin {
         })
     }
 
+    /// One raw request over the socket (an inference call through the running server's
+    /// pipeline): the status and body, whatever the status.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        request_id: &str,
+        body: Vec<u8>,
+    ) -> Result<(u16, Bytes), AdminError> {
+        let unreachable = |e: &dyn std::fmt::Display| AdminError::Unreachable(e.to_string());
+        let stream = tokio::net::UnixStream::connect(&self.socket)
+            .await
+            .map_err(|e| unreachable(&e))?;
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| unreachable(&e))?;
+        tokio::spawn(conn);
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(http::header::HOST, "localhost")
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header("x-request-id", request_id)
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| unreachable(&e))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| unreachable(&e))?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| unreachable(&e))?
+            .to_bytes();
+        Ok((status, bytes))
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,

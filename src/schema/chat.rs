@@ -245,7 +245,10 @@ mod tests {
             r#"{"input_tokens": 5, "output_tokens": 7, "total_tokens": 12, "input_tokens_details": {"cached_tokens": 1}}"#,
         )
         .unwrap();
-        assert_eq!((u.prompt_tokens, u.completion_tokens, u.total_tokens), (5, 7, 12));
+        assert_eq!(
+            (u.prompt_tokens, u.completion_tokens, u.total_tokens),
+            (5, 7, 12)
+        );
         assert!(u.extra.contains_key("input_tokens_details"));
     }
 

@@ -135,6 +135,42 @@ pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// Serves one `POST path` with a JSON `body` through the route table in-process, as if
+/// it came over the local socket: the same pipeline a client's request takes, with no
+/// listener (`bifrost provider test` with no server running). Returns the status and
+/// the whole body.
+pub async fn serve_one(
+    state: &AppState,
+    path: &str,
+    request_id: &str,
+    body: bytes::Bytes,
+) -> (u16, bytes::Bytes) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = http::Request::post(path)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header("x-request-id", request_id)
+        .body(axum::body::Body::from(body));
+    let Ok(request) = request else {
+        return (400, bytes::Bytes::from_static(b"{}"));
+    };
+    let response = match routes(state.clone(), Access::LocalSocket)
+        .oneshot(request)
+        .await
+    {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    (status, body)
+}
+
 /// Who is calling: decides whether `/api` needs the admin token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

@@ -776,6 +776,12 @@ async fn cli_changes_reach_a_running_server_through_its_socket() {
         .collect();
     assert!(ids.iter().any(|id| id == "demo/demo-model"), "{ids:?}");
 
+    // `provider test` goes through the running server's pipeline, over the socket.
+    bifrost_async(&d, &["provider", "test", "demo"])
+        .await
+        .ok()
+        .stdout_has("ok: `demo` answered model `demo-model`");
+
     let chat = json!({"model": "demo/x", "messages": [{"role": "user", "content": "hi"}]});
     let answer = tokio::time::timeout(
         HTTP_TIMEOUT,

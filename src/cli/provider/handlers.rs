@@ -3,7 +3,7 @@
 //! [`Failure::Usage`] (exit 2); failed operations, through `?`, [`Failure::Problem`].
 
 use std::io::Read;
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{anyhow, Context};
@@ -11,12 +11,11 @@ use anyhow::{anyhow, Context};
 use super::output;
 use super::{AddArgs, KeySource, NetworkFlags, UpdateArgs};
 use crate::admin::{self, Management, ProviderDoc};
+use crate::cli::backend;
 use crate::cli::key_settings::KeySettingsFlags;
 use crate::cli::output::{print, print_json};
 use crate::cli::{CmdResult, Failure};
 use crate::config::{KeyConfig, NetworkConfig, ProviderType, SecretValue};
-use crate::routing::{dispatch, Snapshot};
-use crate::schema::ChatRequest;
 
 /// The flags of `provider key add` that describe the key itself.
 pub(super) struct NewKey {
@@ -205,9 +204,18 @@ pub(super) async fn remove_key(admin: &dyn Management, provider: &str, name: &st
     ))
 }
 
-/// `provider test`: one real chat call through the provider, timed.
-pub(super) async fn test(admin: &dyn Management, name: &str, model: Option<String>) -> CmdResult {
-    let doc = admin.get_provider(name, true).await?;
+/// `provider test`: one real chat call through the provider, timed. It goes through
+/// the gateway's own request pipeline (hooks, routing, key failover): the running
+/// server's, over the data dir's socket, or, with no server, one run in-process on the
+/// store. `admin` is dropped before the call, so the store can be reopened.
+pub(super) async fn test(
+    admin: Box<dyn Management>,
+    data_dir: &Path,
+    name: &str,
+    model: Option<String>,
+) -> CmdResult {
+    let doc = admin.get_provider(name, false).await?;
+    drop(admin);
     let model = model
         .or_else(|| {
             doc.keys
@@ -222,48 +230,38 @@ pub(super) async fn test(admin: &dyn Management, name: &str, model: Option<Strin
                 "no key of `{name}` lists a model; pass --model MODEL"
             ))
         })?;
-    let snapshot = Snapshot::build(
-        [(doc.provider.clone(), doc.to_config())],
-        &crate::config::ClientConfig::default(),
-        None,
-    );
-    let route = snapshot.resolve(&format!("{name}/{model}"))?;
-    let req: ChatRequest = serde_json::from_value(serde_json::json!({
-        "model": model,
+    let request_id = format!("bifrost-test-{}", uuid::Uuid::new_v4().simple());
+    let body = serde_json::to_vec(&serde_json::json!({
+        "model": format!("{name}/{model}"),
         "messages": [{"role": "user", "content": "Reply with the single word: pong"}],
         "max_tokens": 5,
     }))
     .context("cannot build the test request")?;
-    let request_id: Arc<str> = Arc::from(format!("bifrost-test-{}", uuid::Uuid::new_v4().simple()));
     let started = Instant::now();
-    let result = dispatch(&route, &request_id, |p, call| {
-        let req = &req;
-        async move { p.chat(&call, req).await }
-    })
-    .await;
+    let (status, answer) = backend::chat(data_dir, &request_id, body).await?;
     let ms = started.elapsed().as_millis();
-    match result {
-        Ok(d) => {
-            let reply = match d.value.body.into_typed() {
-                Ok(answer) => answer
-                    .choices
-                    .first()
-                    .map(|c| c.message.text())
-                    .unwrap_or_default(),
-                Err(e) => {
-                    return Err(Failure::Problem(anyhow!(
-                        "FAILED after {ms} ms: the answer is not a chat completion: {e}"
-                    )))
-                }
-            };
-            print(&format!(
-                "ok: `{name}` answered model `{model}` in {ms} ms (key {}): {}\n",
-                d.key_name.as_deref().unwrap_or("-"),
-                reply.chars().take(80).collect::<String>()
-            ))
-        }
-        Err(e) => Err(Failure::Problem(anyhow!("FAILED after {ms} ms: {e}"))),
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_default();
+    if status != 200 {
+        let message = answer
+            .pointer("/error/message")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("no error message");
+        return Err(Failure::Problem(anyhow!(
+            "FAILED after {ms} ms: {status}: {message}"
+        )));
     }
+    let Some(reply) = answer
+        .pointer("/choices/0/message")
+        .map(|m| m.get("content").and_then(|c| c.as_str()).unwrap_or(""))
+    else {
+        return Err(Failure::Problem(anyhow!(
+            "FAILED after {ms} ms: the answer is not a chat completion"
+        )));
+    };
+    print(&format!(
+        "ok: `{name}` answered model `{model}` in {ms} ms: {}\n",
+        reply.chars().take(80).collect::<String>()
+    ))
 }
 
 /// `provider types`.

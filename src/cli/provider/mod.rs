@@ -63,6 +63,9 @@ impl ProviderCommand {
             return handlers::types();
         }
         let admin = backend::connect(&data_dir).await?;
+        if let ProviderCommand::Test { name, model } = self {
+            return handlers::test(admin, &data_dir, &name, model).await;
+        }
         let admin = admin.as_ref();
         match self {
             ProviderCommand::Add(args) => handlers::add(admin, args).await,
@@ -71,8 +74,7 @@ impl ProviderCommand {
             ProviderCommand::Update(args) => handlers::update(admin, args).await,
             ProviderCommand::Remove { name } => handlers::remove(admin, &name).await,
             ProviderCommand::Key(cmd) => cmd.run(admin).await,
-            ProviderCommand::Test { name, model } => handlers::test(admin, &name, model).await,
-            ProviderCommand::Types => handlers::types(),
+            ProviderCommand::Test { .. } | ProviderCommand::Types => Ok(()),
         }
     }
 }
