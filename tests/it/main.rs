@@ -28,6 +28,7 @@ mod json_repair;
 mod lifecycle;
 mod litellm_route;
 mod management;
+mod management_limits;
 mod openai_routes;
 mod python_sdk;
 mod streaming;
