@@ -102,7 +102,7 @@ async fn prepare<T: InferenceBody>(
     body: Body,
 ) -> Result<(Ctx, T, Route), Response> {
     let started = Instant::now();
-    let req: T = super::body::read_json(state, body)
+    let req: T = super::body::read_json(state, &headers, body)
         .await
         .map_err(|e| with_id(e.into_response(), &request_id(&headers)))?;
     prepare_decoded(state, headers, req, started, Dialect::OPENAI).await

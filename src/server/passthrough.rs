@@ -90,7 +90,7 @@ async fn forward_json(
 ) -> Response {
     let started = Instant::now();
     let kind = hook_endpoint(endpoint);
-    let mut req: JsonBody = match super::body::read_json(&state, body).await {
+    let mut req: JsonBody = match super::body::read_json(&state, &headers, body).await {
         Ok(req) => req,
         Err(e) => return early_failure(e, kind, &headers),
     };

@@ -20,7 +20,7 @@ use crate::schema::{Answer, RerankRequest};
 pub async fn rerank(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let started = Instant::now();
     let kind = hooks::Endpoint::Rerank;
-    let mut req: RerankRequest = match super::body::read_json(&state, body).await {
+    let mut req: RerankRequest = match super::body::read_json(&state, &headers, body).await {
         Ok(req) => req,
         Err(e) => return early_failure(e, kind, &headers),
     };

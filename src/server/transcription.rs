@@ -86,7 +86,7 @@ async fn read_form(
     let boundary = multer::parse_boundary(content_type).map_err(|e| {
         bad_form(format!("send the audio as multipart/form-data with a boundary (content type was `{content_type}`): {e}"))
     })?;
-    let bytes = super::body::read_bytes(state, body).await?;
+    let bytes = super::body::read_bytes(state, headers, body).await?;
     let source =
         futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
     let mut form = multer::Multipart::new(source, boundary);

@@ -75,7 +75,9 @@ pub async fn messages(State(state): State<AppState>, headers: HeaderMap, body: B
     let started = Instant::now();
     let id = request_id(&headers);
     let decoded =
-        match super::super::body::read_json::<request::MessagesRequest>(&state, body).await {
+        match super::super::body::read_json::<request::MessagesRequest>(&state, &headers, body)
+            .await
+        {
             Ok(r) => r,
             Err(e) => return with_id(error::render(e), &id),
         };
@@ -129,10 +131,13 @@ pub async fn count_tokens(
     body: Body,
 ) -> Response {
     let id = request_id(&headers);
-    let req = match super::super::body::read_json::<request::MessagesRequest>(&state, body).await {
-        Ok(r) => r,
-        Err(e) => return with_id(error::render(e), &id),
-    };
+    let req =
+        match super::super::body::read_json::<request::MessagesRequest>(&state, &headers, body)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return with_id(error::render(e), &id),
+        };
     if let Err(e) = state.router().snapshot().resolve(&req.model) {
         return with_id(error::render(e.into()), &id);
     }

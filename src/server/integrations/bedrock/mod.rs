@@ -104,7 +104,7 @@ async fn converse(
     let started = Instant::now();
     let id = request_id(&headers);
     let fail = |e: ApiError| with_id(response::render_error(e), &id);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let body: Value = match super::super::body::read_json(&state, &headers, body).await {
         Ok(v) => v,
         Err(e) => return fail(e),
     };

@@ -95,7 +95,7 @@ pub(crate) async fn chat(
 ) -> Response {
     let started = Instant::now();
     let id = request_id(&headers);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let body: Value = match super::super::body::read_json(&state, &headers, body).await {
         Ok(v) => v,
         Err(e) => return with_id(response::render_error(e), &id),
     };
@@ -139,7 +139,7 @@ pub(crate) async fn embed(
     let started = Instant::now();
     let id = request_id(&headers);
     let fail = |e: ApiError| with_id(response::render_error(e), &id);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let body: Value = match super::super::body::read_json(&state, &headers, body).await {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
@@ -211,7 +211,7 @@ pub(crate) async fn rerank(
 ) -> Response {
     let started = Instant::now();
     let id = request_id(&headers);
-    let req: RerankRequest = match super::super::body::read_json(&state, body).await {
+    let req: RerankRequest = match super::super::body::read_json(&state, &headers, body).await {
         Ok(r) => r,
         Err(e) => return with_id(response::render_error(e), &id),
     };

@@ -149,7 +149,7 @@ async fn model_action(
     let model = model.strip_prefix("models/").unwrap_or(model).to_string();
     let started = Instant::now();
     let id = request_id(&headers);
-    let body: Value = match super::super::body::read_json(&state, body).await {
+    let body: Value = match super::super::body::read_json(&state, &headers, body).await {
         Ok(v) => v,
         Err(e) => return with_id(render_error(e), &id),
     };
