@@ -31,6 +31,7 @@ mod management;
 mod management_limits;
 mod openai_routes;
 mod python_sdk;
+mod request_encoding;
 mod streaming;
 mod transcription;
 mod upstream_headers;
