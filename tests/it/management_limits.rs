@@ -113,3 +113,34 @@ async fn decode_errors_quote_input_back_shortened() {
         assert!(resp.body.len() < 2_000, "{} bytes", resp.body.len());
     }
 }
+
+/// The config file goes through the same validation: `bifrost config validate` on a
+/// file with the same oversized settings names the field, the limit and the position.
+#[test]
+fn the_config_file_is_held_to_the_same_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let models: Vec<String> = (0..1001).map(|i| format!("\"m{i}\"")).collect();
+    let text = format!(
+        "[server]\nport = 8181\n\n[providers.big]\ntype = \"mock\"\n\n[[providers.big.keys]]\nname = \"{}\"\nvalue = \"v\"\nmodels = [{}]\n",
+        "k".repeat(1 << 20),
+        models.join(", ")
+    );
+    let file = dir.path().join("bifrost.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bifrost"))
+        .args(["config", "validate"])
+        .arg(&file)
+        .env_remove("BIFROST_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let at = format!("{}:4:12: providers.big: ", file.display());
+    for want in [
+        "keys[0].name is 1048576 bytes, over the limit of 128 bytes",
+        "keys[0].models has 1001 entries, over the limit of 1000",
+    ] {
+        assert!(stderr.contains(&format!("{at}{want}")), "{stderr}");
+    }
+    assert!(stderr.len() < 2_000, "{} bytes", stderr.len());
+}
