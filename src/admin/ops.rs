@@ -1,7 +1,7 @@
 //! Compound operations built on [`Management`], so the CLI needs no server-side twin.
 
 use super::{AdminError, Management, ProviderDoc};
-use crate::config::{quote, KeyConfig};
+use crate::config::{quote, shorten, KeyConfig};
 
 /// Adds a key to a provider; fails if the key name is taken.
 pub async fn add_key(
@@ -31,7 +31,7 @@ pub async fn remove_key(
     let before = doc.keys.len();
     doc.keys.retain(|k| k.name != key_name);
     if doc.keys.len() == before {
-        let names: Vec<_> = doc.keys.iter().map(|k| quote(&k.name)).collect();
+        let names: Vec<_> = doc.keys.iter().map(|k| shorten(&k.name)).collect();
         return Err(AdminError::Invalid(vec![format!(
             "provider {} has no key named {} (keys: {})",
             quote(provider),
