@@ -8,8 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::limits::{self, check_len, Violations};
-use super::provider::check_secret;
+use super::limits::{self, check_len, check_secret, Violations};
 use super::{SecretError, SecretValue};
 
 /// A non-secret setting that may also be an `env.VAR` reference, resolved at use.

@@ -11,6 +11,8 @@
 //! Lengths are in bytes, since memory and the store count bytes. Later settings
 //! (virtual keys, teams, rules) reuse [`check_len`], [`check_list`] and [`check_max`].
 
+use super::SecretValue;
+
 /// Provider names are path segments (`/api/providers/NAME`) and model prefixes
 /// (`NAME/model`) typed by people; 64 holds any sensible name.
 pub const MAX_PROVIDER_NAME: usize = 64;
@@ -161,6 +163,24 @@ pub fn check_max(field: impl Into<String>, value: u64, max: u64) -> Result<(), L
         field: field.into(),
         value,
         max,
+    })
+}
+
+/// A secret's length against [`MAX_SECRET`], quoting nothing of it: a secret
+/// pasted into the wrong field must not come back in an error or a log.
+pub fn check_secret(field: &str, value: &SecretValue) -> Result<(), LimitError> {
+    let len = match value {
+        SecretValue::Env(var) => var.len() + "env.".len(),
+        SecretValue::Literal(v) => v.len(),
+    };
+    if len <= MAX_SECRET {
+        return Ok(());
+    }
+    Err(LimitError::TooLong {
+        field: field.to_string(),
+        len,
+        max: MAX_SECRET,
+        shown: "(secret, not shown)".to_string(),
     })
 }
 

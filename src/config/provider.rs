@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::limits::{self, check_len, check_list, check_max, LimitError, Violations};
+use super::limits::{self, check_len, check_list, check_max, check_secret, LimitError, Violations};
 use super::{quote, AzureKeyConfig, BedrockKeyConfig, ProviderType, SecretValue, VertexKeyConfig};
 
 /// A provider as configured (its name is the key it is stored under).
@@ -160,10 +160,10 @@ impl ProviderConfig {
             let size = serde_json::to_vec(self).map_or(0, |b| b.len());
             if size > limits::MAX_PROVIDER_BYTES {
                 v.note(Err(LimitError::TooLong {
-                    field: "the provider's settings".to_string(),
+                    field: "the provider (as JSON)".to_string(),
                     len: size,
                     max: limits::MAX_PROVIDER_BYTES,
-                    shown: "(as JSON); use fewer keys, models or deployments".to_string(),
+                    shown: "use fewer keys, models or deployments".to_string(),
                 }));
             }
         }
@@ -395,24 +395,6 @@ impl MockConfig {
     }
 }
 
-/// A secret's length against [`limits::MAX_SECRET`], quoting nothing of it: a secret
-/// pasted into the wrong field must not come back in an error or a log.
-pub(crate) fn check_secret(field: &str, value: &SecretValue) -> Result<(), LimitError> {
-    let len = match value {
-        SecretValue::Env(var) => var.len() + "env.".len(),
-        SecretValue::Literal(v) => v.len(),
-    };
-    if len <= limits::MAX_SECRET {
-        return Ok(());
-    }
-    Err(LimitError::TooLong {
-        field: field.to_string(),
-        len,
-        max: limits::MAX_SECRET,
-        shown: "(secret, not shown)".to_string(),
-    })
-}
-
 impl Default for MockConfig {
     fn default() -> Self {
         MockConfig {
@@ -520,7 +502,7 @@ mod tests {
         let problems = p.problems();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
-            problems[0].starts_with("the provider's settings is")
+            problems[0].starts_with("the provider (as JSON) is")
                 && problems[0].contains("over the limit of 262144 bytes"),
             "{problems:?}"
         );
