@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{AdminError, Management, ProviderDoc};
+use crate::config::limits::{self, check_count};
 use crate::config::{validate_provider_name, ProviderConfig};
 use crate::store::{Origin, Store};
 
@@ -68,6 +69,13 @@ impl LocalAdmin {
                 match (&existing, create) {
                     (Some(_), true) => return Err(AdminError::AlreadyExists(name)),
                     (None, false) => return Err(AdminError::NotFound(name)),
+                    (None, true) => {
+                        // One more than the bound allows is refused, so count with it.
+                        let count = s.providers()?.len() + 1;
+                        if let Err(e) = check_count("providers", count, limits::MAX_PROVIDERS) {
+                            problems.push(e.to_string());
+                        }
+                    }
                     _ => {}
                 }
                 let mut config = doc_config;

@@ -13,6 +13,7 @@ pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};
 pub use remote::RemoteAdmin;
 
+use crate::config::quote;
 use crate::store::StoreError;
 
 /// The unix socket a running server listens on for the local CLI, inside the data dir.
@@ -21,11 +22,11 @@ pub const SOCKET_NAME: &str = "bifrost.sock";
 /// Why a management operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
-    /// No provider of that name.
-    #[error("provider `{0}` does not exist (see `bifrost provider list`)")]
+    /// No provider of that name (quoted shortened: it comes from the request).
+    #[error("provider {} does not exist (see `bifrost provider list`)", quote(.0))]
     NotFound(String),
     /// A provider of that name exists already.
-    #[error("provider `{0}` already exists; use `bifrost provider update` or remove it first")]
+    #[error("provider {} already exists; use `bifrost provider update` or remove it first", quote(.0))]
     AlreadyExists(String),
     /// The request is not valid; each entry says what to fix.
     #[error("{}", .0.join("; "))]

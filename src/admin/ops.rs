@@ -1,7 +1,7 @@
 //! Compound operations built on [`Management`], so the CLI needs no server-side twin.
 
 use super::{AdminError, Management, ProviderDoc};
-use crate::config::KeyConfig;
+use crate::config::{quote, shorten, KeyConfig};
 
 /// Adds a key to a provider; fails if the key name is taken.
 pub async fn add_key(
@@ -12,8 +12,9 @@ pub async fn add_key(
     let mut doc = admin.get_provider(provider, false).await?;
     if doc.keys.iter().any(|k| k.name == key.name) {
         return Err(AdminError::Invalid(vec![format!(
-            "provider `{provider}` already has a key named `{}`; remove it first or pick another --name",
-            key.name
+            "provider {} already has a key named {}; remove it first or pick another --name",
+            quote(provider),
+            quote(&key.name)
         )]));
     }
     doc.keys.push(key);
@@ -30,9 +31,11 @@ pub async fn remove_key(
     let before = doc.keys.len();
     doc.keys.retain(|k| k.name != key_name);
     if doc.keys.len() == before {
-        let names: Vec<_> = doc.keys.iter().map(|k| k.name.as_str()).collect();
+        let names: Vec<_> = doc.keys.iter().map(|k| shorten(&k.name)).collect();
         return Err(AdminError::Invalid(vec![format!(
-            "provider `{provider}` has no key named `{key_name}` (keys: {})",
+            "provider {} has no key named {} (keys: {})",
+            quote(provider),
+            quote(key_name),
             if names.is_empty() {
                 "none".to_string()
             } else {

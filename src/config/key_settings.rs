@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::limits::{self, check_len, check_secret, Violations};
 use super::{SecretError, SecretValue};
 
 /// A non-secret setting that may also be an `env.VAR` reference, resolved at use.
@@ -56,6 +57,24 @@ impl<'de> Deserialize<'de> for Setting {
     }
 }
 
+impl Setting {
+    /// The stored form's length against `max`, quoting it shortened.
+    fn note_len(&self, field: String, max: usize, v: &mut Violations) {
+        v.note(check_len(field, &self.as_stored(), max));
+    }
+}
+
+/// A `deployments` map: model ids to deployment names, both bounded.
+fn note_deployments(field: &str, map: &BTreeMap<String, String>, v: &mut Violations) {
+    v.note_map(
+        &format!("{field}.deployments"),
+        map.iter(),
+        limits::MAX_DEPLOYMENTS,
+        limits::MAX_MODEL_ID,
+        limits::MAX_DEPLOYMENT,
+    );
+}
+
 /// Azure OpenAI: the key's `value` is the `api-key`; requests go to the resource's
 /// endpoint, to the deployment that serves the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +93,17 @@ pub struct AzureKeyConfig {
     pub use_bearer: bool,
 }
 
+impl AzureKeyConfig {
+    pub(super) fn note_limits(&self, field: &str, v: &mut Violations) {
+        self.endpoint
+            .note_len(format!("{field}.endpoint"), limits::MAX_URL, v);
+        if let Some(version) = &self.api_version {
+            version.note_len(format!("{field}.api_version"), limits::MAX_SETTING, v);
+        }
+        note_deployments(field, &self.deployments, v);
+    }
+}
+
 /// Vertex AI: a service account signs a JWT that is exchanged for an access token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,6 +117,20 @@ pub struct VertexKeyConfig {
     /// Model id -> Vertex model or endpoint name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub deployments: BTreeMap<String, String>,
+}
+
+impl VertexKeyConfig {
+    pub(super) fn note_limits(&self, field: &str, v: &mut Violations) {
+        self.project_id
+            .note_len(format!("{field}.project_id"), limits::MAX_SETTING, v);
+        self.region
+            .note_len(format!("{field}.region"), limits::MAX_SETTING, v);
+        v.note(check_secret(
+            &format!("{field}.auth_credentials"),
+            &self.auth_credentials,
+        ));
+        note_deployments(field, &self.deployments, v);
+    }
 }
 
 /// AWS Bedrock: requests are signed with SigV4 using these credentials.
@@ -105,6 +149,25 @@ pub struct BedrockKeyConfig {
     /// Model id -> Bedrock model id or inference-profile ARN.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub deployments: BTreeMap<String, String>,
+}
+
+impl BedrockKeyConfig {
+    pub(super) fn note_limits(&self, field: &str, v: &mut Violations) {
+        v.note(check_secret(
+            &format!("{field}.access_key"),
+            &self.access_key,
+        ));
+        v.note(check_secret(
+            &format!("{field}.secret_key"),
+            &self.secret_key,
+        ));
+        if let Some(token) = &self.session_token {
+            v.note(check_secret(&format!("{field}.session_token"), token));
+        }
+        self.region
+            .note_len(format!("{field}.region"), limits::MAX_SETTING, v);
+        note_deployments(field, &self.deployments, v);
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! it declares); everything else a user creates lives in the store only.
 
 mod key_settings;
+pub mod limits;
 mod provider;
 mod provider_type;
+mod quote;
 mod secret;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
 pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};
 pub use provider_type::{ProviderType, Wire};
+pub use quote::{quote, shorten, shorten_quoted};
 pub use secret::{SecretError, SecretValue};
 
 /// The whole configuration file.
@@ -209,7 +212,7 @@ impl FileConfig {
             vec![Problem {
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message: shorten_quoted(e.message().trim()).into_owned(),
             }]
         })?;
         let problems = config.problems(text);
@@ -237,6 +240,15 @@ impl FileConfig {
                 message: "client.max_request_body_size_mb must be at least 1".to_string(),
             });
         }
+        if let Err(e) =
+            limits::check_count("providers", self.providers.len(), limits::MAX_PROVIDERS)
+        {
+            out.push(Problem {
+                line: 0,
+                column: 0,
+                message: e.to_string(),
+            });
+        }
         for (name, provider) in &self.providers {
             let (line, column) = spans.get(name).copied().unwrap_or((0, 0));
             if let Err(e) = validate_provider_name(name) {
@@ -250,7 +262,7 @@ impl FileConfig {
                 out.push(Problem {
                     line,
                     column,
-                    message: format!("providers.{name}: {message}"),
+                    message: format!("providers.{}: {message}", shorten(name)),
                 });
             }
         }
@@ -280,7 +292,7 @@ impl FileConfig {
 /// Provider names become path segments and model prefixes, so keep them simple.
 pub fn validate_provider_name(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
-        && name.len() <= 64
+        && name.len() <= limits::MAX_PROVIDER_NAME
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
@@ -288,7 +300,9 @@ pub fn validate_provider_name(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "provider name `{name}` must be 1-64 characters of letters, digits, `-`, `_` or `.`"
+            "provider name {} must be 1-{} characters of letters, digits, `-`, `_` or `.`",
+            quote(name),
+            limits::MAX_PROVIDER_NAME
         ))
     }
 }
@@ -374,6 +388,39 @@ weight = 1.0
         assert!(err[0]
             .message
             .contains("providers.bad: type `openai-compatible` needs a base_url"));
+    }
+
+    #[test]
+    fn the_file_is_held_to_the_same_bounds_as_the_api() {
+        let name = "n".repeat(300);
+        let text = format!(
+            "[providers.local]\ntype = \"mock\"\n[[providers.local.keys]]\nname = \"{name}\"\nvalue = \"v\"\n"
+        );
+        let err = FileConfig::parse(&text).unwrap_err();
+        assert_eq!(err.len(), 1, "{err:?}");
+        assert_eq!(err[0].line, 1);
+        assert!(
+            err[0]
+                .message
+                .starts_with("providers.local: keys[0].name is 300 bytes, over the limit of 128"),
+            "{err:?}"
+        );
+        let long_name = format!("[providers.{}]\ntype = \"mock\"\n", "p".repeat(100_000));
+        let err = FileConfig::parse(&long_name).unwrap_err();
+        assert!(err.iter().all(|p| p.message.len() < 1000), "{err:?}");
+        assert!(err[0].message.contains("1-64 characters"), "{err:?}");
+    }
+
+    #[test]
+    fn toml_errors_quote_input_shortened() {
+        let text = format!("[client]\n{} = 1\n", "x".repeat(100_000));
+        let err = FileConfig::parse(&text).unwrap_err();
+        assert!(err[0].message.len() < 1000, "{}", err[0].message.len());
+        assert!(
+            err[0].message.contains("(100000 bytes)"),
+            "{:?}",
+            err[0].message
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{AzureKeyConfig, BedrockKeyConfig, ProviderType, SecretValue, VertexKeyConfig};
+use super::limits::{self, check_len, check_list, check_max, check_secret, LimitError, Violations};
+use super::{quote, AzureKeyConfig, BedrockKeyConfig, ProviderType, SecretValue, VertexKeyConfig};
 
 /// A provider as configured (its name is the key it is stored under).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,8 +52,11 @@ impl ProviderConfig {
     }
 
     /// Problems that make this provider unusable, each a sentence that says how to fix it.
+    /// Input is quoted back shortened ([`quote`]), and every string and list is held to
+    /// its bound in [`limits`](super::limits): this is the one validation both the config
+    /// file and the management API go through.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out = self.limit_problems();
         match self.effective_base_url() {
             // Azure, Vertex and Bedrock endpoints come from each key's settings.
             None if !matches!(
@@ -68,63 +72,102 @@ impl ProviderConfig {
                     self.kind.as_str()
                 ))
             }
-            Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => out.push(
-                format!("base_url `{url}` must start with http:// or https://"),
-            ),
+            Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+                out.push(format!(
+                    "base_url {} must start with http:// or https://",
+                    quote(url)
+                ))
+            }
             _ => {}
         }
         let mut seen = std::collections::HashSet::new();
         for key in &self.keys {
+            let name = quote(&key.name);
             if key.name.is_empty() {
                 out.push("a key has an empty name; give every key a name".to_string());
             }
             if !seen.insert(key.name.as_str()) {
                 out.push(format!(
-                    "key name `{}` is used twice; key names must be unique",
-                    key.name
+                    "key name {name} is used twice; key names must be unique"
                 ));
             }
             if !(key.weight.is_finite() && key.weight >= 0.0) {
                 out.push(format!(
-                    "key `{}` has weight {}; weights must be >= 0",
-                    key.name, key.weight
+                    "key {name} has weight {}; weights must be >= 0",
+                    key.weight
                 ));
             }
             // Vertex keys authenticate with their service account; `value` may be empty.
             if self.kind == ProviderType::Vertex {
                 if key.vertex_key_config.is_none() {
                     out.push(format!(
-                        "vertex key `{}` has no vertex_key_config; add project_id, region and \
-                         auth_credentials (the service-account JSON or env.VAR holding it)",
-                        key.name
+                        "vertex key {name} has no vertex_key_config; add project_id, region and \
+                         auth_credentials (the service-account JSON or env.VAR holding it)"
                     ));
                 }
             } else if self.kind == ProviderType::Bedrock {
                 // AWS credentials or, in `value`, a Bedrock API key.
                 if key.bedrock_key_config.is_none() && key.value.expose().is_empty() {
                     out.push(format!(
-                        "bedrock key `{}` has neither AWS credentials nor an API key; add \
+                        "bedrock key {name} has neither AWS credentials nor an API key; add \
                          bedrock_key_config (access_key, secret_key, region) or set value to \
-                         a Bedrock API key",
-                        key.name
+                         a Bedrock API key"
                     ));
                 }
             } else if self.kind.needs_key() && key.value.expose().is_empty() {
                 out.push(format!(
-                    "key `{}` has no value; set value to the key or to env.VAR naming the \
-                     environment variable that holds it",
-                    key.name
+                    "key {name} has no value; set value to the key or to env.VAR naming the \
+                     environment variable that holds it"
                 ));
             }
             if self.kind == ProviderType::Azure && key.azure_key_config.is_none() {
                 out.push(format!(
-                    "key `{}` needs an azure_key_config with the resource endpoint, e.g. azure_key_config = {{ endpoint = \"https://NAME.openai.azure.com\", deployments = {{ \"gpt-4o\" = \"my-deployment\" }} }}",
-                    key.name
+                    "key {name} needs an azure_key_config with the resource endpoint, e.g. azure_key_config = {{ endpoint = \"https://NAME.openai.azure.com\", deployments = {{ \"gpt-4o\" = \"my-deployment\" }} }}"
                 ));
             }
         }
         out.extend(self.network.problems());
         out
+    }
+
+    /// Strings, lists and numbers over their bounds. The whole-provider size is checked
+    /// only when every field is within bounds, so one oversized field is one message.
+    fn limit_problems(&self) -> Vec<String> {
+        let mut v = Violations::default();
+        if let Some(url) = &self.base_url {
+            v.note(check_len("base_url", url, limits::MAX_URL));
+        }
+        v.note(check_list(
+            "keys",
+            &self.keys,
+            limits::MAX_KEYS_PER_PROVIDER,
+        ));
+        for (i, key) in self
+            .keys
+            .iter()
+            .enumerate()
+            .take(limits::MAX_KEYS_PER_PROVIDER)
+        {
+            key.note_limits(&format!("keys[{i}]"), &mut v);
+        }
+        self.network.note_limits(&mut v);
+        if let Some(mock) = &self.mock {
+            mock.note_limits(&mut v);
+        }
+        if v.is_empty() {
+            // Serializing cannot fail for these types; a failure counts as size 0, and
+            // the per-field bounds above still hold.
+            let size = serde_json::to_vec(self).map_or(0, |b| b.len());
+            if size > limits::MAX_PROVIDER_BYTES {
+                v.note(Err(LimitError::TooLong {
+                    field: "the provider (as JSON)".to_string(),
+                    len: size,
+                    max: limits::MAX_PROVIDER_BYTES,
+                    shown: "use fewer keys, models or deployments".to_string(),
+                }));
+            }
+        }
+        v.into_messages()
     }
 }
 
@@ -194,6 +237,32 @@ impl KeyConfig {
         out
     }
 
+    /// Records this key's strings and lists over their bounds, named under `field`.
+    fn note_limits(&self, field: &str, v: &mut Violations) {
+        v.note(check_len(
+            format!("{field}.name"),
+            &self.name,
+            limits::MAX_KEY_NAME,
+        ));
+        // The secret itself is never quoted, only its length.
+        v.note(check_secret(&format!("{field}.value"), &self.value));
+        v.note_strings(
+            &format!("{field}.models"),
+            &self.models,
+            limits::MAX_MODELS_PER_KEY,
+            limits::MAX_MODEL_ID,
+        );
+        if let Some(azure) = &self.azure_key_config {
+            azure.note_limits(&format!("{field}.azure_key_config"), v);
+        }
+        if let Some(vertex) = &self.vertex_key_config {
+            vertex.note_limits(&format!("{field}.vertex_key_config"), v);
+        }
+        if let Some(bedrock) = &self.bedrock_key_config {
+            bedrock.note_limits(&format!("{field}.bedrock_key_config"), v);
+        }
+    }
+
     /// Whether this key may serve `model`.
     pub fn allows(&self, model: &str) -> bool {
         self.models.is_empty() || self.models.iter().any(|m| m == model)
@@ -252,6 +321,16 @@ impl NetworkConfig {
         Duration::from_secs(self.connect_timeout_secs)
     }
 
+    fn note_limits(&self, v: &mut Violations) {
+        v.note_map(
+            "network.extra_headers",
+            self.extra_headers.iter(),
+            limits::MAX_EXTRA_HEADERS,
+            limits::MAX_HEADER_NAME,
+            limits::MAX_HEADER_VALUE,
+        );
+    }
+
     fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (name, secs) in [
@@ -271,7 +350,8 @@ impl NetworkConfig {
         for name in self.extra_headers.keys() {
             if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
                 out.push(format!(
-                    "network.extra_headers: `{name}` is not a valid header name"
+                    "network.extra_headers: {} is not a valid header name",
+                    quote(name)
                 ));
             }
         }
@@ -295,6 +375,24 @@ pub struct MockConfig {
     pub stream_chunks: usize,
     /// Length of the embedding vectors it returns.
     pub embedding_dimensions: usize,
+}
+
+impl MockConfig {
+    fn note_limits(&self, v: &mut Violations) {
+        if let Some(reply) = &self.reply {
+            v.note(check_len("mock.reply", reply, limits::MAX_MOCK_REPLY));
+        }
+        v.note(check_max(
+            "mock.stream_chunks",
+            u64::try_from(self.stream_chunks).unwrap_or(u64::MAX),
+            limits::MAX_MOCK_STREAM_CHUNKS,
+        ));
+        v.note(check_max(
+            "mock.embedding_dimensions",
+            u64::try_from(self.embedding_dimensions).unwrap_or(u64::MAX),
+            limits::MAX_MOCK_EMBEDDING_DIMENSIONS,
+        ));
+    }
 }
 
 impl Default for MockConfig {
@@ -330,6 +428,94 @@ mod tests {
         assert!(ProviderConfig::new(ProviderType::Openai)
             .problems()
             .is_empty());
+    }
+
+    fn mock_with_key(key: KeyConfig) -> ProviderConfig {
+        let mut p = ProviderConfig::new(ProviderType::Mock);
+        p.keys.push(key);
+        p
+    }
+
+    #[test]
+    fn oversized_strings_and_lists_are_problems_naming_field_and_limit() {
+        let huge = "k".repeat(1 << 20);
+        let p = mock_with_key(KeyConfig::new(huge.clone(), SecretValue::parse("v")));
+        let problems = p.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("keys[0].name is 1048576 bytes, over the limit of 128 bytes"),
+            "{problems:?}"
+        );
+        let mut key = KeyConfig::new("a", SecretValue::parse("v"));
+        key.models = vec!["m".to_string(); 1001];
+        let problems = mock_with_key(key).problems();
+        assert_eq!(
+            problems,
+            ["keys[0].models has 1001 entries, over the limit of 1000"]
+        );
+        let mut key = KeyConfig::new("a", SecretValue::parse("v"));
+        key.models = vec!["m".repeat(257)];
+        assert!(mock_with_key(key).problems()[0]
+            .starts_with("keys[0].models[0] is 257 bytes, over the limit of 256"));
+        let mut p = ProviderConfig::new(ProviderType::Mock);
+        p.keys = vec![KeyConfig::new("a", SecretValue::parse("v")); 257];
+        assert!(p.problems()[0].starts_with("keys has 257 entries, over the limit of 256"));
+        p.keys.clear();
+        p.base_url = Some(format!("http://{}", "h".repeat(3000)));
+        assert!(p.problems()[0].starts_with("base_url is 3007 bytes, over the limit of 2048"));
+        p.base_url = None;
+        p.network
+            .extra_headers
+            .insert("x-big".into(), "v".repeat(9000));
+        assert!(p.problems()[0]
+            .starts_with("network.extra_headers[`x-big`] is 9000 bytes, over the limit of 8192"));
+        p.network.extra_headers.clear();
+        p.mock = Some(MockConfig {
+            embedding_dimensions: 1 << 40,
+            ..MockConfig::default()
+        });
+        assert!(p.problems()[0].starts_with("mock.embedding_dimensions is 1099511627776"));
+    }
+
+    #[test]
+    fn secrets_over_their_bound_are_never_quoted() {
+        let secret = format!("sk-{}", "s".repeat(20_000));
+        let problems = mock_with_key(KeyConfig::new("a", SecretValue::parse(&secret))).problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("keys[0].value is 20003 bytes, over the limit of 16384"));
+        assert!(!problems[0].contains("sss"), "{problems:?}");
+    }
+
+    #[test]
+    fn the_whole_provider_is_bounded_when_each_field_is_within_bounds() {
+        let mut p = ProviderConfig::new(ProviderType::Mock);
+        let mut key = KeyConfig::new("a", SecretValue::parse("v"));
+        key.models = (0..500)
+            .map(|i| format!("{i}-{}", "m".repeat(200)))
+            .collect();
+        for i in 0..3 {
+            p.keys.push(KeyConfig {
+                name: format!("k{i}"),
+                ..key.clone()
+            });
+        }
+        let problems = p.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("the provider (as JSON) is")
+                && problems[0].contains("over the limit of 262144 bytes"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn other_problems_quote_input_shortened() {
+        let huge = "k".repeat(1 << 20);
+        let mut p = ProviderConfig::new(ProviderType::Groq);
+        p.keys = vec![KeyConfig::new(huge, SecretValue::default()); 2];
+        for problem in p.problems() {
+            assert!(problem.len() < 1000, "{} bytes", problem.len());
+        }
     }
 
     #[test]

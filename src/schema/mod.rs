@@ -19,6 +19,8 @@ pub use chat::{
 pub use rerank::{RerankRequest, RerankResponse, RerankResult};
 pub use text::{CompletionRequest, EmbeddingRequest, Model, ModelList};
 
+use crate::config::{shorten, shorten_quoted};
+
 /// A JSON object holding the fields a type does not name.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
@@ -47,14 +49,17 @@ pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, DecodeEr
         return Ok(value);
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
+    // serde quotes the offending input (an unknown field or variant, a mistyped string)
+    // and the path names map keys from the body: both are shortened, so a 1 MB string
+    // does not come back whole in the error.
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
+        let path = shorten(&e.path().to_string()).into_owned();
         let inner = e.into_inner();
         DecodeError {
             path: (path != ".").then_some(path),
             line: inner.line(),
             column: inner.column(),
-            message: inner.to_string(),
+            message: shorten_quoted(&inner.to_string()).into_owned(),
             syntax: inner.is_syntax() || inner.is_eof(),
         }
     })
@@ -102,6 +107,36 @@ mod tests {
         assert_eq!(err.param(), Some("messages"));
         assert!(!err.syntax);
         assert!(err.to_string().contains("messages"), "{err}");
+    }
+
+    #[test]
+    fn decode_quotes_long_input_back_shortened() {
+        let long = "x".repeat(1 << 20);
+        let body = format!(r#"{{"model":"m","messages":[],"stream":"{long}"}}"#);
+        let err = decode::<ChatRequest>(body.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("(1048576 bytes)"),
+            "{}",
+            &err[..err.len().min(500)]
+        );
+        assert!(err.len() < 1000, "{} bytes", err.len());
+        // An unknown field, an unknown variant and a map key in the path.
+        for body in [
+            format!(r#"{{"provider":"p","type":"mock","{long}":1}}"#),
+            format!(r#"{{"provider":"p","type":"{long}"}}"#),
+            format!(
+                r#"{{"provider":"p","type":"mock","network_config":{{"extra_headers":{{"{long}":1}}}}}}"#
+            ),
+        ] {
+            let err = decode::<crate::admin::ProviderDoc>(body.as_bytes()).unwrap_err();
+            let shown = err.to_string();
+            assert!(shown.len() < 1000, "{} bytes", shown.len());
+            // The value's length, or the path's when the path holds it.
+            assert!(shown.contains("bytes)"), "{shown}");
+            assert!(err.param().is_none_or(|p| p.len() < 300));
+        }
     }
 
     #[test]

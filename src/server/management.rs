@@ -14,6 +14,7 @@ use subtle::ConstantTimeEq;
 
 use super::{Access, ApiError, AppState};
 use crate::admin::{Management, ProviderDoc};
+use crate::config::quote;
 
 #[derive(Deserialize)]
 struct Secrets {
@@ -98,9 +99,10 @@ async fn show(
 
 async fn create(
     State(state): State<AppState>,
+    headers: http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    let doc: ProviderDoc = super::body::read_json(&state, body).await?;
+    let doc: ProviderDoc = super::body::read_json(&state, &headers, body).await?;
     let created = state.admin().create_provider(doc).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -108,11 +110,20 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     Path(name): Path<String>,
+    headers: http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<Json<ProviderDoc>, ApiError> {
-    let mut doc: ProviderDoc = super::body::read_json(&state, body).await?;
+    let mut doc: ProviderDoc = super::body::read_json(&state, &headers, body).await?;
     if doc.provider != name {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", format!("the body names provider `{}` but the path names `{name}`; renaming is not supported", doc.provider)));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            format!(
+                "the body names provider {} but the path names {}; renaming is not supported",
+                quote(&doc.provider),
+                quote(&name)
+            ),
+        ));
     }
     doc.origin = None;
     Ok(Json(state.admin().update_provider(doc).await?))

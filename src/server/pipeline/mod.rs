@@ -201,7 +201,7 @@ impl Ctx {
 
     /// The whole body, under the configured size and time limits.
     pub(super) async fn read_bytes(&mut self, body: Body) -> Result<Bytes, Response> {
-        match super::body::read_bytes(&self.state, body).await {
+        match super::body::read_bytes(&self.state, &self.report.info.headers, body).await {
             Ok(bytes) => Ok(bytes),
             Err(e) => Err(self.fail(e)),
         }
@@ -212,7 +212,7 @@ impl Ctx {
         &mut self,
         body: Body,
     ) -> Result<T, Response> {
-        match super::body::read_json(&self.state, body).await {
+        match super::body::read_json(&self.state, &self.report.info.headers, body).await {
             Ok(v) => Ok(v),
             Err(e) => Err(self.fail(e)),
         }

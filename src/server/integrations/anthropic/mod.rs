@@ -204,10 +204,13 @@ pub async fn count_tokens(
     body: Body,
 ) -> Response {
     let id = pipeline::request_id(&headers);
-    let req = match super::super::body::read_json::<request::MessagesRequest>(&state, body).await {
-        Ok(r) => r,
-        Err(e) => return pipeline::with_id(error::render(e), &id),
-    };
+    let req =
+        match super::super::body::read_json::<request::MessagesRequest>(&state, &headers, body)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return pipeline::with_id(error::render(e), &id),
+        };
     if let Err(e) = state.router().snapshot().resolve(&req.model) {
         return pipeline::with_id(error::render(e.into()), &id);
     }

@@ -262,7 +262,7 @@ async fn embed(mut ctx: Ctx, model: &str, body: &Value, batch: bool) -> Response
 /// be routable, so a typo gets the same 404 as `generateContent`.
 async fn count_tokens(state: &AppState, model: &str, headers: HeaderMap, body: Body) -> Response {
     let id = pipeline::request_id(&headers);
-    let body: Value = match super::super::body::read_json(state, body).await {
+    let body: Value = match super::super::body::read_json(state, &headers, body).await {
         Ok(v) => v,
         Err(e) => return pipeline::with_id(render_error(e), &id),
     };
