@@ -12,6 +12,7 @@ pub mod http;
 mod mock;
 mod openai;
 mod params;
+mod path;
 mod raw;
 mod responses_bridge;
 mod tool_calls;
