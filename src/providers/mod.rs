@@ -17,6 +17,8 @@ mod raw;
 mod responses_bridge;
 mod tool_calls;
 mod translate;
+#[cfg(test)]
+mod url_props;
 mod vertex;
 
 use std::pin::Pin;
