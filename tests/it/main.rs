@@ -33,6 +33,7 @@ mod python_sdk;
 mod streaming;
 mod transcription;
 mod upstream_headers;
+mod upstream_paths;
 mod upstream_pool;
 mod upstream_selftest;
 mod vertex;
