@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::forward::{Endpoint, Forward, JsonBody};
-use super::{Call, ProviderError};
+use super::{path, Call, ProviderError};
 use crate::config::AzureKeyConfig;
 
 /// The data-plane GA version used when a key sets no `api_version`.
@@ -36,23 +36,32 @@ fn deployment<'a>(settings: &'a AzureKeyConfig, call: &'a Call) -> &'a str {
         .unwrap_or(&call.model)
 }
 
-/// `{endpoint}/openai/deployments/{deployment}{path}?api-version=...` for an
-/// operation path such as `/chat/completions`.
-pub(super) fn url(call: &Call, path: &str) -> Result<String, ProviderError> {
+/// The URL of an operation such as `/chat/completions` for this call's deployment.
+pub(super) fn url(call: &Call, operation: &str) -> Result<String, ProviderError> {
     let settings = settings(call)?;
     let endpoint = settings.endpoint.resolve()?;
     let version = match &settings.api_version {
         Some(v) => v.resolve()?,
         None => DEFAULT_API_VERSION.to_string(),
     };
-    let mut url = String::with_capacity(endpoint.len() + path.len() + 96);
-    url.push_str(endpoint.trim_end_matches('/'));
-    url.push_str("/openai/deployments/");
-    push_segment(&mut url, deployment(settings, call));
-    url.push_str(path);
-    url.push_str("?api-version=");
-    push_segment(&mut url, &version);
-    Ok(url)
+    deployment_url(&endpoint, deployment(settings, call), operation, &version)
+}
+
+/// `{endpoint}/openai/deployments/{deployment}{operation}?api-version={version}`. The
+/// deployment is the client's model id unless the key maps it, so it is one escaped
+/// path segment or refused (see [`path::segment`]); `operation` is the adapter's own.
+pub(super) fn deployment_url(
+    endpoint: &str,
+    deployment: &str,
+    operation: &str,
+    version: &str,
+) -> Result<String, ProviderError> {
+    Ok(format!(
+        "{}/openai/deployments/{}{operation}?api-version={}",
+        endpoint.trim_end_matches('/'),
+        path::segment(deployment)?,
+        path::escape(version)
+    ))
 }
 
 /// Where a forwarded endpoint goes on Azure, and the body to send there. Responses
@@ -108,17 +117,6 @@ pub(super) fn headers(call: &Call) -> HeaderMap {
     h
 }
 
-/// Appends `s` percent-encoded as one path or query segment: a model id may hold `/`.
-fn push_segment(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -159,6 +157,14 @@ mod tests {
             url(&call("org/m x", a), "/embeddings").unwrap(),
             "https://res.openai.azure.com/openai/deployments/org%2Fm%20x/embeddings?api-version=2025-01-01-preview"
         );
+    }
+
+    #[test]
+    fn a_deployment_that_would_leave_its_path_is_refused() {
+        for model in ["..", "../../openai/v1/files", "x/./y"] {
+            let e = url(&call(model, azure()), "/chat/completions").unwrap_err();
+            assert!(matches!(e, ProviderError::Unsupported(_)), "{model}: {e:?}");
+        }
     }
 
     #[test]

@@ -59,7 +59,9 @@ pub enum ProviderError {
     /// The key cannot be used (e.g. its environment variable is unset).
     #[error("{0}")]
     Key(#[from] SecretError),
-    /// This provider type does not offer the operation, or cannot express the request.
+    /// This provider type does not offer the operation, or cannot express the request
+    /// (such as a model id that cannot be one segment of its URL, see `path`). Nothing
+    /// was sent upstream, so the server answers 400 and tries no other key.
     #[error("{0}")]
     Unsupported(String),
     /// The provider cannot honour one parameter of the request. Refused before anything

@@ -12,10 +12,13 @@ pub mod http;
 mod mock;
 mod openai;
 mod params;
+mod path;
 mod raw;
 mod responses_bridge;
 mod tool_calls;
 mod translate;
+#[cfg(test)]
+mod url_props;
 mod vertex;
 
 use std::pin::Pin;

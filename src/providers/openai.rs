@@ -24,11 +24,23 @@ use crate::schema::{
 
 /// Where an OpenAI-format call goes and how it authenticates, decided per call because
 /// Azure's endpoint and deployment come from the key serving it.
-enum Target {
+pub(super) enum Target {
     /// One base URL for every call, `Authorization: Bearer` (OpenAI and its copies).
     Base(String),
     /// Azure OpenAI: endpoint and deployment from the key's `azure_key_config`.
     Azure,
+}
+
+impl Target {
+    /// The URL of operation `operation` (e.g. `/chat/completions`) for this call. Only
+    /// Azure names the model in the URL (see [`azure::deployment_url`]); everywhere
+    /// else it travels in the body, whatever it contains.
+    pub(super) fn url(&self, call: &Call, operation: &str) -> Result<String, ProviderError> {
+        match self {
+            Target::Base(base) => Ok(format!("{base}{operation}")),
+            Target::Azure => azure::url(call, operation),
+        }
+    }
 }
 
 /// An OpenAI-format upstream.
@@ -56,14 +68,6 @@ impl OpenAi {
         OpenAi {
             target: Target::Azure,
             transport: Transport::new(&config.network),
-        }
-    }
-
-    /// The URL of operation `path` (e.g. `/chat/completions`) for this call.
-    fn url(&self, call: &Call, path: &str) -> Result<String, ProviderError> {
-        match &self.target {
-            Target::Base(base) => Ok(format!("{base}{path}")),
-            Target::Azure => azure::url(call, path),
         }
     }
 
@@ -98,7 +102,7 @@ impl OpenAi {
         let mut bytes = Vec::with_capacity(1024);
         serde_json::to_writer(&mut bytes, body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
-        let url = self.url(call, path)?;
+        let url = self.target.url(call, path)?;
         self.transport
             .post_json(&url, self.headers(call), Bytes::from(bytes))
             .await

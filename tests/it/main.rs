@@ -36,6 +36,7 @@ mod request_encoding;
 mod streaming;
 mod transcription;
 mod upstream_headers;
+mod upstream_paths;
 mod upstream_pool;
 mod upstream_selftest;
 mod vertex;

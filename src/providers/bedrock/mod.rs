@@ -31,10 +31,10 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
+use super::path;
 use super::translate;
 use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
@@ -47,13 +47,20 @@ use target::{unusable, Auth, Target};
 /// The SigV4 signing name of the Bedrock runtime.
 const SERVICE: &str = "bedrock";
 
-/// Everything but RFC 3986 unreserved characters is escaped in the model id path
-/// segment: ARNs and inference profiles contain `:` and `/`.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+/// `{endpoint}/model/{modelId}/{action}`. The model id is the client's unless the
+/// key's `deployments` maps it; ARNs and inference profiles contain `:` and `/`, so it
+/// is one escaped path segment (or refused, see [`path::segment`]). SigV4 signs this
+/// same URL, so the signature covers the escaped form.
+pub(super) fn model_url(
+    endpoint: &str,
+    model_id: &str,
+    action: &str,
+) -> Result<String, ProviderError> {
+    Ok(format!(
+        "{endpoint}/model/{}/{action}",
+        path::segment(model_id)?
+    ))
+}
 
 /// A Bedrock runtime upstream: `base_url` when configured (proxies, tests), else the
 /// regional endpoint of each key's region.
@@ -82,8 +89,7 @@ impl Bedrock {
         action: &str,
         body: Vec<u8>,
     ) -> Result<Exchange, ProviderError> {
-        let model = utf8_percent_encode(&target.model_id, PATH_SEGMENT);
-        let url = format!("{}/model/{model}/{action}", target.endpoint);
+        let url = model_url(&target.endpoint, &target.model_id, action)?;
         self.post_signed(call, target, &url, accept(action), body)
             .await
     }

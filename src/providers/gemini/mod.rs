@@ -31,6 +31,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::http::{Exchange, Transport};
+use super::path;
 use super::translate;
 use super::{Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
@@ -43,9 +44,23 @@ pub struct Gemini {
     transport: Transport,
 }
 
-/// `models/<id>`, whether or not the configured id already starts with `models/`.
+/// The id without the `models/` prefix a configuration may give it.
+fn bare_id(model: &str) -> &str {
+    model.strip_prefix("models/").unwrap_or(model)
+}
+
+/// `models/<id>`, whether or not the configured id already starts with `models/`, for
+/// request bodies (batch embeddings name the model in each request).
 fn model_path(model: &str) -> String {
-    format!("models/{}", model.strip_prefix("models/").unwrap_or(model))
+    format!("models/{}", bare_id(model))
+}
+
+/// `{base}/models/{model}:{method}`, the model one escaped path segment (or refused,
+/// see [`path::segment`]): the client chooses the model, never the endpoint. `method`
+/// is the adapter's own and may set a query (`streamGenerateContent?alt=sse`).
+pub(super) fn url(base: &str, model: &str, method: &str) -> Result<String, ProviderError> {
+    let id = path::segment(bare_id(model))?;
+    Ok(format!("{base}/models/{id}:{method}"))
 }
 
 /// The id an answer gets when Gemini sends no `responseId`.
@@ -79,9 +94,9 @@ impl Gemini {
         method: &str,
         body: &impl Serialize,
     ) -> Result<Exchange, ProviderError> {
+        let url = url(&self.base_url, &call.model, method)?;
         let bytes = serde_json::to_vec(body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
-        let url = format!("{}/{}:{method}", self.base_url, model_path(&call.model));
         self.transport
             .post_json(&url, Self::headers(call), Bytes::from(bytes))
             .await

@@ -18,7 +18,7 @@
 mod auth;
 mod google;
 mod rerank;
-mod target;
+pub(super) mod target;
 
 #[cfg(test)]
 mod tests;
@@ -128,12 +128,14 @@ impl Vertex {
         method: &str,
         body: &impl serde::Serialize,
     ) -> Result<Exchange, ProviderError> {
+        // Before the token: a refused model costs no round trip to Google's OAuth.
+        let url = target.url(method)?;
         let bytes = serde_json::to_vec(body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
         let (headers, credentials) = self.headers(call).await?;
         let sent = self
             .transport
-            .post_json(&target.url(method), headers, Bytes::from(bytes))
+            .post_json(&url, headers, Bytes::from(bytes))
             .await;
         // A refused token (revoked, or expired early) must not be reused until it expires.
         if let Err(ProviderError::Status { status: 401, .. }) = &sent {

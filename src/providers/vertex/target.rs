@@ -3,7 +3,7 @@
 //! publisher picks the wire format.
 
 use crate::config::KeyConfig;
-use crate::providers::ProviderError;
+use crate::providers::{path, ProviderError};
 
 /// Anthropic's API version for Messages bodies sent through Vertex AI.
 pub const ANTHROPIC_VERSION: &str = "vertex-2023-10-16";
@@ -107,14 +107,16 @@ impl Target {
     }
 
     /// The URL of `method` (`rawPredict`, `streamRawPredict`, `generateContent`, ...).
-    pub fn url(&self, method: &str) -> String {
-        format!(
+    /// The model, which the client chose, is one escaped path segment or refused (see
+    /// [`path::segment`]); project and region were checked by [`Target::resolve`].
+    pub fn url(&self, method: &str) -> Result<String, ProviderError> {
+        Ok(format!(
             "{}/projects/{}/locations/{}/publishers/{}/models/{}:{method}",
             self.base,
             self.project,
             self.region,
             self.publisher.path(),
-            self.model
-        )
+            path::segment(&self.model)?
+        ))
     }
 }

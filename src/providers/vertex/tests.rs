@@ -177,13 +177,13 @@ fn urls_follow_the_region_global_and_a_configured_base() {
     let t = Target::resolve(None, Some(&key("us-east5")), "claude-sonnet-4").unwrap();
     assert_eq!(t.publisher, Publisher::Anthropic);
     assert_eq!(
-        t.url("rawPredict"),
+        t.url("rawPredict").unwrap(),
         "https://us-east5-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-east5/publishers/anthropic/models/claude-sonnet-4@20250514:rawPredict"
     );
     let g = Target::resolve(None, Some(&key("global")), "gemini-2.5-pro").unwrap();
     assert_eq!(g.publisher, Publisher::Google);
     assert_eq!(
-        g.url("generateContent"),
+        g.url("generateContent").unwrap(),
         "https://aiplatform.googleapis.com/v1/projects/my-proj/locations/global/publishers/google/models/gemini-2.5-pro:generateContent"
     );
     let bad = Target::resolve(None, Some(&key("us/../x")), "claude-x").unwrap_err();
