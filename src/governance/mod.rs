@@ -8,6 +8,7 @@
 //! returned [`Ticket`] when the request ends.
 
 mod clock;
+pub mod cost;
 mod counters;
 mod credential;
 mod engine;
