@@ -33,7 +33,8 @@ impl RemoteAdmin {
         })
     }
 
-    async fn call<T: DeserializeOwned>(
+    /// One JSON call to the server's management API.
+    pub(super) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,

@@ -7,6 +7,7 @@ mod body;
 mod compat;
 mod context;
 mod error;
+mod governance_api;
 mod health;
 mod inference;
 mod integrations;
