@@ -68,7 +68,7 @@ fn decode<T: DeserializeOwned>(v: Value) -> Result<T, GovernanceError> {
 fn shown<T: Serialize>(record: &T) -> Value {
     let mut v = serde_json::to_value(record).unwrap_or(Value::Null);
     if let Some(o) = v.as_object_mut() {
-        o.remove("value_hash");
+        o.shift_remove("value_hash");
     }
     v
 }
@@ -77,9 +77,9 @@ fn body_object(body: Value) -> Result<Map<String, Value>, GovernanceError> {
     match body {
         Value::Object(mut o) => {
             for f in ASSIGNED {
-                o.remove(f);
+                o.shift_remove(f);
             }
-            if let Some(b) = o.remove("budget") {
+            if let Some(b) = o.shift_remove("budget") {
                 o.entry("budgets").or_insert(b);
             }
             Ok(o)
@@ -225,7 +225,7 @@ impl Governance for LocalGovernance {
         self.blocking(move |s| {
             let mut v = get_value(s, kind, &id)?;
             if let Some(o) = v.as_object_mut() {
-                o.remove("value_hash");
+                o.shift_remove("value_hash");
             }
             Ok(v)
         })
@@ -260,10 +260,23 @@ impl Governance for LocalGovernance {
                 ));
             };
             for (k, v) in patch {
-                if v.is_null() {
-                    o.remove(&k);
-                } else {
-                    o.insert(k, v);
+                match (o.get_mut(&k), v) {
+                    (_, Value::Null) => {
+                        o.shift_remove(&k);
+                    }
+                    // Nested objects (rate_limit) merge one level: `--rpm` keeps `--tpm`.
+                    (Some(Value::Object(current)), Value::Object(fields)) => {
+                        for (f, fv) in fields {
+                            if fv.is_null() {
+                                current.shift_remove(&f);
+                            } else {
+                                current.insert(f, fv);
+                            }
+                        }
+                    }
+                    (_, v) => {
+                        o.insert(k, v);
+                    }
                 }
             }
             o.insert("updated_at".into(), json!(now()));
