@@ -319,3 +319,67 @@ async fn the_api_speaks_the_reference_shapes() {
     .await;
     assert_eq!(closed.status, 401, "same admin auth as /api/providers");
 }
+
+/// `bifrost serve --port 0` on a data dir, killed when dropped.
+struct Serving(std::process::Child);
+
+impl Serving {
+    fn start(dir: &Path) -> Serving {
+        use std::io::BufRead;
+        let mut child = Command::new(BIN)
+            .env_remove("BIFROST_DATA_DIR")
+            .env_remove("BIFROST_CONFIG")
+            .env_remove("RUST_LOG")
+            .args(["serve", "--port", "0", "--data-dir"])
+            .arg(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.contains("listening on"), "{line:?}");
+        // Keep draining so the server never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+        Serving(child)
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_commands_work_through_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let _server = Serving::start(d);
+    let key = ok(d, &["vk", "create", "--name", "ci", "--budget", "5"]).stdout;
+    assert!(key.starts_with("sk-bf-"), "{key}");
+    let list = ok(d, &["vk", "list", "--json"]).stdout;
+    assert!(!list.contains(&key[8..40]), "{list}");
+    let rotated = ok(d, &["vk", "rotate", "ci"]).stdout;
+    assert!(rotated.starts_with("sk-bf-") && rotated != key);
+    ok(d, &["vk", "disable", "ci"]);
+    let usage: Value =
+        serde_json::from_str(&ok(d, &["vk", "usage", "ci", "--json"]).stdout).unwrap();
+    assert_eq!(usage["name"], "ci");
+    let bad = bifrost(d, &["vk", "update", "ci", "--budget", "-1"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert_eq!(
+        bad.stderr,
+        "error: budgets[0].max_limit is -1: a budget is a positive amount in USD, e.g. 50\n"
+    );
+    ok(d, &["vk", "delete", "ci"]);
+    let gone = bifrost(d, &["vk", "show", "ci"]);
+    assert_eq!(gone.code, 1);
+    assert_eq!(
+        gone.stderr,
+        "error: virtual key `ci` does not exist (see `bifrost vk list`)\n"
+    );
+}
