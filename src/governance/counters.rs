@@ -2,11 +2,10 @@
 //! requests in flight) and the arithmetic of checking, reserving and settling them.
 //! The engine holds one of these per entity behind a short mutex.
 
-use serde::{Deserialize, Serialize};
-
 use super::model::{Budget, RateLimit};
 use super::money::Usd;
 use super::refusal::{BudgetState, Level, Refusal};
+use super::usage::{BudgetUsage, BudgetView, LevelUsage, WindowUsage, WindowView};
 use super::window::ResetDuration;
 
 /// An amount of cost and tokens: a request's estimate when admitted, its actual when settled.
@@ -33,30 +32,6 @@ pub struct Alert {
     pub window: String,
     /// When the window began.
     pub window_start: u64,
-}
-
-/// One budget's persisted state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BudgetUsage {
-    /// The window the spend belongs to (a changed window starts afresh).
-    pub reset_duration: ResetDuration,
-    /// Whether the window is calendar-aligned.
-    pub calendar_aligned: bool,
-    /// When the current window began.
-    pub window_start: u64,
-    /// Settled spend in it, in nano-dollars.
-    pub spent_nanos: u64,
-}
-
-/// One rate-limit window's persisted state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WindowUsage {
-    /// The window.
-    pub reset_duration: ResetDuration,
-    /// When the current window began.
-    pub window_start: u64,
-    /// Requests or tokens counted in it.
-    pub used: u64,
 }
 
 struct BudgetCounter {
@@ -373,8 +348,7 @@ impl Counters {
     }
 
     /// Limits and use, for the usage API.
-    pub(super) fn view(&self, entity: &str) -> super::engine::LevelUsage {
-        use super::engine::{BudgetView, LevelUsage, WindowView};
+    pub(super) fn view(&self, entity: &str) -> LevelUsage {
         let window = |w: &Option<WindowCounter>| {
             w.as_ref().map(|w| WindowView {
                 limit: w.limit,

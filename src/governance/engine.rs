@@ -13,17 +13,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use arc_swap::ArcSwap;
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 
 use super::clock::Clock;
-use super::counters::{Alert, BudgetUsage, Charge, Counters, WindowUsage};
+use super::counters::{Alert, Charge, Counters};
 use super::credential::Credential;
 use super::key::{hint, KeyHash};
-use super::model::{Customer, Team, Timestamp, VirtualKey};
-use super::money::Usd;
+use super::model::{Customer, Team, VirtualKey};
 use super::refusal::{Level, Refusal};
 use super::select::{self, Route};
-use super::window::ResetDuration;
+use super::usage::{LevelUsage, UsageRecord};
 
 /// Every governance definition, as loaded from the store.
 #[derive(Debug, Clone, Default)]
@@ -34,72 +32,6 @@ pub struct Catalog {
     pub teams: Vec<Team>,
     /// Customers.
     pub customers: Vec<Customer>,
-}
-
-/// One entity's persisted counters, keyed by `entity` (`vk:ID`, `team:ID`, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsageRecord {
-    /// Which entity.
-    pub entity: String,
-    /// Its budgets, in definition order.
-    pub budgets: Vec<BudgetUsage>,
-    /// Its request window.
-    pub requests: Option<WindowUsage>,
-    /// Its token window.
-    pub tokens: Option<WindowUsage>,
-}
-
-/// One budget as the usage API shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct BudgetView {
-    /// The cap.
-    pub max_limit: Usd,
-    /// Settled spend this window.
-    pub spent: Usd,
-    /// Reserved by requests in flight.
-    pub reserved: Usd,
-    /// Window length.
-    pub reset_duration: ResetDuration,
-    /// Whether windows follow the calendar.
-    pub calendar_aligned: bool,
-    /// When this window began.
-    pub window_start: Timestamp,
-    /// When it ends.
-    pub resets_at: Timestamp,
-}
-
-/// A rate-limit window as the usage API shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct WindowView {
-    /// The cap.
-    pub limit: u64,
-    /// Used (and reserved) this window.
-    pub used: u64,
-    /// Window length.
-    pub reset_duration: ResetDuration,
-    /// When it ends.
-    pub resets_at: Timestamp,
-}
-
-/// One level's limits and use.
-#[derive(Debug, Clone, Serialize)]
-pub struct LevelUsage {
-    /// Entity key (`vk:ID`).
-    pub entity: String,
-    /// `customer`, `team`, `virtual_key` or `provider_config`.
-    pub level: &'static str,
-    /// Who, for people.
-    pub name: String,
-    /// Budgets.
-    pub budgets: Vec<BudgetView>,
-    /// Request window.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<WindowView>,
-    /// Token window.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tokens: Option<WindowView>,
-    /// Requests in flight.
-    pub in_flight: u32,
 }
 
 struct Node {
@@ -364,7 +296,9 @@ impl Engine {
         std::mem::take(&mut *self.shared.alerts.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Every entity's settled counters, to flush to the store.
+    /// Every entity's settled counters, to flush to the store. Reservations in flight
+    /// are not included: they are not spend yet. What a hard kill loses is whatever was
+    /// settled since the last flush; a clean shutdown should flush once more.
     pub fn snapshot(&self) -> Vec<UsageRecord> {
         let tables = self.shared.tables.load();
         let mut out: Vec<UsageRecord> = tables

@@ -17,6 +17,7 @@ mod model;
 mod money;
 mod refusal;
 mod select;
+mod usage;
 mod validate;
 mod window;
 
@@ -24,15 +25,14 @@ mod window;
 mod engine_tests;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use counters::{Alert, BudgetUsage, Charge, WindowUsage};
+pub use counters::{Alert, Charge};
 pub use credential::{extract, Credential, Source, MAX_CREDENTIAL_LEN};
-pub use engine::{
-    Authorized, BudgetView, Catalog, Engine, LevelUsage, Ticket, UsageRecord, WindowView,
-};
+pub use engine::{Authorized, Catalog, Engine, Ticket};
 pub use key::{generate, hint, KeyHash, PREFIX};
 pub use model::{Budget, Customer, ProviderConfig, RateLimit, Team, Timestamp, VirtualKey};
 pub use money::Usd;
 pub use refusal::{Level, Refusal};
 pub use select::{allows, choose, Route};
+pub use usage::{BudgetUsage, BudgetView, LevelUsage, UsageRecord, WindowUsage, WindowView};
 pub use validate::{name_problems, parse_json, MAX_NAME_LEN};
 pub use window::{parse_rfc3339, rfc3339, DurationError, ResetDuration};

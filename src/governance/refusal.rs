@@ -147,7 +147,7 @@ impl Refusal {
 
     /// 403: the provider is not among the key's provider configs.
     pub fn provider_blocked(name: &str, provider: &str, allowed: &[String]) -> Refusal {
-        Refusal::new(403, "provider_blocked", format!("virtual key `{name}` may not use provider `{provider}`; it allows: {}. Add it with `bifrost vk update {name} --provider {provider}:1`", allowed.join(", ")))
+        Refusal::new(403, "provider_blocked", format!("virtual key `{name}` may not use provider `{provider}`; it allows: {}. To add it, rerun `bifrost vk update {name}` with a --provider for each provider the key should use", allowed.join(", ")))
     }
 
     /// 402: a budget at `level` cannot cover this request.
