@@ -11,7 +11,8 @@ use serde_json::{json, Map, Value};
 
 use super::governance::{Governance, GovernanceError, Kind};
 use crate::governance::{
-    generate, hint, Clock, Customer, Engine, KeyHash, SystemClock, Team, Timestamp, VirtualKey,
+    generate, hint, Catalog, Clock, Customer, Engine, KeyHash, SystemClock, Team, Timestamp,
+    VirtualKey,
 };
 use crate::store::{Record, Store};
 
@@ -25,16 +26,48 @@ const ASSIGNED: [&str; 6] = [
     "updated_at",
 ];
 
+/// Called with every definition after each change, so a server's engine can apply
+/// them before the next request.
+pub type CatalogPublisher = Arc<dyn Fn(Catalog) + Send + Sync>;
+
 /// Governance management over an open store.
 #[derive(Clone)]
 pub struct LocalGovernance {
     store: Arc<Store>,
+    publish: Option<CatalogPublisher>,
 }
 
 impl LocalGovernance {
     /// Manages the governance tables of `store`.
     pub fn new(store: Arc<Store>) -> Self {
-        LocalGovernance { store }
+        LocalGovernance {
+            store,
+            publish: None,
+        }
+    }
+
+    /// The same, telling `publish` about every change (e.g. `move |c| engine.apply(&c)`).
+    pub fn with_publisher(store: Arc<Store>, publish: CatalogPublisher) -> Self {
+        LocalGovernance {
+            store,
+            publish: Some(publish),
+        }
+    }
+
+    /// Reads every definition and hands them to the publisher, if any.
+    pub async fn republish(&self) -> Result<(), GovernanceError> {
+        let Some(publish) = self.publish.clone() else {
+            return Ok(());
+        };
+        let catalog = self.blocking(|s| Ok(s.catalog()?)).await?;
+        publish(catalog);
+        Ok(())
+    }
+
+    async fn changed<T>(&self, result: Result<T, GovernanceError>) -> Result<T, GovernanceError> {
+        let value = result?;
+        self.republish().await?;
+        Ok(value)
     }
 
     async fn blocking<T: Send + 'static>(
@@ -233,96 +266,104 @@ impl Governance for LocalGovernance {
     }
 
     async fn create(&self, kind: Kind, body: Value) -> Result<Value, GovernanceError> {
-        self.blocking(move |s| {
-            let mut o = body_object(body)?;
-            let at = json!(now());
-            o.insert("id".into(), json!(uuid::Uuid::new_v4().to_string()));
-            o.insert("created_at".into(), at.clone());
-            o.insert("updated_at".into(), at);
-            let value = (kind == Kind::VirtualKey).then(|| new_value(&mut o));
-            let shown = write(s, kind, Value::Object(o))?;
-            Ok(match value {
-                Some(v) => with_value(shown, v),
-                None => shown,
+        let result = self
+            .blocking(move |s| {
+                let mut o = body_object(body)?;
+                let at = json!(now());
+                o.insert("id".into(), json!(uuid::Uuid::new_v4().to_string()));
+                o.insert("created_at".into(), at.clone());
+                o.insert("updated_at".into(), at);
+                let value = (kind == Kind::VirtualKey).then(|| new_value(&mut o));
+                let shown = write(s, kind, Value::Object(o))?;
+                Ok(match value {
+                    Some(v) => with_value(shown, v),
+                    None => shown,
+                })
             })
-        })
-        .await
+            .await;
+        self.changed(result).await
     }
 
     async fn update(&self, kind: Kind, id: &str, patch: Value) -> Result<Value, GovernanceError> {
         let id = id.to_string();
-        self.blocking(move |s| {
-            let patch = body_object(patch)?;
-            let mut current = get_value(s, kind, &id)?;
-            let Some(o) = current.as_object_mut() else {
-                return Err(GovernanceError::Unreachable(
-                    "stored record is not an object".into(),
-                ));
-            };
-            for (k, v) in patch {
-                match (o.get_mut(&k), v) {
-                    (_, Value::Null) => {
-                        o.shift_remove(&k);
-                    }
-                    // Nested objects (rate_limit) merge one level: `--rpm` keeps `--tpm`.
-                    (Some(Value::Object(current)), Value::Object(fields)) => {
-                        for (f, fv) in fields {
-                            if fv.is_null() {
-                                current.shift_remove(&f);
-                            } else {
-                                current.insert(f, fv);
+        let result = self
+            .blocking(move |s| {
+                let patch = body_object(patch)?;
+                let mut current = get_value(s, kind, &id)?;
+                let Some(o) = current.as_object_mut() else {
+                    return Err(GovernanceError::Unreachable(
+                        "stored record is not an object".into(),
+                    ));
+                };
+                for (k, v) in patch {
+                    match (o.get_mut(&k), v) {
+                        (_, Value::Null) => {
+                            o.shift_remove(&k);
+                        }
+                        // Nested objects (rate_limit) merge one level: `--rpm` keeps `--tpm`.
+                        (Some(Value::Object(current)), Value::Object(fields)) => {
+                            for (f, fv) in fields {
+                                if fv.is_null() {
+                                    current.shift_remove(&f);
+                                } else {
+                                    current.insert(f, fv);
+                                }
                             }
                         }
-                    }
-                    (_, v) => {
-                        o.insert(k, v);
+                        (_, v) => {
+                            o.insert(k, v);
+                        }
                     }
                 }
-            }
-            o.insert("updated_at".into(), json!(now()));
-            write(s, kind, current)
-        })
-        .await
+                o.insert("updated_at".into(), json!(now()));
+                write(s, kind, current)
+            })
+            .await;
+        self.changed(result).await
     }
 
     async fn delete(&self, kind: Kind, id: &str) -> Result<(), GovernanceError> {
         let id = id.to_string();
-        self.blocking(move |s| {
-            match kind {
-                Kind::VirtualKey => {
-                    let r: VirtualKey = find(s, kind, &id)?;
-                    s.delete_record::<VirtualKey>(&r.id)?
-                }
-                Kind::Team => {
-                    let r: Team = find(s, kind, &id)?;
-                    s.delete_record::<Team>(&r.id)?
-                }
-                Kind::Customer => {
-                    let r: Customer = find(s, kind, &id)?;
-                    s.delete_record::<Customer>(&r.id)?
-                }
-            };
-            Ok(())
-        })
-        .await
+        let result = self
+            .blocking(move |s| {
+                match kind {
+                    Kind::VirtualKey => {
+                        let r: VirtualKey = find(s, kind, &id)?;
+                        s.delete_record::<VirtualKey>(&r.id)?
+                    }
+                    Kind::Team => {
+                        let r: Team = find(s, kind, &id)?;
+                        s.delete_record::<Team>(&r.id)?
+                    }
+                    Kind::Customer => {
+                        let r: Customer = find(s, kind, &id)?;
+                        s.delete_record::<Customer>(&r.id)?
+                    }
+                };
+                Ok(())
+            })
+            .await;
+        self.changed(result).await
     }
 
     async fn rotate(&self, id: &str) -> Result<Value, GovernanceError> {
         let id = id.to_string();
-        self.blocking(move |s| {
-            let vk: VirtualKey = find(s, Kind::VirtualKey, &id)?;
-            let mut v = serde_json::to_value(&vk).unwrap_or_default();
-            let Some(o) = v.as_object_mut() else {
-                return Err(GovernanceError::Unreachable(
-                    "stored key is not an object".into(),
-                ));
-            };
-            let value = new_value(o);
-            o.insert("updated_at".into(), json!(now()));
-            let shown = put::<VirtualKey>(s, v)?;
-            Ok(with_value(shown, value))
-        })
-        .await
+        let result = self
+            .blocking(move |s| {
+                let vk: VirtualKey = find(s, Kind::VirtualKey, &id)?;
+                let mut v = serde_json::to_value(&vk).unwrap_or_default();
+                let Some(o) = v.as_object_mut() else {
+                    return Err(GovernanceError::Unreachable(
+                        "stored key is not an object".into(),
+                    ));
+                };
+                let value = new_value(o);
+                o.insert("updated_at".into(), json!(now()));
+                let shown = put::<VirtualKey>(s, v)?;
+                Ok(with_value(shown, value))
+            })
+            .await;
+        self.changed(result).await
     }
 
     async fn usage(&self, id: &str) -> Result<Value, GovernanceError> {

@@ -107,3 +107,28 @@ async fn bad_input_names_the_field_and_changes_nothing() {
         .unwrap_err();
     assert_eq!(err.status(), 409, "{err}");
 }
+
+#[tokio::test]
+async fn every_change_reaches_the_engine_before_the_next_request() {
+    use crate::governance::{Credential, Engine, ManualClock, Source};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let engine = Engine::new(ManualClock::new(0));
+    let applied = engine.clone();
+    let g = LocalGovernance::with_publisher(store, Arc::new(move |c| applied.apply(&c)));
+    let created = g
+        .create(Kind::VirtualKey, json!({"name": "ci"}))
+        .await
+        .unwrap();
+    let cred = Credential {
+        value: created["value"].as_str().unwrap().to_string(),
+        source: Source::VkHeader,
+    };
+    engine.authenticate(Some(&cred)).unwrap();
+    g.update(Kind::VirtualKey, "ci", json!({"is_active": false}))
+        .await
+        .unwrap();
+    assert_eq!(engine.authenticate(Some(&cred)).unwrap_err().status, 403);
+    g.delete(Kind::VirtualKey, "ci").await.unwrap();
+    assert_eq!(engine.authenticate(Some(&cred)).unwrap_err().status, 401);
+}

@@ -15,7 +15,7 @@ use async_trait::async_trait;
 
 pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
-pub use governance_local::LocalGovernance;
+pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};
 pub use remote::RemoteAdmin;
