@@ -115,6 +115,15 @@ fn body_object(body: Value) -> Result<Map<String, Value>, GovernanceError> {
             if let Some(b) = o.shift_remove("budget") {
                 o.entry("budgets").or_insert(b);
             }
+            // The reference's way to remove a budget or rate limit: an object whose
+            // fields are all null.
+            for field in ["budgets", "rate_limit"] {
+                if let Some(Value::Object(inner)) = o.get(field) {
+                    if inner.values().all(Value::is_null) {
+                        o.insert(field.into(), Value::Null);
+                    }
+                }
+            }
             Ok(o)
         }
         other => Err(GovernanceError::Invalid(vec![format!(

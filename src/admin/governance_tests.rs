@@ -55,6 +55,19 @@ async fn keys_are_created_shown_once_and_listed_without_secrets() {
     assert!(updated.get("team_id").is_none());
     assert_eq!(updated["is_active"], false);
     assert_eq!(updated["created_at"], created["created_at"]);
+    let cleared = g
+        .update(
+            Kind::VirtualKey,
+            "ci",
+            json!({"budget": {"max_limit": null, "reset_duration": null}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        cleared["budgets"],
+        json!([]),
+        "all-null object removes, as in the reference"
+    );
 
     let usage = g.usage("ci").await.unwrap();
     assert_eq!(usage["levels"][0]["level"], "virtual_key");

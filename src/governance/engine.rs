@@ -335,7 +335,10 @@ impl Engine {
         let entry = tables.by_id.get(key_id)?;
         let now = self.now();
         let mut nodes = vec![entry.node.clone()];
-        nodes.extend(entry.providers.values().cloned());
+        nodes.extend(
+            (entry.key.provider_configs.iter())
+                .filter_map(|pc| entry.providers.get(&pc.provider).cloned()),
+        );
         if let Ok(parents) = &entry.parents {
             nodes.extend(parents.iter().rev().cloned());
         }

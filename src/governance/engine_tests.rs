@@ -463,3 +463,36 @@ fn rate_limited_keys_get_ratelimit_headers_on_success() {
         ]
     );
 }
+
+#[test]
+fn tickets_and_engines_cross_threads_and_awaits() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Engine>();
+    shareable::<Ticket>();
+    shareable::<Authorized>();
+}
+
+#[test]
+fn usage_lists_levels_key_first_then_providers_in_order() {
+    let clock = Arc::new(ManualClock::new(DAY_ONE));
+    let vk = key(
+        r#"{"name":"ci","provider_configs":[{"provider":"b"},{"provider":"a"},{"provider":"c"}]}"#,
+    );
+    let e = engine(
+        clock,
+        Catalog {
+            keys: vec![vk],
+            ..Catalog::default()
+        },
+    );
+    let names: Vec<String> = e.usage("k1").unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(
+        names,
+        [
+            "virtual key `ci`",
+            "provider `b` of virtual key `ci`",
+            "provider `a` of virtual key `ci`",
+            "provider `c` of virtual key `ci`"
+        ]
+    );
+}
