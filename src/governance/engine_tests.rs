@@ -496,3 +496,66 @@ fn usage_lists_levels_key_first_then_providers_in_order() {
         ]
     );
 }
+
+#[test]
+fn five_keys_racing_never_overspend_their_shared_team() {
+    let clock = Arc::new(ManualClock::new(DAY_ONE));
+    let team: Team = serde_json::from_str(
+        r#"{"id":"t1","name":"eng","budget":{"max_limit":1.0,"reset_duration":"1d"}}"#,
+    )
+    .unwrap();
+    let values: Vec<String> = (0..5)
+        .map(|i| format!("sk-bf-team-member-{i:02}-xxxxxxxx"))
+        .collect();
+    let keys = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut k = key(
+                r#"{"name":"m","team_id":"t1","budget":{"max_limit":0.5,"reset_duration":"1d"}}"#,
+            );
+            k.id = format!("k{i}");
+            k.name = format!("m{i}");
+            k.value_hash = KeyHash::of(v).to_hex();
+            k
+        })
+        .collect();
+    let e = engine(
+        clock,
+        Catalog {
+            keys,
+            teams: vec![team],
+            ..Catalog::default()
+        },
+    );
+    let admitted = Arc::new(AtomicU64::new(0));
+    let start = Arc::new(std::sync::Barrier::new(500));
+    let one = Charge {
+        cost: cents(1),
+        tokens: 0,
+    };
+    let handles: Vec<_> = (0..500)
+        .map(|i| {
+            let (e, admitted, start) = (e.clone(), admitted.clone(), start.clone());
+            let value = values[i % 5].clone();
+            thread::spawn(move || {
+                let k = e.authenticate(Some(&cred(&value))).unwrap();
+                start.wait();
+                if let Ok(t) = e.admit(&k, None, one) {
+                    admitted.fetch_add(1, Ordering::SeqCst);
+                    t.settle(one);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    // The team's $1 covers 100 requests; no key's $0.50 is the binding limit alone.
+    assert_eq!(admitted.load(Ordering::SeqCst), 100);
+    let per_key: Vec<Usd> = (0..5)
+        .map(|i| e.usage(&format!("k{i}")).unwrap()[0].budgets[0].spent)
+        .collect();
+    assert_eq!(per_key.iter().fold(Usd::ZERO, |a, b| a + *b), cents(100));
+    assert!(per_key.iter().all(|s| *s <= cents(50)), "{per_key:?}");
+}
