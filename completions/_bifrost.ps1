@@ -29,6 +29,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the gateway')
             [CompletionResult]::new('provider', 'provider', [CompletionResultType]::ParameterValue, 'Manage providers and their keys')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or export configuration')
+            [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
+            [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
+            [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Manage customers: the top of the budget hierarchy')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -334,6 +337,392 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         'bifrost;config;help;help' {
             break
         }
+        'bifrost;vk' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key; prints only its value on stdout (shown this once)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List keys (never their values)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one key (never its value)')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a key''s settings; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key; requests using it are refused from then on')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give a key a new value, printed on stdout; the old one stops working')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled key through again')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Refuse a key''s requests (403) until it is enabled')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'A key''s spend and rate-limit use at every level it counts against')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;vk;create' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A unique name for the key')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text about the key')
+            [CompletionResult]::new('--models', '--models', [CompletionResultType]::ParameterName, 'Models the key may call, comma-separated (default: all)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2')
+            [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'The team the key belongs to (id or name)')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer the key belongs to directly')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Requests in flight at once; over it, 429 at once')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'When the key stops working (RFC 3339, e.g. 2027-01-31T00:00:00Z)')
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Spending cap in USD per --reset window (replaces existing budgets)')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'The budget''s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)')
+            [CompletionResult]::new('--alert-at', '--alert-at', [CompletionResultType]::ParameterName, 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0')
+            [CompletionResult]::new('--rpm', '--rpm', [CompletionResultType]::ParameterName, 'Requests per minute')
+            [CompletionResult]::new('--tpm', '--tpm', [CompletionResultType]::ParameterName, 'Tokens per minute')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--calendar-aligned', '--calendar-aligned', [CompletionResultType]::ParameterName, 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)')
+            [CompletionResult]::new('--no-budget', '--no-budget', [CompletionResultType]::ParameterName, 'Remove all budgets')
+            [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the whole key as JSON (with its value, on create and rotate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;update' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Rename the key')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text about the key')
+            [CompletionResult]::new('--models', '--models', [CompletionResultType]::ParameterName, 'Models the key may call, comma-separated (default: all)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2')
+            [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'The team the key belongs to (id or name)')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer the key belongs to directly')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Requests in flight at once; over it, 429 at once')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'When the key stops working (RFC 3339, e.g. 2027-01-31T00:00:00Z)')
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Spending cap in USD per --reset window (replaces existing budgets)')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'The budget''s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)')
+            [CompletionResult]::new('--alert-at', '--alert-at', [CompletionResultType]::ParameterName, 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0')
+            [CompletionResult]::new('--rpm', '--rpm', [CompletionResultType]::ParameterName, 'Requests per minute')
+            [CompletionResult]::new('--tpm', '--tpm', [CompletionResultType]::ParameterName, 'Tokens per minute')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--calendar-aligned', '--calendar-aligned', [CompletionResultType]::ParameterName, 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)')
+            [CompletionResult]::new('--no-budget', '--no-budget', [CompletionResultType]::ParameterName, 'Remove all budgets')
+            [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the whole key as JSON (with its value, on create and rotate)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;delete' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;rotate' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;enable' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;disable' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;usage' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;vk;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key; prints only its value on stdout (shown this once)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List keys (never their values)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one key (never its value)')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a key''s settings; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key; requests using it are refused from then on')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give a key a new value, printed on stdout; the old one stops working')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled key through again')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Refuse a key''s requests (403) until it is enabled')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'A key''s spend and rate-limit use at every level it counts against')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;vk;help;create' {
+            break
+        }
+        'bifrost;vk;help;list' {
+            break
+        }
+        'bifrost;vk;help;show' {
+            break
+        }
+        'bifrost;vk;help;update' {
+            break
+        }
+        'bifrost;vk;help;delete' {
+            break
+        }
+        'bifrost;vk;help;rotate' {
+            break
+        }
+        'bifrost;vk;help;enable' {
+            break
+        }
+        'bifrost;vk;help;disable' {
+            break
+        }
+        'bifrost;vk;help;usage' {
+            break
+        }
+        'bifrost;vk;help;help' {
+            break
+        }
+        'bifrost;team' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List them')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change one; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one; its keys are refused until attached elsewhere')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;team;create' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A unique name')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer a team belongs to (id or name; teams only)')
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Spending cap in USD per --reset window (replaces existing budgets)')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'The budget''s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)')
+            [CompletionResult]::new('--alert-at', '--alert-at', [CompletionResultType]::ParameterName, 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0')
+            [CompletionResult]::new('--rpm', '--rpm', [CompletionResultType]::ParameterName, 'Requests per minute')
+            [CompletionResult]::new('--tpm', '--tpm', [CompletionResultType]::ParameterName, 'Tokens per minute')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--calendar-aligned', '--calendar-aligned', [CompletionResultType]::ParameterName, 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)')
+            [CompletionResult]::new('--no-budget', '--no-budget', [CompletionResultType]::ParameterName, 'Remove all budgets')
+            [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;team;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;team;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;team;update' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Rename it')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer a team belongs to (id or name; teams only)')
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Spending cap in USD per --reset window (replaces existing budgets)')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'The budget''s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)')
+            [CompletionResult]::new('--alert-at', '--alert-at', [CompletionResultType]::ParameterName, 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0')
+            [CompletionResult]::new('--rpm', '--rpm', [CompletionResultType]::ParameterName, 'Requests per minute')
+            [CompletionResult]::new('--tpm', '--tpm', [CompletionResultType]::ParameterName, 'Tokens per minute')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--calendar-aligned', '--calendar-aligned', [CompletionResultType]::ParameterName, 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)')
+            [CompletionResult]::new('--no-budget', '--no-budget', [CompletionResultType]::ParameterName, 'Remove all budgets')
+            [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;team;delete' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;team;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List them')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change one; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one; its keys are refused until attached elsewhere')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;team;help;create' {
+            break
+        }
+        'bifrost;team;help;list' {
+            break
+        }
+        'bifrost;team;help;show' {
+            break
+        }
+        'bifrost;team;help;update' {
+            break
+        }
+        'bifrost;team;help;delete' {
+            break
+        }
+        'bifrost;team;help;help' {
+            break
+        }
+        'bifrost;customer' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List them')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change one; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one; its keys are refused until attached elsewhere')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;customer;create' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A unique name')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer a team belongs to (id or name; teams only)')
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Spending cap in USD per --reset window (replaces existing budgets)')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'The budget''s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)')
+            [CompletionResult]::new('--alert-at', '--alert-at', [CompletionResultType]::ParameterName, 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0')
+            [CompletionResult]::new('--rpm', '--rpm', [CompletionResultType]::ParameterName, 'Requests per minute')
+            [CompletionResult]::new('--tpm', '--tpm', [CompletionResultType]::ParameterName, 'Tokens per minute')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--calendar-aligned', '--calendar-aligned', [CompletionResultType]::ParameterName, 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)')
+            [CompletionResult]::new('--no-budget', '--no-budget', [CompletionResultType]::ParameterName, 'Remove all budgets')
+            [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;customer;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;customer;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;customer;update' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Rename it')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer a team belongs to (id or name; teams only)')
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Spending cap in USD per --reset window (replaces existing budgets)')
+            [CompletionResult]::new('--reset', '--reset', [CompletionResultType]::ParameterName, 'The budget''s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)')
+            [CompletionResult]::new('--alert-at', '--alert-at', [CompletionResultType]::ParameterName, 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0')
+            [CompletionResult]::new('--rpm', '--rpm', [CompletionResultType]::ParameterName, 'Requests per minute')
+            [CompletionResult]::new('--tpm', '--tpm', [CompletionResultType]::ParameterName, 'Tokens per minute')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--calendar-aligned', '--calendar-aligned', [CompletionResultType]::ParameterName, 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)')
+            [CompletionResult]::new('--no-budget', '--no-budget', [CompletionResultType]::ParameterName, 'Remove all budgets')
+            [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Remove the rate limit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;customer;delete' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;customer;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List them')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change one; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one; its keys are refused until attached elsewhere')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;customer;help;create' {
+            break
+        }
+        'bifrost;customer;help;list' {
+            break
+        }
+        'bifrost;customer;help;show' {
+            break
+        }
+        'bifrost;customer;help;update' {
+            break
+        }
+        'bifrost;customer;help;delete' {
+            break
+        }
+        'bifrost;customer;help;help' {
+            break
+        }
         'bifrost;completions' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -346,6 +735,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the gateway')
             [CompletionResult]::new('provider', 'provider', [CompletionResultType]::ParameterValue, 'Manage providers and their keys')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or export configuration')
+            [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
+            [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
+            [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Manage customers: the top of the budget hierarchy')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -409,6 +801,91 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;config;export' {
+            break
+        }
+        'bifrost;help;vk' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a key; prints only its value on stdout (shown this once)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List keys (never their values)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one key (never its value)')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a key''s settings; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key; requests using it are refused from then on')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Give a key a new value, printed on stdout; the old one stops working')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled key through again')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Refuse a key''s requests (403) until it is enabled')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'A key''s spend and rate-limit use at every level it counts against')
+            break
+        }
+        'bifrost;help;vk;create' {
+            break
+        }
+        'bifrost;help;vk;list' {
+            break
+        }
+        'bifrost;help;vk;show' {
+            break
+        }
+        'bifrost;help;vk;update' {
+            break
+        }
+        'bifrost;help;vk;delete' {
+            break
+        }
+        'bifrost;help;vk;rotate' {
+            break
+        }
+        'bifrost;help;vk;enable' {
+            break
+        }
+        'bifrost;help;vk;disable' {
+            break
+        }
+        'bifrost;help;vk;usage' {
+            break
+        }
+        'bifrost;help;team' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List them')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change one; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one; its keys are refused until attached elsewhere')
+            break
+        }
+        'bifrost;help;team;create' {
+            break
+        }
+        'bifrost;help;team;list' {
+            break
+        }
+        'bifrost;help;team;show' {
+            break
+        }
+        'bifrost;help;team;update' {
+            break
+        }
+        'bifrost;help;team;delete' {
+            break
+        }
+        'bifrost;help;customer' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List them')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change one; only the flags given change')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one; its keys are refused until attached elsewhere')
+            break
+        }
+        'bifrost;help;customer;create' {
+            break
+        }
+        'bifrost;help;customer;list' {
+            break
+        }
+        'bifrost;help;customer;show' {
+            break
+        }
+        'bifrost;help;customer;update' {
+            break
+        }
+        'bifrost;help;customer;delete' {
             break
         }
         'bifrost;help;completions' {

@@ -30,6 +30,9 @@ complete -c bifrost -n "__fish_bifrost_needs_command" -s V -l version -d 'Print 
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "serve" -d 'Run the gateway'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "provider" -d 'Manage providers and their keys'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1: only this machine can connect)' -r
@@ -152,14 +155,218 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "create" -d 'Create a key; prints only its value on stdout (shown this once)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "list" -d 'List keys (never their values)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "show" -d 'Show one key (never its value)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "update" -d 'Change a key\'s settings; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "delete" -d 'Delete a key; requests using it are refused from then on'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "rotate" -d 'Give a key a new value, printed on stdout; the old one stops working'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "enable" -d 'Let a disabled key through again'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "disable" -d 'Refuse a key\'s requests (403) until it is enabled'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "usage" -d 'A key\'s spend and rate-limit use at every level it counts against'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l name -d 'A unique name for the key' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l description -d 'Free text about the key' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l models -d 'Models the key may call, comma-separated (default: all)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l provider -d 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l team -d 'The team the key belongs to (id or name)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l customer -d 'The customer the key belongs to directly' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l max-concurrent -d 'Requests in flight at once; over it, 429 at once' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l expires-at -d 'When the key stops working (RFC 3339, e.g. 2027-01-31T00:00:00Z)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l budget -d 'Spending cap in USD per --reset window (replaces existing budgets)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l reset -d 'The budget\'s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l alert-at -d 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l rpm -d 'Requests per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l tpm -d 'Tokens per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l no-budget -d 'Remove all budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l no-rate-limit -d 'Remove the rate limit'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l json -d 'Print the whole key as JSON (with its value, on create and rotate)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l name -d 'Rename the key' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l description -d 'Free text about the key' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l models -d 'Models the key may call, comma-separated (default: all)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l provider -d 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l team -d 'The team the key belongs to (id or name)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l customer -d 'The customer the key belongs to directly' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l max-concurrent -d 'Requests in flight at once; over it, 429 at once' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l expires-at -d 'When the key stops working (RFC 3339, e.g. 2027-01-31T00:00:00Z)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l budget -d 'Spending cap in USD per --reset window (replaces existing budgets)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l reset -d 'The budget\'s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l alert-at -d 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l rpm -d 'Requests per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l tpm -d 'Tokens per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l no-budget -d 'Remove all budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l no-rate-limit -d 'Remove the rate limit'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l json -d 'Print the whole key as JSON (with its value, on create and rotate)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key; prints only its value on stdout (shown this once)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "list" -d 'List keys (never their values)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one key (never its value)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a key\'s settings; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a key; requests using it are refused from then on'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Give a key a new value, printed on stdout; the old one stops working'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Let a disabled key through again'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Refuse a key\'s requests (403) until it is enabled'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "usage" -d 'A key\'s spend and rate-limit use at every level it counts against'
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -f -a "create" -d 'Create one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -f -a "list" -d 'List them'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -f -a "show" -d 'Show one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -f -a "update" -d 'Change one; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l name -d 'A unique name' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l customer -d 'The customer a team belongs to (id or name; teams only)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l budget -d 'Spending cap in USD per --reset window (replaces existing budgets)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l reset -d 'The budget\'s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l alert-at -d 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l rpm -d 'Requests per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l tpm -d 'Tokens per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l no-budget -d 'Remove all budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l no-rate-limit -d 'Remove the rate limit'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l json -d 'Print the result as JSON'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l name -d 'Rename it' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l customer -d 'The customer a team belongs to (id or name; teams only)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l budget -d 'Spending cap in USD per --reset window (replaces existing budgets)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l reset -d 'The budget\'s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l alert-at -d 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l rpm -d 'Requests per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l tpm -d 'Tokens per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l no-budget -d 'Remove all budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l no-rate-limit -d 'Remove the rate limit'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l json -d 'Print the result as JSON'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "list" -d 'List them'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change one; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -f -a "create" -d 'Create one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -f -a "list" -d 'List them'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -f -a "show" -d 'Show one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -f -a "update" -d 'Change one; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l name -d 'A unique name' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l customer -d 'The customer a team belongs to (id or name; teams only)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l budget -d 'Spending cap in USD per --reset window (replaces existing budgets)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l reset -d 'The budget\'s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l alert-at -d 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l rpm -d 'Requests per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l tpm -d 'Tokens per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l no-budget -d 'Remove all budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l no-rate-limit -d 'Remove the rate limit'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l json -d 'Print the result as JSON'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l name -d 'Rename it' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l customer -d 'The customer a team belongs to (id or name; teams only)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l budget -d 'Spending cap in USD per --reset window (replaces existing budgets)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l reset -d 'The budget\'s window: 30s, 5m, 1h, 1d, 1w or 1M (calendar month)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l alert-at -d 'Alert when spend crosses these fractions of the budget, e.g. 0.8,1.0' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l rpm -d 'Requests per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l tpm -d 'Tokens per minute' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l no-budget -d 'Remove all budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l no-rate-limit -d 'Remove the rate limit'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l json -d 'Print the result as JSON'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "list" -d 'List them'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change one; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "serve" -d 'Run the gateway'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "provider" -d 'Manage providers and their keys'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "config" -d 'Check or export configuration'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "serve" -d 'Run the gateway'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List providers'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -170,3 +377,22 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "types" -d 'List the provider types and their defaults'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "create" -d 'Create a key; prints only its value on stdout (shown this once)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "list" -d 'List keys (never their values)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "show" -d 'Show one key (never its value)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "update" -d 'Change a key\'s settings; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "delete" -d 'Delete a key; requests using it are refused from then on'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "rotate" -d 'Give a key a new value, printed on stdout; the old one stops working'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "enable" -d 'Let a disabled key through again'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "disable" -d 'Refuse a key\'s requests (403) until it is enabled'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "usage" -d 'A key\'s spend and rate-limit use at every level it counts against'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from team" -f -a "create" -d 'Create one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from team" -f -a "list" -d 'List them'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from team" -f -a "show" -d 'Show one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from team" -f -a "update" -d 'Change one; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from team" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "create" -d 'Create one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "list" -d 'List them'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "show" -d 'Show one'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "update" -d 'Change one; only the flags given change'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'

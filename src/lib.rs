@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod cli;
 pub mod config;
+pub mod governance;
 pub mod hooks;
 pub mod providers;
 pub mod routing;

@@ -2,6 +2,11 @@
 //! through a running server's unix socket) and by the HTTP management API.
 
 mod doc;
+mod governance;
+mod governance_local;
+mod governance_remote;
+#[cfg(test)]
+mod governance_tests;
 mod local;
 mod ops;
 mod remote;
@@ -9,6 +14,8 @@ mod remote;
 use async_trait::async_trait;
 
 pub use doc::ProviderDoc;
+pub use governance::{Governance, GovernanceError, Kind};
+pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};
 pub use remote::RemoteAdmin;

@@ -72,7 +72,8 @@ impl RemoteAdmin {
         Ok((status, bytes))
     }
 
-    async fn call<T: DeserializeOwned>(
+    /// One JSON call to the server's management API.
+    pub(super) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,

@@ -6,6 +6,7 @@
 mod assets;
 mod backend;
 mod config_cmd;
+mod governance;
 mod key_settings;
 mod output;
 mod provider;
@@ -44,6 +45,8 @@ pub enum Command {
     /// Check or export configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
+    #[command(flatten)]
+    Governance(governance::GovCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Provider(cmd) => with_runtime(cmd.run(data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
+        Command::Governance(cmd) => with_runtime(governance::run(cmd, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),
     };
     match result {

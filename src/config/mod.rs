@@ -5,6 +5,7 @@
 
 mod key_settings;
 pub mod limits;
+mod pricing;
 mod provider;
 mod provider_type;
 mod quote;
@@ -16,6 +17,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
+pub use pricing::{pricing_problems, PricingConfig};
 pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};
 pub use provider_type::{ProviderType, Wire};
 pub use quote::{quote, shorten, shorten_quoted};
@@ -34,6 +36,9 @@ pub struct FileConfig {
     pub admin: AdminConfig,
     /// Providers by name, in declaration order (the order bare model names resolve in).
     pub providers: IndexMap<String, ProviderConfig>,
+    /// Price overrides by `provider/model`, over the shipped catalog.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub pricing: PricingConfig,
 }
 
 /// `[server]`.
@@ -249,6 +254,15 @@ impl FileConfig {
                 message: e.to_string(),
             });
         }
+        out.extend(
+            pricing_problems(&self.pricing)
+                .into_iter()
+                .map(|message| Problem {
+                    line: 0,
+                    column: 0,
+                    message,
+                }),
+        );
         for (name, provider) in &self.providers {
             let (line, column) = spans.get(name).copied().unwrap_or((0, 0));
             if let Err(e) = validate_provider_name(name) {

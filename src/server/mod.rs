@@ -6,6 +6,7 @@
 mod body;
 mod compat;
 mod error;
+mod governance_api;
 mod health;
 mod integrations;
 mod listener;

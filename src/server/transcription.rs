@@ -81,14 +81,15 @@ async fn read_form(
         .as_ref()
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let boundary =
-        match multer::parse_boundary(content_type) {
-            Ok(b) => b,
-            Err(e) => return Err(ctx.fail(bad_form(format!(
+    let boundary = match multer::parse_boundary(content_type) {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(ctx.fail(bad_form(format!(
                 "send the audio as multipart/form-data with a boundary (content type was {}): {e}",
                 crate::config::quote(content_type)
-            )))),
-        };
+            ))))
+        }
+    };
     let bytes = ctx.read_bytes(body).await?;
     split_form(bytes, boundary).await.map_err(|e| ctx.fail(e))
 }

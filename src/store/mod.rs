@@ -4,12 +4,16 @@
 //! async callers go through `spawn_blocking` (see `admin`). The file carries a schema
 //! version; older files migrate forward on open, newer ones are refused untouched.
 
+mod governance;
+
 use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
+
+pub use governance::Record;
 
 /// The store file's name inside the data dir.
 pub const FILE_NAME: &str = "bifrost.redb";
@@ -77,6 +81,14 @@ pub enum StoreError {
         name: String,
         /// Why.
         source: serde_json::Error,
+    },
+    /// Another record of the kind already has the name.
+    #[error("a {kind} named `{name}` already exists; pick another name")]
+    NameTaken {
+        /// `virtual key`, `team` or `customer`.
+        kind: &'static str,
+        /// The name.
+        name: String,
     },
     /// Anything redb reports.
     #[error("store error: {0}")]

@@ -23,6 +23,7 @@ mod compat;
 mod failover;
 mod gemini;
 mod genai_route;
+mod governance_cli;
 mod inference;
 mod json_repair;
 mod lifecycle;
