@@ -76,13 +76,6 @@ async fn serve(args: ServeArgs, config: FileConfig, data_dir: PathBuf) -> CmdRes
         std::env::var_os("BIFROST_ADMIN_TOKEN")
             .map(|_| SecretValue::Env("BIFROST_ADMIN_TOKEN".into()))
     });
-    let state = AppState::new(
-        store,
-        config.client.clone(),
-        admin_token,
-        Pipeline::default(),
-    )
-    .context("cannot load providers from the store")?;
     let tcp = tokio::net::TcpListener::bind((host.as_str(), port))
         .await
         .map_err(|e| {
@@ -91,6 +84,20 @@ async fn serve(args: ServeArgs, config: FileConfig, data_dir: PathBuf) -> CmdRes
             ))
         })?;
     let addr = tcp.local_addr().context("cannot read the bound address")?;
+    // Unset, a virtual key is required exactly when the gateway is reachable from
+    // other machines: no anonymous path to a model on a public address.
+    let mut client = config.client.clone();
+    let enforce = *client
+        .enforce_auth_on_inference
+        .get_or_insert(!addr.ip().is_loopback());
+    let state = AppState::new(
+        store,
+        client,
+        admin_token,
+        Pipeline::default(),
+        &config.pricing,
+    )
+    .context("cannot load providers and virtual keys from the store")?;
     let providers = state.router().snapshot().provider_count();
     let mut server = Server::new(tcp, state)
         .grace(Duration::from_secs(config.server.shutdown_grace_secs))
@@ -112,6 +119,10 @@ async fn serve(args: ServeArgs, config: FileConfig, data_dir: PathBuf) -> CmdRes
             .as_deref()
             .map_or("none".to_string(), |p| p.display().to_string()),
         if providers == 1 { "" } else { "s" },
+    );
+    println!(
+        "inference requests {} a virtual key (client.enforce_auth_on_inference = {enforce})",
+        if enforce { "must present" } else { "may omit" }
     );
     server
         .run(shutdown_signal())

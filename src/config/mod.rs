@@ -84,6 +84,11 @@ pub struct ClientConfig {
     pub compat: CompatConfig,
     /// Streamed JSON (JSON mode, tool arguments) repaired so every chunk parses.
     pub stream_json_repair: JsonRepairMode,
+    /// Every inference request must present a virtual key (401 otherwise). Unset,
+    /// `serve` turns it on when it binds a non-loopback address and off on loopback,
+    /// and says which at start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enforce_auth_on_inference: Option<bool>,
 }
 
 /// When streamed chat chunks are rewritten to carry the JSON so far, closed into valid
@@ -135,6 +140,7 @@ impl Default for ClientConfig {
             drop_excess_requests: false,
             compat: CompatConfig::default(),
             stream_json_repair: JsonRepairMode::Off,
+            enforce_auth_on_inference: None,
         }
     }
 }

@@ -223,7 +223,9 @@ impl Counters {
                     window: b.duration.to_string(),
                     resets_at: b.duration.window_end(b.start),
                 };
-                return Err(Refusal::budget_exceeded(&self.level, &state, now));
+                let mut r = Refusal::budget_exceeded(&self.level, &state, now);
+                r.pending = b.reserved > Usd::ZERO && b.spent + est.cost <= b.limit;
+                return Err(r);
             }
         }
         Ok(())

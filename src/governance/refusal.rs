@@ -17,6 +17,9 @@ pub struct Refusal {
     pub message: String,
     /// Headers to send with it (`Retry-After`, `x-ratelimit-*`).
     pub headers: Vec<(&'static str, String)>,
+    /// Only requests in flight stand in the way: what is settled leaves room for this
+    /// one, so it may fit once they settle (a caller can wait instead of refusing).
+    pub pending: bool,
 }
 
 /// Where in the hierarchy a limit sits, for messages.
@@ -98,6 +101,7 @@ impl Refusal {
             kind,
             message,
             headers: Vec::new(),
+            pending: false,
         }
     }
 

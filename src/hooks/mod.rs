@@ -171,6 +171,10 @@ pub struct Outcome {
     pub client_disconnected: bool,
     /// Request and answer content, when a hook asked for it.
     pub content: Option<Content>,
+    /// The virtual key the request was governed under, by name.
+    pub virtual_key: Option<String>,
+    /// What the request cost in US dollars, for a governed request whose model has a price.
+    pub cost: Option<f64>,
 }
 
 /// One plug-in.

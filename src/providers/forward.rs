@@ -120,6 +120,14 @@ impl JsonBody {
         serde_json::from_str(self.members.get(name)?.get()).ok()
     }
 
+    /// The body's size in bytes, as the client sent its members.
+    pub fn size(&self) -> usize {
+        self.members
+            .iter()
+            .map(|(k, v)| k.len() + v.get().len() + 4)
+            .sum()
+    }
+
     /// Whether member `name` is present (whatever its type).
     pub fn has(&self, name: &str) -> bool {
         self.members.contains_key(name)

@@ -27,6 +27,8 @@ pub struct ApiError {
     pub param: Option<String>,
     /// Upstream `Retry-After`, passed on.
     pub retry_after: Option<String>,
+    /// More headers to send with it (governance's `x-ratelimit-*`, `Retry-After`).
+    pub headers: Vec<(&'static str, String)>,
     /// Request context for `extra_fields`.
     pub context: ErrorContext,
 }
@@ -58,6 +60,7 @@ impl ApiError {
             code: None,
             param: None,
             retry_after: None,
+            headers: Vec::new(),
             context: ErrorContext::default(),
         }
     }
@@ -128,6 +131,11 @@ impl ApiError {
             .and_then(|v| HeaderValue::from_str(v).ok())
         {
             response.headers_mut().insert(http::header::RETRY_AFTER, v);
+        }
+        for (name, value) in &self.headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                response.headers_mut().insert(*name, v);
+            }
         }
         response
     }

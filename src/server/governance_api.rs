@@ -46,7 +46,7 @@ pub fn routes() -> axum::Router<AppState> {
 }
 
 fn governance(state: &AppState) -> LocalGovernance {
-    LocalGovernance::new(state.admin().store().clone())
+    state.governance()
 }
 
 fn api_error(e: GovernanceError) -> ApiError {

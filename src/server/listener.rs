@@ -69,6 +69,11 @@ impl Server {
             .timer(TokioTimer::new())
             .header_read_timeout(self.header_read_timeout);
         builder.http2().timer(TokioTimer::new());
+        // Settled spend goes to the store every second and once more at shutdown.
+        self.state.gate().flush_into(
+            self.state.admin().store().clone(),
+            self.state.hooks().background(),
+        );
         let network = routes(self.state.clone(), Access::Network);
         let local = routes(self.state.clone(), Access::LocalSocket);
         let graceful = GracefulShutdown::new();

@@ -27,11 +27,14 @@ use axum::routing::{get, post};
 pub use error::ApiError;
 pub use listener::Server;
 
-use crate::admin::{LocalAdmin, Publisher};
-use crate::config::{ClientConfig, FileConfig, SecretValue};
+use crate::admin::{LocalAdmin, LocalGovernance, Publisher};
+use crate::config::{ClientConfig, FileConfig, PricingConfig, SecretValue};
+use crate::governance::cost::Pricing;
+use crate::governance::{Engine, SystemClock};
 use crate::hooks::Pipeline;
 use crate::routing::{Router, Snapshot};
 use crate::store::{Origin, Store, StoreError};
+use pipeline::Gate;
 
 /// Shared server state: a cheap clone over one allocation.
 #[derive(Clone)]
@@ -42,6 +45,7 @@ pub struct AppState {
 struct Inner {
     router: Arc<Router>,
     hooks: Pipeline,
+    gate: Arc<Gate>,
     admin: LocalAdmin,
     client: ClientConfig,
     admin_token: Option<SecretValue>,
@@ -49,13 +53,23 @@ struct Inner {
 }
 
 impl AppState {
-    /// Loads the providers from `store` and starts routing to them.
+    /// Loads the providers and virtual keys from `store` and starts routing to them;
+    /// `pricing` overrides the shipped price catalog.
     pub fn new(
         store: Arc<Store>,
         client: ClientConfig,
         admin_token: Option<SecretValue>,
         hooks: Pipeline,
+        pricing: &PricingConfig,
     ) -> Result<AppState, StoreError> {
+        let engine = Engine::new(SystemClock);
+        engine.apply(&store.catalog()?);
+        engine.load(&store.usage_records()?);
+        let gate = Arc::new(Gate::new(
+            engine,
+            Pricing::new(pricing.clone()),
+            client.enforce_auth_on_inference.unwrap_or(false),
+        ));
         let providers: Vec<_> = store
             .providers()?
             .into_iter()
@@ -77,6 +91,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 router,
                 hooks,
+                gate,
                 admin: LocalAdmin::new(store, Some(publish)),
                 client,
                 admin_token,
@@ -98,6 +113,26 @@ impl AppState {
     /// Management on the server's store.
     pub fn admin(&self) -> &LocalAdmin {
         &self.inner.admin
+    }
+
+    /// Governance management on the server's store: every change reaches the engine
+    /// that checks requests, so it applies from the next request on.
+    pub fn governance(&self) -> LocalGovernance {
+        let engine = self.inner.gate.engine().clone();
+        LocalGovernance::with_publisher(
+            self.inner.admin.store().clone(),
+            Arc::new(move |catalog| engine.apply(&catalog)),
+        )
+    }
+
+    /// The governance stage of the request pipeline.
+    fn gate(&self) -> &Arc<Gate> {
+        &self.inner.gate
+    }
+
+    /// Whether inference requests must present a virtual key.
+    pub fn auth_enforced(&self) -> bool {
+        self.inner.gate.enforced()
     }
 
     fn json_repair(&self) -> crate::config::JsonRepairMode {

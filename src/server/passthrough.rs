@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::error::ApiError;
-use super::pipeline::{Ctx, Dialect, PlainWatch};
+use super::pipeline::{Ctx, Demand, Dialect, PlainWatch};
 use super::relay::{openai_error_event, relay};
 use super::stream::Watch;
 use super::AppState;
@@ -86,7 +86,8 @@ async fn forward_json(
         return ctx.fail(missing_model("the request body"));
     };
     let stream = req.get::<bool>("stream").unwrap_or(false);
-    let route = match ctx.prepare_model(&mut model, stream).await {
+    let demand = Demand::of_body(req.size(), req.get("max_output_tokens"));
+    let route = match ctx.prepare_model(&mut model, stream, demand).await {
         Ok(route) => route,
         Err(done) => return done,
     };
@@ -166,7 +167,7 @@ fn answer(
     } = d;
     match body {
         Forwarded::Body { content_type, body } => {
-            respond(ctx.id(), Body::from(body), content_type, headers, false)
+            respond(&ctx.stamp(), Body::from(body), content_type, headers, false)
         }
         Forwarded::Stream {
             content_type,
@@ -197,9 +198,9 @@ fn answer(
                 e.context.request_type = Some(request_type);
                 openai_error_event(&e)
             };
-            let id = ctx.id().clone();
+            let stamp = ctx.stamp();
             let body = Body::from_stream(relay(stream, sse, permit, to_event, PlainWatch(ctx)));
-            respond(&id, body, content_type, headers, sse)
+            respond(&stamp, body, content_type, headers, sse)
         }
     }
 }
@@ -237,7 +238,7 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
             if ctx.reports() {
                 ctx.sent_body(usage_of(&body), &body);
             }
-            respond(ctx.id(), Body::from(body), content_type, headers, false)
+            respond(&ctx.stamp(), Body::from(body), content_type, headers, false)
         }
         Forwarded::Stream {
             content_type,
@@ -258,11 +259,11 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
                     attempts: Vec::new(),
                 }))
             };
-            let id = ctx.id().clone();
+            let stamp = ctx.stamp();
             let wants_content = ctx.wants_content();
             let watch = watch(ctx, wants_content);
             let body = Body::from_stream(relay(stream, true, permit, to_event, watch));
-            respond(&id, body, content_type, headers, true)
+            respond(&stamp, body, content_type, headers, true)
         }
     }
 }
@@ -274,7 +275,7 @@ fn is_json(content_type: &HeaderValue) -> bool {
 }
 
 fn respond(
-    id: &str,
+    stamp: &super::pipeline::Stamp,
     body: Body,
     content_type: HeaderValue,
     upstream: HeaderMap,
@@ -292,5 +293,5 @@ fn respond(
         // Tells nginx not to buffer the stream.
         h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     }
-    super::pipeline::with_id(response, id)
+    stamp.apply(response)
 }

@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::error::ApiError;
 use super::passthrough::{missing_model, send};
-use super::pipeline::{Ctx, Dialect};
+use super::pipeline::{Ctx, Demand, Dialect};
 use super::AppState;
 use crate::hooks;
 use crate::providers::{Endpoint, Forward};
@@ -53,7 +53,11 @@ pub async fn transcriptions(
     let stream = parts
         .iter()
         .any(|p| p.name.as_deref() == Some("stream") && p.data.eq_ignore_ascii_case(b"true"));
-    let route = match ctx.prepare_model(&mut model, stream).await {
+    let size = parts.iter().map(|p| p.data.len()).sum();
+    let route = match ctx
+        .prepare_model(&mut model, stream, Demand::of_body(size, None))
+        .await
+    {
         Ok(route) => route,
         Err(done) => return done,
     };

@@ -24,6 +24,7 @@ mod failover;
 mod gemini;
 mod genai_route;
 mod governance_cli;
+mod governance_enforce;
 mod inference;
 mod json_repair;
 mod lifecycle;

@@ -9,7 +9,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::super::error::ApiError;
 use super::super::stream::{self, StreamEnd, Watch};
-use super::{with_id, Ctx};
+use super::{Ctx, Stamp};
 use crate::config::JsonRepairMode;
 use crate::hooks::json_repair::StreamRepair;
 use crate::providers::{ItemStream, Reply};
@@ -39,6 +39,9 @@ struct ExtraFields<'a> {
     /// Parameters `should_drop_params` removed, when any.
     #[serde(skip_serializing_if = "Option::is_none")]
     dropped_params: Option<Vec<&'a str>>,
+    /// What the request cost (US dollars), for a governed request with a priced model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost: Option<f64>,
 }
 
 /// A decoded upstream answer for a drop-in route to translate.
@@ -151,7 +154,18 @@ impl Ctx {
     ) -> Response {
         let mut out = axum::response::IntoResponse::into_response(axum::Json(body));
         out.headers_mut().extend(headers);
-        with_id(out, self.id())
+        self.with_cost(self.stamp().apply(out))
+    }
+
+    /// `response` with the request's cost in `x-bf-cost`, for a governed request whose
+    /// model has a price.
+    fn with_cost(&self, mut response: Response) -> Response {
+        if let Some(cost) = self.report.cost() {
+            if let Ok(v) = HeaderValue::from_str(&format!("{cost:.9}")) {
+                response.headers_mut().insert("x-bf-cost", v);
+            }
+        }
+        response
     }
 
     /// A JSON answer (the upstream's, plus `extra_fields`), or the dispatch error.
@@ -166,6 +180,7 @@ impl Ctx {
         };
         self.report.dispatched(route, &d);
         let value = d.value;
+        self.report.answered(200, || value.body.usage());
         let info = &self.report.info;
         let extra_fields = ExtraFields {
             provider: &route.provider.name,
@@ -174,6 +189,7 @@ impl Ctx {
             request_type: info.endpoint.request_type(),
             latency_ms: info.started.elapsed().as_millis() as u64,
             dropped_params: self.dropped_params(&value.headers),
+            cost: self.report.cost(),
         };
         let encoded = match &value.body {
             // The upstream's bytes go out as they came, with one member appended.
@@ -203,7 +219,6 @@ impl Ctx {
             self.report
                 .response_content(|| serde_json::from_slice(&bytes).ok());
         }
-        self.report.answered(200, || value.body.usage());
         let mut response = Response::new(Body::from(bytes));
         let headers = response.headers_mut();
         headers.extend(value.headers);
@@ -211,7 +226,7 @@ impl Ctx {
             http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        with_id(response, self.id())
+        self.with_cost(self.stamp().apply(response))
     }
 
     /// The parameters `should_drop_params` removed, as named in `headers` by the chat
@@ -281,7 +296,7 @@ impl Ctx {
             Some(r) => item.map_err(|e| r.apply(e)),
             None => item,
         });
-        let id = self.id().clone();
+        let stamp = self.stamp();
         let body = stream::encode(
             items,
             Some(permit),
@@ -289,7 +304,7 @@ impl Ctx {
             watch(self),
             encoder,
         );
-        sse_response(Body::from_stream(body), value.headers, &id)
+        sse_response(Body::from_stream(body), value.headers, &stamp)
     }
 
     /// Chunks a hook gave as the answer, streamed through the route's `encoder` as an
@@ -300,15 +315,15 @@ impl Ctx {
         encoder: E,
     ) -> Response {
         self.report.answered(200, || None);
-        let id = self.id().clone();
+        let stamp = self.stamp();
         let items = futures_util::stream::iter(chunks.into_iter().map(Ok));
         let body = stream::encode(items, None, String::new(), self.chat_watch(), encoder);
-        sse_response(Body::from_stream(body), HeaderMap::new(), &id)
+        sse_response(Body::from_stream(body), HeaderMap::new(), &stamp)
     }
 }
 
 /// A stream response with the SSE headers and the request id.
-fn sse_response(body: Body, upstream: HeaderMap, id: &str) -> Response {
+fn sse_response(body: Body, upstream: HeaderMap, stamp: &Stamp) -> Response {
     let mut response = Response::new(body);
     let headers = response.headers_mut();
     headers.extend(upstream);
@@ -322,7 +337,7 @@ fn sse_response(body: Body, upstream: HeaderMap, id: &str) -> Response {
     );
     // Tells nginx not to buffer the stream (its default breaks token-by-token output).
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    with_id(response, id)
+    stamp.apply(response)
 }
 
 /// What every chat stream goes through on its way out, whatever the route's wire

@@ -17,6 +17,7 @@
 
 mod answer;
 mod chat;
+mod gate;
 mod outcome;
 
 use std::sync::Arc;
@@ -32,9 +33,12 @@ use serde_json::Value;
 
 pub(super) use answer::{PlainWatch, DROPPED_PARAMS_HEADER};
 pub(super) use chat::{chat, dispatch_chat, dispatch_chat_stream, routed, ChatDialect};
+pub(super) use gate::Demand;
+pub(crate) use gate::Gate;
 
 use super::error::ApiError;
 use super::AppState;
+use crate::governance::Authorized;
 use crate::hooks::{Endpoint, InferenceRequest, PreOutcome, RequestInfo};
 use crate::routing::Route;
 use crate::schema::{ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RerankRequest};
@@ -78,6 +82,11 @@ pub(super) trait InferenceBody: DeserializeOwned + Serialize + Send {
     fn problem(&self) -> Option<ApiError> {
         None
     }
+    /// What the request is expected to consume, for a governed key's reservation.
+    fn demand(&self) -> Demand {
+        let size = serde_json::to_vec(self).map_or(0, |b| b.len());
+        Demand::of_body(size, None)
+    }
 }
 
 impl InferenceBody for ChatRequest {
@@ -89,6 +98,20 @@ impl InferenceBody for ChatRequest {
     }
     fn for_hooks(&mut self) -> InferenceRequest<'_> {
         InferenceRequest::Chat(self)
+    }
+    fn demand(&self) -> Demand {
+        let bytes: usize = self
+            .messages
+            .iter()
+            .map(|m| {
+                let content = m.content.as_ref().map_or(0, |c| c.to_string().len());
+                content + gate::TOKENS_PER_MESSAGE as usize
+            })
+            .sum();
+        let cap = ["max_completion_tokens", "max_tokens"]
+            .iter()
+            .find_map(|k| self.extra.get(*k).and_then(Value::as_u64));
+        Demand::of_body(bytes, cap)
     }
     fn problem(&self) -> Option<ApiError> {
         if !self.messages.is_empty() {
@@ -237,12 +260,16 @@ impl Ctx {
         &mut self,
         model: &mut String,
         stream: bool,
+        demand: Demand,
     ) -> Result<Route, Response> {
         self.named(model, stream);
+        let key = self.authenticate(model)?;
         if let Err(early) = self.pre(InferenceRequest::Model(model)).await {
             return Err(self.early(early));
         }
-        self.route(model)
+        let route = self.route(model)?;
+        self.admit(key, &route, || demand).await?;
+        Ok(route)
     }
 
     /// The response for a request a hook ended before dispatch; replayed chunks are
@@ -267,8 +294,12 @@ impl Ctx {
         if let Some(problem) = req.problem() {
             return Err(Early::Done(self.fail(problem)));
         }
+        let key = self.authenticate(req.model()).map_err(Early::Done)?;
         self.pre(req.for_hooks()).await?;
         let route = self.route(req.model()).map_err(Early::Done)?;
+        self.admit(key, &route, || req.demand())
+            .await
+            .map_err(Early::Done)?;
         *req.model() = route.model.to_string();
         self.report
             .request_content(|| serde_json::to_value(&*req).ok());
@@ -299,7 +330,56 @@ impl Ctx {
         self.report.answered(200, || None);
         self.report.response_content(|| Some(body.clone()));
         let response = (self.dialect.hook_answer)(body, &self.report.info);
-        with_id(response, self.id())
+        self.stamp().apply(response)
+    }
+
+    /// The virtual key the request presents, authenticated, with `model` fitted to what
+    /// it allows (a bare model spread over the key's providers); `None` when the
+    /// request presents none and keys are not required. Runs before the hooks, so no
+    /// hook (a cache) answers a request that may not be served.
+    #[allow(clippy::result_large_err)]
+    fn authenticate(&mut self, model: &mut String) -> Result<Option<Authorized>, Response> {
+        let gate = self.state.gate();
+        let key = match gate.authenticate(&self.report.info.headers) {
+            Ok(Some(key)) => key,
+            Ok(None) => return Ok(None),
+            Err(r) => return Err(self.fail(gate::refused(r))),
+        };
+        match gate.fit(&key, model) {
+            Ok(Some(fitted)) => *model = fitted,
+            Ok(None) => {}
+            Err(r) => return Err(self.fail(gate::refused(r))),
+        }
+        Ok(Some(key))
+    }
+
+    /// Reserves the request's estimated cost under `key` on `route`.
+    async fn admit(
+        &mut self,
+        key: Option<Authorized>,
+        route: &Route,
+        demand: impl FnOnce() -> Demand,
+    ) -> Result<(), Response> {
+        let Some(key) = key else {
+            return Ok(());
+        };
+        let gate = self.state.gate().clone();
+        match gate.admit(&key, route, demand()).await {
+            Ok(admission) => {
+                self.report.admitted(admission, &key.key().name);
+                Ok(())
+            }
+            Err(r) => Err(self.fail(gate::refused(r))),
+        }
+    }
+
+    /// What every response of this request carries: its id and the key's rate-limit
+    /// headers.
+    pub(super) fn stamp(&self) -> Stamp {
+        Stamp {
+            id: self.id().clone(),
+            headers: self.report.rate_headers().to_vec(),
+        }
     }
 
     /// The route for `model`, or the finished 404.
@@ -325,7 +405,27 @@ impl Ctx {
         e.context.request_type = Some(info.endpoint.request_type());
         tracing::debug!(request_id = %info.request_id, status = e.status.as_u16(), error = %e.message, "request failed");
         self.report.failed(&e);
-        with_id((self.dialect.error)(e), self.id())
+        self.stamp().apply((self.dialect.error)(e))
+    }
+}
+
+/// What every response of a request carries, taken before the context moves into a
+/// stream: the request id, and a governed key's `x-ratelimit-*` headers.
+pub(super) struct Stamp {
+    id: Arc<str>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Stamp {
+    /// `response` with the stamp's headers set.
+    pub(super) fn apply(&self, response: Response) -> Response {
+        let mut response = with_id(response, &self.id);
+        for (name, value) in &self.headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                response.headers_mut().insert(*name, v);
+            }
+        }
+        response
     }
 }
 

@@ -5,7 +5,12 @@
 //! its body, so the report goes out when the stream ends, breaks or is abandoned. A
 //! route cannot forget to report, and cannot report twice.
 //!
-//! With no hooks registered, nothing is recorded: each setter returns at once.
+//! It also holds a governed request's reservation ([`Admission`]) and settles it when
+//! dropped, with the usage the request reported: every route is billed, streams the
+//! client abandoned included (for the last usage seen, else the estimate).
+//!
+//! With no hooks registered and no reservation, nothing is recorded: each setter
+//! returns at once.
 
 use std::time::Instant;
 
@@ -13,6 +18,7 @@ use serde_json::Value;
 
 use super::super::error::ApiError;
 use super::super::stream::StreamEnd;
+use super::gate::Admission;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
 use crate::schema::Usage;
@@ -27,6 +33,11 @@ pub(crate) struct Report {
     settled: bool,
     /// When the current dispatch began, to time a keyless provider's one attempt.
     dispatched_at: Option<Instant>,
+    /// A governed request's reservation, settled on drop.
+    admission: Option<Admission>,
+    /// An upstream answered successfully: a request that failed before (refused here,
+    /// or every attempt failed, which providers do not bill) releases its reservation.
+    reached_upstream: bool,
 }
 
 impl Report {
@@ -37,7 +48,33 @@ impl Report {
             outcome: Outcome::default(),
             settled: false,
             dispatched_at: None,
+            admission: None,
+            reached_upstream: false,
         }
+    }
+
+    /// A governed request's reservation, and the key it was made under.
+    pub(super) fn admitted(&mut self, admission: Admission, key_name: &str) {
+        if self.active() {
+            self.outcome.virtual_key = Some(key_name.to_string());
+        }
+        self.admission = Some(admission);
+    }
+
+    /// The reservation's `x-ratelimit-*` headers, for every response.
+    pub(super) fn rate_headers(&self) -> &[(&'static str, String)] {
+        self.admission.as_ref().map_or(&[], |a| a.headers())
+    }
+
+    /// What the usage recorded so far costs, for a governed request.
+    pub(super) fn cost(&self) -> Option<f64> {
+        let admission = self.admission.as_ref()?;
+        Some(admission.cost(self.outcome.usage.as_ref()?).dollars())
+    }
+
+    /// Whether usage must be kept: for the hooks, or to settle a reservation.
+    fn keeps_usage(&self) -> bool {
+        self.active() || self.admission.is_some()
     }
 
     /// Whether anything listens; recording is skipped when not.
@@ -82,6 +119,7 @@ impl Report {
 
     /// A dispatch that found a key that answered.
     pub(super) fn dispatched<T>(&mut self, route: &Route, d: &Dispatched<T>) {
+        self.reached_upstream = true;
         if !self.active() {
             return;
         }
@@ -148,21 +186,20 @@ impl Report {
     /// The request was answered with `status` (a stream: it started).
     pub(super) fn answered(&mut self, status: u16, usage: impl FnOnce() -> Option<Usage>) {
         self.settled = true;
-        if !self.active() {
-            return;
+        if self.keeps_usage() {
+            self.outcome.usage = usage();
         }
         self.outcome.status = status;
-        self.outcome.usage = usage();
     }
 
     /// A stream's end: its usage, when its first content went out, and the error that cut
     /// it short or the client's leaving.
     pub(super) fn stream_ended(&mut self, end: StreamEnd) {
+        if end.usage.is_some() && self.keeps_usage() {
+            self.outcome.usage = end.usage;
+        }
         if !self.active() {
             return;
-        }
-        if end.usage.is_some() {
-            self.outcome.usage = end.usage;
         }
         self.outcome.first_token = end.first_token.map(|t| t - self.info.started);
         self.outcome.client_disconnected = end.client_disconnected;
@@ -182,6 +219,19 @@ impl Report {
 
 impl Drop for Report {
     fn drop(&mut self) {
+        if let Some(admission) = self.admission.take() {
+            match &self.outcome.usage {
+                Some(usage) => {
+                    self.outcome.cost = Some(admission.cost(usage).dollars());
+                    admission.settle(usage);
+                }
+                // Nothing reached a provider: nothing to bill.
+                None if !self.reached_upstream => admission.cancel(),
+                // Served but unmeasured (an abandoned stream with no usage yet): the
+                // estimate is billed, never nothing.
+                None => drop(admission),
+            }
+        }
         if !self.active() {
             return;
         }

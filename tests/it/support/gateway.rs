@@ -28,8 +28,22 @@ impl Gateway {
 
     /// Starts a gateway with hooks.
     pub async fn start_with(toml: &str, hooks: Pipeline) -> Gateway {
-        let config = FileConfig::parse(toml).unwrap_or_else(|p| panic!("bad test config: {p:?}"));
+        Gateway::start_in(tempfile::tempdir().unwrap(), toml, hooks).await
+    }
+
+    /// Starts a new gateway on the data dir of `stopped` (shut down already), as a
+    /// restart would.
+    pub async fn restart(mut stopped: Gateway, toml: &str) -> Gateway {
+        assert!(stopped.task.is_none(), "shut the gateway down first");
         let dir = tempfile::tempdir().unwrap();
+        let kept = std::mem::replace(&mut stopped.dir, dir);
+        drop(stopped);
+        let _ = std::fs::remove_file(kept.path().join(bifrost::admin::SOCKET_NAME));
+        Gateway::start_in(kept, toml, Pipeline::default()).await
+    }
+
+    async fn start_in(dir: tempfile::TempDir, toml: &str, hooks: Pipeline) -> Gateway {
+        let config = FileConfig::parse(toml).unwrap_or_else(|p| panic!("bad test config: {p:?}"));
         let store = Store::open(dir.path()).unwrap();
         apply_file(&store, &config).unwrap();
         let state = AppState::new(
@@ -37,6 +51,7 @@ impl Gateway {
             config.client.clone(),
             config.admin.token.clone(),
             hooks,
+            &config.pricing,
         )
         .unwrap();
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

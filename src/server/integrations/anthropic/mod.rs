@@ -30,7 +30,7 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
 use super::super::pipeline::DROPPED_PARAMS_HEADER;
-use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::{Accepts, JsonBody};
@@ -120,7 +120,14 @@ pub async fn messages(
     let native_before = serves_messages(&state, &model);
     let route = match native_before {
         // Hooks see the model (and may change it); the body is not translated for them.
-        true => match ctx.prepare_model(&mut model, stream).await {
+        true => match ctx
+            .prepare_model(
+                &mut model,
+                stream,
+                Demand::of_body(bytes.len(), raw.get("max_tokens")),
+            )
+            .await
+        {
             Ok(route) => route,
             Err(done) => return done,
         },
