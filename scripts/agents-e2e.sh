@@ -368,6 +368,9 @@ run_claude claude-cross "$GATEWAY/anthropic" "Say hello" --model chat/gpt-4o
 check_client claude-cross "$ANSWER"
 check claude-cross-path path "$RUN/chat.jsonl" /v1/chat/completions
 check claude-cross-no-context-management absent "$RUN/chat.jsonl" context_management
+# The client cannot show response headers: send its recorded request again to see them.
+check claude-cross-dropped-named dropped "$RUN/direct-claude.jsonl" "$GATEWAY/anthropic/v1/messages" \
+  chat/gpt-4o context_management,thinking
 : >"$RUN/chat.jsonl"
 run_claude claude-cross-tool "$GATEWAY/anthropic" "$PROBE_PROMPT" --allowedTools Bash --model chat/gpt-4o
 check_client claude-cross-tool "$PROBE_ANSWER"

@@ -12,10 +12,16 @@ one line saying what it found, and exits 0 when the check holds, 1 when it does 
   round-trip REC DIALECT                the last request sends the probe's output back
   absent REC FIELD                      no request body has FIELD at any depth
   path REC PATH [QUERY]                 every request went to PATH (and QUERY)
+  dropped BASE URL MODEL FIELDS         BASE's first request, sent again to URL with
+                                        MODEL, is answered 200 with every one of the
+                                        comma-separated FIELDS named in
+                                        x-bifrost-dropped-params
 """
 
 import json
 import sys
+import urllib.error
+import urllib.request
 
 PROBE_OUTPUT = "bifrost-42"
 
@@ -184,10 +190,34 @@ def cmd_path(rec, path, query=None):
     print(f"{len(reqs)} request(s) to {path}" + (f"?{query}" if query else ""))
 
 
+def cmd_dropped(base, url, model, fields):
+    sent = first(base)
+    body = dict(sent["body"], model=model)
+    headers = {k: v for k, v in sent["headers"].items()
+               if k not in TRANSPORT and k != "accept-encoding"}
+    if sent["query"]:
+        url = f"{url}?{sent['query']}"
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+    # The request goes to the gateway on 127.0.0.1: no proxy, whatever the environment says.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(req, timeout=60) as resp:
+            status, named, _ = resp.status, resp.headers.get("x-bifrost-dropped-params") or "", resp.read()
+    except urllib.error.HTTPError as e:
+        fail(f"HTTP {e.code}: {e.read()[:300].decode('utf-8', 'replace')}")
+    if status != 200:
+        fail(f"HTTP {status}")
+    names = [n.strip() for n in named.split(",") if n.strip()]
+    missing = [f for f in fields.split(",") if not any(f in n for n in names)]
+    if missing:
+        fail(f"x-bifrost-dropped-params is {named!r}: {missing} not named")
+    print(f"200, x-bifrost-dropped-params: {named}")
+
+
 def main():
     commands = {"fixture": (cmd_fixture, (4,)), "forwarded": (cmd_forwarded, (5,)),
                 "round-trip": (cmd_round_trip, (2,)), "absent": (cmd_absent, (2,)),
-                "path": (cmd_path, (2, 3))}
+                "path": (cmd_path, (2, 3)), "dropped": (cmd_dropped, (4,))}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
