@@ -215,6 +215,10 @@ async fn claude_code_to_anthropic(fixture_name: &str) {
         String::from_utf8(stream).unwrap(),
         "the events were not relayed as sent"
     );
+    assert!(
+        !resp.headers.contains_key("x-bifrost-dropped-params"),
+        "nothing is dropped on the vendor's own dialect"
+    );
 
     let seen = &up.requests()[0];
     assert_eq!(seen.path, "/v1/messages");
@@ -261,6 +265,10 @@ async fn codex_to_openai(fixture_name: &str, extra_header: Option<(&str, &str)>)
         resp.text(),
         String::from_utf8(stream).unwrap(),
         "the events were not relayed as sent"
+    );
+    assert!(
+        !resp.headers.contains_key("x-bifrost-dropped-params"),
+        "nothing is dropped on the vendor's own dialect"
     );
 
     let seen = &up.requests()[0];
