@@ -5,6 +5,7 @@
 
 mod support;
 
+mod agents;
 mod anthropic;
 mod anthropic_route;
 mod anthropic_sdk;
