@@ -537,7 +537,7 @@ async fn anthropic_only_fields_are_dropped_and_named_for_other_providers() {
         resp.headers
             .get("x-bifrost-dropped-params")
             .and_then(|v| v.to_str().ok()),
-        Some("context_management")
+        Some("context_management,thinking.display")
     );
     let sent = &up.requests()[0].body;
     assert!(sent.get("context_management").is_none(), "{sent}");

@@ -113,7 +113,7 @@ def test_unknown_model_is_not_found(client):
 def test_invalid_request_is_a_bad_request(client):
     with pytest.raises(anthropic.BadRequestError) as err:
         client.messages.create(
-            model="up/chat", max_tokens=8, messages=[{"role": "system", "content": "x"}]
+            model="up/chat", max_tokens=8, messages=[{"role": "robot", "content": "x"}]
         )
     assert err.value.body["error"]["type"] == "invalid_request_error"
 

@@ -96,6 +96,9 @@ pub struct Translated {
 pub fn to_chat(r: &MessagesRequest, drop_all: bool) -> Result<Translated, Untranslatable> {
     let mut dropped = Vec::new();
     for name in r.other.keys() {
+        if name == "output_config" {
+            continue;
+        }
         if !drop_all && !TUNING_ONLY.contains(&name.as_str()) {
             return Err(invalid(format!(
                 "parameter `{name}` is not supported when this route is served by a non-Anthropic provider; remove it, or set [client.compat] should_drop_params = true to drop it"
@@ -116,6 +119,11 @@ pub fn to_chat(r: &MessagesRequest, drop_all: bool) -> Result<Translated, Untran
     for (i, m) in r.messages.iter().enumerate() {
         match m.role.as_str() {
             "user" => user_turn(&m.content, i, &mut messages)?,
+            // Claude Code puts system reminders among the turns.
+            "system" => {
+                let text = system_text(&m.content)?;
+                messages.push(message("system", Some(Value::String(text)), Map::new()));
+            }
             "assistant" => messages.push(assistant_turn(&m.content, i)?),
             other => {
                 return Err(invalid(format!(
@@ -143,7 +151,12 @@ pub fn to_chat(r: &MessagesRequest, drop_all: bool) -> Result<Translated, Untran
             x.insert("user".into(), user.into());
         }
     }
+    output_config(r, drop_all, &mut x, &mut dropped)?;
     if let Some(thinking) = r.thinking.as_ref().filter(|t| !t.is_null()) {
+        // How thinking is shown is Anthropic's alone; the effort it buys travels on.
+        if thinking.get("display").is_some() {
+            dropped.push("thinking.display".into());
+        }
         // Kept under Anthropic's own name: the anthropic provider passes it through, and
         // the handler turns it into `reasoning_effort` for other providers once routed.
         x.insert("thinking".into(), thinking.clone());
@@ -154,6 +167,39 @@ pub fn to_chat(r: &MessagesRequest, drop_all: bool) -> Result<Translated, Untran
         chat: ChatRequest::translated(r.model.clone(), messages, stream, x),
         dropped,
     })
+}
+
+/// `output_config`: its `effort` (how hard the model thinks) becomes OpenAI's
+/// `reasoning_effort`; anything else in it (a structured output format) changes the
+/// answer, so it is refused unless `drop_all`.
+fn output_config(
+    r: &MessagesRequest,
+    drop_all: bool,
+    x: &mut Map<String, Value>,
+    dropped: &mut Vec<String>,
+) -> Result<(), Untranslatable> {
+    let Some(config) = r.other.get("output_config").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for (name, value) in config {
+        match (name.as_str(), value.as_str()) {
+            ("effort", Some(effort)) => {
+                let effort = match effort {
+                    "low" | "medium" | "high" => effort,
+                    // `max` and newer levels: the most chat can ask for.
+                    _ => "high",
+                };
+                x.insert("reasoning_effort".into(), effort.into());
+            }
+            _ if drop_all => dropped.push(format!("output_config.{name}")),
+            _ => {
+                return Err(invalid(format!(
+                    "`output_config.{name}` is not supported when this route is served by a non-Anthropic provider; remove it, or set [client.compat] should_drop_params = true to drop it"
+                )))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// For a provider that is not Anthropic: `thinking` becomes OpenAI's `reasoning_effort`
@@ -247,6 +293,11 @@ fn tools(
             .get("name")
             .and_then(Value::as_str)
             .ok_or_else(|| invalid("every tool needs a `name`"))?;
+        // Loading a tool's definition on demand is Anthropic's tool-search beta; the
+        // tool itself is offered up front, which changes nothing for the answer.
+        if t.get("defer_loading").is_some() {
+            dropped.push(format!("tools[{i}].defer_loading"));
+        }
         let mut f = Map::new();
         f.insert("name".into(), name.into());
         if let Some(d) = t.get("description").and_then(Value::as_str) {

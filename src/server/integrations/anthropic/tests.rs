@@ -93,7 +93,7 @@ fn what_cannot_be_translated_is_refused() {
             "web_search",
         ),
         (
-            json!({"model": "m", "max_tokens": 1, "messages": [{"role": "system", "content": "x"}]}),
+            json!({"model": "m", "max_tokens": 1, "messages": [{"role": "robot", "content": "x"}]}),
             "role",
         ),
     ] {
