@@ -35,11 +35,19 @@ models = ["bench-model"]
 CFG
 printf '%s' '{"model":"up/bench-model","messages":[{"role":"user","content":"hello"}]}' >"$WORK/body.json"
 
-# count WHAT N: total instructions of one callgrind run serving N requests.
+# count WHAT N: total instructions of one callgrind run serving N requests. WHAT is
+# bare, bifrost, or bifrost-vk: every request presents a virtual key with a budget and
+# a rate limit, so governance (auth, reservation, settlement) is on the path.
 count() {
-    local what=$1 n=$2 port=18599 pid
+    local what=$1 n=$2 port=18599 pid vk=()
     rm -rf "$WORK/data" "$WORK/cg.out"
-    if [ "$what" = bifrost ]; then
+    if [ "$what" = bifrost-vk ]; then
+        local key
+        key=$("$BIFROST" --data-dir "$WORK/data" vk create --name bench --budget 1000000 \
+            --reset 1d --rpm 100000000 --tpm 1000000000 2>/dev/null)
+        vk=(-H "x-bf-vk: $key")
+    fi
+    if [ "$what" != bare ]; then
         valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$BIFROST" serve \
             --port $port --data-dir "$WORK/data" --config "$WORK/cfg.toml" >"$WORK/run.log" 2>&1 &
     else
@@ -53,7 +61,7 @@ count() {
         sleep 0.1
     done
     timeout 300 "$OHA" -n "$n" -c 4 --no-tui -m POST -H 'content-type: application/json' \
-        -D "$WORK/body.json" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+        "${vk[@]}" -D "$WORK/body.json" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
     kill -TERM "$pid"
     wait "$pid" 2>/dev/null || true
     awk '/^(summary|totals):/ { print $2; exit }' "$WORK/cg.out"
@@ -68,6 +76,7 @@ per_request() {
 
 bare=$(per_request bare)
 gw=$(per_request bifrost)
+vk=$(per_request bifrost-vk)
 section=$(cat <<MD
 ## Instructions per request (callgrind)
 
@@ -79,6 +88,7 @@ excluded and the figures repeat from run to run.
 |---|---:|---:|
 | bare-proxy (hyper floor) | $bare | 1.00x |
 | bifrost | $gw | $(awk -v g="$gw" -v b="$bare" 'BEGIN { printf "%.2fx", g / b }') |
+| bifrost, virtual key with a budget and a rate limit | $vk | $(awk -v g="$vk" -v b="$bare" 'BEGIN { printf "%.2fx", g / b }') |
 MD
 )
 echo "$section"
