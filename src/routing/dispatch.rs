@@ -100,7 +100,7 @@ pub enum DispatchError {
         provider: String,
     },
     /// No key of the provider lists the model.
-    #[error("none of the keys of provider `{provider}` allows model `{model}`; add the model to a key's `models` (an empty list allows every model)")]
+    #[error("none of the keys of provider `{provider}` allows model {}; add the model to a key's `models` (an empty list allows every model)", crate::config::quote(.model))]
     NoKeyForModel {
         /// Provider name.
         provider: String,

@@ -36,7 +36,8 @@ pub enum RouteError {
 
 fn unknown_message(model: &str, providers: &[String], suggestions: &[String]) -> String {
     let mut msg = format!(
-        "model `{model}` matches no configured provider. Use `provider/model` with one of the configured providers ({}), or list the model in a key's `models`",
+        "model {} matches no configured provider. Use `provider/model` with one of the configured providers ({}), or list the model in a key's `models`",
+        crate::config::quote(model),
         providers.join(", ")
     );
     if !suggestions.is_empty() {
@@ -81,6 +82,11 @@ impl Snapshot {
     }
 
     fn suggestions(&self, model: &str) -> Vec<String> {
+        // No model id is this long; comparing a huge one against every model would only
+        // cost CPU.
+        if model.len() > crate::config::limits::MAX_MODEL_ID {
+            return Vec::new();
+        }
         let bare = model.rsplit('/').next().unwrap_or(model);
         let mut scored: Vec<(f64, String)> = self
             .models()

@@ -76,7 +76,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "invalid_request_error",
-            format!("no route for {method} {path}; inference routes live under /v1 (also /openai/v1 and /openai), management under /api"),
+            format!("no route for {method} {}; inference routes live under /v1 (also /openai/v1 and /openai), management under /api", crate::config::quote(path)),
         )
         .code("unknown_route")
     }
@@ -86,7 +86,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "invalid_request_error",
-            format!("{method} is not allowed on {path}"),
+            format!("{method} is not allowed on {}", crate::config::quote(path)),
         )
         .code("method_not_allowed")
     }

@@ -169,3 +169,54 @@ async fn a_body_trickled_too_slowly_is_408_and_the_connection_is_freed() {
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("request_body_timeout_secs"), "{text}");
 }
+
+/// A huge value the gateway names in an error (a role, a model, a path, an action)
+/// comes back shortened on every route, never whole.
+#[tokio::test]
+async fn long_client_input_is_quoted_back_shortened() {
+    let gw = Gateway::start("[providers.mock]\ntype = \"mock\"\n").await;
+    let huge = "x".repeat(100_000);
+    let cases = [
+        (
+            "/anthropic/v1/messages",
+            json!({"model": "mock/m", "max_tokens": 8, "messages": [{"role": huge, "content": "hi"}]}),
+        ),
+        (
+            "/v1/chat/completions",
+            json!({"model": huge, "messages": [{"role": "user", "content": "hi"}]}),
+        ),
+        (
+            "/cohere/v2/chat",
+            json!({"model": "mock/m", "messages": [{"role": huge, "content": "hi"}]}),
+        ),
+        (
+            "/genai/v1beta/models/mock/m:generateContent",
+            json!({"contents": [{"role": huge, "parts": [{"text": "hi"}]}]}),
+        ),
+    ];
+    for (path, body) in cases {
+        let resp = call(
+            Method::POST,
+            &gw.url(path),
+            &[("content-type", "application/json")],
+            serde_json::to_vec(&body).unwrap(),
+        )
+        .await;
+        assert!(resp.status.is_client_error(), "{path}: {}", resp.status);
+        assert!(
+            resp.body.len() < 4096,
+            "{path}: {} bytes back",
+            resp.body.len()
+        );
+        assert!(
+            resp.text().contains("100000 bytes"),
+            "{path}: {}",
+            resp.text()
+        );
+    }
+    let path = format!("/v1/{}", "x".repeat(60_000));
+    let resp = get(&gw.url(&path)).await;
+    assert_eq!(resp.status, 404);
+    assert!(resp.body.len() < 4096, "{} bytes back", resp.body.len());
+    still_serving(&gw).await;
+}

@@ -263,6 +263,7 @@ impl Ctx {
         demand: Demand,
     ) -> Result<Route, Response> {
         self.named(model, stream);
+        self.check_model(model)?;
         let key = self.authenticate(model)?;
         if let Err(early) = self.pre(InferenceRequest::Model(model)).await {
             return Err(self.early(early));
@@ -294,6 +295,7 @@ impl Ctx {
         if let Some(problem) = req.problem() {
             return Err(Early::Done(self.fail(problem)));
         }
+        self.check_model(req.model()).map_err(Early::Done)?;
         let key = self.authenticate(req.model()).map_err(Early::Done)?;
         self.pre(req.for_hooks()).await?;
         let route = self.route(req.model()).map_err(Early::Done)?;
@@ -331,6 +333,27 @@ impl Ctx {
         self.report.response_content(|| Some(body.clone()));
         let response = (self.dialect.hook_answer)(body, &self.report.info);
         self.stamp().apply(response)
+    }
+
+    /// Refuses a model name longer than any model id (the limit stored ids are held to).
+    #[allow(clippy::result_large_err)]
+    fn check_model(&mut self, model: &str) -> Result<(), Response> {
+        let max = crate::config::limits::MAX_MODEL_ID;
+        if model.len() <= max {
+            return Ok(());
+        }
+        let mut e = ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            format!(
+                "`model` is {} bytes, over the limit of {max} bytes: {}",
+                model.len(),
+                crate::config::quote(model)
+            ),
+        )
+        .code("invalid_field");
+        e.param = Some("model".into());
+        Err(self.fail(e))
     }
 
     /// The virtual key the request presents, authenticated, with `model` fitted to what
@@ -398,9 +421,15 @@ impl Ctx {
 
     /// The error response (in the route's dialect), recorded as the outcome.
     pub(super) fn fail(&mut self, mut e: ApiError) -> Response {
+        // Whatever quoted the client's input back (a role, a block type, a path), a
+        // long quote comes back shortened, never whole.
+        if let std::borrow::Cow::Owned(short) = crate::config::shorten_quoted(&e.message) {
+            e.message = short;
+        }
         let info = &self.report.info;
         if !info.model_requested.is_empty() {
-            e.context.model_requested = Some(info.model_requested.clone());
+            e.context.model_requested =
+                Some(crate::config::shorten(&info.model_requested).into_owned());
         }
         e.context.request_type = Some(info.endpoint.request_type());
         tracing::debug!(request_id = %info.request_id, status = e.status.as_u16(), error = %e.message, "request failed");
