@@ -34,12 +34,12 @@ impl RemoteAdmin {
     }
 
     /// One raw request over the socket (an inference call through the running server's
-    /// pipeline): the status and body, whatever the status.
+    /// pipeline, with its `request_id`): the status and body, whatever the status.
     pub async fn send(
         &self,
         method: Method,
         path: &str,
-        request_id: &str,
+        request_id: Option<&str>,
         body: Vec<u8>,
     ) -> Result<(u16, Bytes), AdminError> {
         let unreachable = |e: &dyn std::fmt::Display| AdminError::Unreachable(e.to_string());
@@ -50,12 +50,15 @@ impl RemoteAdmin {
             .await
             .map_err(|e| unreachable(&e))?;
         tokio::spawn(conn);
-        let request = Request::builder()
+        let mut request = Request::builder()
             .method(method)
             .uri(path)
             .header(http::header::HOST, "localhost")
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .header("x-request-id", request_id)
+            .header(http::header::CONTENT_TYPE, "application/json");
+        if let Some(id) = request_id {
+            request = request.header("x-request-id", id);
+        }
+        let request = request
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| unreachable(&e))?;
         let response = sender
@@ -72,39 +75,16 @@ impl RemoteAdmin {
         Ok((status, bytes))
     }
 
-    /// One JSON call to the server's management API.
+    /// One JSON call to the server's management API; an error status is an error.
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<T, AdminError> {
-        let unreachable = |e: &dyn std::fmt::Display| AdminError::Unreachable(e.to_string());
-        let stream = tokio::net::UnixStream::connect(&self.socket)
-            .await
-            .map_err(|e| unreachable(&e))?;
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| unreachable(&e))?;
-        tokio::spawn(conn);
-        let request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(http::header::HOST, "localhost")
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .body(Full::new(Bytes::from(body.unwrap_or_default())))
-            .map_err(|e| unreachable(&e))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| unreachable(&e))?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| unreachable(&e))?
-            .to_bytes();
+        let (status, bytes) = self
+            .send(method, path, None, body.unwrap_or_default())
+            .await?;
         if status >= 400 {
             let message = serde_json::from_slice::<serde_json::Value>(&bytes)
                 .ok()
@@ -112,7 +92,8 @@ impl RemoteAdmin {
                 .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
             return Err(AdminError::Remote { status, message });
         }
-        serde_json::from_slice(&bytes).map_err(|e| unreachable(&format!("bad answer: {e}")))
+        serde_json::from_slice(&bytes)
+            .map_err(|e| AdminError::Unreachable(format!("bad answer: {e}")))
     }
 }
 

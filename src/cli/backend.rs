@@ -42,7 +42,12 @@ pub async fn chat(
     let socket = data_dir.join(SOCKET_NAME);
     if let Some(remote) = RemoteAdmin::connect(&socket).await {
         return remote
-            .send(http::Method::POST, "/v1/chat/completions", request_id, body)
+            .send(
+                http::Method::POST,
+                "/v1/chat/completions",
+                Some(request_id),
+                body,
+            )
             .await
             .map_err(anyhow::Error::from);
     }
