@@ -55,12 +55,8 @@ pub async fn completions(
     body: Body,
 ) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Completion, headers);
-    let mut req = match ctx.read_json::<CompletionRequest>(body).await {
-        Ok(req) => req,
-        Err(done) => return done,
-    };
-    let route = match ctx.prepare(&mut req).await {
-        Ok(route) => route,
+    let (req, route) = match ctx.accept::<CompletionRequest>(body).await {
+        Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;
@@ -87,12 +83,8 @@ pub async fn completions(
 /// `POST /v1/embeddings`.
 pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Embeddings, headers);
-    let mut req = match ctx.read_json::<EmbeddingRequest>(body).await {
-        Ok(req) => req,
-        Err(done) => return done,
-    };
-    let route = match ctx.prepare(&mut req).await {
-        Ok(route) => route,
+    let (req, route) = match ctx.accept::<EmbeddingRequest>(body).await {
+        Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;

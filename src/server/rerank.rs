@@ -16,12 +16,8 @@ use crate::schema::{Answer, RerankRequest};
 /// `POST /v1/rerank`.
 pub async fn rerank(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Rerank, headers);
-    let mut req = match ctx.read_json::<RerankRequest>(body).await {
-        Ok(req) => req,
-        Err(done) => return done,
-    };
-    let route = match ctx.prepare(&mut req).await {
-        Ok(route) => route,
+    let (req, route) = match ctx.accept::<RerankRequest>(body).await {
+        Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;

@@ -241,6 +241,17 @@ impl Ctx {
         }
     }
 
+    /// The body decoded as `T` and prepared ([`Ctx::prepare`]): the request and its
+    /// route, or the finished response.
+    pub(super) async fn accept<T: InferenceBody>(
+        &mut self,
+        body: Body,
+    ) -> Result<(T, Route), Response> {
+        let mut req: T = self.read_json(body).await?;
+        let route = self.prepare(&mut req).await?;
+        Ok((req, route))
+    }
+
     /// Checks a decoded request, runs the hooks and resolves the model, which is then
     /// rewritten to the upstream's id. A hook's replayed chunks are sent as one JSON
     /// list here; the chat flow streams them instead ([`Ctx::prepare_early`]).

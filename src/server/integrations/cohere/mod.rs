@@ -179,12 +179,8 @@ pub(crate) async fn rerank(
     body: Body,
 ) -> Response {
     let mut ctx = Ctx::start(&state, COHERE, Endpoint::Rerank, headers);
-    let mut req = match ctx.read_json::<RerankRequest>(body).await {
-        Ok(r) => r,
-        Err(done) => return done,
-    };
-    let route = match ctx.prepare(&mut req).await {
-        Ok(route) => route,
+    let (req, route) = match ctx.accept::<RerankRequest>(body).await {
+        Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;
