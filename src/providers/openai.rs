@@ -177,7 +177,7 @@ impl Provider for OpenAi {
     }
 
     async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
-        if req.endpoint == Endpoint::Messages {
+        if !req.endpoint.is_openai() {
             return Err(req.endpoint.unsupported());
         }
         let (url, body) = match &self.target {
