@@ -137,10 +137,11 @@ fn only_request(up: &MockUpstream) -> Recorded {
 
 const COHERE_BODY: &str = r#"{"model":"co/command-a-03-2025","messages":[{"role":"user","content":"Hi"}],"documents":[{"id":"d1","data":{"text":"x"}}],"citation_options":{"mode":"FAST"},"safety_mode":"OFF","temperature":0.50,"a_field_from_next_year":{"x":1.50}}"#;
 
+const COHERE_ANSWER: &[u8] = br#"{"id":"c1","finish_reason":"COMPLETE","message":{"role":"assistant","content":[{"type":"text","text":"Hello"}],"citations":[{"start":0,"end":5}]},"usage":{"billed_units":{"input_tokens":3,"output_tokens":4},"tokens":{"input_tokens":10.0,"output_tokens":5}}}"#;
+
 #[tokio::test]
 async fn cohere_provider_gets_v2_chat_as_sent_and_answers_untouched() {
-    let answer = br#"{"id":"c1","finish_reason":"COMPLETE","message":{"role":"assistant","content":[{"type":"text","text":"Hello"}],"citations":[{"start":0,"end":5}]},"usage":{"billed_units":{"input_tokens":3,"output_tokens":4},"tokens":{"input_tokens":10.0,"output_tokens":5}}}"#;
-    let up = MockUpstream::always(raw("application/json", answer.to_vec())).await;
+    let up = MockUpstream::always(raw("application/json", COHERE_ANSWER.to_vec())).await;
     let other = openai_mock().await;
     let (gw, rec) = gateway(&up, &other).await;
 
@@ -148,7 +149,7 @@ async fn cohere_provider_gets_v2_chat_as_sent_and_answers_untouched() {
     assert_eq!(resp.status, 200, "{}", resp.text());
     assert_eq!(
         &resp.body[..],
-        &answer[..],
+        COHERE_ANSWER,
         "the answer is the upstream's bytes"
     );
     assert!(resp.headers.contains_key("x-request-id"));
@@ -371,4 +372,36 @@ async fn other_provider_types_still_get_the_translation() {
         assert_eq!(r.body["messages"][0]["content"], "Hi");
     }
     assert_eq!(up.request_count(), 0);
+}
+
+/// `/v1/chat/completions` keeps its decoded path (hooks, JSON repair, dropped
+/// parameters need it) and passes the client's `openai-beta` to an OpenAI-format
+/// upstream; an upstream of another format never sees it.
+#[tokio::test]
+async fn openai_beta_reaches_openai_format_upstreams_on_chat_completions() {
+    let up = MockUpstream::always(raw("application/json", COHERE_ANSWER.to_vec())).await;
+    let other = openai_mock().await;
+    let (gw, _rec) = gateway(&up, &other).await;
+    for model in ["oa/m", "co/command-a"] {
+        let body =
+            format!(r#"{{"model":"{model}","messages":[{{"role":"user","content":"Hi"}}]}}"#);
+        let resp = call(
+            Method::POST,
+            &gw.url("/v1/chat/completions"),
+            &[
+                ("content-type", "application/json"),
+                ("openai-beta", "assistants=v2"),
+                ("x-request-id", "beta-1"),
+            ],
+            body,
+        )
+        .await;
+        assert_eq!(resp.status, 200, "{model}: {}", resp.text());
+        assert_eq!(resp.headers["x-request-id"], "beta-1");
+        assert!(resp.json()["extra_fields"].is_object(), "{model}");
+    }
+    let seen = only_request(&other);
+    assert_eq!(seen.header("openai-beta"), Some("assistants=v2"));
+    assert_eq!(seen.header("x-request-id"), Some("beta-1"));
+    assert_eq!(only_request(&up).header("openai-beta"), None);
 }
