@@ -1,5 +1,6 @@
 //! What every same-dialect forward shares (a drop-in route whose upstream speaks the
-//! route's own format: `/cohere` to `cohere`, `/genai` to `gemini`): the body with
+//! route's own format: `/anthropic` to `anthropic`, `/cohere` to `cohere`, `/genai` to
+//! `gemini`): the body with
 //! only its `model` rewritten, and the watch that reads usage out of the upstream's
 //! stream events as they pass, untouched, for the hooks.
 //!
