@@ -1,7 +1,8 @@
 //! Endpoints that bifrost forwards without translating the body: OpenAI's (Responses,
 //! images, audio, moderations), which only upstreams that speak the OpenAI format
-//! offer, and Anthropic's Messages for a route whose dialect is the upstream's own.
-//! Every other adapter answers with [`ProviderError::Unsupported`].
+//! offer, and the chat formats of Anthropic (Messages), Cohere (v2 chat) and Gemini
+//! (generateContent) for a route whose dialect is the upstream's own. Every other
+//! adapter answers with [`ProviderError::Unsupported`].
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
@@ -24,6 +25,12 @@ pub enum Endpoint {
     Moderations,
     /// Anthropic's `POST /v1/messages`, forwarded as the client sent it.
     Messages,
+    /// Cohere's `POST /v2/chat`, forwarded as the client sent it.
+    CohereChat,
+    /// Gemini's `models/{model}:generateContent` (`:streamGenerateContent` when the
+    /// forward streams), the body forwarded as the client sent it; the adapter builds
+    /// the URL from the resolved model.
+    GenerateContent,
 }
 
 impl Endpoint {
@@ -36,15 +43,30 @@ impl Endpoint {
             Endpoint::AudioTranscriptions => "audio/transcriptions",
             Endpoint::Moderations => "moderations",
             Endpoint::Messages => "messages",
+            Endpoint::CohereChat => "chat",
+            Endpoint::GenerateContent => "generateContent",
         }
+    }
+
+    /// Whether this is one of OpenAI's endpoints (which OpenAI-format adapters serve),
+    /// rather than another vendor's chat format forwarded to that vendor's adapter.
+    pub fn is_openai(self) -> bool {
+        !matches!(
+            self,
+            Endpoint::Messages | Endpoint::CohereChat | Endpoint::GenerateContent
+        )
     }
 
     /// The error for an adapter that does not offer this endpoint.
     pub fn unsupported(self) -> ProviderError {
-        if self == Endpoint::Messages {
-            return ProviderError::Unsupported(
-                "only anthropic providers take Anthropic Messages requests as they are".into(),
-            );
+        let only = match self {
+            Endpoint::Messages => Some("only anthropic providers take Anthropic Messages"),
+            Endpoint::CohereChat => Some("only cohere providers take Cohere v2 chat"),
+            Endpoint::GenerateContent => Some("only gemini providers take generateContent"),
+            _ => None,
+        };
+        if let Some(only) = only {
+            return ProviderError::Unsupported(format!("{only} requests as they are"));
         }
         ProviderError::Unsupported(format!(
             "this provider type does not offer /v1/{}; route the request to an OpenAI-format provider (openai, azure or an OpenAI-compatible preset)",

@@ -130,6 +130,12 @@ pub struct Accepts {
     /// Anthropic's Messages API as clients send it ([`Endpoint::Messages`] through
     /// [`Provider::forward`]): `/anthropic` forwards to such an upstream untranslated.
     pub messages: bool,
+    /// Cohere's v2 chat as clients send it ([`Endpoint::CohereChat`]): `/cohere/v2/chat`
+    /// forwards to such an upstream untranslated.
+    pub cohere_chat: bool,
+    /// Gemini's generateContent as clients send it ([`Endpoint::GenerateContent`]):
+    /// `/genai` forwards to such an upstream untranslated.
+    pub generate_content: bool,
 }
 
 /// One upstream wire protocol.

@@ -98,13 +98,27 @@ impl OpenAi {
         call: &Call,
         body: &B,
     ) -> Result<super::http::Exchange, ProviderError> {
+        self.send_with(path, call, body, &HeaderMap::new()).await
+    }
+
+    /// [`OpenAi::send`] with the headers the client addressed to OpenAI
+    /// (`openai-beta`), which an OpenAI-format upstream should see as sent.
+    async fn send_with<B: Serialize>(
+        &self,
+        path: &str,
+        call: &Call,
+        body: &B,
+        vendor_headers: &HeaderMap,
+    ) -> Result<super::http::Exchange, ProviderError> {
         // Sized for a typical chat request so encoding rarely reallocates.
         let mut bytes = Vec::with_capacity(1024);
         serde_json::to_writer(&mut bytes, body)
             .map_err(|e| ProviderError::InvalidResponse(format!("cannot encode request: {e}")))?;
         let url = self.target.url(call, path)?;
+        let mut headers = self.headers(call);
+        headers.extend(vendor_headers.clone());
         self.transport
-            .post_json(&url, self.headers(call), Bytes::from(bytes))
+            .post_json(&url, headers, Bytes::from(bytes))
             .await
     }
 }
@@ -116,7 +130,9 @@ impl Provider for OpenAi {
         call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<Answer<ChatResponse>>, ProviderError> {
-        let exchange = self.send("/chat/completions", call, req).await?;
+        let exchange = self
+            .send_with("/chat/completions", call, req, &req.vendor_headers)
+            .await?;
         let headers = exchange.forwardable_headers();
         Ok(Reply {
             body: exchange.answer().await?,
@@ -129,7 +145,9 @@ impl Provider for OpenAi {
         call: &Call,
         req: &ChatRequest,
     ) -> Result<Reply<ChunkStream>, ProviderError> {
-        let exchange = self.send("/chat/completions", call, req).await?;
+        let exchange = self
+            .send_with("/chat/completions", call, req, &req.vendor_headers)
+            .await?;
         let headers = exchange.forwardable_headers();
         Ok(Reply {
             body: exchange.sse_json::<ChatChunk>().boxed(),
@@ -177,7 +195,7 @@ impl Provider for OpenAi {
     }
 
     async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
-        if req.endpoint == Endpoint::Messages {
+        if !req.endpoint.is_openai() {
             return Err(req.endpoint.unsupported());
         }
         let (url, body) = match &self.target {

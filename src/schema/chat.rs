@@ -21,6 +21,11 @@ pub struct ChatRequest {
     /// Every other parameter, forwarded as sent.
     #[serde(flatten)]
     pub extra: Extra,
+    /// Headers the client addressed to OpenAI (`openai-beta`), allow-listed by the
+    /// route: an OpenAI-format upstream gets them, other adapters ignore them. Never
+    /// part of the body.
+    #[serde(skip)]
+    pub vendor_headers: http::HeaderMap,
 }
 
 impl ChatRequest {
@@ -36,6 +41,7 @@ impl ChatRequest {
                 extra: Extra::new(),
             }),
             extra,
+            vendor_headers: http::HeaderMap::new(),
         }
     }
 

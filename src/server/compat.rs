@@ -4,7 +4,7 @@
 //! streamed, comes back in the `text_completion` shape.
 
 use futures_util::StreamExt;
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
 use super::error::ApiError;
@@ -92,6 +92,7 @@ fn to_chat(req: &CompletionRequest) -> Option<ChatRequest> {
         stream: req.stream,
         stream_options: req.stream_options.clone(),
         extra,
+        vendor_headers: HeaderMap::new(),
     })
 }
 

@@ -11,6 +11,7 @@ mod health;
 mod integrations;
 mod listener;
 mod management;
+mod native;
 mod openai;
 mod passthrough;
 mod pipeline;

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 
+use super::passthrough::vendor_headers;
 use super::pipeline::{self, ChatDialect, Ctx, Dialect, PlainWatch};
 use super::stream::OpenAiSse;
 use super::AppState;
@@ -43,7 +44,11 @@ impl ChatDialect for OpenAiChat {
 pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Chat, headers);
     match ctx.read_json::<ChatRequest>(body).await {
-        Ok(req) => pipeline::chat(ctx, OpenAiChat, req).await,
+        Ok(mut req) => {
+            // The client's OpenAI beta opt-ins reach an OpenAI-format upstream as sent.
+            req.vendor_headers = vendor_headers(ctx.info(), &["openai-beta"]);
+            pipeline::chat(ctx, OpenAiChat, req).await
+        }
         Err(done) => done,
     }
 }

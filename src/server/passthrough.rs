@@ -55,7 +55,9 @@ pub(super) fn hook_endpoint(endpoint: Endpoint) -> hooks::Endpoint {
         Endpoint::AudioSpeech => hooks::Endpoint::Speech,
         Endpoint::AudioTranscriptions => hooks::Endpoint::Transcription,
         Endpoint::Moderations => hooks::Endpoint::Moderation,
-        Endpoint::Messages => hooks::Endpoint::Chat,
+        Endpoint::Messages | Endpoint::CohereChat | Endpoint::GenerateContent => {
+            hooks::Endpoint::Chat
+        }
     }
 }
 

@@ -36,6 +36,7 @@ mod openai_routes;
 mod pipeline;
 mod python_sdk;
 mod request_encoding;
+mod same_dialect;
 mod streaming;
 mod transcription;
 mod upstream_headers;

@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use super::http::{Exchange, Transport};
 use super::translate;
-use super::{Call, ChunkStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Endpoint, Forward, Forwarded, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
     Answer, ChatRequest, ChatResponse, EmbeddingRequest, RerankRequest, RerankResponse,
@@ -84,8 +84,29 @@ impl Provider for Cohere {
     fn accepts(&self) -> super::Accepts {
         super::Accepts {
             embedding_input_type: true,
+            cohere_chat: true,
             ..Default::default()
         }
+    }
+
+    /// A v2 chat request in Cohere's own format, sent as the client wrote it (only its
+    /// model rewritten by the route) with the provider's key; the answer comes back
+    /// untouched.
+    async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
+        if req.endpoint != Endpoint::CohereChat {
+            return Err(req.endpoint.unsupported());
+        }
+        let url = format!("{}/chat", self.base_url);
+        let exchange = self
+            .transport
+            .post(
+                &url,
+                Self::headers(call),
+                req.content_type.clone(),
+                req.body.clone(),
+            )
+            .await?;
+        exchange.forwarded(req.stream).await
     }
 
     async fn chat(

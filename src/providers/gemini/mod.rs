@@ -33,7 +33,7 @@ use serde_json::Value;
 use super::http::{Exchange, Transport};
 use super::path;
 use super::translate;
-use super::{Call, ChunkStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Endpoint, Forward, Forwarded, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{Answer, ChatRequest, ChatResponse, EmbeddingRequest};
 
@@ -135,6 +135,39 @@ pub(crate) fn chunk_reply(
 
 #[async_trait]
 impl Provider for Gemini {
+    fn accepts(&self) -> super::Accepts {
+        super::Accepts {
+            generate_content: true,
+            ..Default::default()
+        }
+    }
+
+    /// A generateContent body in Gemini's own format, sent as the client wrote it to
+    /// this adapter's URL for the resolved model (one escaped path segment, see
+    /// [`url`]); the method, and `alt=sse` for a stream, are the adapter's. The answer
+    /// comes back untouched.
+    async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
+        if req.endpoint != Endpoint::GenerateContent {
+            return Err(req.endpoint.unsupported());
+        }
+        let method = if req.stream {
+            "streamGenerateContent?alt=sse"
+        } else {
+            "generateContent"
+        };
+        let url = url(&self.base_url, &call.model, method)?;
+        let exchange = self
+            .transport
+            .post(
+                &url,
+                Self::headers(call),
+                req.content_type.clone(),
+                req.body.clone(),
+            )
+            .await?;
+        exchange.forwarded(req.stream).await
+    }
+
     async fn chat(
         &self,
         call: &Call,

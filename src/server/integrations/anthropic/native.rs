@@ -14,13 +14,11 @@
 //! [`Accepts::messages`]: crate::providers::Accepts
 
 use axum::response::Response;
-use bytes::Bytes;
-use http::StatusCode;
 use serde_json::{Map, Value};
 
+use super::super::super::native::{with_model, EventWatch};
 use super::super::super::passthrough::{send_native, vendor_headers};
 use super::super::super::pipeline::Ctx;
-use super::super::super::stream::{StreamEnd, Watch};
 use crate::providers::{Endpoint, Forward, JsonBody};
 use crate::routing::Route;
 use crate::schema::Usage;
@@ -37,18 +35,9 @@ pub(super) async fn forward(
     stream: bool,
     query: Option<&str>,
 ) -> Response {
-    let bytes = match body
-        .set_str("model", &route.model)
-        .and_then(|()| body.to_bytes())
-    {
+    let bytes = match with_model(&mut ctx, &mut body, &route.model) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            return ctx.fail(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                e.to_string(),
-            ))
-        }
+        Err(done) => return done,
     };
     ctx.request_json(&bytes);
     let mut forward = Forward::json(Endpoint::Messages, bytes, stream);
@@ -61,11 +50,7 @@ pub(super) async fn forward(
         forward,
         usage_of_message,
         error_event,
-        |ctx, wants_content| MessagesWatch {
-            ctx,
-            usage: None,
-            events: wants_content.then(Vec::new),
-        },
+        |ctx, wants_content| EventWatch::new(ctx, wants_content, read_event),
     )
     .await
 }
@@ -110,44 +95,16 @@ fn usage_of_message(body: &[u8]) -> Option<Usage> {
     usage_from(message.get("usage")?, None)
 }
 
-/// Reads usage from a Messages stream's events as they pass (whole events, untouched),
-/// keeping them when a hook wants the content.
-struct MessagesWatch {
-    ctx: Ctx,
-    usage: Option<Usage>,
-    events: Option<Vec<Value>>,
-}
-
-impl Watch<Bytes> for MessagesWatch {
-    fn item(&mut self, events: &mut Bytes) -> Option<Usage> {
-        if !self.ctx.reports() {
-            return None;
-        }
-        let text = String::from_utf8_lossy(events);
-        for data in text.lines().filter_map(|l| l.strip_prefix("data:")) {
-            let Ok(event) = serde_json::from_str::<Value>(data.trim_start()) else {
-                continue;
-            };
-            let usage = match event.get("type").and_then(Value::as_str) {
-                Some("message_start") => event.get("message").and_then(|m| m.get("usage")),
-                Some("message_delta") => event.get("usage"),
-                _ => None,
-            };
-            if let Some(u) = usage {
-                self.usage = usage_from(u, self.usage.take());
-            }
-            if let Some(kept) = &mut self.events {
-                kept.push(event);
-            }
-        }
-        self.usage.clone()
-    }
-
-    fn end(mut self, end: StreamEnd) {
-        if let Some(events) = self.events.take() {
-            self.ctx.response_json(Value::Array(events));
-        }
-        self.ctx.stream_ended(end);
+/// Usage comes in `message_start` (input, and output so far) and `message_delta`
+/// (output at the end): each adds to what came before.
+fn read_event(event: &Value, usage: &mut Option<Usage>) {
+    let u = match event.get("type").and_then(Value::as_str) {
+        Some("message_start") => event.get("message").and_then(|m| m.get("usage")),
+        Some("message_delta") => event.get("usage"),
+        _ => None,
+    };
+    if let Some(u) = u {
+        *usage = usage_from(u, usage.take());
     }
 }
 

@@ -2,7 +2,8 @@
 //! served by any configured provider: `/v2/chat` (JSON or SSE), `/v2/embed` and
 //! `/v2/rerank`.
 //!
-//! Chat is translated to the canonical chat request (`request`) and goes through
+//! Chat to a `cohere` upstream is forwarded as the client sent it (`native`); to any
+//! other, it is translated to the canonical chat request (`request`) and goes through
 //! exactly the `/v1/chat/completions` pipeline; embed becomes a canonical embeddings
 //! request; rerank is already canonical (the canonical rerank shape is Cohere v2's).
 //! Errors are `{"message": ...}` with the status, as Cohere answers them.
@@ -10,6 +11,7 @@
 //! Credentials: the SDK sends `Authorization: Bearer`; it is accepted and not checked
 //! yet, and never sent upstream: providers use their own configured keys.
 
+mod native;
 mod request;
 mod response;
 mod stream;
@@ -24,8 +26,9 @@ use serde_json::{Map, Value};
 use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
+use crate::providers::JsonBody;
 use crate::routing::dispatch;
-use crate::schema::{ChatResponse, EmbeddingRequest, RerankRequest};
+use crate::schema::{decode, ChatResponse, EmbeddingRequest, RerankRequest};
 use crate::server::ApiError;
 
 /// Errors and hook answers in Cohere's shape.
@@ -83,20 +86,66 @@ fn bad_request(message: String) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", message)
 }
 
-/// `POST /cohere/v2/chat`.
+/// `POST /cohere/v2/chat`. An upstream that takes v2 chat as it is gets the request
+/// untranslated (`native`); any other gets it translated through the canonical chat
+/// request.
 pub(crate) async fn chat(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let mut ctx = Ctx::start(&state, COHERE, Endpoint::Chat, headers);
-    let body: Value = match ctx.read_json(body).await {
-        Ok(v) => v,
+    let bytes = match ctx.read_bytes(body).await {
+        Ok(bytes) => bytes,
         Err(done) => return done,
     };
-    match request::to_chat(&body) {
-        Ok(chat) => pipeline::chat(ctx, CohereChat, chat).await,
-        Err(e) => ctx.fail(bad_request(e.0)),
+    let Some((raw, mut model, stream)) = native_candidate(&state, &bytes) else {
+        return translated(ctx, &bytes, None).await;
+    };
+    // Hooks see the model (and may change it); the body is not translated for them.
+    let route = match ctx.prepare_model(&mut model, stream).await {
+        Ok(route) => route,
+        Err(done) => return done,
+    };
+    if route.provider.adapter.accepts().cohere_chat {
+        return native::forward(ctx, route, raw, stream).await;
+    }
+    // A hook moved the request to an upstream that needs the translation.
+    translated(ctx, &bytes, Some(route)).await
+}
+
+/// The body, its model and whether it streams, when the model leads to an upstream
+/// that takes v2 chat as it is; anything else (including a body the translation will
+/// refuse) takes the translated path, which words the errors.
+fn native_candidate(state: &AppState, bytes: &[u8]) -> Option<(JsonBody, String, bool)> {
+    let raw: JsonBody = decode(bytes).ok()?;
+    let model = raw.get::<String>("model")?;
+    let serves = state
+        .router()
+        .snapshot()
+        .resolve(&model)
+        .is_ok_and(|r| r.provider.adapter.accepts().cohere_chat);
+    let stream = raw.get::<bool>("stream").unwrap_or(false);
+    serves.then_some((raw, model, stream))
+}
+
+/// The translated path: the canonical chat request through the whole pipeline, or,
+/// when the request was already routed, from dispatch on.
+async fn translated(mut ctx: Ctx, bytes: &[u8], route: Option<crate::routing::Route>) -> Response {
+    let body: Value = match decode(bytes) {
+        Ok(v) => v,
+        Err(e) => return ctx.fail(e.into()),
+    };
+    let mut chat = match request::to_chat(&body) {
+        Ok(chat) => chat,
+        Err(e) => return ctx.fail(bad_request(e.0)),
+    };
+    match route {
+        Some(route) => {
+            chat.model = route.model.to_string();
+            pipeline::routed(ctx, CohereChat, chat, route).await
+        }
+        None => pipeline::chat(ctx, CohereChat, chat).await,
     }
 }
 

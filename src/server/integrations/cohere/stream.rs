@@ -17,9 +17,14 @@ use crate::server::stream::Encoder;
 use crate::server::ApiError;
 
 /// One SSE event whose `event:` line names its `type`.
-fn named(data: &Value) -> Vec<u8> {
+pub(super) fn named(data: &Value) -> Vec<u8> {
     let kind = data.get("type").and_then(Value::as_str).unwrap_or_default();
     format!("event: {kind}\ndata: {data}\n\n").into_bytes()
+}
+
+/// The `message-end` that ends a stream cut short by `message`: Cohere's own way.
+pub(super) fn cut(message: &str) -> Value {
+    json!({"type": "message-end", "delta": {"finish_reason": "ERROR", "error": message}})
 }
 
 /// The block being written.
@@ -179,10 +184,7 @@ impl Encoder<ChatChunk> for CohereSse {
     fn error(&mut self, error: &ApiError) -> Bytes {
         self.start("");
         self.close();
-        self.emit(
-            json!({"type": "message-end", "delta": {"finish_reason": "ERROR",
-            "error": error.message}}),
-        );
+        self.emit(cut(&error.message));
         self.take()
     }
 }

@@ -3,14 +3,16 @@
 //! and `/genai/v1` work (newer SDKs call `/v1`), and model names may contain `/`
 //! (`openai/gpt-4o`), so the model is everything between `models/` and the last `:`.
 //!
-//! A `generateContent` body is translated to the canonical chat request (`request`),
-//! goes through exactly the `/v1/chat/completions` pipeline, and the answer or stream is
-//! translated back (`response`, `stream`). Errors take Google's shape, which the SDKs
+//! A `generateContent` body for a `gemini` upstream is forwarded as the client sent
+//! it (`native`); for any other it is translated to the canonical chat request
+//! (`request`), goes through exactly the `/v1/chat/completions` pipeline, and the
+//! answer or stream is translated back (`response`, `stream`). Errors take Google's shape, which the SDKs
 //! raise as `ClientError`/`ServerError` with the code and status.
 //!
 //! Credentials: the SDK sends `x-goog-api-key` (or `?key=`); it is accepted and not
 //! checked yet, and never sent upstream: providers use their own configured keys.
 
+mod native;
 pub mod request;
 pub mod response;
 pub mod stream;
@@ -26,7 +28,9 @@ use serde_json::{json, Value};
 use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
-use crate::schema::{ChatChunk, ChatResponse, EmbeddingRequest};
+use crate::providers::JsonBody;
+use crate::routing::Route;
+use crate::schema::{decode, ChatChunk, ChatResponse, EmbeddingRequest};
 use crate::server::stream::Encoder;
 use crate::server::ApiError;
 
@@ -171,13 +175,49 @@ async fn model_action(
     };
     let mut ctx = Ctx::start(&state, GENAI, endpoint, headers);
     ctx.named(&model, stream);
+    if endpoint == Endpoint::Chat {
+        let bytes = match ctx.read_bytes(body).await {
+            Ok(bytes) => bytes,
+            Err(done) => return done,
+        };
+        return generate_bytes(ctx, model, bytes, stream).await;
+    }
     let body: Value = match ctx.read_json(body).await {
         Ok(v) => v,
         Err(done) => return done,
     };
-    match endpoint {
-        Endpoint::Chat => generate(ctx, &model, &body, stream).await,
-        _ => embed(ctx, &model, &body, action == "batchEmbedContents").await,
+    embed(ctx, &model, &body, action == "batchEmbedContents").await
+}
+
+/// `generateContent` (or its stream): forwarded as sent when `model` leads to an
+/// upstream that takes it as it is (`native`), translated otherwise.
+async fn generate_bytes(mut ctx: Ctx, mut model: String, bytes: Bytes, stream: bool) -> Response {
+    let state = ctx.state.clone();
+    let serves = state
+        .router()
+        .snapshot()
+        .resolve(&model)
+        .is_ok_and(|r| r.provider.adapter.accepts().generate_content);
+    // Only a JSON object goes upstream as it is; anything else gets the translated
+    // path's error.
+    if !serves || decode::<JsonBody>(&bytes).is_err() {
+        return match decode::<Value>(&bytes) {
+            Ok(body) => generate(ctx, &model, &body, stream, None).await,
+            Err(e) => ctx.fail(e.into()),
+        };
+    }
+    // Hooks see the model (and may change it); the body is not translated for them.
+    let route = match ctx.prepare_model(&mut model, stream).await {
+        Ok(route) => route,
+        Err(done) => return done,
+    };
+    if route.provider.adapter.accepts().generate_content {
+        return native::forward(ctx, route, bytes, stream).await;
+    }
+    // A hook moved the request to an upstream that needs the translation.
+    match decode::<Value>(&bytes) {
+        Ok(body) => generate(ctx, &model, &body, stream, Some(route)).await,
+        Err(e) => ctx.fail(e.into()),
     }
 }
 
@@ -194,10 +234,25 @@ fn get_model(state: &AppState, rest: &str) -> Response {
     }
 }
 
-async fn generate(mut ctx: Ctx, model: &str, body: &Value, stream: bool) -> Response {
-    match request::to_chat(model, body, stream) {
-        Ok(chat) => pipeline::chat(ctx, GenerateContent, chat).await,
-        Err(e) => ctx.fail(invalid(e.0)),
+/// The translated path: the canonical chat request through the whole pipeline, or,
+/// when the request was already routed, from dispatch on.
+async fn generate(
+    mut ctx: Ctx,
+    model: &str,
+    body: &Value,
+    stream: bool,
+    route: Option<Route>,
+) -> Response {
+    let mut chat = match request::to_chat(model, body, stream) {
+        Ok(chat) => chat,
+        Err(e) => return ctx.fail(invalid(e.0)),
+    };
+    match route {
+        Some(route) => {
+            chat.model = route.model.to_string();
+            pipeline::routed(ctx, GenerateContent, chat, route).await
+        }
+        None => pipeline::chat(ctx, GenerateContent, chat).await,
     }
 }
 
@@ -308,6 +363,14 @@ fn events(values: Vec<Value>) -> Bytes {
     Bytes::from(out)
 }
 
+/// The event that ends a stream cut short: Google's error body as one `data:` event.
+fn error_event(error: &ApiError) -> Bytes {
+    events(vec![response::error_body(
+        error.status.as_u16(),
+        &error.message,
+    )])
+}
+
 impl Encoder<ChatChunk> for GenaiSse {
     fn item(&mut self, item: &ChatChunk) -> Result<Bytes, String> {
         Ok(events(self.0.on_chunk(item)))
@@ -318,9 +381,6 @@ impl Encoder<ChatChunk> for GenaiSse {
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {
-        events(vec![response::error_body(
-            error.status.as_u16(),
-            &error.message,
-        )])
+        error_event(error)
     }
 }
