@@ -88,7 +88,7 @@ async fn forward_json(
         return ctx.fail(missing_model("the request body"));
     };
     let stream = req.get::<bool>("stream").unwrap_or(false);
-    let demand = Demand::of_body(req.size(), req.get("max_output_tokens"));
+    let demand = || Demand::of_body(req.size(), req.get("max_output_tokens"));
     let route = match ctx.prepare_model(&mut model, stream, demand).await {
         Ok(route) => route,
         Err(done) => return done,

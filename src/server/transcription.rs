@@ -55,7 +55,7 @@ pub async fn transcriptions(
         .any(|p| p.name.as_deref() == Some("stream") && p.data.eq_ignore_ascii_case(b"true"));
     let size = parts.iter().map(|p| p.data.len()).sum();
     let route = match ctx
-        .prepare_model(&mut model, stream, Demand::of_body(size, None))
+        .prepare_model(&mut model, stream, || Demand::of_body(size, None))
         .await
     {
         Ok(route) => route,

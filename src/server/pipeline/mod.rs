@@ -267,11 +267,12 @@ impl Ctx {
 
     /// [`Ctx::prepare`] for an endpoint whose body the gateway does not model
     /// (forwarded endpoints, transcription): hooks see, and may change, its model.
+    /// `demand` is worked out only for a governed request.
     pub(super) async fn prepare_model(
         &mut self,
         model: &mut String,
         stream: bool,
-        demand: Demand,
+        demand: impl FnOnce() -> Demand,
     ) -> Result<Route, Response> {
         self.named(model, stream);
         self.check_model(model)?;
@@ -280,7 +281,7 @@ impl Ctx {
             return Err(self.early(early));
         }
         let route = self.route(model)?;
-        self.admit(key, &route, || demand).await?;
+        self.admit(key, &route, demand).await?;
         Ok(route)
     }
 

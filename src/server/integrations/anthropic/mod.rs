@@ -121,11 +121,9 @@ pub async fn messages(
     let route = match native_before {
         // Hooks see the model (and may change it); the body is not translated for them.
         true => match ctx
-            .prepare_model(
-                &mut model,
-                stream,
-                Demand::of_body(bytes.len(), raw.get("max_tokens")),
-            )
+            .prepare_model(&mut model, stream, || {
+                Demand::of_body(bytes.len(), raw.get("max_tokens"))
+            })
             .await
         {
             Ok(route) => route,

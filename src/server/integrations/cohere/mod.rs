@@ -23,7 +23,7 @@ use axum::routing::{any, post};
 use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 
-use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::JsonBody;
@@ -103,7 +103,8 @@ pub(crate) async fn chat(
         return translated(ctx, &bytes, None).await;
     };
     // Hooks see the model (and may change it); the body is not translated for them.
-    let route = match ctx.prepare_model(&mut model, stream).await {
+    let demand = || Demand::of_body(bytes.len(), raw.get("max_tokens"));
+    let route = match ctx.prepare_model(&mut model, stream, demand).await {
         Ok(route) => route,
         Err(done) => return done,
     };

@@ -25,7 +25,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
-use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::JsonBody;
@@ -207,7 +207,14 @@ async fn generate_bytes(mut ctx: Ctx, mut model: String, bytes: Bytes, stream: b
         };
     }
     // Hooks see the model (and may change it); the body is not translated for them.
-    let route = match ctx.prepare_model(&mut model, stream).await {
+    let demand = || {
+        let max_output = decode::<Value>(&bytes).ok().and_then(|b| {
+            b.pointer("/generationConfig/maxOutputTokens")
+                .and_then(Value::as_u64)
+        });
+        Demand::of_body(bytes.len(), max_output)
+    };
+    let route = match ctx.prepare_model(&mut model, stream, demand).await {
         Ok(route) => route,
         Err(done) => return done,
     };
