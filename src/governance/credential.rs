@@ -2,6 +2,7 @@
 //! parameter when its value starts with `sk-bf-`. A value there without the prefix is a
 //! provider key, not ours, and is left alone.
 
+use http::header::{HeaderName, AUTHORIZATION};
 use http::HeaderMap;
 use percent_encoding::percent_decode_str;
 
@@ -61,7 +62,11 @@ impl std::fmt::Debug for Credential {
 /// it holds; the SDK headers count only with the `sk-bf-` prefix. Oversized or
 /// non-ASCII values are refused rather than guessed at.
 pub fn extract(headers: &HeaderMap, query: Option<&str>) -> Result<Option<Credential>, Refusal> {
-    if let Some(v) = headers.get("x-bf-vk") {
+    // Names made once, so a lookup hashes without parsing the name each request.
+    const VK: HeaderName = HeaderName::from_static("x-bf-vk");
+    const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+    const GOOG_API_KEY: HeaderName = HeaderName::from_static("x-goog-api-key");
+    if let Some(v) = headers.get(VK) {
         let value = checked(v.as_bytes(), Source::VkHeader)?;
         return Ok(Some(Credential {
             value: value.trim().to_string(),
@@ -69,12 +74,12 @@ pub fn extract(headers: &HeaderMap, query: Option<&str>) -> Result<Option<Creden
         }));
     }
     let candidates = [
-        ("authorization", Source::Bearer),
-        ("x-api-key", Source::XApiKey),
-        ("x-goog-api-key", Source::GoogApiKey),
+        (AUTHORIZATION, Source::Bearer),
+        (X_API_KEY, Source::XApiKey),
+        (GOOG_API_KEY, Source::GoogApiKey),
     ];
     for (name, source) in candidates {
-        for v in headers.get_all(name) {
+        for v in headers.get_all(&name) {
             let bytes = v.as_bytes();
             let bytes = match source {
                 Source::Bearer => match strip_bearer(bytes) {

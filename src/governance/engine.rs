@@ -221,6 +221,12 @@ impl Engine {
         self.shared.tables.store(Arc::new(tables));
     }
 
+    /// Whether any virtual key is defined: with none, there is nothing to look for in a
+    /// request unless keys are required.
+    pub fn has_keys(&self) -> bool {
+        !self.shared.tables.load().by_hash.is_empty()
+    }
+
     /// Finds and vets the presented key: 401 none or unknown, 403 disabled, expired or orphaned.
     pub fn authenticate(&self, credential: Option<&Credential>) -> Result<Authorized, Refusal> {
         let credential = credential.ok_or_else(Refusal::key_required)?;

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 
-use super::passthrough::vendor_headers;
+use super::passthrough::{vendor_headers, OPENAI_BETA};
 use super::pipeline::{self, ChatDialect, Ctx, Dialect, PlainWatch};
 use super::stream::OpenAiSse;
 use super::AppState;
@@ -46,7 +46,7 @@ pub async fn chat(State(state): State<AppState>, headers: HeaderMap, body: Body)
     match ctx.read_json::<ChatRequest>(body).await {
         Ok(mut req) => {
             // The client's OpenAI beta opt-ins reach an OpenAI-format upstream as sent.
-            req.vendor_headers = vendor_headers(ctx.info(), &["openai-beta"]);
+            req.vendor_headers = vendor_headers(ctx.info(), &[OPENAI_BETA]);
             pipeline::chat(ctx, OpenAiChat, req).await
         }
         Err(done) => done,

@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use super::error::ApiError;
 use super::pipeline::{Ctx, Demand, Dialect, PlainWatch};
@@ -108,21 +108,24 @@ async fn forward_json(
     };
     ctx.request_json(&body);
     let mut forward = Forward::json(endpoint, body, stream);
-    forward.vendor_headers = vendor_headers(ctx.info(), &["openai-beta"]);
+    forward.vendor_headers = vendor_headers(ctx.info(), &[OPENAI_BETA]);
     send(ctx, &route, forward).await
 }
 
 /// The client's headers named in `allowed` (those it addresses to the vendor), to pass
 /// on when the route's dialect is the upstream's own.
-pub(super) fn vendor_headers(info: &hooks::RequestInfo, allowed: &[&'static str]) -> HeaderMap {
+pub(super) fn vendor_headers(info: &hooks::RequestInfo, allowed: &[HeaderName]) -> HeaderMap {
     let mut out = HeaderMap::new();
     for name in allowed {
-        for value in info.headers.get_all(*name) {
-            out.append(*name, value.clone());
+        for value in info.headers.get_all(name) {
+            out.append(name.clone(), value.clone());
         }
     }
     out
 }
+
+/// OpenAI's beta opt-in header, passed on to OpenAI-format upstreams.
+pub(super) const OPENAI_BETA: HeaderName = HeaderName::from_static("openai-beta");
 
 /// Dispatches a prepared forward with key failover and answers it.
 pub(super) async fn send(ctx: Ctx, route: &Route, forward: Forward) -> Response {

@@ -25,7 +25,10 @@ use crate::schema::Usage;
 use crate::server::ApiError;
 
 /// The headers a client addresses to Anthropic, passed on.
-const VENDOR_HEADERS: [&str; 2] = ["anthropic-version", "anthropic-beta"];
+const VENDOR_HEADERS: [http::HeaderName; 2] = [
+    http::HeaderName::from_static("anthropic-version"),
+    http::HeaderName::from_static("anthropic-beta"),
+];
 
 /// Forwards `body` (routed to `route`, an upstream that takes Messages as they are).
 pub(super) async fn forward(
