@@ -10,7 +10,7 @@
 //! Credentials: the SDK sends `Authorization: Bearer`; it is accepted and not checked
 //! yet, and never sent upstream: providers use their own configured keys.
 
-mod request;
+pub(crate) mod request;
 mod response;
 mod stream;
 
