@@ -24,6 +24,7 @@ mod failover;
 mod gemini;
 mod genai_route;
 mod governance_cli;
+mod hostile_input;
 mod inference;
 mod json_repair;
 mod lifecycle;
