@@ -10,6 +10,8 @@
 pub mod admin;
 pub mod cli;
 pub mod config;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod governance;
 pub mod hooks;
 pub mod providers;

@@ -150,8 +150,12 @@ fn finish_string(out: &mut String, start: usize) {
             .count();
         if backslashes % 2 == 1 {
             let after = &body[pos + 1..];
+            // `get`, not indexing: byte 5 may fall inside a multi-byte character
+            // (`\u` followed by non-ASCII text), which is not hex either.
             let incomplete_unicode = after.starts_with('u')
-                && (after.len() < 5 || !after[1..5].chars().all(|c| c.is_ascii_hexdigit()));
+                && !after
+                    .get(1..5)
+                    .is_some_and(|hex| hex.chars().all(|c| c.is_ascii_hexdigit()));
             if after.is_empty() || incomplete_unicode {
                 keep = pos;
             }
@@ -243,6 +247,26 @@ mod tests {
             }
             assert_eq!(close_json(doc), *doc, "a whole document is left alone");
         }
+    }
+
+    /// Found by the `json_repair` fuzz target: a string cut after `\u` and non-ASCII
+    /// text made the escape check slice inside a character and panic.
+    #[test]
+    fn a_unicode_escape_followed_by_non_ascii_is_cut_not_a_panic() {
+        for partial in [
+            "[{\"x\": \"\\u\u{fffd}\u{fffd}",
+            "[\"\\uab\u{e9}",
+            "{\"k\": \"\\u\u{1F600}",
+        ] {
+            let closed = close_json(partial);
+            if partial.starts_with(['[', '{']) {
+                assert!(
+                    serde_json::from_str::<Value>(&closed).is_ok(),
+                    "{partial:?} closed to invalid {closed:?}"
+                );
+            }
+        }
+        assert_eq!(close_json("{\"k\": \"a\\u\u{e9}\u{e9}"), r#"{"k": "a"}"#);
     }
 
     #[test]

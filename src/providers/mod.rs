@@ -1,13 +1,13 @@
 //! Upstream providers behind one trait. Each file speaks one wire format; canonical
 //! (OpenAI-shaped) types go in and come out, so routing never sees a provider's wire.
 
-mod anthropic;
+pub(crate) mod anthropic;
 mod azure;
-mod bedrock;
-mod cohere;
+pub(crate) mod bedrock;
+pub(crate) mod cohere;
 mod error;
 mod forward;
-mod gemini;
+pub(crate) mod gemini;
 pub mod http;
 mod mock;
 mod openai;
@@ -16,7 +16,7 @@ mod path;
 mod raw;
 mod responses_bridge;
 mod tool_calls;
-mod translate;
+pub(crate) mod translate;
 #[cfg(test)]
 mod url_props;
 mod vertex;

@@ -3,7 +3,7 @@
 //! JSON is decoded with the position of the first problem (400). Shared by every handler
 //! that takes a body, multipart forms included, so every route gets the same limits.
 
-mod encoding;
+pub(crate) mod encoding;
 
 use axum::body::Body;
 use bytes::Bytes;

@@ -3,12 +3,12 @@
 //! One router serves TCP clients and the local unix socket; on TCP the management API
 //! requires the admin token, on the socket (mode 0600) the file permissions suffice.
 
-mod body;
+pub(crate) mod body;
 mod compat;
 mod error;
 mod governance_api;
 mod health;
-mod integrations;
+pub(crate) mod integrations;
 mod listener;
 mod management;
 mod native;

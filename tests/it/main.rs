@@ -26,6 +26,7 @@ mod gemini;
 mod genai_route;
 mod governance_cli;
 mod governance_enforce;
+mod hostile_input;
 mod inference;
 mod json_repair;
 mod lifecycle;

@@ -7,10 +7,10 @@
 
 mod cache;
 mod convert;
-mod response;
-mod stream;
+pub(crate) mod response;
+pub(crate) mod stream;
 mod thinking;
-mod wire;
+pub(crate) mod wire;
 
 #[cfg(test)]
 mod tests;

@@ -8,16 +8,16 @@
 //! pure translations (unit-tested against fixtures in `tests/fixtures/bedrock`);
 //! `eventstream` and `sign` wrap the AWS crates; this file does I/O.
 
-mod convert;
+pub(crate) mod convert;
 mod embed;
-mod eventstream;
+pub(crate) mod eventstream;
 mod rerank;
-mod response;
+pub(crate) mod response;
 mod sign;
-mod stream;
+pub(crate) mod stream;
 mod target;
 mod tools;
-mod wire;
+pub(crate) mod wire;
 
 #[cfg(test)]
 mod key_tests;

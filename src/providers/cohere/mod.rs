@@ -5,11 +5,11 @@
 //! Layout: `wire` is Cohere's format, `convert`, `response` and `stream` are pure
 //! translations (unit-tested against fixtures in `tests/fixtures/cohere`), this file does I/O.
 
-mod convert;
+pub(crate) mod convert;
 mod embed;
-mod response;
-mod stream;
-mod wire;
+pub(crate) mod response;
+pub(crate) mod stream;
+pub(crate) mod wire;
 
 #[cfg(test)]
 mod tests;

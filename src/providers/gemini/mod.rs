@@ -10,9 +10,9 @@
 mod convert;
 mod embed;
 mod params;
-mod response;
-mod stream;
-mod wire;
+pub(crate) mod response;
+pub(crate) mod stream;
+pub(crate) mod wire;
 
 #[cfg(test)]
 mod tests;

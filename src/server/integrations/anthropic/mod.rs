@@ -16,7 +16,7 @@ mod content;
 mod count;
 mod error;
 mod native;
-mod request;
+pub(crate) mod request;
 mod response;
 mod stream;
 #[cfg(test)]

@@ -17,7 +17,7 @@
 //! signature is accepted and not verified, and nothing of the client's headers is sent
 //! upstream: providers use their own configured keys.
 
-mod request;
+pub(crate) mod request;
 mod response;
 mod stream;
 mod tools;

@@ -12,7 +12,7 @@
 //! yet, and never sent upstream: providers use their own configured keys.
 
 mod native;
-mod request;
+pub(crate) mod request;
 mod response;
 mod stream;
 

@@ -1,0 +1,4 @@
+#![no_main]
+//! `bifrost::fuzzing::bedrock_answer` under libFuzzer (see src/fuzzing.rs).
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bifrost::fuzzing::bedrock_answer(data));
