@@ -4,9 +4,45 @@
 use serde::de::DeserializeOwned;
 
 use super::model::{Budget, Customer, ProviderConfig, RateLimit, Team, VirtualKey};
+use crate::config::limits::{
+    check_len, check_list, LimitError, MAX_MODELS_PER_KEY, MAX_MODEL_ID, MAX_PROVIDERS,
+    MAX_PROVIDER_NAME,
+};
 
 /// The longest name accepted for a key, team or customer.
 pub const MAX_NAME_LEN: usize = 64;
+
+/// Longest description: a sentence or a paragraph, not a document.
+pub const MAX_DESCRIPTION: usize = 4 * 1024;
+
+/// Budgets per level: a few windows (a day, a month), not hundreds.
+pub const MAX_BUDGETS: usize = 16;
+
+/// Longest id of a team or customer a key names (ids are generated, far shorter).
+pub const MAX_ID: usize = 128;
+
+/// The bounds every management input is held to (`config::limits`), for the parts of
+/// a governance object a client sends: lengths and list sizes, so no request can make
+/// the store or the answers of `list` grow without bound.
+fn bound_problems(out: &mut Vec<String>, bounds: impl IntoIterator<Item = Result<(), LimitError>>) {
+    out.extend(
+        bounds
+            .into_iter()
+            .filter_map(Result::err)
+            .map(|e| e.to_string()),
+    );
+}
+
+fn models_bounds(field: &str, models: &[String]) -> Vec<Result<(), LimitError>> {
+    let mut out = vec![check_list(field, models, MAX_MODELS_PER_KEY)];
+    out.extend(
+        models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| check_len(format!("{field}[{i}]"), m, MAX_MODEL_ID)),
+    );
+    out
+}
 
 /// Decodes JSON, naming the field of the first problem (`budgets[0].max_limit: ...`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Vec<String>> {
@@ -84,8 +120,32 @@ fn models_problems(out: &mut Vec<String>, field: &str, models: &[String]) {
 }
 
 fn provider_config_problems(out: &mut Vec<String>, configs: &[ProviderConfig]) {
+    bound_problems(
+        out,
+        [check_list("provider_configs", configs, MAX_PROVIDERS)],
+    );
     for (i, pc) in configs.iter().enumerate() {
         let at = format!("provider_configs[{i}]");
+        bound_problems(
+            out,
+            [check_len(
+                format!("{at}.provider"),
+                &pc.provider,
+                MAX_PROVIDER_NAME,
+            )],
+        );
+        bound_problems(
+            out,
+            models_bounds(&format!("{at}.allowed_models"), &pc.allowed_models),
+        );
+        bound_problems(
+            out,
+            [check_list(
+                format!("{at}.budgets"),
+                &pc.budgets,
+                MAX_BUDGETS,
+            )],
+        );
         if pc.provider.trim().is_empty() {
             out.push(format!(
                 "{at}.provider is empty; name a provider from `bifrost provider list`"
@@ -113,6 +173,23 @@ impl VirtualKey {
     /// Everything wrong with the key, each naming the field and the fix.
     pub fn problems(&self) -> Vec<String> {
         let mut out = name_problems("name", &self.name);
+        bound_problems(
+            &mut out,
+            [
+                check_len("description", &self.description, MAX_DESCRIPTION),
+                check_list("budgets", &self.budgets, MAX_BUDGETS),
+                check_len("team_id", self.team_id.as_deref().unwrap_or(""), MAX_ID),
+                check_len(
+                    "customer_id",
+                    self.customer_id.as_deref().unwrap_or(""),
+                    MAX_ID,
+                ),
+            ],
+        );
+        bound_problems(
+            &mut out,
+            models_bounds("allowed_models", &self.allowed_models),
+        );
         if self.team_id.is_some() && self.customer_id.is_some() {
             out.push("team_id and customer_id are both set; a key belongs to a team or directly to a customer, not both: drop one (a team's customer applies through the team)".to_string());
         }
@@ -131,6 +208,17 @@ impl Team {
     /// Everything wrong with the team.
     pub fn problems(&self) -> Vec<String> {
         let mut out = name_problems("name", &self.name);
+        bound_problems(
+            &mut out,
+            [
+                check_list("budgets", &self.budgets, MAX_BUDGETS),
+                check_len(
+                    "customer_id",
+                    self.customer_id.as_deref().unwrap_or(""),
+                    MAX_ID,
+                ),
+            ],
+        );
         budget_problems(&mut out, "budgets", &self.budgets);
         rate_limit_problems(&mut out, "rate_limit", self.rate_limit.as_ref());
         out
@@ -141,6 +229,10 @@ impl Customer {
     /// Everything wrong with the customer.
     pub fn problems(&self) -> Vec<String> {
         let mut out = name_problems("name", &self.name);
+        bound_problems(
+            &mut out,
+            [check_list("budgets", &self.budgets, MAX_BUDGETS)],
+        );
         budget_problems(&mut out, "budgets", &self.budgets);
         rate_limit_problems(&mut out, "rate_limit", self.rate_limit.as_ref());
         out
@@ -165,6 +257,28 @@ mod tests {
         let problems = key(json).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         problems.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn oversized_fields_and_lists_are_refused_naming_the_field_and_limit() {
+        let huge = "m".repeat(100_000);
+        let models: Vec<String> = (0..1_001).map(|i| format!("m{i}")).collect();
+        let body = serde_json::json!({"name": "k", "description": huge,
+            "allowed_models": models, "provider_configs": [{"provider": "p", "allowed_models": [huge]}]});
+        let problems = key(&body.to_string()).unwrap_err();
+        let all = problems.join("\n");
+        for field in [
+            "description",
+            "allowed_models",
+            "provider_configs[0].allowed_models[0]",
+        ] {
+            assert!(all.contains(field), "{field} not named: {all}");
+        }
+        assert!(
+            all.len() < 4096,
+            "input quoted back shortened: {} bytes",
+            all.len()
+        );
     }
 
     #[test]
