@@ -159,21 +159,22 @@ struct ChatRoute {
     request: fn(model: &str, stream: bool) -> (String, Value),
 }
 
+/// An OpenAI chat body (the `/v1` and `/litellm` routes), asking for usage on streams.
+fn openai_body(model: &str, stream: bool) -> Value {
+    json!({"model": model, "stream": stream, "stream_options": {"include_usage": true},
+        "messages": [{"role": "user", "content": "hi"}]})
+}
+
 const CHAT_ROUTES: [ChatRoute; 6] = [
     ChatRoute {
         name: "openai",
-        request: |model, stream| {
-            let body = json!({"model": model, "stream": stream, "stream_options": {"include_usage": true},
-                "messages": [{"role": "user", "content": "hi"}]});
-            ("/v1/chat/completions".into(), body)
-        },
+        request: |model, stream| ("/v1/chat/completions".into(), openai_body(model, stream)),
     },
     ChatRoute {
         name: "openai",
         request: |model, stream| {
-            let body = json!({"model": model, "stream": stream, "stream_options": {"include_usage": true},
-                "messages": [{"role": "user", "content": "hi"}]});
-            ("/litellm/v1/chat/completions".into(), body)
+            let path = "/litellm/v1/chat/completions".into();
+            (path, openai_body(model, stream))
         },
     },
     ChatRoute {
