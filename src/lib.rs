@@ -14,6 +14,7 @@ pub mod config;
 pub mod fuzzing;
 pub mod governance;
 pub mod hooks;
+pub mod observability;
 pub mod providers;
 pub mod routing;
 pub mod schema;

@@ -124,6 +124,8 @@ pub struct Attempt {
     /// The upstream's HTTP status; `None` when no status came (connection refused,
     /// timeout, an unusable key).
     pub status: Option<u16>,
+    /// When the attempt began, from the request's arrival (a trace's child span start).
+    pub started: Duration,
     /// How long the attempt took.
     pub latency: Duration,
 }
@@ -175,6 +177,10 @@ pub struct Outcome {
     pub virtual_key: Option<String>,
     /// What the request cost in US dollars, for a governed request whose model has a price.
     pub cost: Option<f64>,
+    /// Which target of the fallback chain served (0: the primary), or was tried last.
+    pub fallback_index: u32,
+    /// Upstream retries made on top of the first attempt of each target.
+    pub retries: u32,
 }
 
 /// One plug-in.
@@ -258,6 +264,19 @@ impl Pipeline {
     pub fn with_background(mut self, background: Background) -> Self {
         self.background = background;
         self
+    }
+
+    /// The same pipeline with `first` running before its hooks (the server's own
+    /// observers ahead of the hooks it was given).
+    pub fn prepend(self, first: Vec<Arc<dyn Hook>>) -> Self {
+        if first.is_empty() {
+            return self;
+        }
+        let hooks: Vec<Arc<dyn Hook>> = first
+            .into_iter()
+            .chain(self.hooks.iter().cloned())
+            .collect();
+        Pipeline::new(hooks).with_background(self.background)
     }
 
     /// The tracked set of the hooks' background tasks.

@@ -33,6 +33,7 @@ use crate::config::{ClientConfig, FileConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
 use crate::governance::{Engine, SystemClock};
 use crate::hooks::Pipeline;
+use crate::observability::Observability;
 use crate::routing::{Router, Snapshot};
 use crate::store::{Origin, Store, StoreError};
 use pipeline::Gate;
@@ -47,6 +48,7 @@ struct Inner {
     router: Arc<Router>,
     hooks: Pipeline,
     gate: Arc<Gate>,
+    observability: Observability,
     admin: LocalAdmin,
     client: ClientConfig,
     admin_token: Option<SecretValue>,
@@ -77,6 +79,8 @@ impl AppState {
             .map(|(name, p)| (name, p.config))
             .collect();
         let router = Arc::new(Router::new(Snapshot::build(providers, &client, None)));
+        let observability = Observability::start(&client, &store, hooks.background());
+        let hooks = hooks.prepend(observability.hooks());
         let publish: Publisher = {
             let router = router.clone();
             let client = client.clone();
@@ -93,6 +97,7 @@ impl AppState {
                 router,
                 hooks,
                 gate,
+                observability,
                 admin: LocalAdmin::new(store, Some(publish)),
                 client,
                 admin_token,
@@ -109,6 +114,11 @@ impl AppState {
     /// The hook pipeline.
     pub fn hooks(&self) -> &Pipeline {
         &self.inner.hooks
+    }
+
+    /// Request logs, metrics and traces.
+    pub fn observability(&self) -> &Observability {
+        &self.inner.observability
     }
 
     /// Management on the server's store.

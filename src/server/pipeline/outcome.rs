@@ -129,6 +129,7 @@ impl Report {
             provider: provider.clone(),
             key: d.key_name.clone(),
             status: Some(200),
+            started: self.info.started.elapsed().saturating_sub(d.latency),
             latency: d.latency,
         });
         self.outcome.key = d.key_name.clone();
@@ -151,6 +152,7 @@ impl Report {
                     provider: provider.clone(),
                     key: None,
                     status: error.status(),
+                    started: self.dispatch_offset(),
                     latency: self.dispatched_at.map(|t| t.elapsed()).unwrap_or_default(),
                 });
             }
@@ -159,14 +161,25 @@ impl Report {
     }
 
     fn failures(&mut self, provider: &str, failures: &[KeyFailure]) {
-        self.outcome
-            .attempts
-            .extend(failures.iter().map(|f| Attempt {
+        // Attempts run one after another from the dispatch's start.
+        let mut started = self.dispatch_offset();
+        for f in failures {
+            self.outcome.attempts.push(Attempt {
                 provider: provider.to_string(),
                 key: Some(f.key.clone()),
                 status: f.error.status(),
+                started,
                 latency: f.latency,
-            }));
+            });
+            started += f.latency;
+        }
+    }
+
+    /// When the dispatch began, from the request's arrival.
+    fn dispatch_offset(&self) -> std::time::Duration {
+        self.dispatched_at
+            .map(|t| t.saturating_duration_since(self.info.started))
+            .unwrap_or_default()
     }
 
     /// The request failed with `e` (the answer sent is that error).
