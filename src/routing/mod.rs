@@ -8,6 +8,7 @@
 mod dispatch;
 mod keys;
 mod limiter;
+mod plan;
 mod resolve;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use indexmap::IndexMap;
 
 pub use dispatch::{dispatch, DispatchError, Dispatched, KeyFailure, Redaction};
 pub use limiter::{Limiter, Permit};
+pub use plan::Plan;
 pub use resolve::{Route, RouteError};
 
 use crate::config::{ClientConfig, KeyConfig, ProviderConfig, ProviderType};

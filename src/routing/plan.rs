@@ -1,0 +1,36 @@
+//! The targets a request will try, in order: the primary, then its fallbacks. Model
+//! resolution (aliases, routing rules) builds a plan; the dispatcher walks it.
+
+use super::{Route, RouteError, Snapshot};
+
+/// Where a request may go, in the order to try.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The primary first, then each fallback; never empty.
+    pub targets: Vec<Route>,
+    /// The routing rule that chose the targets, by name, when one matched.
+    pub rule: Option<String>,
+}
+
+impl Plan {
+    /// A plan of one target.
+    pub fn single(route: Route) -> Plan {
+        Plan {
+            targets: vec![route],
+            rule: None,
+        }
+    }
+
+    /// The primary target.
+    pub fn primary(&self) -> &Route {
+        // `targets` is never empty: every constructor puts the primary first.
+        &self.targets[0]
+    }
+}
+
+impl Snapshot {
+    /// The plan for a client's model name.
+    pub fn plan(&self, model: &str) -> Result<Plan, RouteError> {
+        self.resolve(model).map(Plan::single)
+    }
+}
