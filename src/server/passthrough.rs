@@ -5,7 +5,8 @@
 //! to the upstream's id (nothing else changes), and the upstream's answer returned as it
 //! came: JSON gets `extra_fields` like chat, anything else (audio, event streams) is
 //! relayed byte for byte. Providers whose adapter does not speak OpenAI's format answer
-//! 400 naming the provider and the endpoint.
+//! 400 naming the provider and the endpoint, except on `/v1/responses`, which
+//! `integrations::responses` translates for them.
 
 use axum::body::Body;
 use axum::extract::State;
@@ -23,9 +24,10 @@ use crate::providers::{Endpoint, Forward, Forwarded, JsonBody, Reply};
 use crate::routing::{dispatch, DispatchError, Dispatched, Route};
 use crate::schema::Answer;
 
-/// `POST /v1/responses` (JSON, or SSE with `stream: true`).
+/// `POST /v1/responses` (JSON, or SSE with `stream: true`): forwarded to
+/// OpenAI-format upstreams, translated for the others.
 pub async fn responses(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    forward_json(state, headers, body, Endpoint::Responses).await
+    super::integrations::responses::create(state, headers, body).await
 }
 
 /// `POST /v1/images/generations`.
@@ -80,7 +82,7 @@ async fn forward_json(
     endpoint: Endpoint,
 ) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, hook_endpoint(endpoint), headers);
-    let mut req: JsonBody = match ctx.read_json(body).await {
+    let req: JsonBody = match ctx.read_json(body).await {
         Ok(req) => req,
         Err(done) => return done,
     };
@@ -93,6 +95,17 @@ async fn forward_json(
         Ok(route) => route,
         Err(done) => return done,
     };
+    forward_routed(ctx, &route, req, endpoint, stream).await
+}
+
+/// Forwards `req`, prepared and routed to `route`, with its `model` rewritten.
+pub(super) async fn forward_routed(
+    mut ctx: Ctx,
+    route: &Route,
+    mut req: JsonBody,
+    endpoint: Endpoint,
+    stream: bool,
+) -> Response {
     let body = match req
         .set_str("model", &route.model)
         .and_then(|()| req.to_bytes())
@@ -109,7 +122,7 @@ async fn forward_json(
     ctx.request_json(&body);
     let mut forward = Forward::json(endpoint, body, stream);
     forward.vendor_headers = vendor_headers(ctx.info(), &[OPENAI_BETA]);
-    send(ctx, &route, forward).await
+    send(ctx, route, forward).await
 }
 
 /// The client's headers named in `allowed` (those it addresses to the vendor), to pass

@@ -9,12 +9,14 @@
 //! as the client sent it but for `model`, the vendor headers and the query string
 //! too, the credentials are the provider's, and the answer comes back byte for byte.
 //! Across dialects, Anthropic-only fields that only tune behaviour are dropped and
-//! named in `x-bifrost-dropped-params`.
+//! named in `x-bifrost-dropped-params`; Codex's Responses requests are translated to
+//! Anthropic's and Gemini's chat APIs (the mocks of `responses_vendors`).
 
 use bytes::Bytes;
 use http::Method;
 use serde_json::{json, Value};
 
+use crate::responses_vendors::{Scenario, Vendor};
 use crate::support::client::{call, Answer};
 use crate::support::fixture;
 use crate::support::gateway::{one_upstream, Gateway};
@@ -389,4 +391,103 @@ async fn claude_code_to_an_openai_compatible_provider_drops_and_names_anthropic_
 #[tokio::test]
 async fn claude_codes_tool_result_request_translates_to_an_openai_compatible_provider() {
     claude_code_to_openai_compatible("claude_code_messages_followup").await;
+}
+
+/// Text of every `response.output_text.delta` of a Responses stream, and the
+/// `response.completed` event's response.
+fn responses_answer(body: &str) -> (String, Value) {
+    let events: Vec<Value> = body
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let text = events
+        .iter()
+        .filter(|e| e["type"] == "response.output_text.delta")
+        .filter_map(|e| e["delta"].as_str())
+        .collect();
+    let last = events.last().cloned().unwrap_or_default();
+    assert_eq!(last["type"], "response.completed", "{body}");
+    (text, last["response"].clone())
+}
+
+/// Codex on `/v1/responses` to a provider without a Responses API: its recorded
+/// first request comes back as a call of its `exec_command` tool, and its follow-up
+/// (the call and the command's output) as text built from that output. Codex's hosted
+/// and namespaced tools, and the settings only OpenAI's service reads, are dropped
+/// and named.
+async fn codex_cross_vendor(vendor: Vendor) {
+    let scenario = Scenario {
+        tool: "exec_command",
+        args: json!({"cmd": "echo bifrost-$((20+22))"}),
+    };
+    let up = vendor.mock(scenario.clone()).await;
+    let gw = Gateway::start(&vendor.config(&up)).await;
+
+    let rec = Recording::load("codex_responses");
+    let resp = rec.replay(&gw, "", &vendor.model()).await;
+    assert_eq!(resp.status, 200, "{vendor:?}: {}", resp.text());
+    assert_eq!(resp.headers["content-type"], "text/event-stream");
+    let (_, done) = responses_answer(&resp.text());
+    let call = done["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["type"] == "function_call")
+        .unwrap_or_else(|| panic!("{vendor:?}: no call in {done}"));
+    assert_eq!(call["name"], "exec_command");
+    let args: Value = serde_json::from_str(call["arguments"].as_str().unwrap()).unwrap();
+    assert_eq!(args, scenario.args);
+    let dropped = resp.headers["x-bifrost-dropped-params"].to_str().unwrap();
+    for name in ["tools[4]", "tools[8]", "include", "client_metadata"] {
+        assert!(
+            dropped.split(',').any(|d| d == name),
+            "{vendor:?}: {name} in {dropped}"
+        );
+    }
+    let seen = &up.requests()[0];
+    let sent = seen.body.to_string();
+    assert!(
+        sent.contains("You are a coding agent running in the Codex CLI"),
+        "{vendor:?}"
+    );
+    assert!(
+        sent.contains("Say hello") && sent.contains("exec_command"),
+        "{vendor:?}"
+    );
+    assert!(
+        !sent.contains("web_search") && !sent.contains("multi_agent_v1"),
+        "{vendor:?}"
+    );
+    assert!(!sent.contains(CLIENT_KEY), "{vendor:?}");
+    for (name, value) in &seen.headers {
+        let v = String::from_utf8_lossy(value.as_bytes());
+        assert!(
+            !v.contains(CLIENT_KEY),
+            "{vendor:?}: {name} carries the client's key"
+        );
+    }
+
+    let rec = Recording::load("codex_responses_followup");
+    let resp = rec.replay(&gw, "", &vendor.model()).await;
+    assert_eq!(resp.status, 200, "{vendor:?}: {}", resp.text());
+    let (text, done) = responses_answer(&resp.text());
+    assert!(text.contains("bifrost-42"), "{vendor:?}: {text}");
+    assert_eq!(done["output"][0]["content"][0]["text"], text.as_str());
+    let sent = up.requests()[1].body.to_string();
+    assert!(
+        sent.contains("echo bifrost-$((20+22))"),
+        "{vendor:?}: the call"
+    );
+    assert!(sent.contains("bifrost-42"), "{vendor:?}: the output");
+}
+
+#[tokio::test]
+async fn codex_works_against_an_anthropic_provider() {
+    codex_cross_vendor(Vendor::Anthropic).await;
+}
+
+#[tokio::test]
+async fn codex_works_against_a_gemini_provider() {
+    codex_cross_vendor(Vendor::Gemini).await;
 }

@@ -77,8 +77,8 @@ async fn a_transcription_form_arrives_with_the_model_rewritten_and_the_file_inta
 #[tokio::test]
 async fn a_provider_without_the_endpoint_answers_400_naming_both() {
     let gw = Gateway::start("[providers.mocky]\ntype = \"mock\"\n").await;
+    // `/v1/responses` is served for every provider (translated), so it is not here.
     let json_calls = [
-        ("/v1/responses", "responses", "/v1/responses"),
         (
             "/v1/images/generations",
             "image_generation",

@@ -7,3 +7,4 @@ pub mod bedrock;
 pub mod cohere;
 pub mod genai;
 pub mod litellm;
+pub mod responses;
