@@ -31,6 +31,10 @@ pub enum Endpoint {
     /// forward streams), the body forwarded as the client sent it; the adapter builds
     /// the URL from the resolved model.
     GenerateContent,
+    /// Bedrock's `model/{modelId}/converse` (`/converse-stream` when the forward
+    /// streams), the body forwarded as the client sent it; the adapter builds the URL
+    /// from the resolved model and signs the exact bytes.
+    Converse,
 }
 
 impl Endpoint {
@@ -45,6 +49,7 @@ impl Endpoint {
             Endpoint::Messages => "messages",
             Endpoint::CohereChat => "chat",
             Endpoint::GenerateContent => "generateContent",
+            Endpoint::Converse => "converse",
         }
     }
 
@@ -53,7 +58,10 @@ impl Endpoint {
     pub fn is_openai(self) -> bool {
         !matches!(
             self,
-            Endpoint::Messages | Endpoint::CohereChat | Endpoint::GenerateContent
+            Endpoint::Messages
+                | Endpoint::CohereChat
+                | Endpoint::GenerateContent
+                | Endpoint::Converse
         )
     }
 
@@ -63,6 +71,7 @@ impl Endpoint {
             Endpoint::Messages => Some("only anthropic providers take Anthropic Messages"),
             Endpoint::CohereChat => Some("only cohere providers take Cohere v2 chat"),
             Endpoint::GenerateContent => Some("only gemini providers take generateContent"),
+            Endpoint::Converse => Some("only bedrock providers take Bedrock Converse"),
             _ => None,
         };
         if let Some(only) = only {

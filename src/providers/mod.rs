@@ -136,6 +136,9 @@ pub struct Accepts {
     /// Gemini's generateContent as clients send it ([`Endpoint::GenerateContent`]):
     /// `/genai` forwards to such an upstream untranslated.
     pub generate_content: bool,
+    /// Bedrock's Converse as clients send it ([`Endpoint::Converse`]): `/bedrock`
+    /// forwards to such an upstream untranslated.
+    pub converse: bool,
 }
 
 /// One upstream wire protocol.

@@ -16,7 +16,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use super::error::ApiError;
 use super::pipeline::{Ctx, Demand, Dialect, PlainWatch};
-use super::relay::{openai_error_event, relay};
+use super::relay::{openai_error_event, relay, Framing};
 use super::stream::Watch;
 use super::AppState;
 use crate::hooks;
@@ -57,9 +57,10 @@ pub(super) fn hook_endpoint(endpoint: Endpoint) -> hooks::Endpoint {
         Endpoint::AudioSpeech => hooks::Endpoint::Speech,
         Endpoint::AudioTranscriptions => hooks::Endpoint::Transcription,
         Endpoint::Moderations => hooks::Endpoint::Moderation,
-        Endpoint::Messages | Endpoint::CohereChat | Endpoint::GenerateContent => {
-            hooks::Endpoint::Chat
-        }
+        Endpoint::Messages
+        | Endpoint::CohereChat
+        | Endpoint::GenerateContent
+        | Endpoint::Converse => hooks::Endpoint::Chat,
     }
 }
 
@@ -217,7 +218,8 @@ fn answer(
                 openai_error_event(&e)
             };
             let stamp = ctx.stamp();
-            let body = Body::from_stream(relay(stream, sse, permit, to_event, PlainWatch(ctx)));
+            let framing = if sse { Framing::Sse } else { Framing::Raw };
+            let body = Body::from_stream(relay(stream, framing, permit, to_event, PlainWatch(ctx)));
             respond(&stamp, body, content_type, headers, sse)
         }
     }
@@ -280,7 +282,12 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
             let stamp = ctx.stamp();
             let wants_content = ctx.wants_content();
             let watch = watch(ctx, wants_content);
-            let body = Body::from_stream(relay(stream, true, permit, to_event, watch));
+            // Bedrock's streams are AWS event-stream frames, every other vendor's SSE.
+            let framing = match content_type.as_bytes() {
+                b"application/vnd.amazon.eventstream" => Framing::EventStream,
+                _ => Framing::Sse,
+            };
+            let body = Body::from_stream(relay(stream, framing, permit, to_event, watch));
             respond(&stamp, body, content_type, headers, true)
         }
     }

@@ -127,7 +127,7 @@ fn amz_date(s: &str) -> SystemTime {
 /// Recomputes the signature from the request as the upstream received it (path, body,
 /// and the signed headers' received values), the way AWS verifies it: a header the
 /// transport changed after signing, or a path encoded differently, would not match.
-fn verify_signature(seen: &Recorded, session_token: Option<&str>) {
+pub(crate) fn verify_signature(seen: &Recorded, session_token: Option<&str>) {
     let auth = seen.header("authorization").unwrap();
     let names = auth.split("SignedHeaders=").nth(1).unwrap();
     let names: Vec<&str> = names.split(',').next().unwrap().split(';').collect();

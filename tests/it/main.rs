@@ -13,6 +13,7 @@ mod assets;
 mod azure;
 mod bad_input;
 mod bedrock;
+mod bedrock_native;
 mod bedrock_route;
 mod bedrock_sdk;
 mod bedrock_stream;

@@ -36,7 +36,7 @@ use serde_json::Value;
 use super::http::{Exchange, Transport};
 use super::path;
 use super::translate;
-use super::{Call, ChunkStream, Provider, ProviderError, Reply};
+use super::{Call, ChunkStream, Endpoint, Forward, Forwarded, Provider, ProviderError, Reply};
 use crate::config::ProviderConfig;
 use crate::schema::{
     Answer, ChatRequest, ChatResponse, EmbeddingRequest, RerankRequest, RerankResponse,
@@ -182,8 +182,27 @@ impl Provider for Bedrock {
     fn accepts(&self) -> super::Accepts {
         super::Accepts {
             additional_model_fields: true,
+            converse: true,
             ..Default::default()
         }
+    }
+
+    /// A Converse body in Bedrock's own format, sent as the client wrote it to this
+    /// adapter's URL for the resolved model (its deployment, if mapped) and signed over
+    /// those exact bytes; the answer (JSON, or the event-stream frames) comes back
+    /// untouched.
+    async fn forward(&self, call: &Call, req: &Forward) -> Result<Reply<Forwarded>, ProviderError> {
+        if req.endpoint != Endpoint::Converse {
+            return Err(req.endpoint.unsupported());
+        }
+        let action = if req.stream {
+            "converse-stream"
+        } else {
+            "converse"
+        };
+        let target = self.target(call)?;
+        let exchange = self.post(call, &target, action, req.body.to_vec()).await?;
+        exchange.forwarded(req.stream).await
     }
 
     async fn chat(

@@ -2,10 +2,11 @@
 //! `bedrock-runtime` client with `endpoint_url=http://HOST:PORT/bedrock`), served by
 //! any configured provider.
 //!
-//! `POST /bedrock/model/{modelId}/converse` and `.../converse-stream` are translated to
-//! the canonical chat request (`request`, `tools`), go through exactly the
-//! `/v1/chat/completions` pipeline, and the answer is translated back (`response`) or
-//! written event by event in AWS event-stream framing (`stream`). Errors take the AWS
+//! `POST /bedrock/model/{modelId}/converse` and `.../converse-stream` routed to a
+//! `bedrock` provider are forwarded untranslated (`native`). For any other provider
+//! they are translated to the canonical chat request (`request`, `tools`), go through
+//! exactly the `/v1/chat/completions` pipeline, and the answer is translated back
+//! (`response`) or written event by event in AWS event-stream framing (`stream`). Errors take the AWS
 //! JSON protocol's shape (`x-amzn-ErrorType` plus `{"message"}`), which botocore raises
 //! as `ClientError` with that code.
 //!
@@ -15,8 +16,10 @@
 //!
 //! Credentials: the SDK signs with SigV4 (`Authorization: AWS4-HMAC-SHA256 ...`); the
 //! signature is accepted and not verified, and nothing of the client's headers is sent
-//! upstream: providers use their own configured keys.
+//! upstream: providers use their own configured keys (a `bedrock` upstream gets the
+//! body signed anew with the provider's credentials).
 
+mod native;
 pub(crate) mod request;
 mod response;
 mod stream;
@@ -29,11 +32,11 @@ use axum::routing::any;
 use http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
-use super::super::pipeline::{self, ChatDialect, Ctx, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::Accepts;
-use crate::schema::{ChatRequest, ChatResponse};
+use crate::schema::{decode, ChatRequest, ChatResponse};
 use crate::server::ApiError;
 
 /// Errors and hook answers in the AWS shape.
@@ -128,16 +131,49 @@ async fn converse(
 ) -> Response {
     let mut ctx = Ctx::start(&state, BEDROCK, Endpoint::Chat, headers);
     ctx.named(&model, stream);
-    let body: Value = match ctx.read_json(body).await {
-        Ok(v) => v,
+    let bytes = match ctx.read_bytes(body).await {
+        Ok(bytes) => bytes,
         Err(done) => return done,
     };
-    match request::to_chat(&model, &body, stream) {
-        Ok(chat) => pipeline::chat(ctx, Converse, chat).await,
-        Err(e) => ctx.fail(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request_error",
-            e.0,
-        )),
+    let body: Value = match decode(&bytes) {
+        Ok(v) => v,
+        Err(e) => return ctx.fail(e.into()),
+    };
+    let native_before = state
+        .router()
+        .snapshot()
+        .resolve(&model)
+        .is_ok_and(|r| r.provider.adapter.accepts().converse);
+    if !native_before {
+        return match request::to_chat(&model, &body, stream) {
+            Ok(chat) => pipeline::chat(ctx, Converse, chat).await,
+            Err(e) => ctx.fail(invalid(e)),
+        };
     }
+    // Hooks see the model (and may change it); the body is not translated for them.
+    let mut model = model;
+    let max_tokens = body
+        .pointer("/inferenceConfig/maxTokens")
+        .and_then(Value::as_u64);
+    let route = match ctx
+        .prepare_model(&mut model, stream, || {
+            Demand::of_body(bytes.len(), max_tokens)
+        })
+        .await
+    {
+        Ok(route) => route,
+        Err(done) => return done,
+    };
+    if route.provider.adapter.accepts().converse {
+        return native::forward(ctx, route, bytes, stream).await;
+    }
+    // A hook moved the request to an upstream that needs the translation.
+    match request::to_chat(&route.model, &body, stream) {
+        Ok(chat) => pipeline::routed(ctx, Converse, chat, route).await,
+        Err(e) => ctx.fail(invalid(e)),
+    }
+}
+
+fn invalid(e: request::Invalid) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", e.0)
 }
