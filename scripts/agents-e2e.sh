@@ -20,10 +20,9 @@
 #       - directly against a mock, as the baseline of what the client sends;
 #       - Claude Code through /anthropic to an `anthropic` provider (same dialect) and
 #         to an OpenAI-compatible chat provider (cross dialect);
-#       - Codex through /v1/responses to an `openai` provider (same dialect) and to an
-#         `openai-compatible` one. A true cross-dialect Codex case (Responses to an
-#         Anthropic or Gemini provider) needs the gateway's Responses translation,
-#         which does not exist yet; add it here when it lands.
+#       - Codex through /v1/responses to an `openai` provider (same dialect), to an
+#         `openai-compatible` one, and to an `anthropic` one (cross dialect: the
+#         gateway translates Responses to Anthropic Messages and back).
 #     and checks: the client exits 0 and prints the mock's answer; the upstream got the
 #     client's vendor fields, headers and query intact on the same-dialect path, and
 #     the provider's key instead of the client's; a tool call round-trips (the mock
@@ -392,6 +391,18 @@ run_codex codex-compat-tool "$GATEWAY/v1" compat/gpt-5-codex "$PROBE_PROMPT"
 check_client codex-compat-tool "$PROBE_ANSWER"
 check codex-compat-path path "$RUN/compat.jsonl" /v1/responses
 check codex-compat-tool-result round-trip "$RUN/compat.jsonl" responses
+
+# Cross dialect: Responses in, Anthropic Messages out, Responses events back.
+: >"$RUN/anthropic.jsonl"
+run_codex codex-cross "$GATEWAY/v1" anthropic/claude-sonnet-4-5 "Say hello"
+check_client codex-cross "$ANSWER"
+check codex-cross-path path "$RUN/anthropic.jsonl" /v1/messages
+check codex-cross-dropped-named dropped "$RUN/direct-codex.jsonl" "$GATEWAY/v1/responses" \
+  anthropic/claude-sonnet-4-5 include,tools
+: >"$RUN/anthropic.jsonl"
+run_codex codex-cross-tool "$GATEWAY/v1" anthropic/claude-sonnet-4-5 "$PROBE_PROMPT"
+check_client codex-cross-tool "$PROBE_ANSWER"
+check codex-cross-tool-result round-trip "$RUN/anthropic.jsonl" anthropic
 
 echo
 echo "=== agents-e2e summary (claude $CLAUDE_CODE_VERSION, codex $CODEX_VERSION)"

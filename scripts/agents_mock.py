@@ -22,7 +22,8 @@ mock serves any number of clients and retries:
     "bifrost-mock saw the tool output: <the result>";
   * the user's text contains PROBE_MARKER and the request offers a shell tool the
     mock knows (Claude Code's `Bash`; Codex's `shell`, `shell_command` or
-    `exec_command`) -> a call of that tool running PROBE_COMMAND;
+    `exec_command`, also when Codex's request reaches it translated to Anthropic
+    Messages) -> a call of that tool running PROBE_COMMAND;
   * anything else -> the text ANSWER.
 
 PROBE_COMMAND prints PROBE_OUTPUT, which appears nowhere in the command itself, so
@@ -123,6 +124,9 @@ def anthropic_tool_call(body):
         return None
     if "Bash" in names:
         return "Bash", {"command": PROBE_COMMAND, "description": "Print the probe"}
+    # Codex behind the gateway's Responses translation offers its shell tool here.
+    if "exec_command" in names:
+        return "exec_command", {"cmd": PROBE_COMMAND}
     return None
 
 
