@@ -16,9 +16,10 @@ use tokio::sync::Notify;
 
 use crate::bedrock::verify_signature;
 use crate::bedrock_route::headers;
-use crate::responses_vendors::frame;
+use crate::responses_vendors::{frame, Scenario, Vendor};
 use crate::support::client::{call, Answer};
 use crate::support::gateway::Gateway;
+use crate::support::python::assert_pytest_async;
 use crate::support::upstream::{MockUpstream, Reply};
 
 /// The model id, as the client names it and as Bedrock's URL carries it.
@@ -39,18 +40,25 @@ struct Recorder {
 }
 
 impl Recorder {
-    async fn one(&self) -> Outcome {
+    /// The first `n` outcomes, once they have arrived (a stream's comes when its body
+    /// ends).
+    async fn first(&self, n: usize) -> Vec<Outcome> {
         tokio::time::timeout(Duration::from_secs(10), async {
             loop {
                 let notified = self.added.notified();
-                if let Some(o) = self.seen.lock().unwrap().first() {
-                    return o.clone();
+                let seen = self.seen.lock().unwrap().clone();
+                if seen.len() >= n {
+                    return seen[..n].to_vec();
                 }
                 notified.await;
             }
         })
         .await
-        .expect("an outcome")
+        .expect("the outcomes")
+    }
+
+    async fn one(&self) -> Outcome {
+        self.first(1).await.remove(0)
     }
 }
 
@@ -234,4 +242,39 @@ async fn a_virtual_keys_budget_holds_on_forwarded_converse() {
         1,
         "the refused request never went upstream"
     );
+}
+
+/// boto3 itself, against the same-dialect path: answers as Bedrock gave them, and the
+/// mock got `additionalModelRequestFields` as boto3 sent it, signed by the provider.
+#[tokio::test]
+async fn boto3_converse_reaches_a_bedrock_provider_with_its_additional_fields() {
+    let up = Vendor::Bedrock.mock(Scenario::weather()).await;
+    let (gw, rec) = gateway(&up).await;
+    let out = assert_pytest_async(
+        "test_bedrock_native.py",
+        &[
+            ("BIFROST_BEDROCK_URL", gw.url("/bedrock")),
+            ("BIFROST_BEDROCK_MODEL", Vendor::Bedrock.model()),
+        ],
+    )
+    .await;
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("3 passed") && !summary.contains("failed"),
+        "{summary}"
+    );
+    let seen = up.requests();
+    assert_eq!(seen.len(), 4);
+    for (r, path) in seen.iter().zip(["converse", "converse-stream"]) {
+        assert_eq!(r.path, format!("/model/{MODEL_PATH}/{path}"));
+        assert_eq!(
+            r.body["additionalModelRequestFields"],
+            json!({"top_k": 5, "thinking": {"type": "enabled", "budget_tokens": 1024}})
+        );
+        verify_signature(r, None);
+    }
+    // Hooks saw usage on every request, the stream's from its metadata event.
+    for o in rec.first(4).await {
+        assert_eq!(o.usage.map(|u| u.total_tokens), Some(25));
+    }
 }
