@@ -283,9 +283,13 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
             let wants_content = ctx.wants_content();
             let watch = watch(ctx, wants_content);
             // Bedrock's streams are AWS event-stream frames, every other vendor's SSE.
-            let framing = match content_type.as_bytes() {
-                b"application/vnd.amazon.eventstream" => Framing::EventStream,
-                _ => Framing::Sse,
+            let framing = if content_type
+                .as_bytes()
+                .starts_with(b"application/vnd.amazon.eventstream")
+            {
+                Framing::EventStream
+            } else {
+                Framing::Sse
             };
             let body = Body::from_stream(relay(stream, framing, permit, to_event, watch));
             respond(&stamp, body, content_type, headers, true)

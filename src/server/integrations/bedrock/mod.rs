@@ -6,9 +6,9 @@
 //! `bedrock` provider are forwarded untranslated (`native`). For any other provider
 //! they are translated to the canonical chat request (`request`, `tools`), go through
 //! exactly the `/v1/chat/completions` pipeline, and the answer is translated back
-//! (`response`) or written event by event in AWS event-stream framing (`stream`). Errors take the AWS
-//! JSON protocol's shape (`x-amzn-ErrorType` plus `{"message"}`), which botocore raises
-//! as `ClientError` with that code.
+//! (`response`) or written event by event in AWS event-stream framing (`stream`).
+//! Errors take the AWS JSON protocol's shape (`x-amzn-ErrorType` plus `{"message"}`),
+//! which botocore raises as `ClientError` with that code.
 //!
 //! The model id is percent-decoded: boto3 encodes `/` and `:` in ids and ARNs
 //! (`openai%2Fgpt-4o`); an unencoded `/` works too, since the id is everything between
