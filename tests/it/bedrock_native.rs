@@ -278,3 +278,77 @@ async fn boto3_converse_reaches_a_bedrock_provider_with_its_additional_fields() 
         assert_eq!(o.usage.map(|u| u.total_tokens), Some(25));
     }
 }
+
+/// A Bedrock that sends the first frame of a stream, then closes the connection
+/// without ending the chunked body: a truncated answer.
+async fn dying_bedrock(first: Vec<u8>) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut req = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Headers, then as many body bytes as Content-Length says.
+        let body_len = loop {
+            let n = sock.read(&mut buf).await.unwrap();
+            req.extend_from_slice(&buf[..n]);
+            if let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&req[..end]).to_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                break end + 4 + len;
+            }
+        };
+        while req.len() < body_len {
+            let n = sock.read(&mut buf).await.unwrap();
+            req.extend_from_slice(&buf[..n]);
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.amazon.eventstream\r\n\
+                    transfer-encoding: chunked\r\n\r\n";
+        sock.write_all(head.as_bytes()).await.unwrap();
+        sock.write_all(format!("{:x}\r\n", first.len()).as_bytes())
+            .await
+            .unwrap();
+        sock.write_all(&first).await.unwrap();
+        sock.write_all(b"\r\n").await.unwrap();
+        sock.flush().await.unwrap();
+        // Dropped here: no terminating chunk.
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_stream_cut_mid_way_ends_with_an_exception_frame_not_a_clean_end() {
+    let first = frame(
+        "contentBlockDelta",
+        &json!({"contentBlockIndex": 0, "delta": {"text": "Hi"}}),
+    );
+    let addr = dying_bedrock(first.clone()).await;
+    let up_url = format!("http://{addr}");
+    let toml = format!(
+        "[providers.aws]\ntype = \"bedrock\"\nbase_url = \"{up_url}\"\n\
+         [[providers.aws.keys]]\nname = \"k\"\nvalue = \"\"\n\
+         [providers.aws.keys.bedrock_key_config]\naccess_key = \"AKIDEXAMPLE\"\n\
+         secret_key = \"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\"\nregion = \"us-east-1\"\n"
+    );
+    let rec = Arc::new(Recorder::default());
+    let gw = Gateway::start_with(&toml, Pipeline::new(vec![Arc::new(Probe(rec.clone()))])).await;
+    let resp = converse(&gw, "converse-stream", &[]).await;
+    assert_eq!(resp.status, 200);
+    assert!(
+        resp.body.starts_with(&first),
+        "the whole frame before the cut went out"
+    );
+    let tail = &resp.body[first.len()..];
+    let has = |needle: &[u8]| tail.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        has(b":message-type") && has(b"exception") && has(b":exception-type"),
+        "the stream must end with an exception frame: {:?}",
+        String::from_utf8_lossy(tail)
+    );
+    let o = rec.one().await;
+    assert!(o.error.is_some(), "the outcome records the cut");
+}
