@@ -289,3 +289,41 @@ async fn hosted_tools_and_openai_only_settings_are_dropped_and_named() {
     assert_eq!(resp.status, 400);
     assert_eq!(resp.json()["error"]["param"], "tool_choice");
 }
+
+#[tokio::test]
+async fn an_upstream_cut_mid_stream_ends_with_response_failed_never_completed() {
+    let sent = [
+        json!({"type": "message_start", "message": {"id": "msg_cut", "type": "message",
+            "role": "assistant", "model": "claude-sonnet-4-5", "content": [], "stop_reason": null,
+            "usage": {"input_tokens": 20, "output_tokens": 1}}}),
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hel"}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "lo"}}),
+    ];
+    let up = MockUpstream::always(crate::support::upstream::Reply::Stream {
+        events: sent.iter().map(Value::to_string).collect(),
+        gap: std::time::Duration::ZERO,
+        done: false,
+        hold_after_first: None,
+        drop_after: Some(3),
+    })
+    .await;
+    let gw = Gateway::start(&Vendor::Anthropic.config(&up)).await;
+    let resp = create(
+        &gw,
+        &json!({"model": Vendor::Anthropic.model(), "input": "Say hello", "stream": true}),
+    )
+    .await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let ev = events(&resp);
+    let (kind, last) = ev.last().unwrap();
+    assert_eq!(kind, "response.failed", "{}", resp.text());
+    assert_eq!(last["response"]["status"], "failed");
+    assert!(last["response"]["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    assert!(!ev.iter().any(|(k, _)| k == "response.completed"));
+    assert!(ev
+        .iter()
+        .any(|(k, d)| k == "response.output_text.delta" && d["delta"] == "Hel"));
+}
