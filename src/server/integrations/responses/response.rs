@@ -8,7 +8,7 @@ use crate::schema::{unix_now, ChatResponse, Usage};
 
 /// Request members a `response` object echoes back (OpenAI's do); the rest of the
 /// envelope takes OpenAI's defaults.
-const ECHOED: [&str; 13] = [
+const ECHOED: [&str; 11] = [
     "instructions",
     "max_output_tokens",
     "metadata",
@@ -20,8 +20,6 @@ const ECHOED: [&str; 13] = [
     "tools",
     "top_p",
     "truncation",
-    "user",
-    "service_tier",
 ];
 
 /// The request's echoed members, taken once per request.
