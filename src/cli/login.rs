@@ -1,0 +1,163 @@
+//! `bifrost login` / `bifrost logout`: keep an admin credential for a server so that
+//! `bifrost --url URL <command>` (or `BIFROST_URL`) manages it from anywhere.
+//!
+//! A token is checked against the server before it is stored. A username/password is
+//! used once, over Basic auth, to create an admin token for this CLI (`cli-login-...`),
+//! and only that token is stored: the password never touches the disk, and `logout`
+//! revokes the token on the server.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use http::Method;
+use serde::Deserialize;
+
+use super::admin::read_secret;
+use super::login_store::{self, Saved};
+use super::{backend, CmdResult, Failure};
+use crate::admin::{Credentials, RemoteAdmin, RemoteCredential};
+
+/// The prefix of tokens `login --username` creates, which `logout` revokes.
+const LOGIN_TOKEN_PREFIX: &str = "cli-login-";
+
+/// Flags of `bifrost login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// An admin token (without it, and without --username, it is prompted for or read
+    /// from stdin; prefer that: a flag's value shows in the process list).
+    #[arg(long, conflicts_with = "username")]
+    pub token: Option<String>,
+    /// Log in with the admin login instead; the password is prompted for (or read from
+    /// stdin) and a token is created for this CLI.
+    #[arg(long)]
+    pub username: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WhoAmI {
+    kind: String,
+    name: Option<String>,
+}
+
+fn required_url() -> Result<&'static str, Failure> {
+    backend::url().ok_or_else(|| {
+        Failure::Usage(anyhow::anyhow!(
+            "name the server: bifrost login --url https://gw.example.com (or set BIFROST_URL)"
+        ))
+    })
+}
+
+async fn whoami(client: &RemoteAdmin) -> Result<WhoAmI, Failure> {
+    let (status, body) = client
+        .send(Method::GET, "/api/admin/whoami", None, Vec::new())
+        .await?;
+    if status != 200 {
+        let message = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.pointer("/error/message")?.as_str().map(str::to_string))
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        return Err(Failure::Problem(anyhow::anyhow!(
+            "{} refused the credential: {message}",
+            client.target()
+        )));
+    }
+    serde_json::from_slice(&body)
+        .with_context(|| format!("{} does not look like a bifrost server", client.target()))
+        .map_err(Failure::Problem)
+}
+
+/// Verifies a credential with the server at `--url` and stores a token for it.
+pub async fn login(args: LoginArgs, _data_dir: PathBuf) -> CmdResult {
+    let url = required_url()?;
+    let token = match (args.token, args.username) {
+        (Some(token), _) => token,
+        (None, Some(username)) => {
+            let password = read_secret("Admin password: ", false)?;
+            let client = RemoteAdmin::over_http(
+                url,
+                Some(&RemoteCredential::Login {
+                    username: username.clone(),
+                    password,
+                }),
+            )?;
+            whoami(&client).await?;
+            let name = login_token_name(
+                &username,
+                crate::governance::Clock::now(&crate::governance::SystemClock),
+            );
+            let made = client
+                .create_token(&name, None)
+                .await
+                .map_err(|e| Failure::Problem(e.into()))?;
+            eprintln!(
+                "created admin token `{}` for this CLI (`bifrost logout` revokes it)",
+                made.info.name
+            );
+            made.token
+        }
+        (None, None) => read_secret("Admin token: ", false)?,
+    };
+    let client = RemoteAdmin::over_http(url, Some(&RemoteCredential::Token(token.clone())))?;
+    let me = whoami(&client).await?;
+    let saved = login_store::save(url, &token)?;
+    let who = match me.name {
+        Some(name) => format!("{} `{name}`", me.kind),
+        None => me.kind,
+    };
+    eprintln!("logged in to {url} ({who})");
+    match saved {
+        Saved::Keychain => eprintln!("the credential is in the OS keychain"),
+        Saved::File(path, None) => eprintln!("the credential is in {} (mode 0600)", path.display()),
+        Saved::File(path, Some(why)) => eprintln!(
+            "warning: the OS keychain is not available ({why}); the credential is in {} (mode 0600), readable by this user's processes",
+            path.display()
+        ),
+    }
+    Ok(())
+}
+
+/// Forgets the credential for `--url`; a token `login --username` created is revoked on
+/// the server first (best effort: logging out works offline too).
+pub async fn logout(_data_dir: PathBuf) -> CmdResult {
+    let url = required_url()?;
+    if let Some(token) = login_store::load(url) {
+        let client = RemoteAdmin::over_http(url, Some(&RemoteCredential::Token(token)))?;
+        if let Ok(WhoAmI {
+            kind,
+            name: Some(name),
+        }) = whoami(&client).await
+        {
+            if kind == "token" && name.starts_with(LOGIN_TOKEN_PREFIX) {
+                match client.revoke_token(&name).await {
+                    Ok(()) => eprintln!("revoked admin token `{name}` on {url}"),
+                    Err(e) => {
+                        eprintln!("warning: could not revoke admin token `{name}` on {url}: {e}")
+                    }
+                }
+            }
+        }
+    }
+    if login_store::remove(url)? {
+        eprintln!("logged out of {url}");
+    } else {
+        eprintln!("no credential was stored for {url}");
+    }
+    Ok(())
+}
+
+/// `cli-login-<username>-<unix time>`, with the username reduced to token-name characters.
+fn login_token_name(username: &str, now: u64) -> String {
+    let user: String = username
+        .chars()
+        .take(32)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{LOGIN_TOKEN_PREFIX}{user}-{now}")
+}
