@@ -148,6 +148,13 @@ impl AdminAuth {
         Ok(())
     }
 
+    /// The last use of token `name` known in memory (ahead of the store by up to a minute).
+    pub(super) fn last_used(&self, name: &str) -> Option<u64> {
+        let tokens = self.inner.tokens.load();
+        let t = tokens.iter().find(|t| t.name == name)?;
+        Some(t.last_used.load(Ordering::Relaxed)).filter(|at| *at > 0)
+    }
+
     /// Checks the `Authorization` header of a TCP request from `peer`.
     pub async fn check(
         &self,

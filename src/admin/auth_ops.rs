@@ -190,8 +190,11 @@ impl Credentials for AdminAuth {
     }
 
     async fn list_tokens(&self) -> Result<Vec<TokenInfo>, CredentialError> {
-        self.blocking(|a| Ok(a.store().admin_tokens()?.iter().map(info).collect()))
-            .await
+        let mut tokens = self.blocking(|a| Ok(a.store().admin_tokens()?)).await?;
+        for t in &mut tokens {
+            t.last_used_at = t.last_used_at.max(self.last_used(&t.name));
+        }
+        Ok(tokens.iter().map(info).collect())
     }
 
     async fn revoke_token(&self, name: &str) -> Result<(), CredentialError> {

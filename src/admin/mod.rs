@@ -6,6 +6,8 @@ mod auth_limiter;
 mod auth_ops;
 mod auth_password;
 mod auth_remote;
+#[cfg(test)]
+mod auth_tests;
 mod doc;
 mod governance;
 mod governance_local;
@@ -18,7 +20,7 @@ mod remote;
 
 use async_trait::async_trait;
 
-pub use auth::{AdminAuth, Denied, Principal};
+pub use auth::{AdminAuth, Denied, Principal, FAILURE_WINDOW, MAX_FAILURES};
 pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenInfo, TOKEN_PREFIX};
 pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
