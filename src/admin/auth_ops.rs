@@ -14,7 +14,7 @@ use crate::governance::{rfc3339, KeyHash};
 use crate::store::{StoreError, StoredLogin, StoredToken};
 
 /// Every admin token starts with this, so a leaked one is recognisable (secret scanners).
-pub const TOKEN_PREFIX: &str = "bf-admin-";
+const TOKEN_PREFIX: &str = "bf-admin-";
 /// Random base62 characters after the prefix: ~256 bits.
 const TOKEN_RANDOM_CHARS: usize = 43;
 /// Longest token name.

@@ -1,5 +1,6 @@
 //! Management operations, written once and used by the CLI (directly on the store, or
-//! through a running server's unix socket) and by the HTTP management API.
+//! through a running server's unix socket or HTTP API) and by the HTTP management API,
+//! and the admin credentials that guard that API on TCP (`auth*`).
 
 mod auth;
 mod auth_limiter;
@@ -21,7 +22,7 @@ mod remote;
 use async_trait::async_trait;
 
 pub use auth::{AdminAuth, Denied, Principal, FAILURE_WINDOW, MAX_FAILURES};
-pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenInfo, TOKEN_PREFIX};
+pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenInfo};
 pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
 pub use governance_local::{CatalogPublisher, LocalGovernance};

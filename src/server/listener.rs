@@ -2,12 +2,11 @@
 //! port, a header-read deadline against slow clients, and graceful shutdown: stop
 //! accepting, let in-flight requests and streams finish within the grace period.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
-
-use std::convert::Infallible;
 
 use axum::extract::ConnectInfo;
 use http::Request;

@@ -1,7 +1,7 @@
 //! The HTTP server: shared state, the route table, and the listeners.
 //!
 //! One router serves TCP clients and the local unix socket; on TCP the management API
-//! requires the admin token, on the socket (mode 0600) the file permissions suffice.
+//! requires an admin credential, on the socket (mode 0600) the file permissions suffice.
 
 mod admin_api;
 pub(crate) mod body;
@@ -233,7 +233,7 @@ pub async fn serve_one(
 /// Who is calling: decides whether `/api` needs the admin token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// A TCP client: `/api` requires the admin token.
+    /// A TCP client: `/api` requires an admin credential.
     Network,
     /// The local unix socket: file permissions already restrict it to this user.
     LocalSocket,
