@@ -22,7 +22,7 @@ use crate::admin::{Credentials, RemoteAdmin, RemoteCredential};
 const LOGIN_TOKEN_PREFIX: &str = "cli-login-";
 
 /// Flags of `bifrost login`.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct LoginArgs {
     /// An admin token (without it, and without --username, it is prompted for or read
     /// from stdin; prefer that: a flag's value shows in the process list).
@@ -32,6 +32,16 @@ pub struct LoginArgs {
     /// stdin) and a token is created for this CLI.
     #[arg(long)]
     pub username: Option<String>,
+}
+
+/// Redacted: the parsed command line is `Debug`, a token on it must not be.
+impl std::fmt::Debug for LoginArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginArgs")
+            .field("token", &self.token.as_ref().map(|_| ".."))
+            .field("username", &self.username)
+            .finish()
+    }
 }
 
 #[derive(Deserialize)]

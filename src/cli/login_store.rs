@@ -104,14 +104,17 @@ pub fn remove(url: &str) -> anyhow::Result<bool> {
 fn keychain_save(url: &str, token: &str) -> Result<(), String> {
     let entry = keyring::Entry::new(SERVICE, url).map_err(|e| e.to_string())?;
     entry.set_password(token).map_err(|e| e.to_string())?;
-    let back = keyring::Entry::new(SERVICE, url)
-        .and_then(|e| e.get_password())
-        .map_err(|e| e.to_string())?;
-    if back == token {
-        Ok(())
-    } else {
-        Err("the keychain did not return what was stored".into())
+    let back = keyring::Entry::new(SERVICE, url).and_then(|e| e.get_password());
+    if back.as_deref().is_ok_and(|b| b == token) {
+        return Ok(());
     }
+    // Seen in containers: the kernel keyring takes the key but a later lookup cannot
+    // find it. Do not leave an unreachable copy of the token behind.
+    let _ = entry.delete_credential();
+    Err(match back {
+        Err(e) => format!("it accepted the credential but could not return it: {e}"),
+        Ok(_) => "it returned something else than what was stored".into(),
+    })
 }
 
 type Tokens = BTreeMap<String, String>;
