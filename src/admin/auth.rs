@@ -183,9 +183,11 @@ impl AdminAuth {
         verdict
     }
 
-    /// Whether any credential exists; without one the API is closed on TCP.
+    /// Whether any credential exists; without one the API is closed on TCP. A config
+    /// token naming an unset env var counts as none, so the 403 says how to set it.
     fn configured(&self) -> bool {
-        self.inner.config_token.is_some()
+        let config_token = self.inner.config_token.as_ref();
+        config_token.is_some_and(|t| t.resolve().is_ok_and(|v| !v.is_empty()))
             || !self.inner.tokens.load().is_empty()
             || self.inner.login.load().is_some()
     }

@@ -51,6 +51,20 @@ async fn nothing_configured_closes_the_api() {
 }
 
 #[tokio::test]
+async fn a_config_token_from_an_unset_env_var_leaves_the_api_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let auth = AdminAuth::new(
+        store,
+        Some(SecretValue::Env("BIFROST_UNIT_TEST_NEVER_SET".into())),
+        Arc::new(ManualClock::new(0)),
+        Background::default(),
+    )
+    .unwrap();
+    assert_eq!(auth.check(here(), None).await, Err(Denied::NotConfigured));
+}
+
+#[tokio::test]
 async fn the_config_token_matches_only_itself() {
     let (auth, _, _dir) = auth(Some("cfg-token"));
     assert_eq!(
