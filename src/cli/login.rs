@@ -6,8 +6,6 @@
 //! and only that token is stored: the password never touches the disk, and `logout`
 //! revokes the token on the server.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use clap::Args;
 use http::Method;
@@ -17,6 +15,7 @@ use super::admin::read_secret;
 use super::login_store::{self, Saved};
 use super::{backend, CmdResult, Failure};
 use crate::admin::{Credentials, RemoteAdmin, RemoteCredential};
+use crate::governance::{Clock, SystemClock};
 
 /// The prefix of tokens `login --username` creates, which `logout` revokes.
 const LOGIN_TOKEN_PREFIX: &str = "cli-login-";
@@ -78,8 +77,11 @@ async fn whoami(client: &RemoteAdmin) -> Result<WhoAmI, Failure> {
 }
 
 /// Verifies a credential with the server at `--url` and stores a token for it.
-pub async fn login(args: LoginArgs, _data_dir: PathBuf) -> CmdResult {
+pub async fn login(args: LoginArgs) -> CmdResult {
     let url = required_url()?;
+    if plain_http_to_another_machine(url) {
+        eprintln!("warning: {url} is plain HTTP: the credential crosses the network unencrypted; prefer https://");
+    }
     let token = match (args.token, args.username) {
         (Some(token), _) => token,
         (None, Some(username)) => {
@@ -92,10 +94,7 @@ pub async fn login(args: LoginArgs, _data_dir: PathBuf) -> CmdResult {
                 }),
             )?;
             whoami(&client).await?;
-            let name = login_token_name(
-                &username,
-                crate::governance::Clock::now(&crate::governance::SystemClock),
-            );
+            let name = login_token_name(&username, SystemClock.now());
             let made = client
                 .create_token(&name, None)
                 .await
@@ -129,7 +128,7 @@ pub async fn login(args: LoginArgs, _data_dir: PathBuf) -> CmdResult {
 
 /// Forgets the credential for `--url`; a token `login --username` created is revoked on
 /// the server first (best effort: logging out works offline too).
-pub async fn logout(_data_dir: PathBuf) -> CmdResult {
+pub async fn logout() -> CmdResult {
     let url = required_url()?;
     if let Some(token) = login_store::load(url) {
         let client = RemoteAdmin::over_http(url, Some(&RemoteCredential::Token(token)))?;
@@ -156,6 +155,23 @@ pub async fn logout(_data_dir: PathBuf) -> CmdResult {
     Ok(())
 }
 
+fn plain_http_to_another_machine(url: &str) -> bool {
+    let Ok(uri) = url.trim().parse::<http::Uri>() else {
+        return false;
+    };
+    let loopback = match uri
+        .host()
+        .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+    {
+        Some("localhost") => true,
+        Some(h) => h
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => true,
+    };
+    uri.scheme_str() == Some("http") && !loopback
+}
+
 /// `cli-login-<username>-<unix time>`, with the username reduced to token-name characters.
 fn login_token_name(username: &str, now: u64) -> String {
     let user: String = username
@@ -170,4 +186,24 @@ fn login_token_name(username: &str, now: u64) -> String {
         })
         .collect();
     format!("{LOGIN_TOKEN_PREFIX}{user}-{now}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_flagged_only_off_this_machine() {
+        assert!(plain_http_to_another_machine("http://gw.example.com"));
+        assert!(plain_http_to_another_machine("http://10.0.0.5:8080"));
+        assert!(!plain_http_to_another_machine("https://gw.example.com"));
+        assert!(!plain_http_to_another_machine("http://127.0.0.1:8080"));
+        assert!(!plain_http_to_another_machine("http://[::1]:8080"));
+        assert!(!plain_http_to_another_machine("http://localhost"));
+    }
+
+    #[test]
+    fn login_token_names_are_valid_token_names() {
+        assert_eq!(login_token_name("a b:c", 7), "cli-login-a_b_c-7");
+    }
 }

@@ -111,8 +111,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Governance(cmd) => with_runtime(governance::run(cmd, data_dir)),
         Command::Admin(cmd) => with_runtime(admin::run(cmd, data_dir)),
-        Command::Login(args) => with_runtime(login::login(args, data_dir)),
-        Command::Logout => with_runtime(login::logout(data_dir)),
+        Command::Login(args) => with_runtime(login::login(args)),
+        Command::Logout => with_runtime(login::logout()),
         Command::Completions { shell } => output::print(&completion(shell)),
     };
     match result {
