@@ -71,6 +71,16 @@ impl Cli {
     }
 
     async fn run_in(&self, data_dir: &Path, args: &[&str], stdin: &str) -> Out {
+        self.run_env(data_dir, args, stdin, &[]).await
+    }
+
+    async fn run_env(
+        &self,
+        data_dir: &Path,
+        args: &[&str],
+        stdin: &str,
+        env: &[(&str, &str)],
+    ) -> Out {
         let mut cmd = tokio::process::Command::new(BIN);
         for var in [
             "BIFROST_DATA_DIR",
@@ -85,6 +95,7 @@ impl Cli {
             .arg("--data-dir")
             .arg(data_dir)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -301,4 +312,28 @@ async fn without_a_server_admin_commands_work_on_the_store() {
         "{}",
         gone.stderr
     );
+}
+
+#[tokio::test]
+async fn bifrost_url_and_bifrost_admin_token_need_no_login() {
+    let gw = Gateway::start("").await;
+    let made = gw.state.auth().create_token("ci", None).await.unwrap();
+    let url = format!("http://{}", gw.addr);
+    let cli = Cli::new();
+    let data = cli.home.path().join("data");
+    let env = [
+        ("BIFROST_URL", url.as_str()),
+        ("BIFROST_ADMIN_TOKEN", made.token.as_str()),
+    ];
+    let out = cli
+        .run_env(&data, &["customer", "create", "--name", "acme"], "", &env)
+        .await;
+    out.ok().never_shows(&made.token);
+    let customers =
+        bifrost::admin::Governance::list(&gw.state.governance(), bifrost::admin::Kind::Customer)
+            .await
+            .unwrap();
+    assert_eq!(customers[0]["name"], "acme");
+    assert!(!cli.credentials().exists(), "nothing was stored");
+    assert!(!data.exists(), "the local store was never opened");
 }
