@@ -16,6 +16,9 @@ _bifrost() {
             ",$1")
                 cmd="bifrost"
                 ;;
+            bifrost,admin)
+                cmd="bifrost__subcmd__admin"
+                ;;
             bifrost,completions)
                 cmd="bifrost__subcmd__completions"
                 ;;
@@ -28,6 +31,12 @@ _bifrost() {
             bifrost,help)
                 cmd="bifrost__subcmd__help"
                 ;;
+            bifrost,login)
+                cmd="bifrost__subcmd__login"
+                ;;
+            bifrost,logout)
+                cmd="bifrost__subcmd__logout"
+                ;;
             bifrost,provider)
                 cmd="bifrost__subcmd__provider"
                 ;;
@@ -39,6 +48,57 @@ _bifrost() {
                 ;;
             bifrost,vk)
                 cmd="bifrost__subcmd__vk"
+                ;;
+            bifrost__subcmd__admin,help)
+                cmd="bifrost__subcmd__admin__subcmd__help"
+                ;;
+            bifrost__subcmd__admin,set-password)
+                cmd="bifrost__subcmd__admin__subcmd__set__subcmd__password"
+                ;;
+            bifrost__subcmd__admin,token)
+                cmd="bifrost__subcmd__admin__subcmd__token"
+                ;;
+            bifrost__subcmd__admin__subcmd__help,help)
+                cmd="bifrost__subcmd__admin__subcmd__help__subcmd__help"
+                ;;
+            bifrost__subcmd__admin__subcmd__help,set-password)
+                cmd="bifrost__subcmd__admin__subcmd__help__subcmd__set__subcmd__password"
+                ;;
+            bifrost__subcmd__admin__subcmd__help,token)
+                cmd="bifrost__subcmd__admin__subcmd__help__subcmd__token"
+                ;;
+            bifrost__subcmd__admin__subcmd__help__subcmd__token,create)
+                cmd="bifrost__subcmd__admin__subcmd__help__subcmd__token__subcmd__create"
+                ;;
+            bifrost__subcmd__admin__subcmd__help__subcmd__token,list)
+                cmd="bifrost__subcmd__admin__subcmd__help__subcmd__token__subcmd__list"
+                ;;
+            bifrost__subcmd__admin__subcmd__help__subcmd__token,revoke)
+                cmd="bifrost__subcmd__admin__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
+            bifrost__subcmd__admin__subcmd__token,create)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__create"
+                ;;
+            bifrost__subcmd__admin__subcmd__token,help)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__help"
+                ;;
+            bifrost__subcmd__admin__subcmd__token,list)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__list"
+                ;;
+            bifrost__subcmd__admin__subcmd__token,revoke)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__revoke"
+                ;;
+            bifrost__subcmd__admin__subcmd__token__subcmd__help,create)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__create"
+                ;;
+            bifrost__subcmd__admin__subcmd__token__subcmd__help,help)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__help"
+                ;;
+            bifrost__subcmd__admin__subcmd__token__subcmd__help,list)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__list"
+                ;;
+            bifrost__subcmd__admin__subcmd__token__subcmd__help,revoke)
+                cmd="bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__revoke"
                 ;;
             bifrost__subcmd__config,export)
                 cmd="bifrost__subcmd__config__subcmd__export"
@@ -94,6 +154,9 @@ _bifrost() {
             bifrost__subcmd__customer__subcmd__help,update)
                 cmd="bifrost__subcmd__customer__subcmd__help__subcmd__update"
                 ;;
+            bifrost__subcmd__help,admin)
+                cmd="bifrost__subcmd__help__subcmd__admin"
+                ;;
             bifrost__subcmd__help,completions)
                 cmd="bifrost__subcmd__help__subcmd__completions"
                 ;;
@@ -106,6 +169,12 @@ _bifrost() {
             bifrost__subcmd__help,help)
                 cmd="bifrost__subcmd__help__subcmd__help"
                 ;;
+            bifrost__subcmd__help,login)
+                cmd="bifrost__subcmd__help__subcmd__login"
+                ;;
+            bifrost__subcmd__help,logout)
+                cmd="bifrost__subcmd__help__subcmd__logout"
+                ;;
             bifrost__subcmd__help,provider)
                 cmd="bifrost__subcmd__help__subcmd__provider"
                 ;;
@@ -117,6 +186,21 @@ _bifrost() {
                 ;;
             bifrost__subcmd__help,vk)
                 cmd="bifrost__subcmd__help__subcmd__vk"
+                ;;
+            bifrost__subcmd__help__subcmd__admin,set-password)
+                cmd="bifrost__subcmd__help__subcmd__admin__subcmd__set__subcmd__password"
+                ;;
+            bifrost__subcmd__help__subcmd__admin,token)
+                cmd="bifrost__subcmd__help__subcmd__admin__subcmd__token"
+                ;;
+            bifrost__subcmd__help__subcmd__admin__subcmd__token,create)
+                cmd="bifrost__subcmd__help__subcmd__admin__subcmd__token__subcmd__create"
+                ;;
+            bifrost__subcmd__help__subcmd__admin__subcmd__token,list)
+                cmd="bifrost__subcmd__help__subcmd__admin__subcmd__token__subcmd__list"
+                ;;
+            bifrost__subcmd__help__subcmd__admin__subcmd__token,revoke)
+                cmd="bifrost__subcmd__help__subcmd__admin__subcmd__token__subcmd__revoke"
                 ;;
             bifrost__subcmd__help__subcmd__config,export)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__export"
@@ -404,13 +488,329 @@ _bifrost() {
 
     case "${cmd}" in
         bifrost)
-            opts="-h -V --data-dir --help --version serve provider config vk team customer completions help"
+            opts="-h -V --data-dir --url --help --version serve provider config vk team customer admin login logout completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin)
+            opts="-h -V --data-dir --url --help --version set-password token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__help)
+            opts="set-password token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__help__subcmd__set__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__help__subcmd__token)
+            opts="create list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__help__subcmd__token__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__help__subcmd__token__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__help__subcmd__token__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__set__subcmd__password)
+            opts="-h -V --username --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token)
+            opts="-h -V --data-dir --url --help --version create list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__create)
+            opts="-h -V --name --expires --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__help)
+            opts="create list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__list)
+            opts="-h -V --json --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__admin__subcmd__token__subcmd__revoke)
+            opts="-h -V --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -422,13 +822,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__completions)
-            opts="-h -V --data-dir --help --version bash zsh fish powershell"
+            opts="-h -V --data-dir --url --help --version bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -440,13 +844,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config)
-            opts="-h -V --data-dir --help --version validate export help"
+            opts="-h -V --data-dir --url --help --version validate export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -458,7 +866,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config__subcmd__export)
-            opts="-h -V --config --include-secrets --data-dir --help --version"
+            opts="-h -V --config --include-secrets --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +877,10 @@ _bifrost() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -536,7 +948,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config__subcmd__validate)
-            opts="-h -V --config --data-dir --help --version"
+            opts="-h -V --config --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +962,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -558,13 +974,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__customer)
-            opts="-h -V --data-dir --help --version create list show update delete help"
+            opts="-h -V --data-dir --url --help --version create list show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -576,7 +996,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__customer__subcmd__create)
-            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --help --version"
+            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,6 +1034,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -622,13 +1046,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__customer__subcmd__delete)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -738,13 +1166,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__customer__subcmd__list)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -756,13 +1188,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__customer__subcmd__show)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -774,7 +1210,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__customer__subcmd__update)
-            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --help --version"
+            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +1248,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -820,8 +1260,92 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help)
-            opts="serve provider config vk team customer completions help"
+            opts="serve provider config vk team customer admin login logout completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__admin)
+            opts="set-password token"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__admin__subcmd__set__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__admin__subcmd__token)
+            opts="create list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__admin__subcmd__token__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__admin__subcmd__token__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__admin__subcmd__token__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -974,6 +1498,34 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1393,14 +1945,70 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        bifrost__subcmd__provider)
-            opts="-h -V --data-dir --help --version add list show update remove key test types help"
+        bifrost__subcmd__login)
+            opts="-h -V --token --username --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logout)
+            opts="-h -V --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__provider)
+            opts="-h -V --data-dir --url --help --version add list show update remove key test types help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1412,7 +2020,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__add)
-            opts="-h -V --type --base-url --key --key-env --key-stdin --azure-endpoint --azure-deployment --azure-api-version --azure-bearer --aws-access-key-env --aws-secret-key-env --aws-session-token-env --aws-region --bedrock-deployment --vertex-project --vertex-region --vertex-credentials-env --vertex-credentials-file --key-name --models --weight --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --idle-timeout --max-idle-connections --data-dir --help --version"
+            opts="-h -V --type --base-url --key --key-env --key-stdin --azure-endpoint --azure-deployment --azure-api-version --azure-bearer --aws-access-key-env --aws-secret-key-env --aws-session-token-env --aws-region --bedrock-deployment --vertex-project --vertex-region --vertex-credentials-env --vertex-credentials-file --key-name --models --weight --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --idle-timeout --max-idle-connections --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,6 +2139,10 @@ _bifrost() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1724,13 +2336,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__key)
-            opts="-h -V --data-dir --help --version add list remove help"
+            opts="-h -V --data-dir --url --help --version add list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1742,7 +2358,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__key__subcmd__add)
-            opts="-h -V --name --key --key-env --key-stdin --azure-endpoint --azure-deployment --azure-api-version --azure-bearer --aws-access-key-env --aws-secret-key-env --aws-session-token-env --aws-region --bedrock-deployment --vertex-project --vertex-region --vertex-credentials-env --vertex-credentials-file --models --weight --data-dir --help --version"
+            opts="-h -V --name --key --key-env --key-stdin --azure-endpoint --azure-deployment --azure-api-version --azure-bearer --aws-access-key-env --aws-secret-key-env --aws-session-token-env --aws-region --bedrock-deployment --vertex-project --vertex-region --vertex-credentials-env --vertex-credentials-file --models --weight --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1817,6 +2433,10 @@ _bifrost() {
                     return 0
                     ;;
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1898,13 +2518,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__key__subcmd__list)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1916,13 +2540,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__key__subcmd__remove)
-            opts="-h -V --data-dir --help --version"
+            opts="-h -V --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1934,13 +2562,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__list)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1952,13 +2584,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__remove)
-            opts="-h -V --data-dir --help --version"
+            opts="-h -V --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1970,13 +2606,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__show)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1988,7 +2628,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__test)
-            opts="-h -V --model --data-dir --help --version"
+            opts="-h -V --model --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2002,6 +2642,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2010,13 +2654,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__types)
-            opts="-h -V --data-dir --help --version"
+            opts="-h -V --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2028,7 +2676,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__update)
-            opts="-h -V --base-url --remove-header --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --idle-timeout --max-idle-connections --data-dir --help --version"
+            opts="-h -V --base-url --remove-header --header --connect-timeout --first-byte-timeout --stream-idle-timeout --total-timeout --max-concurrency --queue-size --idle-timeout --max-idle-connections --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2082,6 +2730,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2090,7 +2742,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__serve)
-            opts="-h -V --host --port --config --log-level --log-format --data-dir --help --version"
+            opts="-h -V --host --port --config --log-level --log-format --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2120,6 +2772,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2128,13 +2784,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__team)
-            opts="-h -V --data-dir --help --version create list show update delete help"
+            opts="-h -V --data-dir --url --help --version create list show update delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2146,7 +2806,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__team__subcmd__create)
-            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --help --version"
+            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2184,6 +2844,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2192,13 +2856,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__team__subcmd__delete)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2308,13 +2976,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__team__subcmd__list)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2326,13 +2998,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__team__subcmd__show)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2344,7 +3020,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__team__subcmd__update)
-            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --help --version"
+            opts="-h -V --name --customer --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2382,6 +3058,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2390,13 +3070,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk)
-            opts="-h -V --data-dir --help --version create list show update delete rotate enable disable usage help"
+            opts="-h -V --data-dir --url --help --version create list show update delete rotate enable disable usage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2408,7 +3092,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__create)
-            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --help --version"
+            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2470,6 +3154,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2478,13 +3166,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__delete)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2496,13 +3188,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__disable)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2514,13 +3210,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__enable)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2686,13 +3386,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__list)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2704,13 +3408,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__rotate)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2722,13 +3430,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__show)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2740,7 +3452,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__update)
-            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --help --version"
+            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2802,6 +3514,10 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2810,13 +3526,17 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__usage)
-            opts="-h -V --json --data-dir --help --version"
+            opts="-h -V --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

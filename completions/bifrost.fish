@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_bifrost_global_optspecs
-    string join \n data-dir= h/help V/version
+    string join \n data-dir= url= h/help V/version
 end
 
 function __fish_bifrost_needs_command
@@ -25,6 +25,7 @@ function __fish_bifrost_using_subcommand
 end
 
 complete -c bifrost -n "__fish_bifrost_needs_command" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_needs_command" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_needs_command" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_needs_command" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "serve" -d 'Run the gateway'
@@ -33,6 +34,9 @@ complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "config" -d 'Check o
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "admin" -d 'Manage the credentials that open the management API over TCP'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "login" -d 'Store a credential for the server at --url, after checking it there'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "logout" -d 'Forget the credential for the server at --url'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1: only this machine can connect)' -r
@@ -42,9 +46,11 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l log-level -d '
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l log-format -d 'Log format' -r -f -a "pretty\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "add" -d 'Add a provider'
@@ -85,15 +91,18 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l idle-timeout -d 'Seconds an unused upstream connection stays open for reuse' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l max-idle-connections -d 'Unused upstream connections kept open per upstream host' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key-stdin -d 'Read the key from standard input'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l azure-bearer -d 'Azure: send the key as `Authorization: Bearer` (an Entra ID token) instead of `api-key`'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -109,12 +118,15 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l idle-timeout -d 'Seconds an unused upstream connection stays open for reuse' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l max-idle-connections -d 'Unused upstream connections kept open per upstream host' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from remove" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from remove" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -f -a "add" -d 'Add a key to a provider'
@@ -123,9 +135,11 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from key" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -l model -d 'Model to call (default: the first model a key lists)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a provider'
@@ -138,6 +152,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "types" -d 'List the provider types and their defaults'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
@@ -145,10 +160,12 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_s
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l config -d 'Config file, as for `serve`' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l config -d 'The server\'s config file, whose [server], [client] and [admin] are kept' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l include-secrets -d 'Print literal key values in clear (default: masked; `env.` references are always kept)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -156,6 +173,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -f -a "create" -d 'Create a key; prints only its value on stdout (shown this once)'
@@ -182,6 +200,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subc
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l rpm -d 'Requests per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l tpm -d 'Tokens per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l no-budget -d 'Remove all budgets'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l no-rate-limit -d 'Remove the rate limit'
@@ -189,10 +208,12 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subc
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -210,6 +231,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subc
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l rpm -d 'Requests per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l tpm -d 'Tokens per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l no-budget -d 'Remove all budgets'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l no-rate-limit -d 'Remove the rate limit'
@@ -217,22 +239,27 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subc
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from usage" -s V -l version -d 'Print version'
@@ -247,6 +274,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subc
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "usage" -d 'A key\'s spend and rate-limit use at every level it counts against'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and not __fish_seen_subcommand_from create list show update delete help" -f -a "create" -d 'Create one'
@@ -263,6 +291,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l rpm -d 'Requests per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l tpm -d 'Tokens per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l no-budget -d 'Remove all budgets'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -l no-rate-limit -d 'Remove the rate limit'
@@ -270,10 +299,12 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -285,6 +316,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l rpm -d 'Requests per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l tpm -d 'Tokens per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l no-budget -d 'Remove all budgets'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -l no-rate-limit -d 'Remove the rate limit'
@@ -292,6 +324,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
@@ -302,6 +335,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand team; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and not __fish_seen_subcommand_from create list show update delete help" -f -a "create" -d 'Create one'
@@ -318,6 +352,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l rpm -d 'Requests per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l tpm -d 'Tokens per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l no-budget -d 'Remove all budgets'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -l no-rate-limit -d 'Remove the rate limit'
@@ -325,10 +360,12 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
@@ -340,6 +377,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l rpm -d 'Requests per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l tpm -d 'Tokens per minute' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l calendar-aligned -d 'Start budget windows at UTC calendar boundaries (midnight, Monday, the 1st)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l no-budget -d 'Remove all budgets'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -l no-rate-limit -d 'Remove the rate limit'
@@ -347,6 +385,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON instead of a table'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
@@ -356,17 +395,54 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change one; only the flags given change'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and not __fish_seen_subcommand_from set-password token help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and not __fish_seen_subcommand_from set-password token help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and not __fish_seen_subcommand_from set-password token help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and not __fish_seen_subcommand_from set-password token help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and not __fish_seen_subcommand_from set-password token help" -f -a "set-password" -d 'Set the admin username and password for Basic auth (prompts twice on a terminal, else reads one line from stdin). Stored as an Argon2id hash'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and not __fish_seen_subcommand_from set-password token help" -f -a "token" -d 'Manage admin API tokens'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and not __fish_seen_subcommand_from set-password token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from set-password" -l username -d 'The username' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from set-password" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from set-password" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from set-password" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from set-password" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a token; prints only its value on stdout (shown this once)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -f -a "list" -d 'List tokens: name, created, expires, last used (never values)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Revoke a token; requests presenting it are refused from then on'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from token" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "set-password" -d 'Set the admin username and password for Basic auth (prompts twice on a terminal, else reads one line from stdin). Stored as an Argon2id hash'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "token" -d 'Manage admin API tokens'
+complete -c bifrost -n "__fish_bifrost_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand login" -l token -d 'An admin token (without it, and without --username, it is prompted for or read from stdin; prefer that: a flag\'s value shows in the process list)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand login" -l username -d 'Log in with the admin login instead; the password is prompted for (or read from stdin) and a token is created for this CLI' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand login" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand login" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand login" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand login" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "serve" -d 'Run the gateway'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "provider" -d 'Manage providers and their keys'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "config" -d 'Check or export configuration'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "serve" -d 'Run the gateway'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "admin" -d 'Manage the credentials that open the management API over TCP'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "login" -d 'Store a credential for the server at --url, after checking it there'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "logout" -d 'Forget the credential for the server at --url'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List providers'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -396,3 +472,5 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "show" -d 'Show one'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "update" -d 'Change one; only the flags given change'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "set-password" -d 'Set the admin username and password for Basic auth (prompts twice on a terminal, else reads one line from stdin). Stored as an Argon2id hash'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "token" -d 'Manage admin API tokens'

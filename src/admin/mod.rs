@@ -1,6 +1,14 @@
 //! Management operations, written once and used by the CLI (directly on the store, or
-//! through a running server's unix socket) and by the HTTP management API.
+//! through a running server's unix socket or HTTP API) and by the HTTP management API,
+//! and the admin credentials that guard that API on TCP (`auth*`).
 
+mod auth;
+mod auth_limiter;
+mod auth_ops;
+mod auth_password;
+mod auth_remote;
+#[cfg(test)]
+mod auth_tests;
 mod doc;
 mod governance;
 mod governance_local;
@@ -13,12 +21,14 @@ mod remote;
 
 use async_trait::async_trait;
 
+pub use auth::{AdminAuth, Denied, Principal, FAILURE_WINDOW, MAX_FAILURES};
+pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenInfo};
 pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
 pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};
-pub use remote::RemoteAdmin;
+pub use remote::{RemoteAdmin, RemoteCredential};
 
 use crate::config::quote;
 use crate::store::StoreError;

@@ -3,11 +3,14 @@
 //! Exit codes: 0 success, 1 a problem found or an operation failed, 2 a usage or
 //! configuration error. A closed stdout (`bifrost provider list | head`) is success.
 
+mod admin;
 mod assets;
-mod backend;
+pub mod backend;
 mod config_cmd;
 mod governance;
 mod key_settings;
+mod login;
+mod login_store;
 mod output;
 mod provider;
 mod serve;
@@ -29,6 +32,10 @@ pub struct Cli {
     /// Directory holding the store and the management socket.
     #[arg(long, global = true, env = "BIFROST_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Manage the bifrost server at this URL over HTTP(S) instead of the local one,
+    /// with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN).
+    #[arg(long, global = true, env = "BIFROST_URL", value_name = "URL")]
+    pub url: Option<String>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +54,13 @@ pub enum Command {
     Config(config_cmd::ConfigCommand),
     #[command(flatten)]
     Governance(governance::GovCommand),
+    /// Manage the credentials that open the management API over TCP.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Store a credential for the server at --url, after checking it there.
+    Login(login::LoginArgs),
+    /// Forget the credential for the server at --url.
+    Logout,
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -90,11 +104,15 @@ pub type CmdResult = Result<(), Failure>;
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    backend::select(cli.url.clone());
     let result = match cli.command {
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Provider(cmd) => with_runtime(cmd.run(data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Governance(cmd) => with_runtime(governance::run(cmd, data_dir)),
+        Command::Admin(cmd) => with_runtime(admin::run(cmd, data_dir)),
+        Command::Login(args) => with_runtime(login::login(args)),
+        Command::Logout => with_runtime(login::logout()),
         Command::Completions { shell } => output::print(&completion(shell)),
     };
     match result {

@@ -2,17 +2,22 @@
 //! port, a header-read deadline against slow clients, and graceful shutdown: stop
 //! accepting, let in-flight requests and streams finish within the grace period.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use http::Request;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, UnixListener};
+use tower::{Service, ServiceExt};
 
 use super::{routes, Access, AppState};
 
@@ -82,10 +87,10 @@ impl Server {
             tokio::select! {
                 () = &mut shutdown => break,
                 accepted = self.tcp.accept() => match accepted {
-                    Ok((stream, _)) => {
+                    Ok((stream, peer)) => {
                         // Small writes (SSE events) must leave at once.
                         let _ = stream.set_nodelay(true);
-                        spawn(&builder, &graceful, stream, network.clone());
+                        spawn(&builder, &graceful, stream, with_peer(network.clone(), peer));
                     }
                     Err(e) => backoff(e).await,
                 },
@@ -123,9 +128,36 @@ impl Server {
     }
 }
 
-fn spawn<I>(builder: &Builder<TokioExecutor>, graceful: &GracefulShutdown, io: I, app: axum::Router)
+/// Records the client address on `/api` requests only, where the management guard
+/// counts failed logins per address; inference requests skip the extension insert
+/// (an allocation) and pay one prefix comparison.
+fn with_peer(
+    app: axum::Router,
+    peer: SocketAddr,
+) -> impl Service<
+    Request<Incoming>,
+    Response = axum::response::Response,
+    Error = Infallible,
+    Future: Send,
+> + Clone
+       + Send
+       + 'static {
+    app.map_request(move |mut request: Request<Incoming>| {
+        if request.uri().path().starts_with("/api/") {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        request
+    })
+}
+
+fn spawn<I, S>(builder: &Builder<TokioExecutor>, graceful: &GracefulShutdown, io: I, app: S)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: Service<Request<Incoming>, Response = axum::response::Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
 {
     let conn = builder
         .serve_connection_with_upgrades(TokioIo::new(io), TowerToHyperService::new(app))

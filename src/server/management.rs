@@ -1,8 +1,12 @@
-//! `/api/providers`: the reference gateway's management paths over [`Management`].
-//! On TCP every call needs `Authorization: Bearer <admin token>`; with no token
-//! configured the API is closed on TCP and says how to open it.
+//! `/api/providers`: the reference gateway's management paths over [`Management`],
+//! and the guard in front of all of `/api` on TCP: an admin token (`Bearer`) or the
+//! admin login (`Basic`), checked by [`crate::admin::AdminAuth`]. With no credential
+//! configured at all the API is closed on TCP and says how to open it. The unix socket
+//! needs none: its file permissions are the credential.
 
-use axum::extract::{Path, Query, Request, State};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -10,11 +14,13 @@ use axum::Json;
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
-use subtle::ConstantTimeEq;
 
 use super::{Access, ApiError, AppState};
-use crate::admin::{Management, ProviderDoc};
+use crate::admin::{Denied, Management, ProviderDoc};
 use crate::config::quote;
+
+/// What every refusal says is accepted, and how to get it.
+const ACCEPTED: &str = "the management API accepts `Authorization: Bearer <token>` with the [admin] token of bifrost.toml or a token made with `bifrost admin token create --name NAME`, or Basic auth with the login set by `bifrost admin set-password`; the CLI stores one with `bifrost login --url URL`";
 
 #[derive(Deserialize)]
 struct Secrets {
@@ -27,56 +33,84 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
     let router = axum::Router::new()
         .route("/providers", get(list).post(create))
         .route("/providers/{name}", get(show).put(update).delete(remove))
-        .merge(super::governance_api::routes());
+        .merge(super::governance_api::routes())
+        .merge(super::admin_api::routes());
     match access {
         Access::LocalSocket => router,
-        Access::Network => router.layer(middleware::from_fn_with_state(state, require_token)),
+        Access::Network => router.layer(middleware::from_fn_with_state(state, require_admin)),
     }
 }
 
-async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(expected) = &state.inner.admin_token else {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "permission_error",
-            "the management API is closed on TCP because no admin token is set; set [admin] token = \"env.BIFROST_ADMIN_TOKEN\" in bifrost.toml (or export BIFROST_ADMIN_TOKEN) and restart, or use the bifrost CLI on this machine, which talks over the data dir's unix socket",
-        )
-        .code("admin_token_not_configured")
-        .into_response();
-    };
-    let expected = match expected.resolve() {
-        Ok(v) => v,
-        Err(e) => {
-            return ApiError::new(
-                StatusCode::FORBIDDEN,
-                "permission_error",
-                format!("the admin token cannot be read: {e}"),
-            )
-            .code("admin_token_not_configured")
-            .into_response()
-        }
-    };
-    let presented = request
+async fn require_admin(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // The listener records the peer on `/api` requests; a request without one (served
+    // in-process) counts as one unknown client.
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let authorization = request
         .headers()
         .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if presented.is_empty() {
-        return ApiError::new(StatusCode::UNAUTHORIZED, "authentication_error", "the management API needs `Authorization: Bearer <admin token>` (the value of [admin] token)")
-            .code("admin_token_missing")
-            .into_response();
+        .map(|v| v.as_bytes());
+    match state.auth().check(peer, authorization).await {
+        Ok(principal) => {
+            request.extensions_mut().insert(principal);
+            next.run(request).await
+        }
+        Err(denied) => refusal(&denied).into_response(),
     }
-    if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
-        return ApiError::new(
+}
+
+/// The answer for a refused request: what was wrong and how to get in.
+fn refusal(denied: &Denied) -> ApiError {
+    let unauthorized = |code, what: &str| {
+        let mut e = ApiError::new(
             StatusCode::UNAUTHORIZED,
             "authentication_error",
-            "the admin token presented does not match [admin] token",
+            format!("{what}; {ACCEPTED}"),
         )
-        .code("admin_token_invalid")
-        .into_response();
+        .code(code);
+        e.headers.push((
+            "www-authenticate",
+            "Bearer realm=\"bifrost admin\", Basic realm=\"bifrost admin\"".into(),
+        ));
+        e
+    };
+    match denied {
+        Denied::NotConfigured => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "permission_error",
+            "the management API is closed on TCP because no admin credential exists; on the server's machine run `bifrost admin token create --name NAME` or `bifrost admin set-password`, or set [admin] token = \"env.BIFROST_ADMIN_TOKEN\" in bifrost.toml and restart (the bifrost CLI on that machine talks over the data dir's unix socket and needs no credential)",
+        )
+        .code("admin_token_not_configured"),
+        Denied::Missing => unauthorized("admin_token_missing", "no admin credential presented"),
+        Denied::Malformed => unauthorized(
+            "admin_credential_malformed",
+            "the Authorization header is neither `Bearer <token>` nor Basic with base64 `username:password`",
+        ),
+        Denied::Invalid => unauthorized(
+            "admin_token_invalid",
+            "the admin credential presented is not valid (wrong, revoked, or meant for another server)",
+        ),
+        Denied::Expired(name) => unauthorized(
+            "admin_token_expired",
+            &format!("the admin token {} has expired; create a new one", quote(name)),
+        ),
+        Denied::RateLimited(wait) => {
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                format!("too many failed admin authentication attempts from this address; retry in {wait} s"),
+            )
+            .code("admin_auth_rate_limited");
+            e.retry_after = Some(wait.to_string());
+            e
+        }
     }
-    next.run(request).await
 }
 
 async fn list(

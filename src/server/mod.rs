@@ -1,8 +1,9 @@
 //! The HTTP server: shared state, the route table, and the listeners.
 //!
 //! One router serves TCP clients and the local unix socket; on TCP the management API
-//! requires the admin token, on the socket (mode 0600) the file permissions suffice.
+//! requires an admin credential, on the socket (mode 0600) the file permissions suffice.
 
+mod admin_api;
 pub(crate) mod body;
 mod compat;
 mod error;
@@ -28,7 +29,7 @@ use axum::routing::{get, post};
 pub use error::ApiError;
 pub use listener::Server;
 
-use crate::admin::{LocalAdmin, LocalGovernance, Publisher};
+use crate::admin::{AdminAuth, LocalAdmin, LocalGovernance, Publisher};
 use crate::config::{ClientConfig, FileConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
 use crate::governance::{Engine, SystemClock};
@@ -51,7 +52,7 @@ struct Inner {
     observability: Observability,
     admin: LocalAdmin,
     client: ClientConfig,
-    admin_token: Option<SecretValue>,
+    auth: AdminAuth,
     started: Instant,
 }
 
@@ -80,6 +81,12 @@ impl AppState {
             .collect();
         let router = Arc::new(Router::new(Snapshot::build(providers, &client, None)));
         let observability = Observability::start(&client, &store, hooks.background());
+        let auth = AdminAuth::new(
+            store.clone(),
+            admin_token,
+            Arc::new(SystemClock),
+            hooks.background().clone(),
+        )?;
         let hooks = hooks.prepend(observability.hooks());
         let publish: Publisher = {
             let router = router.clone();
@@ -100,10 +107,15 @@ impl AppState {
                 observability,
                 admin: LocalAdmin::new(store, Some(publish)),
                 client,
-                admin_token,
+                auth,
                 started: Instant::now(),
             }),
         })
+    }
+
+    /// Who may use the management API over TCP.
+    pub fn auth(&self) -> &AdminAuth {
+        &self.inner.auth
     }
 
     /// The routing state.
@@ -221,7 +233,7 @@ pub async fn serve_one(
 /// Who is calling: decides whether `/api` needs the admin token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// A TCP client: `/api` requires the admin token.
+    /// A TCP client: `/api` requires an admin credential.
     Network,
     /// The local unix socket: file permissions already restrict it to this user.
     LocalSocket,

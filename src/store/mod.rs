@@ -4,6 +4,7 @@
 //! async callers go through `spawn_blocking` (see `admin`). The file carries a schema
 //! version; older files migrate forward on open, newer ones are refused untouched.
 
+mod admin;
 mod governance;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
 
+pub use admin::{StoredLogin, StoredToken};
 pub use governance::Record;
 
 /// The store file's name inside the data dir.

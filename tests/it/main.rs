@@ -5,6 +5,8 @@
 
 mod support;
 
+mod admin_auth;
+mod admin_auth_cli;
 mod agents;
 mod anthropic;
 mod anthropic_route;

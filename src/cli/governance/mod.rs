@@ -8,15 +8,10 @@ mod org;
 mod render;
 mod vk;
 
-use std::path::Path;
-use std::sync::Arc;
-
-use anyhow::Context;
 use clap::Subcommand;
 
 use super::{CmdResult, Failure};
-use crate::admin::{Governance, GovernanceError, LocalGovernance, RemoteAdmin, SOCKET_NAME};
-use crate::store::{Store, StoreError};
+use crate::admin::GovernanceError;
 
 /// The governance command groups, flattened into the top level.
 #[derive(Debug, Subcommand)]
@@ -34,31 +29,11 @@ pub enum GovCommand {
 
 /// Runs a governance command against the running server or the store.
 pub async fn run(cmd: GovCommand, data_dir: std::path::PathBuf) -> CmdResult {
-    let g = connect(&data_dir).await?;
+    let g = super::backend::connect_governance(&data_dir).await?;
     match cmd {
         GovCommand::Vk(c) => vk::run(g.as_ref(), *c).await,
         GovCommand::Team(c) => org::run(g.as_ref(), crate::admin::Kind::Team, *c).await,
         GovCommand::Customer(c) => org::run(g.as_ref(), crate::admin::Kind::Customer, *c).await,
-    }
-}
-
-/// The running server's socket when one answers, else the store itself.
-async fn connect(data_dir: &Path) -> anyhow::Result<Box<dyn Governance>> {
-    let socket = data_dir.join(SOCKET_NAME);
-    if let Some(remote) = RemoteAdmin::connect(&socket).await {
-        return Ok(Box::new(remote));
-    }
-    let dir = data_dir.to_path_buf();
-    let store = tokio::task::spawn_blocking(move || Store::open(&dir))
-        .await
-        .context("store task failed")?;
-    match store {
-        Ok(store) => Ok(Box::new(LocalGovernance::new(Arc::new(store)))),
-        Err(e @ StoreError::Locked(_)) => Err(anyhow::Error::new(e).context(format!(
-            "no server answers on {} although the store is held; if a `bifrost serve` is starting, retry in a moment",
-            socket.display()
-        ))),
-        Err(e) => Err(e.into()),
     }
 }
 
