@@ -75,6 +75,7 @@ impl Server {
             self.state.hooks().background(),
         );
         let network = routes(self.state.clone(), Access::Network);
+        let loopback = routes(self.state.clone(), Access::Loopback);
         let local = routes(self.state.clone(), Access::LocalSocket);
         let graceful = GracefulShutdown::new();
         let mut shutdown = std::pin::pin!(shutdown);
@@ -82,10 +83,11 @@ impl Server {
             tokio::select! {
                 () = &mut shutdown => break,
                 accepted = self.tcp.accept() => match accepted {
-                    Ok((stream, _)) => {
+                    Ok((stream, peer)) => {
                         // Small writes (SSE events) must leave at once.
                         let _ = stream.set_nodelay(true);
-                        spawn(&builder, &graceful, stream, network.clone());
+                        let app = if peer.ip().to_canonical().is_loopback() { &loopback } else { &network };
+                        spawn(&builder, &graceful, stream, app.clone());
                     }
                     Err(e) => backoff(e).await,
                 },

@@ -30,11 +30,18 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
         .merge(super::governance_api::routes());
     match access {
         Access::LocalSocket => router,
-        Access::Network => router.layer(middleware::from_fn_with_state(state, require_token)),
+        Access::Network | Access::Loopback => {
+            router.layer(middleware::from_fn_with_state(state, require_token))
+        }
     }
 }
 
-async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Lets `request` through only with the admin token (on TCP).
+pub(super) async fn require_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(expected) = &state.inner.admin_token else {
         return ApiError::new(
             StatusCode::FORBIDDEN,

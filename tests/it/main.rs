@@ -33,6 +33,7 @@ mod lifecycle;
 mod litellm_route;
 mod management;
 mod management_limits;
+mod metrics;
 mod openai_routes;
 mod pipeline;
 mod python_sdk;
