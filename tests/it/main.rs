@@ -40,6 +40,7 @@ mod python_sdk;
 mod request_encoding;
 mod same_dialect;
 mod streaming;
+mod traces;
 mod transcription;
 mod upstream_headers;
 mod upstream_paths;
