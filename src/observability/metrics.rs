@@ -181,14 +181,16 @@ impl Metrics {
     /// The cached handles of the series `key` names, created (with capped values) on
     /// first sight.
     fn series(&self, key: &[&str]) -> Arc<Series> {
-        {
-            let cached = self.series.read().unwrap_or_else(|p| p.into_inner());
-            if let Some(series) = cached.get(&KeyView(key)) {
-                return series.clone();
-            }
+        if let Some(series) = self.cached(key) {
+            return series;
         }
+        // Only admitted keys are cached, so a value counted as `other` comes here every
+        // time: look its capped key up under the read lock before taking the write one.
         let capped = self.schema.capped(key);
         let key = &capped[..key.len()];
+        if let Some(series) = self.cached(key) {
+            return series;
+        }
         let mut cached = self.series.write().unwrap_or_else(|p| p.into_inner());
         if let Some(series) = cached.get(&KeyView(key)) {
             return series.clone();
@@ -208,6 +210,11 @@ impl Metrics {
         });
         cached.insert(key.iter().map(|v| Box::from(*v)).collect(), series.clone());
         series
+    }
+
+    fn cached(&self, key: &[&str]) -> Option<Arc<Series>> {
+        let cached = self.series.read().unwrap_or_else(|p| p.into_inner());
+        cached.get(&KeyView(key)).cloned()
     }
 
     fn record(&self, info: &RequestInfo, outcome: &Outcome) {

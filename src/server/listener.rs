@@ -86,7 +86,12 @@ impl Server {
                     Ok((stream, peer)) => {
                         // Small writes (SSE events) must leave at once.
                         let _ = stream.set_nodelay(true);
-                        let app = if peer.ip().to_canonical().is_loopback() { &loopback } else { &network };
+                        // A peer on this machine may scrape /metrics without a token.
+                        let app = if peer.ip().to_canonical().is_loopback() {
+                            &loopback
+                        } else {
+                            &network
+                        };
                         spawn(&builder, &graceful, stream, app.clone());
                     }
                     Err(e) => backoff(e).await,
