@@ -78,3 +78,31 @@ pub enum OtelProtocol {
     #[serde(rename = "grpc")]
     Grpc,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{FileConfig, OtelProtocol, SecretValue};
+
+    #[test]
+    fn the_section_parses_and_bad_values_are_named() {
+        let ok = FileConfig::parse(
+            "[otel]\nendpoint = \"http://c:4317\"\nprotocol = \"grpc\"\nheaders = { x-key = \"env.K\" }\n",
+        )
+        .unwrap();
+        assert_eq!(ok.otel.protocol, OtelProtocol::Grpc);
+        assert_eq!(ok.otel.headers["x-key"], SecretValue::Env("K".into()));
+        assert_eq!(ok.otel.service_name, "bifrost");
+        let bad = FileConfig::parse("[otel]\nendpoint = \"ftp://c\"\n").unwrap_err();
+        assert!(bad[0].message.contains("otel.endpoint"), "{bad:?}");
+        let unknown = FileConfig::parse("[otel]\nprotocol = \"udp\"\n").unwrap_err();
+        assert!(unknown[0].message.contains("udp"), "{unknown:?}");
+    }
+
+    #[test]
+    fn literal_header_values_are_masked_when_rendered() {
+        let config =
+            FileConfig::parse("[otel]\nheaders = { x-key = \"collector-secret-value\" }\n")
+                .unwrap();
+        assert!(!config.to_toml(false).contains("collector-secret-value"));
+    }
+}
