@@ -140,6 +140,7 @@ pub async fn chat(
         None,
         crate::hooks::Pipeline::default(),
         &Default::default(),
+        &Default::default(),
     )
     .map_err(|e| anyhow::Error::from(AdminError::from(e)))?;
     Ok(crate::server::serve_one(&state, "/v1/chat/completions", request_id, body.into()).await)

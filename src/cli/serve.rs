@@ -96,6 +96,7 @@ async fn serve(args: ServeArgs, config: FileConfig, data_dir: PathBuf) -> CmdRes
         admin_token,
         Pipeline::default(),
         &config.pricing,
+        &config.otel,
     )
     .context("cannot load providers and virtual keys from the store")?;
     let providers = state.router().snapshot().provider_count();

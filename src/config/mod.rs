@@ -5,7 +5,9 @@
 
 mod key_settings;
 pub mod limits;
+mod otel;
 mod pricing;
+mod prometheus;
 mod provider;
 mod provider_type;
 mod quote;
@@ -17,7 +19,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
+pub use otel::{OtelConfig, OtelProtocol};
 pub use pricing::{pricing_problems, PricingConfig};
+pub use prometheus::{parse_prometheus_labels, PrometheusLabel, MAX_DYNAMIC_LABELS};
 pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};
 pub use provider_type::{ProviderType, Wire};
 pub use quote::{quote, shorten, shorten_quoted};
@@ -39,6 +43,9 @@ pub struct FileConfig {
     /// Price overrides by `provider/model`, over the shipped catalog.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub pricing: PricingConfig,
+    /// `[otel]`: trace export; off without an endpoint.
+    #[serde(skip_serializing_if = "OtelConfig::is_default")]
+    pub otel: OtelConfig,
 }
 
 /// `[server]`.
@@ -89,6 +96,18 @@ pub struct ClientConfig {
     /// and says which at start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_auth_on_inference: Option<bool>,
+    /// Labels on every metric: `name=value` fixed, or `name` taken from each request's
+    /// `x-bf-prom-<name>` header.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prometheus_labels: Vec<String>,
+    /// Distinct values a client-fed metric label (`x-bf-prom-*`, `model`, `reason`)
+    /// may take; later values are counted as `other`, so no client can explode the
+    /// number of series.
+    pub prometheus_label_cap: usize,
+    /// Paths that skip the admin token on TCP (`*` at the end: a prefix), such as
+    /// `/metrics` for a Prometheus server on another host.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub whitelisted_routes: Vec<String>,
 }
 
 /// When streamed chat chunks are rewritten to carry the JSON so far, closed into valid
@@ -141,6 +160,9 @@ impl Default for ClientConfig {
             compat: CompatConfig::default(),
             stream_json_repair: JsonRepairMode::Off,
             enforce_auth_on_inference: None,
+            prometheus_labels: Vec::new(),
+            prometheus_label_cap: 100,
+            whitelisted_routes: Vec::new(),
         }
     }
 }
@@ -260,9 +282,12 @@ impl FileConfig {
                 message: e.to_string(),
             });
         }
+        let prometheus = parse_prometheus_labels(&self.client.prometheus_labels).err();
         out.extend(
-            pricing_problems(&self.pricing)
+            prometheus
                 .into_iter()
+                .chain(self.otel.problems())
+                .chain(pricing_problems(&self.pricing))
                 .map(|message| Problem {
                     line: 0,
                     column: 0,
@@ -304,6 +329,9 @@ impl FileConfig {
                 }
             }
             copy.admin.token = copy.admin.token.map(|t| SecretValue::Literal(t.masked()));
+            for value in copy.otel.headers.values_mut() {
+                *value = SecretValue::Literal(value.masked());
+            }
         }
         toml::to_string_pretty(&copy).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }

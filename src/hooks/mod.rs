@@ -86,6 +86,22 @@ pub struct RequestInfo {
     pub started: Instant,
     /// The client's request headers.
     pub headers: http::HeaderMap,
+    /// The request's place in a distributed trace, when traces are exported.
+    pub trace: Option<TraceIds>,
+}
+
+/// A request's W3C trace context, fixed when it arrives: the upstream calls carry it
+/// (`traceparent`) long before the request's span is exported at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceIds {
+    /// The trace: the client's, when it sent a `traceparent`, else a new one.
+    pub trace_id: [u8; 16],
+    /// The request's own span.
+    pub span_id: [u8; 8],
+    /// The client's span, when it sent a `traceparent`.
+    pub parent: Option<[u8; 8]>,
+    /// Whether the trace is recorded (a client's `traceparent` may say not).
+    pub sampled: bool,
 }
 
 /// A hook's decision before routing.

@@ -111,9 +111,7 @@ pub(super) fn headers(call: &Call) -> HeaderMap {
             h.insert(name, v);
         }
     }
-    if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-        h.insert("x-request-id", v);
-    }
+    call.insert_request_id(&mut h);
     h
 }
 
@@ -133,6 +131,7 @@ mod tests {
                 ..KeyConfig::new("k", SecretValue::parse("az-key"))
             })),
             request_id: Arc::from("req-1"),
+            traceparent: None,
         }
     }
 

@@ -279,6 +279,7 @@ mod tests {
             api_key: None,
             key: None,
             request_id: "r1".into(),
+            traceparent: None,
         }
     }
 

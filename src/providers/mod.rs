@@ -57,6 +57,32 @@ pub struct Call {
     pub key: Option<Arc<KeyConfig>>,
     /// Sent upstream as `x-request-id`, so logs on both sides line up.
     pub request_id: Arc<str>,
+    /// Sent upstream as `traceparent` when traces are exported, so the upstream's spans
+    /// join the request's trace.
+    pub traceparent: Option<::http::HeaderValue>,
+}
+
+/// What identifies a request to every upstream call it makes: its id and, when traces
+/// are exported, its W3C `traceparent`. Dereferences to the id.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The request id.
+    pub request_id: Arc<str>,
+    /// The `traceparent` upstream calls carry.
+    pub traceparent: Option<::http::HeaderValue>,
+}
+
+impl std::ops::Deref for Origin {
+    type Target = Arc<str>;
+    fn deref(&self) -> &Arc<str> {
+        &self.request_id
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.request_id)
+    }
 }
 
 impl std::fmt::Debug for Call {
@@ -72,10 +98,14 @@ impl std::fmt::Debug for Call {
 
 impl Call {
     /// Puts the call's id in `x-request-id`, so upstream logs can be matched with ours
-    /// (skipped if the id is not a valid header value, rather than failing the call).
+    /// (skipped if the id is not a valid header value, rather than failing the call),
+    /// and its `traceparent` when traces are exported.
     pub(crate) fn insert_request_id(&self, headers: &mut ::http::HeaderMap) {
         if let Ok(v) = ::http::HeaderValue::from_str(&self.request_id) {
             headers.insert("x-request-id", v);
+        }
+        if let Some(v) = &self.traceparent {
+            headers.insert("traceparent", v.clone());
         }
     }
 

@@ -86,9 +86,7 @@ impl OpenAi {
                 h.insert(http::header::AUTHORIZATION, v);
             }
         }
-        if let Ok(v) = HeaderValue::from_str(&call.request_id) {
-            h.insert("x-request-id", v);
-        }
+        call.insert_request_id(&mut h);
         h
     }
 

@@ -115,6 +115,7 @@ fn call(model: &str, key: Option<KeyConfig>) -> Call {
         api_key: Some("secret".into()),
         key: key.map(Arc::new),
         request_id: Arc::from("req-1"),
+        traceparent: None,
     }
 }
 

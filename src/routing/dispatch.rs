@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::keys;
 use super::{Permit, Route};
 use crate::config::KeyConfig;
-use crate::providers::{Call, Provider, ProviderError};
+use crate::providers::{Call, Origin, Provider, ProviderError};
 
 /// A successful call and how it got there.
 pub struct Dispatched<T> {
@@ -139,7 +139,7 @@ fn failed_message(provider: &str, error: &ProviderError, attempts: &[KeyFailure]
 /// Runs `op` on the route's provider with each eligible key in turn.
 pub async fn dispatch<T, F, Fut>(
     route: &Route,
-    request_id: &Arc<str>,
+    origin: &Origin,
     op: F,
 ) -> Result<Dispatched<T>, DispatchError>
 where
@@ -158,7 +158,8 @@ where
         model: route.model.clone(),
         api_key,
         key,
-        request_id: request_id.clone(),
+        request_id: origin.request_id.clone(),
+        traceparent: origin.traceparent.clone(),
     };
     let keys = &provider.config.keys;
     if keys.is_empty() {

@@ -80,6 +80,7 @@ impl Server {
             self.state.hooks().background(),
         );
         let network = routes(self.state.clone(), Access::Network);
+        let loopback = routes(self.state.clone(), Access::Loopback);
         let local = routes(self.state.clone(), Access::LocalSocket);
         let graceful = GracefulShutdown::new();
         let mut shutdown = std::pin::pin!(shutdown);
@@ -90,7 +91,13 @@ impl Server {
                     Ok((stream, peer)) => {
                         // Small writes (SSE events) must leave at once.
                         let _ = stream.set_nodelay(true);
-                        spawn(&builder, &graceful, stream, with_peer(network.clone(), peer));
+                        // A peer on this machine may scrape /metrics without a token.
+                        let app = if peer.ip().to_canonical().is_loopback() {
+                            &loopback
+                        } else {
+                            &network
+                        };
+                        spawn(&builder, &graceful, stream, with_peer(app.clone(), peer));
                     }
                     Err(e) => backoff(e).await,
                 },
@@ -143,7 +150,7 @@ fn with_peer(
        + Send
        + 'static {
     app.map_request(move |mut request: Request<Incoming>| {
-        if request.uri().path().starts_with("/api/") {
+        if request.uri().path().starts_with("/api/") || request.uri().path() == "/metrics" {
             request.extensions_mut().insert(ConnectInfo(peer));
         }
         request

@@ -37,11 +37,14 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
         .merge(super::admin_api::routes());
     match access {
         Access::LocalSocket => router,
-        Access::Network => router.layer(middleware::from_fn_with_state(state, require_admin)),
+        Access::Network | Access::Loopback => {
+            router.layer(middleware::from_fn_with_state(state, require_admin))
+        }
     }
 }
 
-async fn require_admin(
+/// Lets `request` through only with an admin credential (on TCP).
+pub(super) async fn require_admin(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,

@@ -12,6 +12,7 @@ mod health;
 pub(crate) mod integrations;
 mod listener;
 mod management;
+mod metrics;
 mod native;
 mod openai;
 mod passthrough;
@@ -30,7 +31,7 @@ pub use error::ApiError;
 pub use listener::Server;
 
 use crate::admin::{AdminAuth, LocalAdmin, LocalGovernance, Publisher};
-use crate::config::{ClientConfig, FileConfig, PricingConfig, SecretValue};
+use crate::config::{ClientConfig, FileConfig, OtelConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
 use crate::governance::{Engine, SystemClock};
 use crate::hooks::Pipeline;
@@ -58,13 +59,14 @@ struct Inner {
 
 impl AppState {
     /// Loads the providers and virtual keys from `store` and starts routing to them;
-    /// `pricing` overrides the shipped price catalog.
+    /// `pricing` overrides the shipped price catalog; `otel` says where traces go.
     pub fn new(
         store: Arc<Store>,
         client: ClientConfig,
         admin_token: Option<SecretValue>,
         hooks: Pipeline,
         pricing: &PricingConfig,
+        otel: &OtelConfig,
     ) -> Result<AppState, StoreError> {
         let engine = Engine::new(SystemClock);
         engine.apply(&store.catalog()?);
@@ -80,7 +82,7 @@ impl AppState {
             .map(|(name, p)| (name, p.config))
             .collect();
         let router = Arc::new(Router::new(Snapshot::build(providers, &client, None)));
-        let observability = Observability::start(&client, &store, hooks.background());
+        let observability = Observability::start(&client, otel, &store, hooks.background());
         let auth = AdminAuth::new(
             store.clone(),
             admin_token,
@@ -230,11 +232,14 @@ pub async fn serve_one(
     (status, body)
 }
 
-/// Who is calling: decides whether `/api` needs the admin token.
+/// Who is calling: decides whether `/api` and `/metrics` need the admin token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// A TCP client: `/api` requires an admin credential.
+    /// A TCP client on another machine: `/api` and `/metrics` require an admin credential.
     Network,
+    /// A TCP client on this machine (a loopback peer): `/api` requires the admin
+    /// token, `/metrics` is open.
+    Loopback,
     /// The local unix socket: file permissions already restrict it to this user.
     LocalSocket,
 }
@@ -272,6 +277,7 @@ pub fn routes(state: AppState, access: Access) -> axum::Router {
         .merge(integrations::cohere::routes())
         .merge(integrations::litellm::routes())
         .nest("/api", management::routes(state.clone(), access))
+        .merge(metrics::routes(&state, access))
         .fallback(|method: http::Method, uri: http::Uri| async move {
             ApiError::no_route(&method, uri.path())
         })

@@ -228,6 +228,7 @@ async fn rerank_calls_cohere_rerank_and_returns_ranked_results() {
         api_key: Some("co-test-key".into()),
         key: None,
         request_id: "req-1".into(),
+        traceparent: None,
     };
     let req = serde_json::from_value(json!({"model": "co/rerank-v3.5", "query": "capital?",
         "documents": ["a", "b", "Washington"], "return_documents": true}))

@@ -41,6 +41,7 @@ fn call(key: KeyConfig, model: &str) -> Call {
         api_key: Some(key.value.expose()),
         key: Some(Arc::new(key)),
         request_id: "r".into(),
+        traceparent: None,
     }
 }
 

@@ -40,6 +40,7 @@ use super::error::ApiError;
 use super::AppState;
 use crate::governance::Authorized;
 use crate::hooks::{Endpoint, InferenceRequest, PreOutcome, RequestInfo};
+use crate::providers::Origin;
 use crate::routing::Route;
 use crate::schema::{ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RerankRequest};
 use outcome::Report;
@@ -179,6 +180,7 @@ pub(super) enum Early {
 pub(super) struct Ctx {
     pub(super) state: AppState,
     pub(super) dialect: Dialect,
+    origin: Origin,
     report: Report,
 }
 
@@ -190,19 +192,28 @@ impl Ctx {
         endpoint: Endpoint,
         headers: HeaderMap,
     ) -> Ctx {
-        let info = RequestInfo {
+        let started = Instant::now();
+        let observability = state.observability();
+        let trace = observability.traces().begin(&headers);
+        let origin = Origin {
             request_id: request_id(&headers),
+            traceparent: trace.as_ref().map(crate::observability::traceparent),
+        };
+        let info = RequestInfo {
+            request_id: origin.request_id.clone(),
             route: dialect.name,
             endpoint,
             model_requested: String::new(),
             stream: false,
-            started: Instant::now(),
+            started,
             headers,
+            trace,
         };
         Ctx {
             state: state.clone(),
             dialect,
-            report: Report::new(state.hooks().clone(), info),
+            origin,
+            report: Report::new(state.hooks().clone(), info, observability.in_flight()),
         }
     }
 
@@ -211,9 +222,9 @@ impl Ctx {
         &self.report.info
     }
 
-    /// The request's id.
-    pub(super) fn id(&self) -> &Arc<str> {
-        &self.report.info.request_id
+    /// The request's id, with the trace context its upstream calls carry.
+    pub(super) fn id(&self) -> &Origin {
+        &self.origin
     }
 
     /// Records what the decoded request asks for.
@@ -412,7 +423,7 @@ impl Ctx {
     /// headers.
     pub(super) fn stamp(&self) -> Stamp {
         Stamp {
-            id: self.id().clone(),
+            id: self.origin.request_id.clone(),
             headers: self.report.rate_headers().to_vec(),
         }
     }

@@ -20,12 +20,16 @@ use super::super::error::ApiError;
 use super::super::stream::StreamEnd;
 use super::gate::Admission;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
+use crate::observability::InFlight;
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
 use crate::schema::Usage;
 
 /// One request's outcome in the making; reports to the hooks when dropped.
 pub(crate) struct Report {
     hooks: Pipeline,
+    /// Counts the request in `bifrost_in_flight_requests` until the report is dropped
+    /// (after the hooks have run).
+    _in_flight: InFlight,
     pub(super) info: RequestInfo,
     outcome: Outcome,
     /// A status was recorded: the request was answered (or failed) on purpose. A report
@@ -41,9 +45,10 @@ pub(crate) struct Report {
 }
 
 impl Report {
-    pub(super) fn new(hooks: Pipeline, info: RequestInfo) -> Report {
+    pub(super) fn new(hooks: Pipeline, info: RequestInfo, in_flight: InFlight) -> Report {
         Report {
             hooks,
+            _in_flight: in_flight,
             info,
             outcome: Outcome::default(),
             settled: false,

@@ -52,6 +52,7 @@ impl Gateway {
             config.admin.token.clone(),
             hooks,
             &config.pricing,
+            &config.otel,
         )
         .unwrap();
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
