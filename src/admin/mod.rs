@@ -3,6 +3,7 @@
 
 mod doc;
 mod governance;
+mod governance_file;
 mod governance_local;
 mod governance_remote;
 #[cfg(test)]
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 
 pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
+pub use governance_file::apply_declared;
 pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};

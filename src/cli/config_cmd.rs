@@ -7,7 +7,8 @@ use clap::Subcommand;
 
 use super::output::print;
 use super::{backend, CmdResult, Failure};
-use crate::config::{ConfigError, FileConfig, SecretValue};
+use crate::admin::Kind;
+use crate::config::{ConfigError, Declared, FileConfig, GovernanceConfig, SecretValue};
 
 /// `bifrost config` subcommands.
 #[derive(Debug, Subcommand)]
@@ -67,6 +68,9 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
             for doc in admin.list_providers(include_secrets).await? {
                 out.providers.insert(doc.provider.clone(), doc.to_config());
             }
+            // Without a server, each backend opens the store, which one process may
+            // hold once at a time.
+            drop(admin);
             if !include_secrets {
                 // Literal values came masked. Exporting a mask would store garbage as a
                 // key on the other machine; an env reference there is usable and safe.
@@ -90,6 +94,7 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
                     }
                 }
             }
+            export_governance(&data_dir, &mut out).await?;
             // Keys are env references or were asked for in clear by now.
             print(&out.to_toml(true))
         }
@@ -100,20 +105,90 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
 /// for its other secrets (e.g. `..._AUTH_CREDENTIALS`), upper-cased with
 /// non-alphanumerics as `_`.
 fn env_name(provider: &str, key: &str, path: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
     let field = match path.rsplit_once('.') {
         Some((_, field)) => clean(field),
         None => "KEY".to_string(),
     };
     format!("BIFROST_{}_{}_{field}", clean(provider), clean(key))
+}
+
+/// `s` as part of an environment variable's name: upper-cased, non-alphanumerics as `_`.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Fields of a stored governance object that describe the store, not the setup.
+const STORE_ONLY: [&str; 5] = [
+    "created_at",
+    "updated_at",
+    "value_hint",
+    "value_hash",
+    "from_file",
+];
+
+/// Replaces `[governance]`'s objects with those in the store, in the file's shape.
+/// The store keeps only a digest of each key's value, so a key's `value` is the `env.`
+/// reference the config file gave it, else `env.BIFROST_VK_<NAME>` (said on stderr).
+async fn export_governance(data_dir: &std::path::Path, out: &mut FileConfig) -> CmdResult {
+    let g = super::governance::connect(data_dir).await?;
+    let before = std::mem::take(&mut out.governance);
+    let mut exported = GovernanceConfig {
+        alert_webhook_url: before.alert_webhook_url.clone(),
+        ..GovernanceConfig::default()
+    };
+    for kind in [Kind::Customer, Kind::Team, Kind::VirtualKey] {
+        let objects = g.list(kind).await.map_err(|e| Failure::Problem(e.into()))?;
+        for object in objects {
+            let serde_json::Value::Object(mut fields) = object else {
+                continue;
+            };
+            let name = match fields.shift_remove("name") {
+                Some(serde_json::Value::String(n)) => n,
+                _ => continue,
+            };
+            for f in STORE_ONLY {
+                fields.shift_remove(f);
+            }
+            if fields.get("id").and_then(|v| v.as_str()) == Some(name.as_str()) {
+                fields.shift_remove("id");
+            }
+            let table = match kind {
+                Kind::Customer => &mut exported.customers,
+                Kind::Team => &mut exported.teams,
+                Kind::VirtualKey => {
+                    fields.insert("value".into(), key_value(&before, &name).into());
+                    &mut exported.virtual_keys
+                }
+            };
+            table.insert(name, fields);
+        }
+    }
+    out.governance = exported;
+    Ok(())
+}
+
+/// The `env.` reference a virtual key's value is read from on the target machine.
+fn key_value(before: &GovernanceConfig, name: &str) -> String {
+    let declared = before
+        .virtual_keys
+        .get(name)
+        .and_then(|f: &Declared| f.get("value"))
+        .and_then(|v| v.as_str())
+        .filter(|v| v.starts_with("env."));
+    match declared {
+        Some(reference) => reference.to_string(),
+        None => {
+            let var = format!("BIFROST_VK_{}", clean(name));
+            eprintln!("note: virtual key `{name}` is exported with value = \"env.{var}\"; the store keeps only a digest of its value, so set {var} to the key on the target machine");
+            format!("env.{var}")
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! Providers declared here are written into the store at start (the file wins for what
 //! it declares); everything else a user creates lives in the store only.
 
+mod governance;
 mod key_settings;
 pub mod limits;
 mod pricing;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+pub use governance::{Declared, DeclaredObjects, GovernanceConfig};
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
 pub use pricing::{pricing_problems, PricingConfig};
 pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};
@@ -39,6 +41,9 @@ pub struct FileConfig {
     /// Price overrides by `provider/model`, over the shipped catalog.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub pricing: PricingConfig,
+    /// Customers, teams and virtual keys the file declares, and budget alerts.
+    #[serde(skip_serializing_if = "GovernanceConfig::is_empty")]
+    pub governance: GovernanceConfig,
 }
 
 /// `[server]`.
@@ -269,6 +274,16 @@ impl FileConfig {
                     message,
                 }),
         );
+        out.extend(
+            self.governance
+                .problems()
+                .into_iter()
+                .map(|message| Problem {
+                    line: 0,
+                    column: 0,
+                    message,
+                }),
+        );
         for (name, provider) in &self.providers {
             let (line, column) = spans.get(name).copied().unwrap_or((0, 0));
             if let Err(e) = validate_provider_name(name) {
@@ -304,6 +319,7 @@ impl FileConfig {
                 }
             }
             copy.admin.token = copy.admin.token.map(|t| SecretValue::Literal(t.masked()));
+            copy.governance = copy.governance.masked();
         }
         toml::to_string_pretty(&copy).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }

@@ -28,10 +28,10 @@ use axum::routing::{get, post};
 pub use error::ApiError;
 pub use listener::Server;
 
-use crate::admin::{LocalAdmin, LocalGovernance, Publisher};
+use crate::admin::{apply_declared, GovernanceError, LocalAdmin, LocalGovernance, Publisher};
 use crate::config::{ClientConfig, FileConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
-use crate::governance::{Engine, SystemClock};
+use crate::governance::{Clock, Engine, SystemClock, Timestamp};
 use crate::hooks::Pipeline;
 use crate::observability::Observability;
 use crate::routing::{Router, Snapshot};
@@ -167,9 +167,15 @@ impl AppState {
     }
 }
 
-/// Writes the providers a config file declares into the store (the file wins for what it
-/// declares) and drops file-made providers the file no longer declares.
-pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), StoreError> {
+/// Writes the providers, customers, teams and virtual keys a config file declares into
+/// the store (the file wins for what it declares) and drops file-made ones the file no
+/// longer declares. Declared keys' values are read (`env.VAR`) and hashed here.
+pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), GovernanceError> {
+    // Values first: a missing variable changes nothing.
+    let declared = config
+        .governance
+        .declared()
+        .map_err(GovernanceError::Invalid)?;
     for (name, provider) in &config.providers {
         store.put_provider(name, provider, Origin::File)?;
     }
@@ -179,7 +185,7 @@ pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), StoreError> 
             store.delete_provider(&name)?;
         }
     }
-    Ok(())
+    apply_declared(store, &declared, Timestamp(SystemClock.now()))
 }
 
 /// Serves one `POST path` with a JSON `body` through the route table in-process, as if

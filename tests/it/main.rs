@@ -21,6 +21,7 @@ mod cli;
 mod cohere;
 mod cohere_route;
 mod compat;
+mod config_import;
 mod failover;
 mod gemini;
 mod genai_route;

@@ -43,7 +43,7 @@ pub async fn run(cmd: GovCommand, data_dir: std::path::PathBuf) -> CmdResult {
 }
 
 /// The running server's socket when one answers, else the store itself.
-async fn connect(data_dir: &Path) -> anyhow::Result<Box<dyn Governance>> {
+pub(super) async fn connect(data_dir: &Path) -> anyhow::Result<Box<dyn Governance>> {
     let socket = data_dir.join(SOCKET_NAME);
     if let Some(remote) = RemoteAdmin::connect(&socket).await {
         return Ok(Box::new(remote));
