@@ -19,7 +19,7 @@ trait Declared: Record + Clone + PartialEq + Serialize {
     fn stamp(&mut self, created: Timestamp, updated: Timestamp);
     fn times(&self) -> (Timestamp, Timestamp);
     fn is_declared(&self) -> bool;
-    fn mark(&mut self);
+    fn mark(&mut self, from_file: bool);
 }
 
 macro_rules! declared {
@@ -35,8 +35,8 @@ macro_rules! declared {
             fn is_declared(&self) -> bool {
                 self.from_file
             }
-            fn mark(&mut self) {
-                self.from_file = true;
+            fn mark(&mut self, from_file: bool) {
+                self.from_file = from_file;
             }
         }
     };
@@ -49,10 +49,14 @@ declared!(VirtualKey);
 /// References (`team_id`, `customer_id`) may name an object by id or by name, declared
 /// or stored; they are stored as ids. Nothing is written when a reference or a
 /// provider is missing. `now` stamps what is new or changed.
+///
+/// `from_file` marks them as the config file's (`serve`); without it they are written
+/// as if made through the API (`config import --apply`), and nothing is removed.
 pub fn apply_declared(
     store: &Store,
     declared: &DeclaredObjects,
     now: Timestamp,
+    from_file: bool,
 ) -> Result<(), GovernanceError> {
     let mut problems = Vec::new();
     let customers = &declared.customers;
@@ -99,13 +103,16 @@ pub fn apply_declared(
         return Err(GovernanceError::Invalid(problems));
     }
     for c in customers {
-        put(store, c.clone(), now)?;
+        put(store, c.clone(), now, from_file)?;
     }
     for t in teams {
-        put(store, t, now)?;
+        put(store, t, now, from_file)?;
     }
     for k in keys {
-        put(store, k, now)?;
+        put(store, k, now, from_file)?;
+    }
+    if !from_file {
+        return Ok(());
     }
     remove_undeclared::<VirtualKey>(store, declared.keys.iter().map(|k| k.id.as_str()))?;
     remove_undeclared::<Team>(store, declared.teams.iter().map(|t| t.id.as_str()))?;
@@ -115,8 +122,13 @@ pub fn apply_declared(
 
 /// Writes one declared object, keeping its creation time (and its last change when
 /// nothing changed), replacing an API-made object that has its name.
-fn put<T: Declared>(store: &Store, mut object: T, now: Timestamp) -> Result<(), GovernanceError> {
-    object.mark();
+fn put<T: Declared>(
+    store: &Store,
+    mut object: T,
+    now: Timestamp,
+    from_file: bool,
+) -> Result<(), GovernanceError> {
+    object.mark(from_file);
     if let Some(other) = store
         .records::<T>()?
         .into_iter()
@@ -253,7 +265,7 @@ team_id = "platform"
         api.id = "k-old".into();
         api.name = "ci".into();
         store.put_record(&api).unwrap();
-        apply_declared(&store, &declared(FILE), Timestamp(10)).unwrap();
+        apply_declared(&store, &declared(FILE), Timestamp(10), true).unwrap();
         let team = store.record::<Team>("platform").unwrap().unwrap();
         assert_eq!(
             team.customer_id.as_deref(),
@@ -270,7 +282,7 @@ team_id = "platform"
         assert_eq!(names::<VirtualKey>(&store), ["kept", "ci"]);
 
         // Unchanged: its times stay. Dropped from the file: gone, API objects kept.
-        apply_declared(&store, &declared(FILE), Timestamp(20)).unwrap();
+        apply_declared(&store, &declared(FILE), Timestamp(20), true).unwrap();
         assert_eq!(
             store
                 .record::<VirtualKey>("ci")
@@ -279,7 +291,7 @@ team_id = "platform"
                 .updated_at,
             Timestamp(10)
         );
-        apply_declared(&store, &DeclaredObjects::default(), Timestamp(30)).unwrap();
+        apply_declared(&store, &DeclaredObjects::default(), Timestamp(30), true).unwrap();
         assert_eq!(names::<VirtualKey>(&store), ["kept"]);
         assert!(names::<Team>(&store).is_empty() && names::<Customer>(&store).is_empty());
     }
@@ -292,7 +304,7 @@ team_id = "platform"
             "team_id = \"platform\"",
             "team_id = \"nope\"\nprovider_configs = [{ provider = \"ghost\" }]",
         );
-        let err = apply_declared(&store, &declared(&text), Timestamp(1))
+        let err = apply_declared(&store, &declared(&text), Timestamp(1), true)
             .unwrap_err()
             .to_string();
         assert!(err.contains("team_id `nope` is no team"), "{err}");

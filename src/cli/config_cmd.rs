@@ -1,4 +1,4 @@
-//! `bifrost config validate|export`.
+//! `bifrost config validate|export|import`.
 
 use std::path::PathBuf;
 
@@ -29,6 +29,20 @@ pub enum ConfigCommand {
         /// Print literal key values in clear (default: masked; `env.` references are always kept).
         #[arg(long)]
         include_secrets: bool,
+    },
+    /// Convert a reference gateway's config.json into a bifrost.toml (printed, or written
+    /// with -o), or write it into the store with --apply. Every setting that cannot be
+    /// carried over is listed on stderr with the reason.
+    Import {
+        /// The reference gateway's config.json.
+        file: PathBuf,
+        /// Write the bifrost.toml here instead of stdout (an existing file is kept).
+        #[arg(short, long, value_name = "FILE", conflicts_with = "apply")]
+        output: Option<PathBuf>,
+        /// Write providers, customers, teams and virtual keys into the store (as if made
+        /// with the CLI) instead; the server must be stopped.
+        #[arg(long)]
+        apply: bool,
     },
 }
 
@@ -98,7 +112,89 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
             // Keys are env references or were asked for in clear by now.
             print(&out.to_toml(true))
         }
+        ConfigCommand::Import {
+            file,
+            output,
+            apply,
+        } => import(&file, output.as_deref(), apply, &data_dir).await,
     }
+}
+
+/// `bifrost config import`.
+async fn import(
+    file: &std::path::Path,
+    output: Option<&std::path::Path>,
+    apply: bool,
+    data_dir: &std::path::Path,
+) -> CmdResult {
+    let json = std::fs::read(file)
+        .map_err(|e| Failure::Usage(anyhow!("cannot read {}: {e}", file.display())))?;
+    let imported = crate::config::import(&json)
+        .map_err(|e| Failure::Usage(anyhow!("{}: {e}", file.display())))?;
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    let config = imported.config;
+    let summary = format!(
+        "{} provider(s), {} customer(s), {} team(s), {} virtual key(s) imported; {} setting(s) not carried over as they were (see the notes above)",
+        config.providers.len(),
+        config.governance.customers.len(),
+        config.governance.teams.len(),
+        config.governance.virtual_keys.len(),
+        imported.notes.len()
+    );
+    if apply {
+        let dir = data_dir.to_path_buf();
+        tokio::task::spawn_blocking(move || apply_imported(&dir, &config))
+            .await
+            .map_err(|e| anyhow!("store task failed: {e}"))??;
+        eprintln!("{summary}; written to the store in {}", data_dir.display());
+        return Ok(());
+    }
+    let text = config.to_toml(true);
+    match output {
+        None => print(&text)?,
+        Some(path) => {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| {
+                    Failure::Usage(anyhow!(
+                        "cannot create {}: {e} (an existing file is never overwritten)",
+                        path.display()
+                    ))
+                })?;
+            f.write_all(text.as_bytes())
+                .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    eprintln!("{summary}");
+    Ok(())
+}
+
+/// Writes an imported config into the store as API-made objects, refusing while a
+/// server holds the store (it would not see the change).
+fn apply_imported(data_dir: &std::path::Path, config: &FileConfig) -> CmdResult {
+    let declared = config
+        .governance
+        .declared()
+        .map_err(|p| Failure::Problem(anyhow!("{}", p.join("\n"))))?;
+    let store = crate::store::Store::open(data_dir).map_err(|e| {
+        anyhow::Error::new(e)
+            .context("stop `bifrost serve` first, or import to a file (-o) and serve with it")
+    })?;
+    for (name, provider) in &config.providers {
+        store
+            .put_provider(name, provider, crate::store::Origin::Api)
+            .map_err(anyhow::Error::new)?;
+    }
+    let now = crate::governance::Timestamp(crate::governance::Clock::now(
+        &crate::governance::SystemClock,
+    ));
+    crate::admin::apply_declared(&store, &declared, now, false)
+        .map_err(|e| Failure::Problem(e.into()))
 }
 
 /// `BIFROST_<PROVIDER>_<KEY>_KEY` for a key's value, `BIFROST_<PROVIDER>_<KEY>_<FIELD>`

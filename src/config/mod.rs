@@ -4,6 +4,8 @@
 //! it declares); everything else a user creates lives in the store only.
 
 mod governance;
+mod import;
+mod import_governance;
 mod key_settings;
 pub mod limits;
 mod pricing;
@@ -18,6 +20,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use governance::{Declared, DeclaredObjects, GovernanceConfig};
+pub use import::{import, ImportError, Imported, Note};
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
 pub use pricing::{pricing_problems, PricingConfig};
 pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};

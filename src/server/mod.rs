@@ -185,7 +185,7 @@ pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), GovernanceEr
             store.delete_provider(&name)?;
         }
     }
-    apply_declared(store, &declared, Timestamp(SystemClock.now()))
+    apply_declared(store, &declared, Timestamp(SystemClock.now()), true)
 }
 
 /// Serves one `POST path` with a JSON `body` through the route table in-process, as if
