@@ -7,6 +7,7 @@
 //! [`Engine::authenticate`], [`Engine::route`], [`Engine::admit`], and settles the
 //! returned [`Ticket`] when the request ends.
 
+mod alert;
 mod clock;
 pub mod cost;
 mod counters;

@@ -2,6 +2,10 @@
 //! no route handler learns about them. Each does its heavy work (a store write, an
 //! export) on a background task, never on the request's.
 
+mod alerts;
+
+pub use alerts::AlertSink;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 

@@ -141,6 +141,14 @@ impl AppState {
         &self.inner.gate
     }
 
+    /// POSTs budget alerts to `url` (`[governance] alert_webhook_url`) from a
+    /// background task, besides logging them.
+    pub fn send_alerts_to(&self, url: &str) {
+        let sink =
+            crate::observability::AlertSink::start(url.to_string(), self.hooks().background());
+        self.inner.gate.send_alerts_to(sink);
+    }
+
     /// Whether inference requests must present a virtual key.
     pub fn auth_enforced(&self) -> bool {
         self.inner.gate.enforced()

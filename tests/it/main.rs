@@ -25,6 +25,7 @@ mod config_import;
 mod failover;
 mod gemini;
 mod genai_route;
+mod governance_alerts;
 mod governance_cli;
 mod governance_enforce;
 mod hostile_input;
