@@ -10,6 +10,7 @@ mod anthropic;
 mod anthropic_route;
 mod anthropic_sdk;
 mod assets;
+mod auth_matrix;
 mod azure;
 mod bad_input;
 mod bedrock;
