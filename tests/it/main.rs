@@ -29,6 +29,7 @@ mod genai_route;
 mod governance_alerts;
 mod governance_cli;
 mod governance_enforce;
+mod governance_estimates;
 mod hostile_input;
 mod inference;
 mod json_repair;
