@@ -46,6 +46,9 @@ _bifrost() {
             bifrost__subcmd__config,help)
                 cmd="bifrost__subcmd__config__subcmd__help"
                 ;;
+            bifrost__subcmd__config,import)
+                cmd="bifrost__subcmd__config__subcmd__import"
+                ;;
             bifrost__subcmd__config,validate)
                 cmd="bifrost__subcmd__config__subcmd__validate"
                 ;;
@@ -54,6 +57,9 @@ _bifrost() {
                 ;;
             bifrost__subcmd__config__subcmd__help,help)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            bifrost__subcmd__config__subcmd__help,import)
+                cmd="bifrost__subcmd__config__subcmd__help__subcmd__import"
                 ;;
             bifrost__subcmd__config__subcmd__help,validate)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__validate"
@@ -120,6 +126,9 @@ _bifrost() {
                 ;;
             bifrost__subcmd__help__subcmd__config,export)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__export"
+                ;;
+            bifrost__subcmd__help__subcmd__config,import)
+                cmd="bifrost__subcmd__help__subcmd__config__subcmd__import"
                 ;;
             bifrost__subcmd__help__subcmd__config,validate)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__validate"
@@ -440,7 +449,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config)
-            opts="-h -V --data-dir --help --version validate export help"
+            opts="-h -V --data-dir --help --version validate export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,7 +489,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config__subcmd__help)
-            opts="validate export help"
+            opts="validate export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,6 +530,20 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__config__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__config__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -528,6 +551,32 @@ _bifrost() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__config__subcmd__import)
+            opts="-o -h -V --output --apply --data-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -848,7 +897,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__config)
-            opts="validate export"
+            opts="validate export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,6 +911,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__config__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__config__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -137,12 +137,13 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "types" -d 'List the provider types and their defaults'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s h -l help -d 'Print help'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "import" -d 'Convert a reference gateway\'s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l config -d 'Config file, as for `serve`' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
@@ -152,8 +153,14 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l include-secrets -d 'Print literal key values in clear (default: masked; `env.` references are always kept)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -s o -l output -d 'Write the bifrost.toml here instead of stdout (an existing file is kept)' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -l apply -d 'Write providers, customers, teams and virtual keys into the store (as if made with the CLI) instead; the server must be stopped'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "import" -d 'Convert a reference gateway\'s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -s h -l help -d 'Print help'
@@ -377,6 +384,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "types" -d 'List the provider types and their defaults'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "import" -d 'Convert a reference gateway\'s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "create" -d 'Create a key; prints only its value on stdout (shown this once)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "list" -d 'List keys (never their values)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "show" -d 'Show one key (never its value)'
