@@ -282,7 +282,7 @@ fn key_value(before: &GovernanceConfig, name: &str) -> String {
     match declared {
         Some(reference) => reference.to_string(),
         None => {
-            let var = format!("BIFROST_VK_{}", clean(name));
+            let var = crate::config::key_env_var(name);
             eprintln!("note: virtual key `{name}` is exported with value = \"env.{var}\"; the store keeps only a digest of its value, so set {var} to the key on the target machine");
             format!("env.{var}")
         }

@@ -161,6 +161,22 @@ impl GovernanceConfig {
     }
 }
 
+/// The variable a virtual key's value is read from when nothing names one:
+/// `BIFROST_VK_<NAME>`, upper-cased, non-alphanumerics as `_`.
+pub fn key_env_var(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("BIFROST_VK_{name}")
+}
+
 /// Why a key value cannot be a virtual key: SDK headers carry a VK only with the
 /// `sk-bf-` prefix, and a short value could be guessed.
 fn value_problem(value: &str) -> Option<String> {
@@ -234,12 +250,10 @@ fn decode_all<T: Object>(
             .entry("id")
             .or_insert_with(|| Value::String(name.clone()));
         match id.as_str() {
-            Some(id) if id.is_empty() || id.len() > governance::MAX_NAME_LEN * 2 => {
-                out.push(format!(
-                    "{at}.id must be 1-{} characters",
-                    governance::MAX_NAME_LEN * 2
-                ))
-            }
+            Some(id) if id.is_empty() || id.len() > governance::MAX_ID => out.push(format!(
+                "{at}.id must be 1-{} characters",
+                governance::MAX_ID
+            )),
             Some(id) if id.chars().any(char::is_control) => out.push(format!(
                 "{at}.id contains control characters; use printable text"
             )),

@@ -322,16 +322,7 @@ fn virtual_key(
             out.insert("value".into(), json!(v));
         }
         None => {
-            let var = format!(
-                "BIFROST_VK_{}",
-                name.chars()
-                    .map(|c| if c.is_ascii_alphanumeric() {
-                        c.to_ascii_uppercase()
-                    } else {
-                        '_'
-                    })
-                    .collect::<String>()
-            );
+            let var = super::key_env_var(name);
             notes.add(join(at, "value"), format!("the key has no value in config.json; it is read from env.{var}: set it to the key the clients use"));
             out.insert("value".into(), json!(format!("env.{var}")));
         }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-pub use governance::{Declared, DeclaredObjects, GovernanceConfig};
+pub use governance::{key_env_var, Declared, DeclaredObjects, GovernanceConfig};
 pub use import::{import, ImportError, Imported, Note};
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
 pub use pricing::{pricing_problems, PricingConfig};
