@@ -318,6 +318,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config file; problems are printed as FILE:LINE:COLUMN: message')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the current setup as a bifrost.toml that reproduces it elsewhere')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a reference gateway''s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -342,9 +343,21 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bifrost;config;import' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the bifrost.toml here instead of stdout (an existing file is kept)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the bifrost.toml here instead of stdout (an existing file is kept)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Write providers, customers, teams and virtual keys into the store (as if made with the CLI) instead; the server must be stopped')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bifrost;config;help' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config file; problems are printed as FILE:LINE:COLUMN: message')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the current setup as a bifrost.toml that reproduces it elsewhere')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a reference gateway''s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -352,6 +365,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;config;help;export' {
+            break
+        }
+        'bifrost;config;help;import' {
             break
         }
         'bifrost;config;help;help' {
@@ -972,12 +988,16 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         'bifrost;help;config' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config file; problems are printed as FILE:LINE:COLUMN: message')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the current setup as a bifrost.toml that reproduces it elsewhere')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a reference gateway''s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason')
             break
         }
         'bifrost;help;config;validate' {
             break
         }
         'bifrost;help;config;export' {
+            break
+        }
+        'bifrost;help;config;import' {
             break
         }
         'bifrost;help;vk' {

@@ -17,8 +17,9 @@ use crate::governance::{
 use crate::store::{Record, Store};
 
 /// Fields a client never sets: the store assigns them.
-const ASSIGNED: [&str; 6] = [
+const ASSIGNED: [&str; 7] = [
     "id",
+    "from_file",
     "value",
     "value_hash",
     "value_hint",

@@ -11,6 +11,7 @@ mod auth_remote;
 mod auth_tests;
 mod doc;
 mod governance;
+mod governance_file;
 mod governance_local;
 mod governance_remote;
 #[cfg(test)]
@@ -25,6 +26,7 @@ pub use auth::{AdminAuth, Denied, Principal, FAILURE_WINDOW, MAX_FAILURES};
 pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenInfo};
 pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
+pub use governance_file::apply_declared;
 pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};

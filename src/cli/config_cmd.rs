@@ -1,4 +1,4 @@
-//! `bifrost config validate|export`.
+//! `bifrost config validate|export|import`.
 
 use std::path::PathBuf;
 
@@ -7,7 +7,8 @@ use clap::Subcommand;
 
 use super::output::print;
 use super::{backend, CmdResult, Failure};
-use crate::config::{ConfigError, FileConfig, SecretValue};
+use crate::admin::Kind;
+use crate::config::{ConfigError, Declared, FileConfig, GovernanceConfig, SecretValue};
 
 /// `bifrost config` subcommands.
 #[derive(Debug, Subcommand)]
@@ -28,6 +29,20 @@ pub enum ConfigCommand {
         /// Print literal key values in clear (default: masked; `env.` references are always kept).
         #[arg(long)]
         include_secrets: bool,
+    },
+    /// Convert a reference gateway's config.json into a bifrost.toml (printed, or written
+    /// with -o), or write it into the store with --apply. Every setting that cannot be
+    /// carried over is listed on stderr with the reason.
+    Import {
+        /// The reference gateway's config.json.
+        file: PathBuf,
+        /// Write the bifrost.toml here instead of stdout (an existing file is kept).
+        #[arg(short, long, value_name = "FILE", conflicts_with = "apply")]
+        output: Option<PathBuf>,
+        /// Write providers, customers, teams and virtual keys into the store (as if made
+        /// with the CLI) instead; the server must be stopped.
+        #[arg(long)]
+        apply: bool,
     },
 }
 
@@ -67,6 +82,9 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
             for doc in admin.list_providers(include_secrets).await? {
                 out.providers.insert(doc.provider.clone(), doc.to_config());
             }
+            // Without a server, each backend opens the store, which one process may
+            // hold once at a time.
+            drop(admin);
             if !include_secrets {
                 // Literal values came masked. Exporting a mask would store garbage as a
                 // key on the other machine; an env reference there is usable and safe.
@@ -90,30 +108,183 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
                     }
                 }
             }
+            export_governance(&data_dir, &mut out).await?;
             // Keys are env references or were asked for in clear by now.
             print(&out.to_toml(true))
         }
+        ConfigCommand::Import {
+            file,
+            output,
+            apply,
+        } => import(&file, output.as_deref(), apply, &data_dir).await,
     }
+}
+
+/// `bifrost config import`.
+async fn import(
+    file: &std::path::Path,
+    output: Option<&std::path::Path>,
+    apply: bool,
+    data_dir: &std::path::Path,
+) -> CmdResult {
+    let json = std::fs::read(file)
+        .map_err(|e| Failure::Usage(anyhow!("cannot read {}: {e}", file.display())))?;
+    let imported = crate::config::import(&json)
+        .map_err(|e| Failure::Usage(anyhow!("{}: {e}", file.display())))?;
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    let config = imported.config;
+    let summary = format!(
+        "{} provider(s), {} customer(s), {} team(s), {} virtual key(s) imported; {} setting(s) not carried over as they were (see the notes above)",
+        config.providers.len(),
+        config.governance.customers.len(),
+        config.governance.teams.len(),
+        config.governance.virtual_keys.len(),
+        imported.notes.len()
+    );
+    if apply {
+        let dir = data_dir.to_path_buf();
+        tokio::task::spawn_blocking(move || apply_imported(&dir, &config))
+            .await
+            .map_err(|e| anyhow!("store task failed: {e}"))??;
+        eprintln!("{summary}; written to the store in {}", data_dir.display());
+        return Ok(());
+    }
+    let text = config.to_toml(true);
+    match output {
+        None => print(&text)?,
+        Some(path) => {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| {
+                    Failure::Usage(anyhow!(
+                        "cannot create {}: {e} (an existing file is never overwritten)",
+                        path.display()
+                    ))
+                })?;
+            f.write_all(text.as_bytes())
+                .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    eprintln!("{summary}");
+    Ok(())
+}
+
+/// Writes an imported config into the store as API-made objects, refusing while a
+/// server holds the store (it would not see the change).
+fn apply_imported(data_dir: &std::path::Path, config: &FileConfig) -> CmdResult {
+    let declared = config
+        .governance
+        .declared()
+        .map_err(|p| Failure::Problem(anyhow!("{}", p.join("\n"))))?;
+    let store = crate::store::Store::open(data_dir).map_err(|e| {
+        anyhow::Error::new(e)
+            .context("stop `bifrost serve` first, or import to a file (-o) and serve with it")
+    })?;
+    for (name, provider) in &config.providers {
+        store
+            .put_provider(name, provider, crate::store::Origin::Api)
+            .map_err(anyhow::Error::new)?;
+    }
+    let now = crate::governance::Timestamp(crate::governance::Clock::now(
+        &crate::governance::SystemClock,
+    ));
+    crate::admin::apply_declared(&store, &declared, now, false)
+        .map_err(|e| Failure::Problem(e.into()))
 }
 
 /// `BIFROST_<PROVIDER>_<KEY>_KEY` for a key's value, `BIFROST_<PROVIDER>_<KEY>_<FIELD>`
 /// for its other secrets (e.g. `..._AUTH_CREDENTIALS`), upper-cased with
 /// non-alphanumerics as `_`.
 fn env_name(provider: &str, key: &str, path: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
     let field = match path.rsplit_once('.') {
         Some((_, field)) => clean(field),
         None => "KEY".to_string(),
     };
     format!("BIFROST_{}_{}_{field}", clean(provider), clean(key))
+}
+
+/// `s` as part of an environment variable's name: upper-cased, non-alphanumerics as `_`.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Fields of a stored governance object that describe the store, not the setup.
+const STORE_ONLY: [&str; 5] = [
+    "created_at",
+    "updated_at",
+    "value_hint",
+    "value_hash",
+    "from_file",
+];
+
+/// Replaces `[governance]`'s objects with those in the store, in the file's shape.
+/// The store keeps only a digest of each key's value, so a key's `value` is the `env.`
+/// reference the config file gave it, else `env.BIFROST_VK_<NAME>` (said on stderr).
+async fn export_governance(data_dir: &std::path::Path, out: &mut FileConfig) -> CmdResult {
+    let g = super::backend::connect_governance(data_dir).await?;
+    let before = std::mem::take(&mut out.governance);
+    let mut exported = GovernanceConfig {
+        alert_webhook_url: before.alert_webhook_url.clone(),
+        ..GovernanceConfig::default()
+    };
+    for kind in [Kind::Customer, Kind::Team, Kind::VirtualKey] {
+        let objects = g.list(kind).await.map_err(|e| Failure::Problem(e.into()))?;
+        for object in objects {
+            let serde_json::Value::Object(mut fields) = object else {
+                continue;
+            };
+            let name = match fields.shift_remove("name") {
+                Some(serde_json::Value::String(n)) => n,
+                _ => continue,
+            };
+            for f in STORE_ONLY {
+                fields.shift_remove(f);
+            }
+            if fields.get("id").and_then(|v| v.as_str()) == Some(name.as_str()) {
+                fields.shift_remove("id");
+            }
+            let table = match kind {
+                Kind::Customer => &mut exported.customers,
+                Kind::Team => &mut exported.teams,
+                Kind::VirtualKey => {
+                    fields.insert("value".into(), key_value(&before, &name).into());
+                    &mut exported.virtual_keys
+                }
+            };
+            table.insert(name, fields);
+        }
+    }
+    out.governance = exported;
+    Ok(())
+}
+
+/// The `env.` reference a virtual key's value is read from on the target machine.
+fn key_value(before: &GovernanceConfig, name: &str) -> String {
+    let declared = before
+        .virtual_keys
+        .get(name)
+        .and_then(|f: &Declared| f.get("value"))
+        .and_then(|v| v.as_str())
+        .filter(|v| v.starts_with("env."));
+    match declared {
+        Some(reference) => reference.to_string(),
+        None => {
+            let var = crate::config::key_env_var(name);
+            eprintln!("note: virtual key `{name}` is exported with value = \"env.{var}\"; the store keeps only a digest of its value, so set {var} to the key on the target machine");
+            format!("env.{var}")
+        }
+    }
 }

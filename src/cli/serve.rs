@@ -99,6 +99,9 @@ async fn serve(args: ServeArgs, config: FileConfig, data_dir: PathBuf) -> CmdRes
         &config.otel,
     )
     .context("cannot load providers and virtual keys from the store")?;
+    if let Some(url) = &config.governance.alert_webhook_url {
+        state.send_alerts_to(url);
+    }
     let providers = state.router().snapshot().provider_count();
     let mut server = Server::new(tcp, state)
         .grace(Duration::from_secs(config.server.shutdown_grace_secs))

@@ -3,6 +3,9 @@
 //! Providers declared here are written into the store at start (the file wins for what
 //! it declares); everything else a user creates lives in the store only.
 
+mod governance;
+mod import;
+mod import_governance;
 mod key_settings;
 pub mod limits;
 mod otel;
@@ -18,6 +21,8 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+pub use governance::{key_env_var, Declared, DeclaredObjects, GovernanceConfig};
+pub use import::{import, ImportError, Imported, Note};
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
 pub use otel::{OtelConfig, OtelProtocol};
 pub use pricing::{pricing_problems, PricingConfig};
@@ -46,6 +51,9 @@ pub struct FileConfig {
     /// `[otel]`: trace export; off without an endpoint.
     #[serde(skip_serializing_if = "OtelConfig::is_default")]
     pub otel: OtelConfig,
+    /// Customers, teams and virtual keys the file declares, and budget alerts.
+    #[serde(skip_serializing_if = "GovernanceConfig::is_empty")]
+    pub governance: GovernanceConfig,
 }
 
 /// `[server]`.
@@ -294,6 +302,16 @@ impl FileConfig {
                     message,
                 }),
         );
+        out.extend(
+            self.governance
+                .problems()
+                .into_iter()
+                .map(|message| Problem {
+                    line: 0,
+                    column: 0,
+                    message,
+                }),
+        );
         for (name, provider) in &self.providers {
             let (line, column) = spans.get(name).copied().unwrap_or((0, 0));
             if let Err(e) = validate_provider_name(name) {
@@ -332,6 +350,7 @@ impl FileConfig {
             for value in copy.otel.headers.values_mut() {
                 *value = SecretValue::Literal(value.masked());
             }
+            copy.governance = copy.governance.masked();
         }
         toml::to_string_pretty(&copy).unwrap_or_else(|e| format!("# cannot render config: {e}\n"))
     }

@@ -32,6 +32,8 @@ pub struct Alert {
     pub window: String,
     /// When the window began.
     pub window_start: u64,
+    /// When the window ends and spend starts again from zero.
+    pub resets_at: u64,
 }
 
 struct BudgetCounter {
@@ -267,6 +269,7 @@ impl Counters {
                         limit: b.limit,
                         window: b.duration.to_string(),
                         window_start: b.start,
+                        resets_at: b.duration.window_end(b.start),
                     });
                 }
             }

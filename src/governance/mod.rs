@@ -7,6 +7,7 @@
 //! [`Engine::authenticate`], [`Engine::route`], [`Engine::admit`], and settles the
 //! returned [`Ticket`] when the request ends.
 
+mod alert;
 mod clock;
 pub mod cost;
 mod counters;
@@ -34,5 +35,5 @@ pub use money::Usd;
 pub use refusal::{Level, Refusal};
 pub use select::{allows, choose, Route};
 pub use usage::{BudgetUsage, BudgetView, LevelUsage, UsageRecord, WindowUsage, WindowView};
-pub use validate::{name_problems, parse_json, MAX_NAME_LEN};
+pub use validate::{name_problems, parse_json, MAX_ID, MAX_NAME_LEN};
 pub use window::{parse_rfc3339, rfc3339, DurationError, ResetDuration};

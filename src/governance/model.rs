@@ -117,6 +117,10 @@ pub struct VirtualKey {
     /// When it was last changed.
     #[serde(default)]
     pub updated_at: Timestamp,
+    /// Declared in `bifrost.toml`: rewritten from the file at every start, and removed
+    /// when the file no longer declares it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_file: bool,
 }
 
 /// A group of keys sharing budgets, optionally inside a customer.
@@ -143,6 +147,10 @@ pub struct Team {
     /// When it was last changed.
     #[serde(default)]
     pub updated_at: Timestamp,
+    /// Declared in `bifrost.toml`: rewritten from the file at every start, and removed
+    /// when the file no longer declares it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_file: bool,
 }
 
 /// The top of the hierarchy: teams and keys bill to a customer.
@@ -166,6 +174,10 @@ pub struct Customer {
     /// When it was last changed.
     #[serde(default)]
     pub updated_at: Timestamp,
+    /// Declared in `bifrost.toml`: rewritten from the file at every start, and removed
+    /// when the file no longer declares it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_file: bool,
 }
 
 /// An instant, seconds since the epoch, written as RFC 3339 UTC in JSON.

@@ -193,6 +193,9 @@ pub struct Outcome {
     pub virtual_key: Option<String>,
     /// What the request cost in US dollars, for a governed request whose model has a price.
     pub cost: Option<f64>,
+    /// The request was billed on an estimate, not on usage the provider reported (a
+    /// stream that ended before its usage arrived is billed its reservation).
+    pub cost_estimated: bool,
     /// Which target of the fallback chain served (0: the primary), or was tried last.
     pub fallback_index: u32,
     /// Upstream retries made on top of the first attempt of each target.

@@ -2,10 +2,13 @@
 //! no route handler learns about them. Each does its heavy work (a store write, an
 //! export) on a background task, never on the request's.
 
+mod alerts;
 mod metrics;
 mod metrics_labels;
 mod traces;
 mod traces_export;
+
+pub use alerts::AlertSink;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

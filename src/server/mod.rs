@@ -30,10 +30,12 @@ use axum::routing::{get, post};
 pub use error::ApiError;
 pub use listener::Server;
 
-use crate::admin::{AdminAuth, LocalAdmin, LocalGovernance, Publisher};
+use crate::admin::{
+    apply_declared, AdminAuth, GovernanceError, LocalAdmin, LocalGovernance, Publisher,
+};
 use crate::config::{ClientConfig, FileConfig, OtelConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
-use crate::governance::{Engine, SystemClock};
+use crate::governance::{Clock, Engine, SystemClock, Timestamp};
 use crate::hooks::Pipeline;
 use crate::observability::Observability;
 use crate::routing::{Router, Snapshot};
@@ -155,6 +157,14 @@ impl AppState {
         &self.inner.gate
     }
 
+    /// POSTs budget alerts to `url` (`[governance] alert_webhook_url`) from a
+    /// background task, besides logging them.
+    pub fn send_alerts_to(&self, url: &str) {
+        let sink =
+            crate::observability::AlertSink::start(url.to_string(), self.hooks().background());
+        self.inner.gate.send_alerts_to(sink);
+    }
+
     /// Whether inference requests must present a virtual key.
     pub fn auth_enforced(&self) -> bool {
         self.inner.gate.enforced()
@@ -181,9 +191,15 @@ impl AppState {
     }
 }
 
-/// Writes the providers a config file declares into the store (the file wins for what it
-/// declares) and drops file-made providers the file no longer declares.
-pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), StoreError> {
+/// Writes the providers, customers, teams and virtual keys a config file declares into
+/// the store (the file wins for what it declares) and drops file-made ones the file no
+/// longer declares. Declared keys' values are read (`env.VAR`) and hashed here.
+pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), GovernanceError> {
+    // Values first: a missing variable changes nothing.
+    let declared = config
+        .governance
+        .declared()
+        .map_err(GovernanceError::Invalid)?;
     for (name, provider) in &config.providers {
         store.put_provider(name, provider, Origin::File)?;
     }
@@ -193,7 +209,7 @@ pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), StoreError> 
             store.delete_provider(&name)?;
         }
     }
-    Ok(())
+    apply_declared(store, &declared, Timestamp(SystemClock.now()), true)
 }
 
 /// Serves one `POST path` with a JSON `body` through the route table in-process, as if

@@ -9,7 +9,7 @@
 //! background task flushes them to the store every second and at shutdown, so a hard
 //! kill loses at most one second of spend.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
@@ -19,6 +19,7 @@ use super::super::error::ApiError;
 use crate::governance::cost::{Price, Pricing};
 use crate::governance::{extract, Authorized, Charge, Engine, Refusal, Ticket, Usd};
 use crate::hooks::Background;
+use crate::observability::AlertSink;
 use crate::routing::Route;
 use crate::schema::Usage;
 use crate::store::Store;
@@ -66,6 +67,8 @@ pub(crate) struct Gate {
     enforce: bool,
     /// Woken whenever a reservation ends, for requests waiting on them.
     settled: Arc<Notify>,
+    /// Where budget alerts go besides the log, once set.
+    alerts: OnceLock<AlertSink>,
 }
 
 /// A request admitted under a key: its reservation, and how to price what it used.
@@ -150,7 +153,13 @@ impl Gate {
             pricing,
             enforce,
             settled: Arc::new(Notify::new()),
+            alerts: OnceLock::new(),
         }
+    }
+
+    /// Sends budget alerts to `sink` from now on (once; later calls are ignored).
+    pub fn send_alerts_to(&self, sink: AlertSink) {
+        let _ = self.alerts.set(sink);
     }
 
     /// The engine, for management to apply changes to.
@@ -258,6 +267,9 @@ impl Gate {
     async fn flush(&self, store: &Arc<Store>) {
         for alert in self.engine.drain_alerts() {
             tracing::warn!(?alert, "budget alert threshold crossed");
+            if let Some(sink) = self.alerts.get() {
+                sink.send(alert);
+            }
         }
         let records = self.engine.snapshot();
         if records.is_empty() {

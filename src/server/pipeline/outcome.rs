@@ -246,8 +246,11 @@ impl Drop for Report {
                 // Nothing reached a provider: nothing to bill.
                 None if !self.reached_upstream => admission.cancel(),
                 // Served but unmeasured (an abandoned stream with no usage yet): the
-                // estimate is billed, never nothing.
-                None => drop(admission),
+                // estimate is billed, never nothing, and the outcome says so.
+                None => {
+                    self.outcome.cost_estimated = true;
+                    drop(admission);
+                }
             }
         }
         if !self.active() {

@@ -55,6 +55,9 @@ impl Gateway {
             &config.otel,
         )
         .unwrap();
+        if let Some(url) = &config.governance.alert_webhook_url {
+            state.send_alerts_to(url);
+        }
         let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let socket =
             tokio::net::UnixListener::bind(dir.path().join(bifrost::admin::SOCKET_NAME)).unwrap();

@@ -87,6 +87,7 @@ pub(crate) async fn dispatch_path(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let headers = query_key(headers, &uri);
     let mut segments = rest.splitn(3, '/');
     let (version, models, tail) = (segments.next(), segments.next(), segments.next());
     match (version, models, tail) {
@@ -106,6 +107,24 @@ pub(crate) async fn dispatch_path(
         }
         _ => no_route(method, uri).await,
     }
+}
+
+/// The Gemini SDK's `?key=` (its REST form) taken as its `x-goog-api-key` when that
+/// header is absent, so a virtual key in the query authenticates like one in the
+/// header. The query itself is never forwarded upstream.
+fn query_key(mut headers: HeaderMap, uri: &http::Uri) -> HeaderMap {
+    const GOOG_API_KEY: http::HeaderName = http::HeaderName::from_static("x-goog-api-key");
+    if headers.contains_key(&GOOG_API_KEY) {
+        return headers;
+    }
+    // An oversized or malformed value is left out: the request is then refused as
+    // presenting no key (when keys are required), never served on a guess.
+    if let Ok(Some(c)) = crate::governance::extract(&HeaderMap::new(), uri.query()) {
+        if let Ok(v) = http::HeaderValue::from_str(&c.value) {
+            headers.insert(GOOG_API_KEY, v);
+        }
+    }
+    headers
 }
 
 async fn no_route(method: http::Method, uri: http::Uri) -> Response {
