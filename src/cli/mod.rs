@@ -11,6 +11,7 @@ mod key_settings;
 mod output;
 mod provider;
 mod serve;
+mod top;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +48,8 @@ pub enum Command {
     Config(config_cmd::ConfigCommand),
     #[command(flatten)]
     Governance(governance::GovCommand),
+    /// Watch and manage the running server in a terminal dashboard.
+    Top(top::TopArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -95,6 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Provider(cmd) => with_runtime(cmd.run(data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Governance(cmd) => with_runtime(governance::run(cmd, data_dir)),
+        Command::Top(args) => with_runtime(top::run(args, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),
     };
     match result {

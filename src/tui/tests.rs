@@ -1,0 +1,1 @@
+//! Rendering snapshots and state-machine tests of the dashboard, from fixed data.
