@@ -39,6 +39,7 @@ mod python_sdk;
 mod request_encoding;
 mod same_dialect;
 mod streaming;
+mod top;
 mod transcription;
 mod upstream_headers;
 mod upstream_paths;
