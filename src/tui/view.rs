@@ -67,6 +67,10 @@ pub fn draw(f: &mut Frame, app: &App) {
             .take(4)
             .chain([("?", "help"), (":", "cmd"), ("q", "quit")].iter())
         {
+            // One line: each key's first name and its label's short form (before
+            // the ": ..." detail that only the help overlay shows).
+            let k = k.split(' ').next().unwrap_or(k);
+            let what = what.split(':').next().unwrap_or(what);
             spans.push(Span::styled(k.to_string(), t.title()));
             spans.push(Span::raw(format!(" {what}  ")));
         }

@@ -20,11 +20,11 @@ use crate::tui::model::{num, text, usd};
 pub const KEYS: &[(&str, &str)] = &[
     ("c", "create"),
     ("e Enter", "edit"),
-    ("x", "enable / disable the key"),
-    ("r", "rotate the key's value"),
+    ("x", "on/off: enable or disable the key"),
+    ("r", "rotate: give the key a new value"),
     ("d", "delete"),
-    ("s", "sort by spend / by name"),
-    ("v", "switch: keys, teams, customers"),
+    ("s", "sort: by spend or by name"),
+    ("v", "view: keys, teams, customers"),
 ];
 
 /// The keys screen's state.

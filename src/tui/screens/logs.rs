@@ -14,9 +14,12 @@ use crate::tui::model::{cell, num, text, usd, Avail};
 
 /// The log screen's keys.
 pub const KEYS: &[(&str, &str)] = &[
-    ("/", "filter: provider= model= status= vk= text"),
-    ("p space", "pause / resume"),
-    ("Enter", "open the record"),
+    (
+        "/",
+        "filter: provider= model= status= vk= min_latency= text",
+    ),
+    ("p space", "pause: and resume"),
+    ("Enter", "open: the whole record"),
     ("j/k PgUp/PgDn", "scroll the record"),
     ("Esc", "close the record / clear the filter"),
 ];

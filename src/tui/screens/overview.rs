@@ -13,7 +13,10 @@ use crate::tui::event::Key;
 use crate::tui::model::{cell, top_by, usd, Live, Sample};
 
 /// The overview's keys.
-pub const KEYS: &[(&str, &str)] = &[("+/-", "chart range"), ("f", "freeze / unfreeze")];
+pub const KEYS: &[(&str, &str)] = &[
+    ("+/-", "range: 1, 5, 15 or 60 minutes"),
+    ("f", "freeze: hold the view still; f again resumes"),
+];
 
 /// Chart ranges in seconds: 1, 5, 15 and 60 minutes.
 pub const RANGES: [usize; 4] = [60, 300, 900, 3600];

@@ -18,11 +18,11 @@ use crate::tui::model::{cell, num, text, Avail};
 
 /// The providers screen's keys.
 pub const KEYS: &[(&str, &str)] = &[
-    ("a", "add a provider"),
-    ("n", "new key for the provider"),
-    ("e", "edit the key"),
-    ("d", "delete the provider or key"),
-    ("t", "test the provider (one chat)"),
+    ("a", "add provider"),
+    ("n", "new key: for the selected provider"),
+    ("e Enter", "edit key"),
+    ("d", "delete: the provider or the key"),
+    ("t", "test: one chat through the provider"),
 ];
 
 /// The providers screen's state.
@@ -205,7 +205,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         Constraint::Fill(2),
         Constraint::Length(6),
         Constraint::Length(1),
-        Constraint::Length(16),
+        Constraint::Length(22),
         Constraint::Length(6),
     ];
     let mut header = vec![
