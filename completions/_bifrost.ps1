@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
             [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
             [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Manage customers: the top of the budget hierarchy')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Watch and manage the running server in a terminal dashboard')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -723,6 +724,14 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         'bifrost;customer;help;help' {
             break
         }
+        'bifrost;top' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bifrost;completions' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -738,6 +747,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
             [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
             [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Manage customers: the top of the budget hierarchy')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Watch and manage the running server in a terminal dashboard')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -886,6 +896,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;customer;delete' {
+            break
+        }
+        'bifrost;help;top' {
             break
         }
         'bifrost;help;completions' {

@@ -37,6 +37,9 @@ _bifrost() {
             bifrost,team)
                 cmd="bifrost__subcmd__team"
                 ;;
+            bifrost,top)
+                cmd="bifrost__subcmd__top"
+                ;;
             bifrost,vk)
                 cmd="bifrost__subcmd__vk"
                 ;;
@@ -114,6 +117,9 @@ _bifrost() {
                 ;;
             bifrost__subcmd__help,team)
                 cmd="bifrost__subcmd__help__subcmd__team"
+                ;;
+            bifrost__subcmd__help,top)
+                cmd="bifrost__subcmd__help__subcmd__top"
                 ;;
             bifrost__subcmd__help,vk)
                 cmd="bifrost__subcmd__help__subcmd__vk"
@@ -404,7 +410,7 @@ _bifrost() {
 
     case "${cmd}" in
         bifrost)
-            opts="-h -V --data-dir --help --version serve provider config vk team customer completions help"
+            opts="-h -V --data-dir --help --version serve provider config vk team customer top completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,7 +826,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help)
-            opts="serve provider config vk team customer completions help"
+            opts="serve provider config vk team customer top completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,6 +1248,20 @@ _bifrost() {
         bifrost__subcmd__help__subcmd__team__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__top)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2378,6 +2398,24 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__top)
+            opts="-h -V --data-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -86,6 +86,10 @@ impl App {
                 self.done(outcome);
                 Vec::new()
             }
+            Event::Problem(message) => {
+                self.status = Some(Outcome::Failed(message));
+                Vec::new()
+            }
         }
     }
 

@@ -44,6 +44,9 @@ pub enum Event {
     Data(Data),
     /// A management action finished.
     Done(Outcome),
+    /// A read the server refused (a bad filter, a server error): said in the status
+    /// line, never taken for the answer to an open form.
+    Problem(String),
     /// The server stopped answering; the fetcher retries after `retry_secs`.
     Lost {
         /// Why.

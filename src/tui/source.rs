@@ -245,11 +245,7 @@ pub async fn poll(
                 Duration::from_secs(1)
             }
             Err(Failure::Refused(message)) => {
-                if events
-                    .send(Event::Done(Outcome::Failed(message)))
-                    .await
-                    .is_err()
-                {
+                if events.send(Event::Problem(message)).await.is_err() {
                     return;
                 }
                 Duration::from_secs(1)
@@ -285,7 +281,7 @@ pub async fn record(source: &dyn Source, id: &str) -> Event {
             v.get("log").cloned().unwrap_or(v),
         ))),
         Ok(_) => Event::Data(Data::Record(Avail::Missing)),
-        Err(Failure::Lost(m) | Failure::Refused(m)) => Event::Done(Outcome::Failed(m)),
+        Err(Failure::Lost(m) | Failure::Refused(m)) => Event::Problem(m),
     }
 }
 

@@ -228,6 +228,12 @@ fn vk_create_form_validates_confirms_then_writes_once() {
         keys(&mut app, &[Key::Char('y'), Key::Enter]).is_empty(),
         "a busy form sends nothing more"
     );
+    // A failed background read is not the form's answer.
+    app.update(Event::Problem("logs: bad filter".into()));
+    assert!(app
+        .form
+        .as_ref()
+        .is_some_and(|f| f.busy && f.error.is_none()));
     // The server refuses: the form stays with its fields and shows why.
     app.update(Event::Done(Outcome::Failed(
         "virtual key `ci-2` already exists".into(),
