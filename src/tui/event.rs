@@ -127,6 +127,8 @@ pub enum Action {
     Rotate(String),
     /// Create a provider.
     AddProvider(Box<ProviderDoc>),
+    /// Replace a provider's settings (keys sent back masked keep their secrets).
+    UpdateProvider(Box<ProviderDoc>),
     /// Delete a provider.
     RemoveProvider(String),
     /// Add a key to a provider.

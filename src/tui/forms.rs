@@ -368,6 +368,37 @@ fn build_provider(fs: &[Field], _: &Context) -> Result<Action, Vec<String>> {
     })))
 }
 
+/// The provider form for an existing provider: its base URL (its type is fixed, as
+/// `bifrost provider update` has it; keys have their own form).
+pub fn provider_edit(doc: &ProviderDoc) -> Form {
+    let fields = vec![Field::new(
+        "base url",
+        doc.base_url.clone().unwrap_or_default(),
+        "empty: the type's default",
+    )];
+    Form::new(
+        format!("Edit provider {}", doc.provider),
+        "Save this provider?",
+        fields,
+        build_provider_edit,
+        Context {
+            id: doc.provider.clone(),
+            extra: serde_json::to_value(doc).ok(),
+        },
+    )
+}
+
+fn build_provider_edit(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
+    let mut doc: ProviderDoc = c
+        .extra
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .ok_or_else(|| vec![format!("provider `{}` could not be read back", c.id)])?;
+    doc.base_url = Some(fs[0].get().to_string()).filter(|u| !u.is_empty());
+    doc.origin = None;
+    Ok(Action::UpdateProvider(Box::new(doc)))
+}
+
 /// The provider-key form: a new key for `provider`, or `key` edited.
 pub fn provider_key(provider: &str, key: Option<&KeyConfig>) -> Form {
     let title = match key {

@@ -347,6 +347,11 @@ pub async fn act(source: &dyn Source, action: Action) -> Outcome {
                 m.create_provider(*doc).await.map_err(adm)?;
                 ok(format!("added provider `{name}`"))
             }
+            Action::UpdateProvider(doc) => {
+                let name = doc.provider.clone();
+                m.update_provider(*doc).await.map_err(adm)?;
+                ok(format!("updated provider `{name}`"))
+            }
             Action::RemoveProvider(name) => {
                 m.delete_provider(&name).await.map_err(adm)?;
                 ok(format!("deleted provider `{name}`"))

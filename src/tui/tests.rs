@@ -322,6 +322,19 @@ fn provider_forms_mask_secrets_and_build_the_cli_changes() {
         SecretValue::Literal("sk-very-secret".into())
     );
 
+    // Editing the provider row changes its base URL and keeps its (masked) keys.
+    let mut app = fixture();
+    app.screen = Screen::Providers;
+    keys(&mut app, &[Key::Char('e')]);
+    typed(&mut app, "http://127.0.0.1:9/v1");
+    keys(&mut app, &[Key::Enter]);
+    let effects = keys(&mut app, &[Key::Enter]);
+    let Some(Effect::Act(Action::UpdateProvider(doc))) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(doc.base_url.as_deref(), Some("http://127.0.0.1:9/v1"));
+    assert_eq!(doc.keys.len(), 2);
+
     // A new key given as an env reference is shown as typed and stored as a reference.
     let mut app = fixture();
     app.screen = Screen::Providers;

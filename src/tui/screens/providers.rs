@@ -20,7 +20,7 @@ use crate::tui::model::{cell, num, text, Avail};
 pub const KEYS: &[(&str, &str)] = &[
     ("a", "add provider"),
     ("n", "new key: for the selected provider"),
-    ("e Enter", "edit key"),
+    ("e Enter", "edit: the provider's base URL, or the key"),
     ("d", "delete: the provider or the key"),
     ("t", "test: one chat through the provider"),
 ];
@@ -82,11 +82,13 @@ impl Providers {
                     return Reply::Form(forms::provider_key(&doc.provider, None));
                 }
             }
-            Key::Char('e') | Key::Enter => {
-                if let (Some(doc), Some(k)) = (doc, current.and_then(|r| r.key)) {
-                    return Reply::Form(forms::provider_key(&doc.provider, doc.keys.get(k)));
+            Key::Char('e') | Key::Enter => match (doc, current.and_then(|r| r.key)) {
+                (Some(doc), Some(k)) => {
+                    return Reply::Form(forms::provider_key(&doc.provider, doc.keys.get(k)))
                 }
-            }
+                (Some(doc), None) => return Reply::Form(forms::provider_edit(doc)),
+                _ => {}
+            },
             Key::Char('d') => {
                 if let (Some(doc), Some(r)) = (doc, current) {
                     let name = doc.provider.clone();
