@@ -166,6 +166,24 @@ pub fn virtual_key(key: Option<&Value>) -> Form {
         ),
     ];
     fields.extend(limit_fields(key));
+    let field = |pointer: &str| {
+        key.and_then(|k| k.pointer(pointer))
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .unwrap_or_default()
+    };
+    fields.extend([
+        Field::new(
+            "customer",
+            field("/customer_id"),
+            "id or name; not with a team",
+        ),
+        Field::new(
+            "max in flight",
+            field("/max_concurrent_requests"),
+            "empty: unlimited",
+        ),
+        Field::new("expires at", field("/expires_at"), "RFC 3339; empty: never"),
+    ]);
     let id = key.map(|k| text(k, "/id").to_string()).unwrap_or_default();
     let (title, question) = match key {
         None => (
@@ -186,6 +204,15 @@ pub fn virtual_key(key: Option<&Value>) -> Form {
     )
 }
 
+/// An empty field is `null`: left out of a create body, removed by an update.
+fn optional(v: &str) -> Value {
+    if v.is_empty() {
+        Value::Null
+    } else {
+        json!(v)
+    }
+}
+
 fn build_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
     let mut problems = Vec::new();
     required(&fs[0], &mut problems);
@@ -201,16 +228,14 @@ fn build_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
             json!(models)
         },
     );
-    let team = fs[3].get();
-    body.insert(
-        "team_id".into(),
-        if team.is_empty() {
-            Value::Null
-        } else {
-            json!(team)
-        },
-    );
+    body.insert("team_id".into(), optional(fs[3].get()));
     limits(&fs[4..8], &mut body, &mut problems);
+    body.insert("customer_id".into(), optional(fs[8].get()));
+    body.insert(
+        "max_concurrent_requests".into(),
+        whole(&fs[9], &mut problems).map_or(Value::Null, |n| json!(n)),
+    );
+    body.insert("expires_at".into(), optional(fs[10].get()));
     if !problems.is_empty() {
         return Err(problems);
     }

@@ -208,7 +208,7 @@ fn vk_create_form_validates_confirms_then_writes_once() {
         keys(&mut app, &[Key::Backspace]);
     }
     typed(&mut app, "25");
-    keys(&mut app, &[Key::Tab, Key::Tab, Key::Tab, Key::Tab]);
+    keys(&mut app, &[Key::Up, Key::Up, Key::Up, Key::Up]);
     typed(&mut app, "ci-2");
     assert!(keys(&mut app, &[Key::Enter]).is_empty());
     assert!(app.form.as_ref().is_some_and(|f| f.confirming));
@@ -223,6 +223,10 @@ fn vk_create_form_validates_confirms_then_writes_once() {
     assert_eq!(
         body["budgets"],
         json!([{"max_limit": 25.0, "reset_duration": "1M"}])
+    );
+    assert!(
+        body.get("customer_id").is_none() && body.get("expires_at").is_none(),
+        "{body}"
     );
     assert!(
         keys(&mut app, &[Key::Char('y'), Key::Enter]).is_empty(),

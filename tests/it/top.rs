@@ -104,6 +104,46 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// `bifrost top` on data dir `d` in a fresh tmux server, between two `stty -g`
+    /// snapshots of the pane's terminal; returns once the dashboard is drawn.
+    fn top(d: &Path) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("bifrost-top-{}", uuid::Uuid::new_v4().simple()),
+        };
+        let script = format!(
+            "stty -g > '{dir}/before'; NO_COLOR=1 '{BIN}' top --data-dir '{dir}'; echo \"exit=$?\"; stty -g > '{dir}/after'; read wait",
+            dir = d.display()
+        );
+        let size = ["-x", "100", "-y", "30"];
+        let mut args = vec!["new-session", "-d", "-s", "top"];
+        args.extend(size);
+        args.extend(["sh", "-c", &script]);
+        tmux.run(&args);
+        tmux.await_screen("the dashboard", |s| {
+            s.contains("bifrost top") && s.contains("Overview")
+        });
+        tmux
+    }
+
+    /// After top exited: exit 0, alternate screen left, cursor shown, and the same
+    /// terminal settings as before it started (raw mode off).
+    fn assert_restored(&self, d: &Path) {
+        self.await_screen("the exit", |s| s.contains("exit=0"));
+        let state = self.run(&[
+            "display-message",
+            "-p",
+            "-t",
+            "top",
+            "#{alternate_on} #{cursor_flag}",
+        ]);
+        assert_eq!(state.trim(), "0 1", "alternate screen left, cursor shown");
+        let read = |f: &str| std::fs::read_to_string(d.join(f)).unwrap_or_default();
+        let after = self.await_screen("the terminal settings", |_| !read("after").is_empty());
+        assert_eq!(read("before"), read("after"), "raw mode off: {after}");
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -139,30 +179,7 @@ async fn top_creates_a_key_that_works_and_restores_the_terminal() {
     );
     let server = Serving::start(d);
 
-    let tmux = Tmux {
-        socket: format!("bifrost-top-{}", uuid::Uuid::new_v4().simple()),
-    };
-    let script = format!(
-        "stty -g > '{dir}/before'; NO_COLOR=1 '{BIN}' top --data-dir '{dir}'; echo \"exit=$?\"; stty -g > '{dir}/after'; read wait",
-        dir = d.display()
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "top",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    // The dashboard attaches and shows the server's providers.
-    tmux.await_screen("the dashboard", |s| {
-        s.contains("bifrost top") && s.contains("Overview")
-    });
+    let tmux = Tmux::top(d);
     tmux.keys(&["3"]);
     tmux.await_screen("the mock provider", |s| {
         s.contains("demo") && s.contains("mock")
@@ -224,16 +241,22 @@ async fn top_creates_a_key_that_works_and_restores_the_terminal() {
 
     // Quitting restores the terminal.
     tmux.keys(&["q"]);
-    tmux.await_screen("the exit", |s| s.contains("exit=0"));
-    let state = tmux.run(&[
-        "display-message",
-        "-p",
-        "-t",
-        "top",
-        "#{alternate_on} #{cursor_flag}",
-    ]);
-    assert_eq!(state.trim(), "0 1", "alternate screen left, cursor shown");
-    let read = |f: &str| std::fs::read_to_string(d.join(f)).unwrap_or_default();
-    let after = tmux.await_screen("the terminal settings", |_| !read("after").is_empty());
-    assert_eq!(read("before"), read("after"), "raw mode off: {after}");
+    tmux.assert_restored(d);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_and_a_lost_server_leave_the_terminal_as_it_was() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let server = Serving::start(d);
+    let tmux = Tmux::top(d);
+    // The server goes away: a banner says so and the dashboard keeps running.
+    drop(server);
+    tmux.await_screen("the lost-server banner", |s| s.contains("server lost"));
+    tmux.keys(&["C-c"]);
+    tmux.assert_restored(d);
 }
