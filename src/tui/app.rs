@@ -5,11 +5,13 @@
 use super::cmdline::CmdLine;
 use super::event::{Data, Effect, Event, Key, Outcome};
 use super::form::{Form, Step};
+use super::forms;
 use super::model::{Avail, Live, Sample};
 use super::screens::{
     keys::Keys, logs::Logs, overview::Overview, providers::Providers, Reply, Screen,
 };
 use super::theme::Theme;
+use crate::admin::Kind;
 use serde_json::Value;
 
 /// Everything the dashboard shows.
@@ -239,59 +241,47 @@ impl App {
     /// Runs a `:` command (already completed by the command line).
     fn command(&mut self, command: &str) -> Vec<Effect> {
         let words: Vec<&str> = command.split_whitespace().collect();
-        match words.as_slice() {
+        let (screen, kind, form) = match words.as_slice() {
             ["quit" | "q"] => {
                 self.quit = true;
-                vec![Effect::Quit]
+                return vec![Effect::Quit];
             }
             ["help"] => {
                 self.help = true;
-                Vec::new()
+                return Vec::new();
             }
-            ["vk", "create"] => {
-                self.screen = Screen::Keys;
-                self.keys.show(crate::admin::Kind::VirtualKey);
-                self.reply(Reply::Form(super::forms::virtual_key(None)))
-            }
-            ["team", "create"] => {
-                self.screen = Screen::Keys;
-                self.keys.show(crate::admin::Kind::Team);
-                self.reply(Reply::Form(super::forms::org(
-                    crate::admin::Kind::Team,
-                    None,
-                )))
-            }
-            ["customer", "create"] => {
-                self.screen = Screen::Keys;
-                self.keys.show(crate::admin::Kind::Customer);
-                self.reply(Reply::Form(super::forms::org(
-                    crate::admin::Kind::Customer,
-                    None,
-                )))
-            }
-            ["provider", "add"] => {
-                self.screen = Screen::Providers;
-                self.reply(Reply::Form(super::forms::provider()))
-            }
-            [name] => {
-                if let Some((screen, kind)) = Screen::named(name) {
-                    self.screen = screen;
-                    if let Some(kind) = kind {
-                        self.keys.show(kind);
-                    }
-                } else {
-                    self.status = Some(Outcome::Failed(format!(
-                        "unknown command `{command}`; press : then Tab to see them"
-                    )));
-                }
-                Vec::new()
+            ["vk", "create"] => (
+                Screen::Keys,
+                Some(Kind::VirtualKey),
+                Some(forms::virtual_key(None)),
+            ),
+            ["team", "create"] => (
+                Screen::Keys,
+                Some(Kind::Team),
+                Some(forms::org(Kind::Team, None)),
+            ),
+            ["customer", "create"] => (
+                Screen::Keys,
+                Some(Kind::Customer),
+                Some(forms::org(Kind::Customer, None)),
+            ),
+            ["provider", "add"] => (Screen::Providers, None, Some(forms::provider())),
+            [name] if Screen::named(name).is_some() => {
+                let (screen, kind) = Screen::named(name).unwrap_or((self.screen, None));
+                (screen, kind, None)
             }
             _ => {
                 self.status = Some(Outcome::Failed(format!(
                     "unknown command `{command}`; press : then Tab to see them"
                 )));
-                Vec::new()
+                return Vec::new();
             }
+        };
+        self.screen = screen;
+        if let Some(kind) = kind {
+            self.keys.show(kind);
         }
+        self.form = form;
+        Vec::new()
     }
 }

@@ -326,11 +326,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         .and_then(Value::as_array)
         .map(|l| l.iter().collect())
         .unwrap_or_default();
-    let gauges = levels.iter().map(|l| gauge_count(l)).sum::<u16>();
-    let gauge_height = if gauges == 0 {
+    let gauges: Vec<(String, f64)> = levels.iter().flat_map(|l| gauge_lines(l)).collect();
+    let count = gauges.len() as u16;
+    let gauge_height = if count == 0 {
         0
     } else {
-        (gauges + 2).min(area.height / 2)
+        (count + 2).min(area.height / 2)
     };
     let [list, detail] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(gauge_height)]).areas(area);
@@ -347,27 +348,20 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         ));
         let inner = block.inner(detail);
         f.render_widget(block, detail);
-        let mut y = inner.y;
-        for level in levels {
-            for (label, ratio) in gauge_lines(level) {
-                if y >= inner.y + inner.height {
-                    break;
-                }
-                let rect = Rect {
-                    x: inner.x,
-                    y,
-                    width: inner.width,
-                    height: 1,
-                };
-                f.render_widget(
-                    Gauge::default()
-                        .ratio(ratio)
-                        .label(label)
-                        .gauge_style(t.chart()),
-                    rect,
-                );
-                y += 1;
-            }
+        for ((label, ratio), y) in gauges.into_iter().zip(inner.y..inner.y + inner.height) {
+            let rect = Rect {
+                x: inner.x,
+                y,
+                width: inner.width,
+                height: 1,
+            };
+            f.render_widget(
+                Gauge::default()
+                    .ratio(ratio)
+                    .label(label)
+                    .gauge_style(t.chart()),
+                rect,
+            );
         }
     }
     if items.is_empty() {
@@ -380,10 +374,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         };
         f.render_widget(Paragraph::new(hint).style(t.dim()), rect);
     }
-}
-
-fn gauge_count(level: &Value) -> u16 {
-    gauge_lines(level).len() as u16
 }
 
 /// One gauge per budget and rate-limit window of a usage level, with its reset time.
