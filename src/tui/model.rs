@@ -50,6 +50,14 @@ pub fn cell(n: Option<f64>, decimals: usize) -> String {
     n.map_or_else(|| "-".to_string(), |n| format!("{n:.decimals$}"))
 }
 
+/// Milliseconds: a decimal below 10 ms, where the gateway's own latencies live.
+pub fn ms(n: Option<f64>) -> String {
+    match n {
+        Some(n) if n < 10.0 => format!("{n:.1}"),
+        n => cell(n, 0),
+    }
+}
+
 /// Dollars: more decimals for the small sums one request costs.
 pub fn usd(n: Option<f64>) -> String {
     match n {

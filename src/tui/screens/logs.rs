@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{step, Reply};
 use crate::tui::app::App;
 use crate::tui::event::{Effect, Key, LogQuery};
-use crate::tui::model::{cell, num, text, usd, Avail};
+use crate::tui::model::{ms, num, text, usd, Avail};
 
 /// The log screen's keys.
 pub const KEYS: &[(&str, &str)] = &[
@@ -239,7 +239,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             clock(text(r, "/timestamp")).to_string(),
             status,
             format!("{}/{}", text(r, "/provider"), text(r, "/model")),
-            format!("{} ms", cell(num(r, &["/latency_ms", "/latency"]), 0)),
+            format!("{} ms", ms(num(r, &["/latency_ms", "/latency"]))),
             format!("{tokens:.0}"),
             usd(num(r, &["/cost"])),
         ];

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::Reply;
 use crate::tui::app::App;
 use crate::tui::event::Key;
-use crate::tui::model::{cell, top_by, usd, Live, Sample};
+use crate::tui::model::{cell, ms, top_by, usd, Live, Sample};
 
 /// The overview's keys.
 pub const KEYS: &[(&str, &str)] = &[
@@ -116,12 +116,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Span::styled("latency p50/p95/p99 ", t.dim()),
             Span::raw(format!(
                 "{}/{}/{} ms  ",
-                cell(now.p50, 0),
-                cell(now.p95, 0),
-                cell(now.p99, 0)
+                ms(now.p50),
+                ms(now.p95),
+                ms(now.p99)
             )),
             Span::styled("TTFT ", t.dim()),
-            Span::raw(format!("{} ms", cell(now.ttft, 0))),
+            Span::raw(format!("{} ms", ms(now.ttft))),
         ]),
         Line::from(vec![
             Span::styled("spend today ", t.dim()),
