@@ -14,6 +14,7 @@ mod login_store;
 mod output;
 mod provider;
 mod serve;
+mod top;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,8 @@ pub enum Command {
     Login(login::LoginArgs),
     /// Forget the credential for the server at --url.
     Logout,
+    /// Watch and manage the running server in a terminal dashboard.
+    Top(top::TopArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -113,6 +116,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Admin(cmd) => with_runtime(admin::run(cmd, data_dir)),
         Command::Login(args) => with_runtime(login::login(args)),
         Command::Logout => with_runtime(login::logout()),
+        Command::Top(args) => with_runtime(top::run(args, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),
     };
     match result {

@@ -50,6 +50,7 @@ mod responses_sdk;
 mod responses_vendors;
 mod same_dialect;
 mod streaming;
+mod top;
 mod traces;
 mod transcription;
 mod upstream_headers;

@@ -1,0 +1,457 @@
+//! The dashboard's forms: which fields each change takes and how they become the same
+//! JSON bodies and admin calls the CLI makes (`bifrost vk create`, `provider add`, ...).
+//! Checks here catch what cannot even be sent (a budget that is not a number); every
+//! other rule is the server's, whose message comes back into the form unchanged.
+
+use serde_json::{json, Map, Value};
+
+use super::event::Action;
+use super::form::{Context, Field, Form};
+use super::model::{num, text};
+use crate::admin::{Kind, ProviderDoc};
+use crate::config::{KeyConfig, ProviderType, SecretValue};
+use crate::governance::ResetDuration;
+
+fn number(f: &Field, problems: &mut Vec<String>) -> Option<f64> {
+    let v = f.get();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<f64>() {
+        Ok(n) if n.is_finite() => Some(n),
+        _ => {
+            problems.push(format!("{}: `{v}` is not a number", f.label));
+            None
+        }
+    }
+}
+
+fn whole(f: &Field, problems: &mut Vec<String>) -> Option<u64> {
+    let v = f.get();
+    if v.is_empty() {
+        return None;
+    }
+    v.parse::<u64>().map(Some).unwrap_or_else(|_| {
+        problems.push(format!("{}: `{v}` is not a whole number", f.label));
+        None
+    })
+}
+
+fn list(f: &Field) -> Vec<String> {
+    f.get()
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn required(f: &Field, problems: &mut Vec<String>) {
+    if f.get().is_empty() {
+        problems.push(format!("{}: required", f.label));
+    }
+}
+
+/// Budget (`max_limit` + `reset_duration`) and rate limit from fields 0..4 of `fs`:
+/// budget, reset, requests/min, tokens/min; as `bifrost vk create --budget --reset
+/// --rpm --tpm` writes them. Empty fields remove the limit.
+fn limits(fs: &[Field], body: &mut Map<String, Value>, problems: &mut Vec<String>) {
+    let [budget, reset, rpm, tpm] = fs else {
+        return;
+    };
+    let reset_v = if reset.get().is_empty() {
+        "1M"
+    } else {
+        reset.get()
+    };
+    if let Err(e) = reset_v.parse::<ResetDuration>() {
+        problems.push(format!("{}: {e}", reset.label));
+    }
+    body.insert(
+        "budgets".into(),
+        match number(budget, problems) {
+            Some(max) => json!([{"max_limit": max, "reset_duration": reset_v}]),
+            None => json!([]),
+        },
+    );
+    let (rpm, tpm) = (whole(rpm, problems), whole(tpm, problems));
+    let mut rl = Map::new();
+    if let Some(n) = rpm {
+        rl.insert("request_max_limit".into(), json!(n));
+        rl.insert("request_reset_duration".into(), json!("1m"));
+    }
+    if let Some(n) = tpm {
+        rl.insert("token_max_limit".into(), json!(n));
+        rl.insert("token_reset_duration".into(), json!("1m"));
+    }
+    body.insert(
+        "rate_limit".into(),
+        if rl.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(rl)
+        },
+    );
+}
+
+fn limit_fields(o: Option<&Value>) -> Vec<Field> {
+    let o = o.unwrap_or(&Value::Null);
+    let budget = o.pointer("/budgets/0");
+    vec![
+        Field::new(
+            "budget (USD)",
+            budget
+                .and_then(|b| num(b, &["/max_limit"]))
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            "empty: no budget",
+        ),
+        Field::new(
+            "budget resets",
+            budget
+                .map(|b| text(b, "/reset_duration"))
+                .filter(|s| !s.is_empty())
+                .unwrap_or("1M"),
+            "30s 5m 1h 1d 1w 1M",
+        ),
+        Field::new(
+            "requests/min",
+            o.pointer("/rate_limit/request_max_limit")
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            "empty: unlimited",
+        ),
+        Field::new(
+            "tokens/min",
+            o.pointer("/rate_limit/token_max_limit")
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            "empty: unlimited",
+        ),
+    ]
+}
+
+/// The virtual-key form, empty to create or filled from `key` to edit.
+pub fn virtual_key(key: Option<&Value>) -> Form {
+    let models = key
+        .and_then(|k| k.get("allowed_models"))
+        .and_then(Value::as_array)
+        .map(|m| {
+            m.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let mut fields = vec![
+        Field::new(
+            "name",
+            key.map(|k| text(k, "/name")).unwrap_or(""),
+            "unique",
+        ),
+        Field::new(
+            "description",
+            key.map(|k| text(k, "/description")).unwrap_or(""),
+            "",
+        ),
+        Field::new(
+            "models",
+            if models == "*" { String::new() } else { models },
+            "comma-separated; empty: all",
+        ),
+        Field::new(
+            "team",
+            key.map(|k| text(k, "/team_id")).unwrap_or(""),
+            "id or name; empty: none",
+        ),
+    ];
+    fields.extend(limit_fields(key));
+    let field = |pointer: &str| {
+        key.and_then(|k| k.pointer(pointer))
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .unwrap_or_default()
+    };
+    fields.extend([
+        Field::new(
+            "customer",
+            field("/customer_id"),
+            "id or name; not with a team",
+        ),
+        Field::new(
+            "max in flight",
+            field("/max_concurrent_requests"),
+            "empty: unlimited",
+        ),
+        Field::new("expires at", field("/expires_at"), "RFC 3339; empty: never"),
+    ]);
+    let id = key.map(|k| text(k, "/id").to_string()).unwrap_or_default();
+    let (title, question) = match key {
+        None => (
+            "New virtual key".to_string(),
+            "Create this virtual key?".to_string(),
+        ),
+        Some(k) => (
+            format!("Edit virtual key {}", text(k, "/name")),
+            "Save these changes?".to_string(),
+        ),
+    };
+    Form::new(
+        title,
+        question,
+        fields,
+        build_key,
+        Context { id, extra: None },
+    )
+}
+
+/// An empty field is `null`: left out of a create body, removed by an update.
+fn optional(v: &str) -> Value {
+    if v.is_empty() {
+        Value::Null
+    } else {
+        json!(v)
+    }
+}
+
+fn build_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
+    let mut problems = Vec::new();
+    required(&fs[0], &mut problems);
+    let mut body = Map::new();
+    body.insert("name".into(), json!(fs[0].get()));
+    body.insert("description".into(), json!(fs[1].get()));
+    let models = list(&fs[2]);
+    body.insert(
+        "allowed_models".into(),
+        if models.is_empty() {
+            json!(["*"])
+        } else {
+            json!(models)
+        },
+    );
+    body.insert("team_id".into(), optional(fs[3].get()));
+    limits(&fs[4..8], &mut body, &mut problems);
+    body.insert("customer_id".into(), optional(fs[8].get()));
+    body.insert(
+        "max_concurrent_requests".into(),
+        whole(&fs[9], &mut problems).map_or(Value::Null, |n| json!(n)),
+    );
+    body.insert("expires_at".into(), optional(fs[10].get()));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if c.id.is_empty() {
+        body.retain(|_, v| !v.is_null());
+        Ok(Action::Create(Kind::VirtualKey, Value::Object(body)))
+    } else {
+        Ok(Action::Update(
+            Kind::VirtualKey,
+            c.id.clone(),
+            Value::Object(body),
+        ))
+    }
+}
+
+/// The team or customer form, empty to create or filled from `org` to edit.
+pub fn org(kind: Kind, org: Option<&Value>) -> Form {
+    let mut fields = vec![Field::new(
+        "name",
+        org.map(|o| text(o, "/name")).unwrap_or(""),
+        "unique",
+    )];
+    fields.extend(limit_fields(org));
+    let id = org.map(|o| text(o, "/id").to_string()).unwrap_or_default();
+    let build: super::form::Build = match kind {
+        Kind::Team => |fs, c| build_org(Kind::Team, fs, c),
+        _ => |fs, c| build_org(Kind::Customer, fs, c),
+    };
+    let title = match org {
+        None => format!("New {}", kind.noun()),
+        Some(o) => format!("Edit {} {}", kind.noun(), text(o, "/name")),
+    };
+    Form::new(
+        title,
+        format!("Save this {}?", kind.noun()),
+        fields,
+        build,
+        Context { id, extra: None },
+    )
+}
+
+fn build_org(kind: Kind, fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
+    let mut problems = Vec::new();
+    required(&fs[0], &mut problems);
+    let mut body = Map::new();
+    body.insert("name".into(), json!(fs[0].get()));
+    limits(&fs[1..5], &mut body, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if c.id.is_empty() {
+        body.retain(|_, v| !v.is_null());
+        Ok(Action::Create(kind, Value::Object(body)))
+    } else {
+        Ok(Action::Update(kind, c.id.clone(), Value::Object(body)))
+    }
+}
+
+fn key_fields(key: Option<&KeyConfig>) -> Vec<Field> {
+    let mut value = Field::secret("key value", "typed masked; or env.VAR");
+    if key.is_some() {
+        value.hint = "empty: keep the stored value; or env.VAR";
+    }
+    vec![
+        Field::new(
+            "key name",
+            key.map_or("default", |k| k.name.as_str()),
+            "unique in the provider",
+        ),
+        value,
+        Field::new(
+            "models",
+            key.map(|k| k.models.join(",")).unwrap_or_default(),
+            "comma-separated; empty: all",
+        ),
+        Field::new(
+            "weight",
+            key.map_or("1".to_string(), |k| k.weight.to_string()),
+            "share of traffic",
+        ),
+    ]
+}
+
+fn build_key_config(
+    fs: &[Field],
+    old: Option<&KeyConfig>,
+    problems: &mut Vec<String>,
+) -> KeyConfig {
+    required(&fs[0], problems);
+    let value = match (fs[1].get(), old) {
+        ("", Some(old)) => old.value.clone(),
+        (v, _) => SecretValue::parse(v),
+    };
+    let mut key = match old {
+        Some(old) => old.clone(),
+        None => KeyConfig::new(fs[0].get(), SecretValue::Literal(String::new())),
+    };
+    key.name = fs[0].get().to_string();
+    key.value = value;
+    key.models = list(&fs[2]);
+    match number(&fs[3], problems) {
+        Some(w) if w >= 0.0 => key.weight = w,
+        Some(_) => problems.push(format!("{}: must be 0 or more", fs[3].label)),
+        None => {}
+    }
+    key
+}
+
+/// The new-provider form: the provider and its first key.
+pub fn provider() -> Form {
+    let mut fields = vec![
+        Field::new("name", "", "unique"),
+        Field::new(
+            "type",
+            "openai",
+            "openai anthropic gemini azure bedrock vertex cohere mock ...",
+        ),
+        Field::new("base url", "", "empty: the type's default"),
+    ];
+    fields.extend(key_fields(None));
+    Form::new(
+        "New provider",
+        "Create this provider?",
+        fields,
+        build_provider,
+        Context::default(),
+    )
+}
+
+fn build_provider(fs: &[Field], _: &Context) -> Result<Action, Vec<String>> {
+    let mut problems = Vec::new();
+    required(&fs[0], &mut problems);
+    let kind = fs[1]
+        .get()
+        .parse::<ProviderType>()
+        .map_err(|e| problems.push(format!("type: {e}")))
+        .ok();
+    let key = build_key_config(&fs[3..7], None, &mut problems);
+    let Some(kind) = kind.filter(|_| problems.is_empty()) else {
+        return Err(problems);
+    };
+    let base_url = Some(fs[2].get().to_string()).filter(|u| !u.is_empty());
+    Ok(Action::AddProvider(Box::new(ProviderDoc {
+        provider: fs[0].get().to_string(),
+        kind,
+        base_url,
+        keys: if key.value.is_empty() && kind == ProviderType::Mock {
+            Vec::new()
+        } else {
+            vec![key]
+        },
+        network_config: Default::default(),
+        mock: None,
+        origin: None,
+    })))
+}
+
+/// The provider form for an existing provider: its base URL (its type is fixed, as
+/// `bifrost provider update` has it; keys have their own form).
+pub fn provider_edit(doc: &ProviderDoc) -> Form {
+    let fields = vec![Field::new(
+        "base url",
+        doc.base_url.clone().unwrap_or_default(),
+        "empty: the type's default",
+    )];
+    Form::new(
+        format!("Edit provider {}", doc.provider),
+        "Save this provider?",
+        fields,
+        build_provider_edit,
+        Context {
+            id: doc.provider.clone(),
+            extra: serde_json::to_value(doc).ok(),
+        },
+    )
+}
+
+fn build_provider_edit(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
+    let mut doc: ProviderDoc = c
+        .extra
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .ok_or_else(|| vec![format!("provider `{}` could not be read back", c.id)])?;
+    doc.base_url = Some(fs[0].get().to_string()).filter(|u| !u.is_empty());
+    doc.origin = None;
+    Ok(Action::UpdateProvider(Box::new(doc)))
+}
+
+/// The provider-key form: a new key for `provider`, or `key` edited.
+pub fn provider_key(provider: &str, key: Option<&KeyConfig>) -> Form {
+    let title = match key {
+        None => format!("New key for {provider}"),
+        Some(k) => format!("Edit key {} of {provider}", k.name),
+    };
+    let extra = key.and_then(|k| serde_json::to_value(k).ok());
+    Form::new(
+        title,
+        "Save this key?",
+        key_fields(key),
+        build_provider_key,
+        Context {
+            id: provider.to_string(),
+            extra,
+        },
+    )
+}
+
+fn build_provider_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
+    let mut problems = Vec::new();
+    let old: Option<KeyConfig> = c.extra.clone().and_then(|v| serde_json::from_value(v).ok());
+    let key = build_key_config(fs, old.as_ref(), &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(match old {
+        None => Action::AddKey(c.id.clone(), Box::new(key)),
+        Some(old) => Action::UpdateKey(c.id.clone(), old.name, Box::new(key)),
+    })
+}

@@ -1,0 +1,271 @@
+//! The data `bifrost top` shows, read leniently from the management API's JSON.
+//!
+//! The log and health APIs grow alongside the dashboard, so figures are looked up
+//! under the names issue 10 gives (and a few close variants) and a missing field shows
+//! as "-" instead of failing the screen.
+
+use std::collections::VecDeque;
+
+use serde_json::Value;
+
+/// What a fetch of an optional endpoint found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Avail<T> {
+    /// Nothing fetched yet.
+    #[default]
+    Waiting,
+    /// The server has no such endpoint (404): an older or smaller server.
+    Missing,
+    /// The data.
+    Ready(T),
+}
+
+impl<T> Avail<T> {
+    /// The data, when there is some.
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Avail::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The first number found under any of `pointers` (JSON pointers).
+pub fn num(v: &Value, pointers: &[&str]) -> Option<f64> {
+    pointers.iter().find_map(|p| {
+        let found = v.pointer(p)?;
+        found
+            .as_f64()
+            .or_else(|| found.as_str().and_then(|s| s.parse().ok()))
+    })
+}
+
+/// The string under `pointer`, or "" when absent.
+pub fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A number for a table cell: "-" when unknown.
+pub fn cell(n: Option<f64>, decimals: usize) -> String {
+    n.map_or_else(|| "-".to_string(), |n| format!("{n:.decimals$}"))
+}
+
+/// Milliseconds: a decimal below 10 ms, where the gateway's own latencies live.
+pub fn ms(n: Option<f64>) -> String {
+    match n {
+        Some(n) if n < 10.0 => format!("{n:.1}"),
+        n => cell(n, 0),
+    }
+}
+
+/// Dollars: more decimals for the small sums one request costs.
+pub fn usd(n: Option<f64>) -> String {
+    match n {
+        None => "-".to_string(),
+        Some(n) if n.abs() < 1.0 => format!("${n:.4}"),
+        Some(n) => format!("${n:.2}"),
+    }
+}
+
+/// One window's aggregate from `GET /api/logs/stats`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Requests in the window.
+    pub count: f64,
+    /// Share of requests that failed, 0..1.
+    pub error_rate: Option<f64>,
+    /// Latency percentiles in ms.
+    pub p50: Option<f64>,
+    /// 95th percentile latency, ms.
+    pub p95: Option<f64>,
+    /// 99th percentile latency, ms.
+    pub p99: Option<f64>,
+    /// Median time to first token, ms (streams).
+    pub ttft: Option<f64>,
+    /// Tokens in and out.
+    pub tokens: Option<f64>,
+    /// Spend, USD.
+    pub cost: Option<f64>,
+}
+
+impl Stats {
+    /// Reads the stats answer (fields as issue 10 names them, nested or flat).
+    pub fn parse(v: &Value) -> Stats {
+        let v = v.get("stats").unwrap_or(v);
+        let error_rate = num(v, &["/error_rate", "/errors/rate"]).or_else(|| {
+            // The reference reports `success_rate` as a percentage.
+            num(v, &["/success_rate"]).map(|s| if s > 1.0 { 1.0 - s / 100.0 } else { 1.0 - s })
+        });
+        let pct = |name: &str| {
+            num(
+                v,
+                &[
+                    &format!("/latency/{name}"),
+                    &format!("/latency_{name}"),
+                    &format!("/{name}_latency"),
+                    &format!("/latency_ms/{name}"),
+                    &format!("/{name}"),
+                ],
+            )
+        };
+        Stats {
+            count: num(v, &["/total_requests", "/count", "/requests"]).unwrap_or(0.0),
+            error_rate: error_rate.map(|r| if r > 1.0 { r / 100.0 } else { r }),
+            p50: pct("p50"),
+            p95: pct("p95"),
+            p99: pct("p99"),
+            ttft: num(
+                v,
+                &[
+                    "/ttft/p50",
+                    "/ttft_p50",
+                    "/ttft_ms/p50",
+                    "/average_ttft",
+                    "/ttft_ms",
+                ],
+            ),
+            tokens: num(v, &["/total_tokens", "/tokens/total", "/tokens"]),
+            cost: num(v, &["/total_cost", "/cost"]),
+        }
+    }
+}
+
+/// One point of the overview's charts: the last few seconds' traffic.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sample {
+    /// Requests per second.
+    pub rps: f64,
+    /// Share failed, 0..1.
+    pub error_rate: f64,
+    /// Latency percentiles, ms.
+    pub p50: f64,
+    /// 95th percentile, ms.
+    pub p95: f64,
+    /// 99th percentile, ms.
+    pub p99: f64,
+    /// Time to first token, ms.
+    pub ttft: f64,
+    /// Tokens per second.
+    pub tokens_per_s: f64,
+}
+
+impl Sample {
+    /// A sample from the stats of a window `secs` long.
+    pub fn from_stats(s: &Stats, secs: f64) -> Sample {
+        Sample {
+            rps: s.count / secs,
+            error_rate: s.error_rate.unwrap_or(0.0),
+            p50: s.p50.unwrap_or(0.0),
+            p95: s.p95.unwrap_or(0.0),
+            p99: s.p99.unwrap_or(0.0),
+            ttft: s.ttft.unwrap_or(0.0),
+            tokens_per_s: s.tokens.unwrap_or(0.0) / secs,
+        }
+    }
+}
+
+/// The overview's live figures: a history of samples plus the spend totals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Live {
+    /// One sample per poll, oldest first, at most [`Live::KEEP`].
+    pub history: VecDeque<Sample>,
+    /// Stats of the latest short window.
+    pub now: Option<Stats>,
+    /// Spend since midnight UTC.
+    pub today: Option<f64>,
+    /// Spend since the 1st of the month, UTC.
+    pub month: Option<f64>,
+    /// Requests in flight, from `/metrics` when the server has it.
+    pub in_flight: Option<f64>,
+}
+
+impl Live {
+    /// An hour of one-second samples.
+    pub const KEEP: usize = 3600;
+
+    /// Appends a sample, dropping the oldest past [`Live::KEEP`].
+    pub fn push(&mut self, s: Sample) {
+        if self.history.len() == Self::KEEP {
+            self.history.pop_front();
+        }
+        self.history.push_back(s);
+    }
+}
+
+/// Sums `bifrost_in_flight_requests` over its label sets in a Prometheus text page.
+pub fn in_flight(metrics: &str) -> Option<f64> {
+    let mut found = None;
+    for line in metrics.lines() {
+        let Some(rest) = line.strip_prefix("bifrost_in_flight_requests") else {
+            continue;
+        };
+        if !(rest.starts_with('{') || rest.starts_with(' ')) {
+            continue;
+        }
+        if let Some(v) = rest.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) {
+            *found.get_or_insert(0.0) += v;
+        }
+    }
+    found
+}
+
+/// Traffic and cost per name over recent records, biggest first.
+pub fn top_by(logs: &[Value], field: &str, n: usize) -> Vec<(String, usize, f64)> {
+    let mut rows: Vec<(String, usize, f64)> = Vec::new();
+    for r in logs {
+        let name = text(r, field);
+        let name = if name.is_empty() { "-" } else { name };
+        let cost = num(r, &["/cost"]).unwrap_or(0.0);
+        match rows.iter_mut().find(|(k, _, _)| k == name) {
+            Some(row) => {
+                row.1 += 1;
+                row.2 += cost;
+            }
+            None => rows.push((name.to_string(), 1, cost)),
+        }
+    }
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows.truncate(n);
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stats_are_read_nested_or_flat() {
+        let nested = Stats::parse(&json!({"total_requests": 10, "error_rate": 0.1,
+            "latency": {"p50": 5, "p95": 9, "p99": 12}, "total_tokens": 100, "total_cost": 0.5}));
+        assert_eq!(nested.count, 10.0);
+        assert_eq!(nested.p95, Some(9.0));
+        let flat = Stats::parse(&json!({"count": 4, "success_rate": 75.0, "latency_p99": 3}));
+        assert_eq!(flat.error_rate, Some(0.25));
+        assert_eq!(flat.p99, Some(3.0));
+        assert_eq!(flat.cost, None);
+    }
+
+    #[test]
+    fn in_flight_sums_label_sets_and_ignores_lookalikes() {
+        let page = "# TYPE bifrost_in_flight_requests gauge\n\
+            bifrost_in_flight_requests{provider=\"a\"} 2\n\
+            bifrost_in_flight_requests{provider=\"b\"} 3\n\
+            bifrost_in_flight_requests_total 99\n";
+        assert_eq!(in_flight(page), Some(5.0));
+        assert_eq!(in_flight("other 1\n"), None);
+    }
+
+    #[test]
+    fn top_counts_requests_and_sums_cost() {
+        let logs = vec![
+            json!({"model": "a", "cost": 0.5}),
+            json!({"model": "b", "cost": 1.0}),
+            json!({"model": "a", "cost": 0.25}),
+        ];
+        assert_eq!(
+            top_by(&logs, "/model", 5),
+            vec![("a".into(), 2, 0.75), ("b".into(), 1, 1.0)]
+        );
+    }
+}
