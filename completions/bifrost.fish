@@ -29,6 +29,7 @@ complete -c bifrost -n "__fish_bifrost_needs_command" -s h -l help -d 'Print hel
 complete -c bifrost -n "__fish_bifrost_needs_command" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "serve" -d 'Run the gateway'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "route" -d 'Manage routing rules; explain where a request would go'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "config" -d 'Check or export configuration'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
@@ -137,6 +138,53 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "types" -d 'List the provider types and their defaults'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "add" -d 'Add a routing rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "list" -d 'List routing rules in evaluation order\'s inputs (scope, priority)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "show" -d 'Show one rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "remove" -d 'Remove a rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "explain" -d 'Show where a request would go and why, without sending it'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l name -d 'A unique name' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l cel -d 'The condition in CEL, e.g. `headers["x-tier"] == "premium"`; none matches all' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l target -d 'A target, `provider/model` with an optional `@weight` (repeat for several; without weights each gets an equal share)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l fallback -d 'A `provider/model` tried after the target fails (repeat, in order)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l priority -d 'Lower runs first' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l description -d 'Free text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l scope -d 'Apply only under one virtual key, team or customer (`--scope-id` names it)' -r -f -a "virtual-key\t'One virtual key'
+team\t'One team'
+customer\t'One customer'"
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l scope-id -d 'The id of the scope\'s virtual key, team or customer' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l disabled -d 'Store the rule disabled'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from remove" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l model -d 'The model the request names' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l header -d 'A request header, `name=value` (repeat)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l vk -d 'The virtual key the request presents, by name or id' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l request-type -d 'The request type rules see (`chat_completion`, `embedding`, ...)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l json -d 'Print JSON instead of text'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a routing rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "list" -d 'List routing rules in evaluation order\'s inputs (scope, priority)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Show where a request would go and why, without sending it'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s V -l version -d 'Print version'
@@ -359,14 +407,15 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "serve" -d 'Run the gateway'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "provider" -d 'Manage providers and their keys'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "config" -d 'Check or export configuration'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "serve" -d 'Run the gateway'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "route" -d 'Manage routing rules; explain where a request would go'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List providers'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -375,6 +424,11 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "key" -d 'Manage a provider\'s keys'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "types" -d 'List the provider types and their defaults'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "add" -d 'Add a routing rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "list" -d 'List routing rules in evaluation order\'s inputs (scope, priority)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "show" -d 'Show one rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "remove" -d 'Remove a rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "explain" -d 'Show where a request would go and why, without sending it'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "create" -d 'Create a key; prints only its value on stdout (shown this once)'

@@ -10,6 +10,9 @@ mod governance_tests;
 mod local;
 mod ops;
 mod remote;
+mod routing;
+mod routing_local;
+mod routing_remote;
 
 use async_trait::async_trait;
 
@@ -19,6 +22,8 @@ pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};
 pub use remote::RemoteAdmin;
+pub use routing::{ExplainRequest, RoutingAdmin, RoutingError};
+pub use routing_local::LocalRouting;
 
 use crate::config::quote;
 use crate::store::StoreError;

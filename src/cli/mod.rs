@@ -10,6 +10,8 @@ mod governance;
 mod key_settings;
 mod output;
 mod provider;
+mod route;
+mod route_render;
 mod serve;
 
 use std::path::PathBuf;
@@ -42,6 +44,9 @@ pub enum Command {
     /// Manage providers and their keys.
     #[command(subcommand)]
     Provider(Box<provider::ProviderCommand>),
+    /// Manage routing rules; explain where a request would go.
+    #[command(subcommand)]
+    Route(Box<route::RouteCommand>),
     /// Check or export configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -93,6 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Provider(cmd) => with_runtime(cmd.run(data_dir)),
+        Command::Route(cmd) => with_runtime(cmd.run(data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Governance(cmd) => with_runtime(governance::run(cmd, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),

@@ -17,10 +17,11 @@ mod passthrough;
 mod pipeline;
 mod relay;
 mod rerank;
+mod routing_api;
 mod stream;
 mod transcription;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::routing::{get, post};
@@ -28,7 +29,7 @@ use axum::routing::{get, post};
 pub use error::ApiError;
 pub use listener::Server;
 
-use crate::admin::{LocalAdmin, LocalGovernance, Publisher};
+use crate::admin::{LocalAdmin, LocalGovernance, LocalRouting, Publisher};
 use crate::config::{ClientConfig, FileConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
 use crate::governance::{Engine, SystemClock};
@@ -78,18 +79,16 @@ impl AppState {
             .into_iter()
             .map(|(name, p)| (name, p.config))
             .collect();
-        let router = Arc::new(Router::new(Snapshot::build(providers, &client, None)));
+        let routing = Arc::new(store.routing_defs()?);
+        let snapshot = Snapshot::build(providers, &client, None).with_routing(routing);
+        let router = Arc::new(Router::new(snapshot));
         let observability = Observability::start(&client, &store, hooks.background());
         let hooks = hooks.prepend(observability.hooks());
         let publish: Publisher = {
             let router = router.clone();
             let client = client.clone();
-            // Serialises publishers so two quick changes cannot publish out of order.
-            let order = Mutex::new(());
             Arc::new(move |providers| {
-                let _turn = order.lock().unwrap_or_else(|p| p.into_inner());
-                let previous = router.snapshot();
-                router.publish(Snapshot::build(providers, &client, Some(&previous)));
+                router.rebuild(|previous| Snapshot::build(providers, &client, Some(previous)));
             })
         };
         Ok(AppState {
@@ -136,6 +135,15 @@ impl AppState {
         )
     }
 
+    /// Routing-rule management on the server's store: every change is compiled into
+    /// the live routing snapshot.
+    pub fn routing_admin(&self) -> LocalRouting {
+        LocalRouting::new(
+            self.inner.admin.store().clone(),
+            Some(self.inner.router.clone()),
+        )
+    }
+
     /// The governance stage of the request pipeline.
     fn gate(&self) -> &Arc<Gate> {
         &self.inner.gate
@@ -179,6 +187,7 @@ pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), StoreError> 
             store.delete_provider(&name)?;
         }
     }
+    store.put_file_routing(&config.models, &config.routing_rules)?;
     Ok(())
 }
 

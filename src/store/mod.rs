@@ -5,6 +5,7 @@
 //! version; older files migrate forward on open, newer ones are refused untouched.
 
 mod governance;
+mod routing_rules;
 
 use std::path::{Path, PathBuf};
 
