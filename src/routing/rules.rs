@@ -244,6 +244,17 @@ impl Snapshot {
         self.plan_drawn(model, facts, rand::random::<f64>)
     }
 
+    /// The plan's primary target only: with no alias and no rule, exactly
+    /// [`Snapshot::resolve`], with no allocation for a plan.
+    pub fn primary(&self, model: &str, facts: &RouteFacts<'_>) -> Result<super::Route, RouteError> {
+        if self.routing.is_empty() {
+            return self.resolve(model);
+        }
+        let mut plan = self.plan(model, facts)?;
+        // A plan is never empty: its primary is first.
+        Ok(plan.targets.swap_remove(0))
+    }
+
     /// [`Snapshot::plan`] with the weighted draw supplied (a seeded one in tests).
     pub fn plan_drawn(
         &self,
@@ -290,10 +301,5 @@ impl Snapshot {
             routing: Arc::default(),
         }
         .with_routing(defs)
-    }
-
-    /// The aliases and rules the snapshot was built with.
-    pub fn routing_defs(&self) -> &Arc<RoutingDefs> {
-        &self.routing.defs
     }
 }

@@ -452,10 +452,7 @@ impl Ctx {
             team: key.and_then(|k| k.team_id.as_deref()).map(Named::id),
             customer: key.and_then(|k| k.customer_id.as_deref()).map(Named::id),
         };
-        match snapshot
-            .plan(model, &facts)
-            .map(|plan| plan.primary().clone())
-        {
+        match snapshot.primary(model, &facts) {
             Ok(route) => {
                 self.report.routed(&route);
                 Ok(route)
