@@ -96,9 +96,7 @@ impl Snapshot {
             routing: Arc::default(),
         };
         match previous {
-            Some(p) if !p.routing.defs.aliases.is_empty() || !p.routing.defs.rules.is_empty() => {
-                snapshot.with_routing(p.routing.defs.clone())
-            }
+            Some(p) if !p.routing.is_empty() => snapshot.with_routing(p.routing.defs.clone()),
             _ => snapshot,
         }
     }
