@@ -300,7 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a routing rule')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules in evaluation order''s inputs (scope, priority)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules, the file''s first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show where a request would go and why, without sending it')
@@ -364,7 +364,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         }
         'bifrost;route;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a routing rule')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules in evaluation order''s inputs (scope, priority)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules, the file''s first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show where a request would go and why, without sending it')
@@ -892,7 +892,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         }
         'bifrost;help;route' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a routing rule')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules in evaluation order''s inputs (scope, priority)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules, the file''s first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show where a request would go and why, without sending it')

@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use super::routing::{ExplainRequest, RoutingAdmin, RoutingError};
-use crate::config::{quote, ClientConfig, RoutingRule};
+use crate::config::limits::check_count;
+use crate::config::{quote, ClientConfig, RoutingRule, MAX_RULES};
 use crate::governance::{Clock, Customer, SystemClock, Team, VirtualKey};
 use crate::routing::{Explanation, Named, RouteFacts, Router, Snapshot};
 use crate::store::Store;
@@ -64,8 +65,13 @@ impl LocalRouting {
                         quote(&rule.name)
                     )));
                 }
-                let exists = s.record::<RoutingRule>(&rule.id)?.is_some();
-                if !creating && !exists {
+                if creating {
+                    // One more than the bound allows is refused, so count with it.
+                    let count = s.records::<RoutingRule>()?.len() + 1;
+                    if let Err(e) = check_count("routing_rules", count, MAX_RULES) {
+                        return Err(RoutingError::Invalid(vec![e.to_string()]));
+                    }
+                } else if s.record::<RoutingRule>(&rule.id)?.is_none() {
                     return Err(RoutingError::NotFound(rule.id));
                 }
                 s.put_record(&rule).map_err(|e| match e {

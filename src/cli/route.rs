@@ -22,7 +22,7 @@ use crate::store::{Store, StoreError};
 pub enum RouteCommand {
     /// Add a routing rule.
     Add(AddArgs),
-    /// List routing rules in evaluation order's inputs (scope, priority).
+    /// List routing rules, the file's first.
     List {
         /// Print JSON instead of a table.
         #[arg(long)]

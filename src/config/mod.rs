@@ -24,7 +24,7 @@ pub use provider_type::{ProviderType, Wire};
 pub use quote::{quote, shorten, shorten_quoted};
 pub use routing::{
     compile_cel, split_target, AliasConfig, AliasTarget, CelError, RoutingDefs, RoutingRule,
-    RuleTarget, Scope,
+    RuleTarget, Scope, MAX_RULES,
 };
 pub use secret::{SecretError, SecretValue};
 
