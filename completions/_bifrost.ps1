@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the gateway')
             [CompletionResult]::new('provider', 'provider', [CompletionResultType]::ParameterValue, 'Manage providers and their keys')
+            [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage routing rules; explain where a request would go')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or export configuration')
             [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
             [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
@@ -307,6 +308,102 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;provider;help;help' {
+            break
+        }
+        'bifrost;route' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a routing rule')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules, the file''s first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show where a request would go and why, without sending it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;route;add' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A unique name')
+            [CompletionResult]::new('--cel', '--cel', [CompletionResultType]::ParameterName, 'The condition in CEL, e.g. `headers["x-tier"] == "premium"`; none matches all')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A target, `provider/model` with an optional `@weight` (repeat for several; without weights each gets an equal share)')
+            [CompletionResult]::new('--fallback', '--fallback', [CompletionResultType]::ParameterName, 'A `provider/model` tried after the target fails (repeat, in order)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Lower runs first')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Apply only under one virtual key, team or customer (`--scope-id` names it)')
+            [CompletionResult]::new('--scope-id', '--scope-id', [CompletionResultType]::ParameterName, 'The id of the scope''s virtual key, team or customer')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--disabled', '--disabled', [CompletionResultType]::ParameterName, 'Store the rule disabled')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;route;list' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;route;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;route;remove' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;route;explain' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model the request names')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header, `name=value` (repeat)')
+            [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'The virtual key the request presents, by name or id')
+            [CompletionResult]::new('--request-type', '--request-type', [CompletionResultType]::ParameterName, 'The request type rules see (`chat_completion`, `embedding`, ...)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;route;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a routing rule')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules, the file''s first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show where a request would go and why, without sending it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;route;help;add' {
+            break
+        }
+        'bifrost;route;help;list' {
+            break
+        }
+        'bifrost;route;help;show' {
+            break
+        }
+        'bifrost;route;help;remove' {
+            break
+        }
+        'bifrost;route;help;explain' {
+            break
+        }
+        'bifrost;route;help;help' {
             break
         }
         'bifrost;config' {
@@ -924,6 +1021,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         'bifrost;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the gateway')
             [CompletionResult]::new('provider', 'provider', [CompletionResultType]::ParameterValue, 'Manage providers and their keys')
+            [CompletionResult]::new('route', 'route', [CompletionResultType]::ParameterValue, 'Manage routing rules; explain where a request would go')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Check or export configuration')
             [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
             [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
@@ -983,6 +1081,29 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;provider;types' {
+            break
+        }
+        'bifrost;help;route' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a routing rule')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List routing rules, the file''s first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Show where a request would go and why, without sending it')
+            break
+        }
+        'bifrost;help;route;add' {
+            break
+        }
+        'bifrost;help;route;list' {
+            break
+        }
+        'bifrost;help;route;show' {
+            break
+        }
+        'bifrost;help;route;remove' {
+            break
+        }
+        'bifrost;help;route;explain' {
             break
         }
         'bifrost;help;config' {

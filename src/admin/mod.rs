@@ -19,6 +19,9 @@ mod governance_tests;
 mod local;
 mod ops;
 mod remote;
+mod routing;
+mod routing_local;
+mod routing_remote;
 
 use async_trait::async_trait;
 
@@ -31,6 +34,8 @@ pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};
 pub use remote::{RemoteAdmin, RemoteCredential};
+pub use routing::{ExplainRequest, RoutingAdmin, RoutingError};
+pub use routing_local::LocalRouting;
 
 use crate::config::quote;
 use crate::store::StoreError;

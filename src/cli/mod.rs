@@ -13,6 +13,8 @@ mod login;
 mod login_store;
 mod output;
 mod provider;
+mod route;
+mod route_render;
 mod serve;
 mod top;
 
@@ -50,6 +52,9 @@ pub enum Command {
     /// Manage providers and their keys.
     #[command(subcommand)]
     Provider(Box<provider::ProviderCommand>),
+    /// Manage routing rules; explain where a request would go.
+    #[command(subcommand)]
+    Route(Box<route::RouteCommand>),
     /// Check or export configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -111,6 +116,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args, data_dir),
         Command::Provider(cmd) => with_runtime(cmd.run(data_dir)),
+        Command::Route(cmd) => with_runtime(cmd.run(data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Governance(cmd) => with_runtime(governance::run(cmd, data_dir)),
         Command::Admin(cmd) => with_runtime(admin::run(cmd, data_dir)),

@@ -14,6 +14,7 @@ mod prometheus;
 mod provider;
 mod provider_type;
 mod quote;
+mod routing;
 mod secret;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,10 @@ pub use prometheus::{parse_prometheus_labels, PrometheusLabel, MAX_DYNAMIC_LABEL
 pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};
 pub use provider_type::{ProviderType, Wire};
 pub use quote::{quote, shorten, shorten_quoted};
+pub use routing::{
+    compile_cel, split_target, AliasConfig, AliasTarget, CelError, RoutingDefs, RoutingRule,
+    RuleTarget, Scope, MAX_RULES,
+};
 pub use secret::{SecretError, SecretValue};
 
 /// The whole configuration file.
@@ -54,6 +59,12 @@ pub struct FileConfig {
     /// Customers, teams and virtual keys the file declares, and budget alerts.
     #[serde(skip_serializing_if = "GovernanceConfig::is_empty")]
     pub governance: GovernanceConfig,
+    /// Model aliases by name (`[models.fast]`).
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub models: IndexMap<String, AliasConfig>,
+    /// Routing rules (`[[routing_rules]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub routing_rules: Vec<RoutingRule>,
 }
 
 /// `[server]`.
@@ -248,7 +259,7 @@ impl FileConfig {
 
     /// Parses and validates config text; every problem comes back with its position.
     pub fn parse(text: &str) -> Result<FileConfig, Vec<Problem>> {
-        let config: FileConfig = toml::from_str(text).map_err(|e| {
+        let mut config: FileConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             vec![Problem {
                 line,
@@ -256,7 +267,14 @@ impl FileConfig {
                 message: shorten_quoted(e.message().trim()).into_owned(),
             }]
         })?;
-        let problems = config.problems(text);
+        // A rule declared in the file is known by its name.
+        for rule in &mut config.routing_rules {
+            if rule.id.is_empty() {
+                rule.id.clone_from(&rule.name);
+            }
+        }
+        let mut problems = config.problems(text);
+        problems.extend(routing::file_problems(&config, text));
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -391,7 +409,7 @@ fn provider_spans(text: &str) -> std::collections::HashMap<String, (usize, usize
         .unwrap_or_default()
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

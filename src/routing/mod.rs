@@ -5,13 +5,19 @@
 //! change builds a whole new snapshot and swaps it in, so no request ever sees a
 //! half-applied change.
 
+mod alias;
 mod dispatch;
 mod keys;
 mod limiter;
 mod plan;
 mod resolve;
+mod rules;
+mod rules_explain;
+mod rules_facts;
+#[cfg(test)]
+mod rules_tests;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 use indexmap::IndexMap;
@@ -20,6 +26,8 @@ pub use dispatch::{dispatch, DispatchError, Dispatched, KeyFailure, Redaction};
 pub use limiter::{Limiter, Permit};
 pub use plan::Plan;
 pub use resolve::{Route, RouteError};
+pub use rules_explain::{Explanation, RuleResult, TargetView};
+pub use rules_facts::{Named, RouteFacts};
 
 use crate::config::{ClientConfig, KeyConfig, ProviderConfig, ProviderType};
 use crate::providers::{self, Provider};
@@ -43,11 +51,14 @@ pub struct ProviderRuntime {
 #[derive(Default)]
 pub struct Snapshot {
     providers: IndexMap<String, Arc<ProviderRuntime>>,
+    /// Aliases and routing rules, compiled against `providers`.
+    routing: Arc<rules::Routing>,
 }
 
 impl Snapshot {
     /// Builds a snapshot; providers whose settings did not change keep their runtime
-    /// (connection pool, in-flight count) from `previous`.
+    /// (connection pool, in-flight count) from `previous`, and `previous`'s aliases and
+    /// rules are compiled again over the new providers.
     pub fn build(
         providers: impl IntoIterator<Item = (String, ProviderConfig)>,
         client: &ClientConfig,
@@ -80,7 +91,14 @@ impl Snapshot {
                 (name, runtime)
             })
             .collect();
-        Snapshot { providers }
+        let snapshot = Snapshot {
+            providers,
+            routing: Arc::default(),
+        };
+        match previous {
+            Some(p) if !p.routing.is_empty() => snapshot.with_routing(p.routing.defs.clone()),
+            _ => snapshot,
+        }
     }
 
     /// Provider names in declaration order.
@@ -93,7 +111,8 @@ impl Snapshot {
         self.providers.len()
     }
 
-    /// Every `provider/model` that keys list explicitly (the mock advertises `demo-model`).
+    /// Every `provider/model` that keys list explicitly (the mock advertises
+    /// `demo-model`), then every alias.
     pub fn models(&self) -> ModelList {
         let mut data = Vec::new();
         for (name, p) in &self.providers {
@@ -115,6 +134,12 @@ impl Snapshot {
                 owned_by: name.clone(),
             }));
         }
+        data.extend(self.routing.defs.aliases.keys().map(|name| Model {
+            id: name.clone(),
+            object: "model".into(),
+            created: 0,
+            owned_by: "bifrost".into(),
+        }));
         ModelList {
             object: "list".into(),
             data,
@@ -125,6 +150,8 @@ impl Snapshot {
 /// The live routing state shared by every request.
 pub struct Router {
     current: ArcSwap<Snapshot>,
+    /// Serialises [`Router::rebuild`]s so two quick changes cannot publish out of order.
+    order: Mutex<()>,
 }
 
 impl Router {
@@ -132,6 +159,7 @@ impl Router {
     pub fn new(snapshot: Snapshot) -> Self {
         Router {
             current: ArcSwap::from_pointee(snapshot),
+            order: Mutex::new(()),
         }
     }
 
@@ -143,5 +171,13 @@ impl Router {
     /// Replaces the snapshot; requests already running keep the one they loaded.
     pub fn publish(&self, snapshot: Snapshot) {
         self.current.store(Arc::new(snapshot));
+    }
+
+    /// Publishes what `change` makes of the snapshot in force, one change at a time
+    /// (management changes only: requests never wait on it).
+    pub fn rebuild(&self, change: impl FnOnce(&Snapshot) -> Snapshot) {
+        let _turn = self.order.lock().unwrap_or_else(|p| p.into_inner());
+        let next = change(&self.snapshot());
+        self.publish(next);
     }
 }

@@ -1,7 +1,7 @@
 //! The targets a request will try, in order: the primary, then its fallbacks. Model
 //! resolution (aliases, routing rules) builds a plan; the dispatcher walks it.
 
-use super::{Route, RouteError, Snapshot};
+use super::Route;
 
 /// Where a request may go, in the order to try.
 #[derive(Debug, Clone)]
@@ -25,12 +25,5 @@ impl Plan {
     pub fn primary(&self) -> &Route {
         // `targets` is never empty: every constructor puts the primary first.
         &self.targets[0]
-    }
-}
-
-impl Snapshot {
-    /// The plan for a client's model name.
-    pub fn plan(&self, model: &str) -> Result<Plan, RouteError> {
-        self.resolve(model).map(Plan::single)
     }
 }

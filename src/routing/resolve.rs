@@ -32,6 +32,23 @@ pub enum RouteError {
         /// Close `provider/model` ids.
         suggestions: Vec<String>,
     },
+    /// `type/model` where `type` names a provider type no configured provider has:
+    /// refused rather than sent (and billed) to a catch-all provider.
+    #[error("model {} names provider type `{provider_type}`, but no provider named `{provider_type}` is configured (configured: {}); add one with `bifrost provider add {provider_type} --type {provider_type}` or use one of the configured names", crate::config::quote(.model), .providers.join(", "))]
+    UnconfiguredType {
+        /// What the client asked for.
+        model: String,
+        /// The prefix, a provider type name.
+        provider_type: String,
+        /// Configured provider names.
+        providers: Vec<String>,
+    },
+    /// An alias or rule whose every target's provider was removed.
+    #[error("{} has no usable target left (its providers were removed); fix its targets (see `bifrost route explain`)", crate::config::quote(.name))]
+    NoTargets {
+        /// The alias, or the model the rule matched.
+        name: String,
+    },
 }
 
 fn unknown_message(model: &str, providers: &[String], suggestions: &[String]) -> String {
@@ -65,6 +82,11 @@ impl Snapshot {
                 .iter()
                 .any(|k| k.models.iter().any(|m| m == model))
         });
+        if listed.is_none() {
+            if let Some(e) = self.unconfigured_type(model) {
+                return Err(e);
+            }
+        }
         let catch_all = || {
             self.providers.values().find(|p| {
                 p.config.keys.iter().any(|k| k.models.is_empty())
@@ -79,6 +101,22 @@ impl Snapshot {
                 suggestions: self.suggestions(model),
             }),
         }
+    }
+
+    /// The error for `type/model` when `type` is a provider type but not a configured
+    /// provider's name.
+    fn unconfigured_type(&self, model: &str) -> Option<RouteError> {
+        let (prefix, rest) = model.split_once('/')?;
+        // Compared by name: `FromStr`'s error would format a message on this path.
+        let is_type = crate::config::ProviderType::all().any(|t| t.as_str() == prefix);
+        if rest.is_empty() || !is_type {
+            return None;
+        }
+        Some(RouteError::UnconfiguredType {
+            model: model.to_string(),
+            provider_type: prefix.to_string(),
+            providers: self.providers.keys().cloned().collect(),
+        })
     }
 
     fn suggestions(&self, model: &str) -> Vec<String> {
@@ -178,5 +216,28 @@ models = ["llama3"]
     fn catch_all_keys_take_unlisted_models() {
         let s = snapshot("[providers.mock]\ntype = \"mock\"\n");
         assert_eq!(&*s.resolve("anything").unwrap().model, "anything");
+    }
+
+    #[test]
+    fn a_provider_type_prefix_without_that_provider_is_refused() {
+        let s = snapshot("[providers.mock]\ntype = \"mock\"\n");
+        let err = s.resolve("anthropic/claude-x").unwrap_err();
+        assert!(
+            matches!(err, RouteError::UnconfiguredType { .. }),
+            "{err:?}"
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("no provider named `anthropic` is configured"),
+            "{msg}"
+        );
+        assert!(msg.contains("configured: mock"), "{msg}");
+        // Not a type name: still the catch-all's, as ids like `meta-llama/x` are.
+        assert_eq!(&*s.resolve("meta-llama/x").unwrap().model, "meta-llama/x");
+        // A key listing the id explicitly still serves it (OpenRouter-style ids).
+        let s = snapshot(
+            "[providers.or]\ntype = \"mock\"\n[[providers.or.keys]]\nname = \"k\"\nvalue = \"x\"\nmodels = [\"anthropic/claude-x\"]\n",
+        );
+        assert_eq!(s.resolve("anthropic/claude-x").unwrap().provider.name, "or");
     }
 }

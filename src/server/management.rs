@@ -34,7 +34,8 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
         .route("/providers", get(list).post(create))
         .route("/providers/{name}", get(show).put(update).delete(remove))
         .merge(super::governance_api::routes())
-        .merge(super::admin_api::routes());
+        .merge(super::admin_api::routes())
+        .merge(super::routing_api::routes());
     match access {
         Access::LocalSocket => router,
         Access::Network | Access::Loopback => {

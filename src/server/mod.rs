@@ -19,10 +19,11 @@ mod passthrough;
 mod pipeline;
 mod relay;
 mod rerank;
+mod routing_api;
 mod stream;
 mod transcription;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::routing::{get, post};
@@ -31,7 +32,8 @@ pub use error::ApiError;
 pub use listener::Server;
 
 use crate::admin::{
-    apply_declared, AdminAuth, GovernanceError, LocalAdmin, LocalGovernance, Publisher,
+    apply_declared, AdminAuth, GovernanceError, LocalAdmin, LocalGovernance, LocalRouting,
+    Publisher,
 };
 use crate::config::{ClientConfig, FileConfig, OtelConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
@@ -83,7 +85,9 @@ impl AppState {
             .into_iter()
             .map(|(name, p)| (name, p.config))
             .collect();
-        let router = Arc::new(Router::new(Snapshot::build(providers, &client, None)));
+        let routing = Arc::new(store.routing_defs()?);
+        let snapshot = Snapshot::build(providers, &client, None).with_routing(routing);
+        let router = Arc::new(Router::new(snapshot));
         let observability = Observability::start(&client, otel, &store, hooks.background());
         let auth = AdminAuth::new(
             store.clone(),
@@ -95,12 +99,8 @@ impl AppState {
         let publish: Publisher = {
             let router = router.clone();
             let client = client.clone();
-            // Serialises publishers so two quick changes cannot publish out of order.
-            let order = Mutex::new(());
             Arc::new(move |providers| {
-                let _turn = order.lock().unwrap_or_else(|p| p.into_inner());
-                let previous = router.snapshot();
-                router.publish(Snapshot::build(providers, &client, Some(&previous)));
+                router.rebuild(|previous| Snapshot::build(providers, &client, Some(previous)));
             })
         };
         Ok(AppState {
@@ -149,6 +149,15 @@ impl AppState {
         LocalGovernance::with_publisher(
             self.inner.admin.store().clone(),
             Arc::new(move |catalog| engine.apply(&catalog)),
+        )
+    }
+
+    /// Routing-rule management on the server's store: every change is compiled into
+    /// the live routing snapshot.
+    pub fn routing_admin(&self) -> LocalRouting {
+        LocalRouting::new(
+            self.inner.admin.store().clone(),
+            Some(self.inner.router.clone()),
         )
     }
 
@@ -209,6 +218,7 @@ pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), GovernanceEr
             store.delete_provider(&name)?;
         }
     }
+    store.put_file_routing(&config.models, &config.routing_rules)?;
     apply_declared(store, &declared, Timestamp(SystemClock.now()), true)
 }
 

@@ -6,6 +6,7 @@
 
 mod admin;
 mod governance;
+mod routing_rules;
 
 use std::path::{Path, PathBuf};
 

@@ -48,6 +48,7 @@ mod request_encoding;
 mod responses;
 mod responses_sdk;
 mod responses_vendors;
+mod routing_rules;
 mod same_dialect;
 mod streaming;
 mod top;

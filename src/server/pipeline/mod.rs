@@ -291,7 +291,7 @@ impl Ctx {
         if let Err(early) = self.pre(InferenceRequest::Model(model)).await {
             return Err(self.early(early));
         }
-        let route = self.route(model)?;
+        let route = self.route(model, key.as_ref(), || None)?;
         self.admit(key, &route, demand).await?;
         Ok(route)
     }
@@ -321,7 +321,11 @@ impl Ctx {
         self.check_model(req.model()).map_err(Early::Done)?;
         let key = self.authenticate(req.model()).map_err(Early::Done)?;
         self.pre(req.for_hooks()).await?;
-        let route = self.route(req.model()).map_err(Early::Done)?;
+        // The model is taken out for the call so the body can be read as `params`.
+        let model = std::mem::take(req.model());
+        let routed = self.route(&model, key.as_ref(), || serde_json::to_value(&*req).ok());
+        *req.model() = model;
+        let route = routed.map_err(Early::Done)?;
         self.admit(key, &route, || req.demand())
             .await
             .map_err(Early::Done)?;
@@ -428,12 +432,38 @@ impl Ctx {
         }
     }
 
-    /// The route for `model`, or the finished 404.
+    /// The route for `model` (aliases and routing rules applied), or the finished 404.
+    /// `params` (the body as JSON) is made only when a rule reads `params`.
     // The error is the response itself, built once on the way out; boxing it would only
     // add an allocation.
     #[allow(clippy::result_large_err)]
-    pub(super) fn route(&mut self, model: &str) -> Result<Route, Response> {
-        match self.state.router().snapshot().resolve(model) {
+    pub(super) fn route(
+        &mut self,
+        model: &str,
+        key: Option<&Authorized>,
+        params: impl FnOnce() -> Option<Value>,
+    ) -> Result<Route, Response> {
+        let snapshot = self.state.router().snapshot();
+        let params = if snapshot.reads_params() {
+            params()
+        } else {
+            None
+        };
+        let key = key.map(Authorized::key);
+        // Team and customer names are not on the key; rules see their ids.
+        use crate::routing::Named;
+        let facts = crate::routing::RouteFacts {
+            request_type: self.report.info.endpoint.request_type(),
+            headers: Some(&self.report.info.headers),
+            params: params.as_ref(),
+            virtual_key: key.map(|k| Named {
+                id: &k.id,
+                name: &k.name,
+            }),
+            team: key.and_then(|k| k.team_id.as_deref()).map(Named::id),
+            customer: key.and_then(|k| k.customer_id.as_deref()).map(Named::id),
+        };
+        match snapshot.primary(model, &facts) {
             Ok(route) => {
                 self.report.routed(&route);
                 Ok(route)
