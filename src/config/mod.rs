@@ -3,6 +3,7 @@
 //! Providers declared here are written into the store at start (the file wins for what
 //! it declares); everything else a user creates lives in the store only.
 
+mod health;
 mod key_settings;
 pub mod limits;
 mod pricing;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+pub use health::HealthConfig;
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
 pub use pricing::{pricing_problems, PricingConfig};
 pub use provider::{KeyConfig, MockConfig, NetworkConfig, ProviderConfig};

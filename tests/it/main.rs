@@ -37,6 +37,7 @@ mod openai_routes;
 mod pipeline;
 mod python_sdk;
 mod request_encoding;
+mod resilience;
 mod same_dialect;
 mod streaming;
 mod transcription;
