@@ -142,6 +142,9 @@ _bifrost() {
             bifrost__subcmd__help__subcmd__provider,add)
                 cmd="bifrost__subcmd__help__subcmd__provider__subcmd__add"
                 ;;
+            bifrost__subcmd__help__subcmd__provider,health)
+                cmd="bifrost__subcmd__help__subcmd__provider__subcmd__health"
+                ;;
             bifrost__subcmd__help__subcmd__provider,key)
                 cmd="bifrost__subcmd__help__subcmd__provider__subcmd__key"
                 ;;
@@ -217,6 +220,9 @@ _bifrost() {
             bifrost__subcmd__provider,add)
                 cmd="bifrost__subcmd__provider__subcmd__add"
                 ;;
+            bifrost__subcmd__provider,health)
+                cmd="bifrost__subcmd__provider__subcmd__health"
+                ;;
             bifrost__subcmd__provider,help)
                 cmd="bifrost__subcmd__provider__subcmd__help"
                 ;;
@@ -243,6 +249,9 @@ _bifrost() {
                 ;;
             bifrost__subcmd__provider__subcmd__help,add)
                 cmd="bifrost__subcmd__provider__subcmd__help__subcmd__add"
+                ;;
+            bifrost__subcmd__provider__subcmd__help,health)
+                cmd="bifrost__subcmd__provider__subcmd__help__subcmd__health"
                 ;;
             bifrost__subcmd__provider__subcmd__help,help)
                 cmd="bifrost__subcmd__provider__subcmd__help__subcmd__help"
@@ -988,7 +997,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__provider)
-            opts="add list show update remove key test types"
+            opts="add list show update remove key test health types"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1002,6 +1011,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__provider__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__provider__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1394,7 +1417,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider)
-            opts="-h -V --data-dir --help --version add list show update remove key test types help"
+            opts="-h -V --data-dir --help --version add list show update remove key test health types help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1541,8 +1564,26 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__provider__subcmd__health)
+            opts="-h -V --json --data-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__provider__subcmd__help)
-            opts="add list show update remove key test types help"
+            opts="add list show update remove key test health types help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,6 +1597,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__provider__subcmd__help__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

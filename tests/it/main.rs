@@ -38,6 +38,7 @@ mod pipeline;
 mod python_sdk;
 mod request_encoding;
 mod resilience;
+mod resilience_health;
 mod same_dialect;
 mod streaming;
 mod transcription;
