@@ -49,8 +49,7 @@ pub fn report(snapshot: &Snapshot, now: u64, name: &str) -> Result<ProviderHealt
         .provider(name)
         .ok_or_else(|| AdminError::NotFound(name.to_string()))?;
     let settings = &p.config.health;
-    let weights: Vec<f64> = p.config.keys.iter().map(|k| k.weight).collect();
-    let effective = p.health.weights(&weights, now, settings);
+    let effective = p.health.weights(&p.config.keys, now, settings);
     let recent: Vec<f64> = p
         .health
         .keys

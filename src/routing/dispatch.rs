@@ -384,8 +384,12 @@ impl Run<'_> {
             });
         }
         let now = self.clock.now_ms();
-        let configured: Vec<f64> = keys.iter().map(|k| k.weight).collect();
-        let weights = health.weights(&configured, now, settings);
+        // One key needs no weights (and the common single-key provider no allocation).
+        let weights = if keys.len() > 1 {
+            health.weights(keys, now, settings)
+        } else {
+            Vec::new()
+        };
         let mut order = keys::order(keys, &weights, &route.model, &mut rand::thread_rng());
         if order.is_empty() {
             return Err(DispatchError::NoKeyForModel {

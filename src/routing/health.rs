@@ -11,7 +11,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::config::HealthConfig;
+use crate::config::{HealthConfig, KeyConfig};
 use crate::providers::ProviderError;
 
 use super::retry::retry_after;
@@ -330,9 +330,10 @@ impl ProviderHealth {
 
     /// Each key's effective weight: its configured weight, scaled by its health when
     /// `adaptive_balancing` is on.
-    pub fn weights(&self, configured: &[f64], now: u64, settings: &HealthConfig) -> Vec<f64> {
+    pub fn weights(&self, keys: &[KeyConfig], now: u64, settings: &HealthConfig) -> Vec<f64> {
+        let configured = keys.iter().map(|k| k.weight.max(0.0));
         if !settings.adaptive_balancing {
-            return configured.to_vec();
+            return configured.collect();
         }
         let best = self
             .keys
@@ -341,9 +342,8 @@ impl ProviderHealth {
             .fold(f64::INFINITY, f64::min);
         let best = if best.is_finite() { best } else { 0.0 };
         configured
-            .iter()
             .zip(&self.keys)
-            .map(|(w, h)| w.max(0.0) * h.factor(now, best, settings))
+            .map(|(w, h)| w * h.factor(now, best, settings))
             .collect()
     }
 }

@@ -11,6 +11,17 @@ const FAIL: Verdict = Verdict::Failed;
 const OK: Verdict = Verdict::Healthy;
 const MS: Duration = Duration::from_millis(20);
 
+fn keys(weights: &[f64]) -> Vec<KeyConfig> {
+    weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| KeyConfig {
+            weight: *w,
+            ..KeyConfig::new(format!("k{i}"), crate::config::SecretValue::parse("v"))
+        })
+        .collect()
+}
+
 #[test]
 fn a_breaker_opens_after_consecutive_failures_probes_once_and_closes_on_success() {
     let clock = ManualClock::default();
@@ -99,13 +110,16 @@ fn a_slow_key_loses_weight_and_a_disabled_switch_keeps_the_configured_weights() 
         p.keys[0].record(clock.now_ms(), OK, Duration::from_millis(100), &s);
         p.keys[1].record(clock.now_ms(), OK, Duration::from_millis(1900), &s);
     }
-    let w = p.weights(&[1.0, 1.0], clock.now_ms(), &s);
+    let w = p.weights(&keys(&[1.0, 1.0]), clock.now_ms(), &s);
     assert!((w[0] - 1.0).abs() < 1e-9 && w[1] < 0.15, "{w:?}");
     let off = HealthConfig {
         adaptive_balancing: false,
         ..settings()
     };
-    assert_eq!(p.weights(&[1.0, 2.0], clock.now_ms(), &off), [1.0, 2.0]);
+    assert_eq!(
+        p.weights(&keys(&[1.0, 2.0]), clock.now_ms(), &off),
+        [1.0, 2.0]
+    );
 }
 
 /// Three equal keys; key 2 fails half its requests. With adaptive balancing its share
@@ -115,17 +129,14 @@ fn a_slow_key_loses_weight_and_a_disabled_switch_keeps_the_configured_weights() 
 fn a_key_failing_half_its_requests_drains_and_recovers_after_the_fault() {
     let clock = ManualClock::default();
     let s = settings();
-    let config: Vec<crate::config::KeyConfig> = ["a", "b", "c"]
-        .iter()
-        .map(|n| crate::config::KeyConfig::new(*n, crate::config::SecretValue::parse("v")))
-        .collect();
+    let config = keys(&[1.0, 1.0, 1.0]);
     let p = ProviderHealth::new(3);
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let run = |n: usize, faulty: bool, rng: &mut rand::rngs::StdRng| -> f64 {
         let mut bad = 0;
         for _ in 0..n {
             let now = clock.now_ms();
-            let w = p.weights(&[1.0, 1.0, 1.0], now, &s);
+            let w = p.weights(&config, now, &s);
             let mut order = keys::order(&config, &w, "m", rng);
             order.sort_by_key(|i| p.keys[*i].unavailable(now, &s));
             let pick = order[0];

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bifrost::admin::Governance;
 use bifrost::routing::ManualClock;
 use serde_json::{json, Value};
 
@@ -429,4 +430,35 @@ async fn a_stream_request_to_the_gateway_is_answered_without_waiting_for_the_who
     go.notify_one();
     let rest = events.rest().await.join("\n");
     assert!(rest.contains("[DONE]"), "{rest}");
+}
+
+#[tokio::test]
+async fn a_virtual_keys_other_providers_are_its_fallbacks() {
+    let a = MockUpstream::always(Reply::error(500, "down")).await;
+    let b = MockUpstream::always(Reply::json(chat_completion("m", "from b"))).await;
+    let gw = Gateway::start(&two_providers(&a.base_url(), &b.base_url(), "")).await;
+    let vk = gw
+        .state
+        .governance()
+        .create(
+            bifrost::admin::Kind::VirtualKey,
+            json!({"name": "app", "provider_configs": [
+                {"provider": "a", "weight": 1000.0}, {"provider": "b", "weight": 0.001}]}),
+        )
+        .await
+        .unwrap();
+    let value = vk["value"].as_str().unwrap().to_string();
+    let body = json!({"model": "m", "messages": [{"role": "user", "content": "x"}]});
+    let resp = crate::support::client::call(
+        http::Method::POST,
+        &gw.url("/v1/chat/completions"),
+        &[("content-type", "application/json"), ("x-bf-vk", &value)],
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    assert_eq!(header(&resp, "x-bf-provider"), "b");
+    // `a` weighs a million times more: it went first but for a one-in-a-million draw.
+    assert_eq!(header(&resp, "x-bf-fallback-index"), "1");
+    assert_eq!((a.request_count(), b.request_count()), (1, 1));
 }
