@@ -250,6 +250,15 @@ where
     })
 }
 
+/// What an attempt's result says about health; `None` when nothing reached the
+/// upstream.
+fn verdict<T>(result: &Result<T, ProviderError>) -> Option<Verdict> {
+    match result {
+        Ok(_) => Some(Verdict::Healthy),
+        Err(e) => Verdict::of(e),
+    }
+}
+
 /// One request's walk along its plan.
 struct Run<'a> {
     request_id: &'a Arc<str>,
@@ -294,7 +303,10 @@ impl Run<'_> {
                         provider: provider.name.clone(),
                     })?;
             let before = self.failures.len();
-            match self.pass(route, last_target, op).await? {
+            let started = Instant::now();
+            let outcome = self.pass(route, last_target, op).await?;
+            self.record_provider(route, &outcome, started.elapsed());
+            match outcome {
                 Ok(served) => {
                     return Ok(Dispatched {
                         value: served.value,
@@ -364,7 +376,6 @@ impl Run<'_> {
             let start = Instant::now();
             let result = op(provider.adapter.clone(), call(None, None)).await;
             let latency = start.elapsed();
-            self.record(route, None, &result, latency);
             return Ok(match result {
                 Ok(value) => Ok(Served {
                     value,
@@ -426,7 +437,7 @@ impl Run<'_> {
                 Err(e) => (Err(ProviderError::Key(e)), None),
             };
             let latency = start.elapsed();
-            self.record(route, Some(index), &result, latency);
+            self.record(route, index, &result, latency);
             match result {
                 Ok(value) => {
                     return Ok(Ok(Served {
@@ -460,35 +471,45 @@ impl Run<'_> {
         })))
     }
 
-    /// Feeds an attempt's verdict to its key's and its provider's health.
+    /// Feeds an attempt's verdict to its key's health.
     fn record<T>(
         &self,
         route: &Route,
-        key: Option<usize>,
+        key: usize,
         result: &Result<T, ProviderError>,
         latency: Duration,
     ) {
-        let verdict = match result {
-            Ok(_) => Verdict::Healthy,
-            Err(e) => match Verdict::of(e) {
-                Some(v) => v,
-                None => return,
-            },
+        let Some(state) = route.provider.health.keys.get(key) else {
+            return;
         };
-        let p = &route.provider;
-        let now = self.clock.now_ms();
-        let settings = &p.config.health;
-        if let Some(state) = key.and_then(|i| p.health.keys.get(i)) {
-            state.record(now, verdict, latency, settings);
+        if let Some(verdict) = verdict(result) {
+            let settings = &route.provider.config.health;
+            state.record(self.clock.now_ms(), verdict, latency, settings);
         }
-        // A parked key says nothing about the provider: others may serve.
-        let for_provider = match verdict {
-            Verdict::Parked(_) => Verdict::Healthy,
-            v => v,
+    }
+
+    /// Feeds a whole pass's verdict to the provider's health: the provider failed
+    /// when no key could serve (every key throttled counts as failed too), not when one
+    /// key of several did.
+    fn record_provider<T>(
+        &self,
+        route: &Route,
+        outcome: &Result<Served<T>, ProviderError>,
+        latency: Duration,
+    ) {
+        let verdict = match outcome {
+            Ok(_) => Some(Verdict::Healthy),
+            Err(e) => Verdict::of(e).map(|v| match v {
+                Verdict::Parked(_) => Verdict::Failed,
+                v => v,
+            }),
         };
-        p.health
-            .provider
-            .record(now, for_provider, latency, settings);
+        if let Some(v) = verdict {
+            let p = &route.provider;
+            p.health
+                .provider
+                .record(self.clock.now_ms(), v, latency, &p.config.health);
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use axum::routing::{any, post};
 use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 
-use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect, InferenceBody};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::JsonBody;
@@ -187,10 +187,9 @@ pub(crate) async fn embed(
     }
     let req = &req;
     let result = ctx
-        .dispatch(
-            &plan,
-            |p, call| async move { p.embeddings(&call, req).await },
-        )
+        .dispatch(&plan, |p, call| async move {
+            p.embeddings(&call, &req.for_call(&call)).await
+        })
         .await;
     match ctx.typed::<Value>(&plan, result, "an embeddings list") {
         Ok(t) => {
@@ -246,7 +245,9 @@ pub(crate) async fn rerank(
     };
     let req = &req;
     let result = ctx
-        .dispatch(&plan, |p, call| async move { p.rerank(&call, req).await })
+        .dispatch(&plan, |p, call| async move {
+            p.rerank(&call, &req.for_call(&call)).await
+        })
         .await;
     match result {
         Ok(d) => {

@@ -25,7 +25,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
-use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect, InferenceBody};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::JsonBody;
@@ -314,10 +314,9 @@ async fn embed(mut ctx: Ctx, model: &str, body: &Value, batch: bool) -> Response
     };
     let req = &req;
     let result = ctx
-        .dispatch(
-            &plan,
-            |p, call| async move { p.embeddings(&call, req).await },
-        )
+        .dispatch(&plan, |p, call| async move {
+            p.embeddings(&call, &req.for_call(&call)).await
+        })
         .await;
     match ctx.typed::<Value>(&plan, result, "an embeddings list") {
         Ok(t) => ctx.reply(response::embeddings(&t.answer, batch), HeaderMap::new()),
