@@ -85,11 +85,21 @@ pub(super) trait InferenceBody: DeserializeOwned + Serialize + Send {
     }
     /// Takes the gateway's own `fallbacks` member out, so it never reaches an upstream.
     fn take_fallbacks(&mut self) -> Option<Value>;
+    /// The `model` field, read.
+    fn model_id(&self) -> &str;
     /// The request for the upstream of `call`: itself on the primary, a copy naming
     /// the fallback's model on a fallback.
     fn for_call(&self, call: &crate::providers::Call) -> std::borrow::Cow<'_, Self>
     where
-        Self: Clone;
+        Self: Clone,
+    {
+        if self.model_id() == &*call.model {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut req = self.clone();
+        *req.model() = call.model.to_string();
+        std::borrow::Cow::Owned(req)
+    }
     /// What the request is expected to consume, for a governed key's reservation.
     fn demand(&self) -> Demand {
         let size = serde_json::to_vec(self).map_or(0, |b| b.len());
@@ -104,13 +114,8 @@ impl InferenceBody for ChatRequest {
     fn take_fallbacks(&mut self) -> Option<Value> {
         self.extra.remove(fallbacks::MEMBER)
     }
-    fn for_call(&self, call: &crate::providers::Call) -> std::borrow::Cow<'_, Self> {
-        if *self.model == *call.model {
-            return std::borrow::Cow::Borrowed(self);
-        }
-        let mut req = self.clone();
-        req.model = call.model.to_string();
-        std::borrow::Cow::Owned(req)
+    fn model_id(&self) -> &str {
+        &self.model
     }
     fn streams(&self) -> bool {
         self.is_stream()
@@ -154,13 +159,8 @@ impl InferenceBody for CompletionRequest {
     fn take_fallbacks(&mut self) -> Option<Value> {
         self.extra.remove(fallbacks::MEMBER)
     }
-    fn for_call(&self, call: &crate::providers::Call) -> std::borrow::Cow<'_, Self> {
-        if *self.model == *call.model {
-            return std::borrow::Cow::Borrowed(self);
-        }
-        let mut req = self.clone();
-        req.model = call.model.to_string();
-        std::borrow::Cow::Owned(req)
+    fn model_id(&self) -> &str {
+        &self.model
     }
     fn streams(&self) -> bool {
         self.is_stream()
@@ -177,13 +177,8 @@ impl InferenceBody for EmbeddingRequest {
     fn take_fallbacks(&mut self) -> Option<Value> {
         self.extra.remove(fallbacks::MEMBER)
     }
-    fn for_call(&self, call: &crate::providers::Call) -> std::borrow::Cow<'_, Self> {
-        if *self.model == *call.model {
-            return std::borrow::Cow::Borrowed(self);
-        }
-        let mut req = self.clone();
-        req.model = call.model.to_string();
-        std::borrow::Cow::Owned(req)
+    fn model_id(&self) -> &str {
+        &self.model
     }
     fn streams(&self) -> bool {
         false
@@ -201,13 +196,8 @@ impl InferenceBody for RerankRequest {
     fn take_fallbacks(&mut self) -> Option<Value> {
         self.extra.remove(fallbacks::MEMBER)
     }
-    fn for_call(&self, call: &crate::providers::Call) -> std::borrow::Cow<'_, Self> {
-        if *self.model == *call.model {
-            return std::borrow::Cow::Borrowed(self);
-        }
-        let mut req = self.clone();
-        req.model = call.model.to_string();
-        std::borrow::Cow::Owned(req)
+    fn model_id(&self) -> &str {
+        &self.model
     }
     fn streams(&self) -> bool {
         false
@@ -471,8 +461,8 @@ impl Ctx {
         }
     }
 
-    /// What every response of this request carries: its id and the key's rate-limit
-    /// headers.
+    /// What every response of this request carries: its id, the key's rate-limit
+    /// headers, and where an upstream answer came from.
     pub(super) fn stamp(&self) -> Stamp {
         let mut headers = self.report.rate_headers().to_vec();
         if let Some(served) = &self.report.served {

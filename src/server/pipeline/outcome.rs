@@ -23,7 +23,7 @@ use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
 use crate::schema::Usage;
 
-/// Which target and key served a request, and how it got there.
+/// Which target served a request, and how it got there.
 pub(crate) struct Served {
     /// The target that answered.
     pub route: Route,
