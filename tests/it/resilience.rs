@@ -462,3 +462,27 @@ async fn a_virtual_keys_other_providers_are_its_fallbacks() {
     assert_eq!(header(&resp, "x-bf-fallback-index"), "1");
     assert_eq!((a.request_count(), b.request_count()), (1, 1));
 }
+
+#[tokio::test]
+async fn a_fallback_on_another_provider_type_gets_its_own_model() {
+    let a = MockUpstream::always(Reply::error(502, "down")).await;
+    let config = format!(
+        "{}\n[providers.local]\ntype = \"mock\"\n[providers.local.mock]\nreply = \"mocked\"\n",
+        two_providers(&a.base_url(), &a.base_url(), "")
+    );
+    let gw = Gateway::start(&config).await;
+    for stream in [false, true] {
+        let mut body = chat(json!(["local/demo-model"]));
+        body["stream"] = json!(stream);
+        let resp = post(&gw.url("/v1/chat/completions"), &body).await;
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        assert_eq!(header(&resp, "x-bf-provider"), "local");
+        let text = resp.text();
+        let complete = if stream {
+            text.trim_end().ends_with("data: [DONE]")
+        } else {
+            text.contains("mocked")
+        };
+        assert!(complete && text.contains("demo-model"), "{text}");
+    }
+}

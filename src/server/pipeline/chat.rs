@@ -91,8 +91,14 @@ pub(in crate::server) async fn routed<D: ChatDialect>(
 ) -> Response {
     // Fallbacks may need the request fitted to another upstream: keep it unfitted, but
     // only when there are fallbacks (a one-target plan pays no copy).
-    let original = (plan.targets.len() > 1).then(|| req.clone());
-    dialect.fit(&mut req, plan.primary().provider.adapter.accepts());
+    // A fallback on an upstream that accepts other extras is fitted afresh from the
+    // request as it came; only then is that copy made.
+    let accepts = plan.primary().provider.adapter.accepts();
+    let original = plan.targets[1..]
+        .iter()
+        .any(|t| t.provider.adapter.accepts() != accepts)
+        .then(|| req.clone());
+    dialect.fit(&mut req, accepts);
     let fit = |r: &mut ChatRequest, a: Accepts| dialect.fit(r, a);
     let targets = Targets {
         plan: &plan,
@@ -116,7 +122,8 @@ pub(in crate::server) struct Targets<'a> {
     pub plan: &'a Plan,
     /// The request fitted to the primary, model included.
     pub fitted: &'a ChatRequest,
-    /// The request before fitting, kept when the plan has fallbacks.
+    /// The request before fitting, kept when a fallback's upstream accepts other
+    /// extras than the primary's.
     pub original: Option<&'a ChatRequest>,
     /// How the route fits a request to an upstream.
     pub fit: &'a (dyn Fn(&mut ChatRequest, Accepts) + Sync),
@@ -133,20 +140,25 @@ impl<'a> Targets<'a> {
         }
     }
 
-    /// The request for the upstream `provider` and `call`.
+    /// The request for the upstream `provider` and `call`: the fitted request when
+    /// it fits as it is; else a copy with the target's model, refitted when the
+    /// target's upstream accepts other extras.
     fn for_call(&self, provider: &Arc<dyn Provider>, call: &Call) -> Cow<'a, ChatRequest> {
-        let primary = self.plan.primary();
-        let is_primary =
-            Arc::ptr_eq(provider, &primary.provider.adapter) && call.model == primary.model;
-        match self.original {
-            Some(original) if !is_primary => {
+        let primary = &self.plan.primary().provider.adapter;
+        let same_fit = Arc::ptr_eq(provider, primary) || provider.accepts() == primary.accepts();
+        if same_fit && *call.model == self.fitted.model {
+            return Cow::Borrowed(self.fitted);
+        }
+        let mut req = match self.original {
+            Some(original) if !same_fit => {
                 let mut req = original.clone();
                 (self.fit)(&mut req, provider.accepts());
-                req.model = call.model.to_string();
-                Cow::Owned(req)
+                req
             }
-            _ => Cow::Borrowed(self.fitted),
-        }
+            _ => self.fitted.clone(),
+        };
+        req.model = call.model.to_string();
+        Cow::Owned(req)
     }
 
     /// The same targets with the request replaced (a parameter dropped).
