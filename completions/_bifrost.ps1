@@ -69,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a provider')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage a provider''s keys')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Make one real call through a provider and report latency and a verdict')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Live health of a provider''s keys (breaker, cooldown, error rate, p50 latency, share of recent traffic); needs a running server')
             [CompletionResult]::new('types', 'types', [CompletionResultType]::ParameterValue, 'List the provider types and their defaults')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -250,6 +251,15 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bifrost;provider;health' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bifrost;provider;types' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
@@ -267,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a provider')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage a provider''s keys')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Make one real call through a provider and report latency and a verdict')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Live health of a provider''s keys (breaker, cooldown, error rate, p50 latency, share of recent traffic); needs a running server')
             [CompletionResult]::new('types', 'types', [CompletionResultType]::ParameterValue, 'List the provider types and their defaults')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -302,6 +313,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;provider;help;test' {
+            break
+        }
+        'bifrost;provider;help;health' {
             break
         }
         'bifrost;provider;help;types' {
@@ -1044,6 +1058,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a provider')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage a provider''s keys')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Make one real call through a provider and report latency and a verdict')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Live health of a provider''s keys (breaker, cooldown, error rate, p50 latency, share of recent traffic); needs a running server')
             [CompletionResult]::new('types', 'types', [CompletionResultType]::ParameterValue, 'List the provider types and their defaults')
             break
         }
@@ -1078,6 +1093,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;provider;test' {
+            break
+        }
+        'bifrost;help;provider;health' {
             break
         }
         'bifrost;help;provider;types' {

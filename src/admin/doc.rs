@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::{
-    KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType, SecretValue,
+    HealthConfig, KeyConfig, MockConfig, NetworkConfig, ProviderConfig, ProviderType, SecretValue,
 };
 use crate::store::Origin;
 
@@ -29,6 +29,9 @@ pub struct ProviderDoc {
     /// Mock behaviour (type `mock` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock: Option<MockConfig>,
+    /// Cooldowns, circuit breakers, adaptive weights.
+    #[serde(default)]
+    pub health: HealthConfig,
     /// Where it was defined (output only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
@@ -60,6 +63,7 @@ impl ProviderDoc {
             keys,
             network_config: config.network.clone(),
             mock: config.mock.clone(),
+            health: config.health.clone(),
             origin: Some(origin),
         }
     }
@@ -72,6 +76,7 @@ impl ProviderDoc {
             keys: self.keys.clone(),
             network: self.network_config.clone(),
             mock: self.mock.clone(),
+            health: self.health.clone(),
         }
     }
 }

@@ -16,6 +16,7 @@ mod governance_local;
 mod governance_remote;
 #[cfg(test)]
 mod governance_tests;
+mod health;
 mod local;
 mod ops;
 mod remote;
@@ -31,6 +32,7 @@ pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
 pub use governance_file::apply_declared;
 pub use governance_local::{CatalogPublisher, LocalGovernance};
+pub use health::{report as health_report, KeyHealthDoc, ProviderHealthDoc};
 pub use local::{LocalAdmin, Publisher};
 pub use ops::{add_key, remove_key};
 pub use remote::{RemoteAdmin, RemoteCredential};
@@ -66,6 +68,9 @@ pub enum AdminError {
         /// Its message.
         message: String,
     },
+    /// Health is kept by a running server only.
+    #[error("no live health: no bifrost server is running on this data dir (health is measured by `bifrost serve` as it routes requests)")]
+    NoLiveHealth,
     /// The running server could not be reached or answered nonsense.
     #[error("cannot talk to the running bifrost server: {0}")]
     Unreachable(String),
@@ -84,4 +89,8 @@ pub trait Management: Send + Sync {
     async fn update_provider(&self, doc: ProviderDoc) -> Result<ProviderDoc, AdminError>;
     /// Deletes a provider.
     async fn delete_provider(&self, name: &str) -> Result<(), AdminError>;
+    /// A provider's live health; only a running server has one.
+    async fn provider_health(&self, _name: &str) -> Result<ProviderHealthDoc, AdminError> {
+        Err(AdminError::NoLiveHealth)
+    }
 }

@@ -306,4 +306,9 @@ impl Management for RemoteAdmin {
             .await?;
         Ok(())
     }
+
+    async fn provider_health(&self, name: &str) -> Result<super::ProviderHealthDoc, AdminError> {
+        self.call(Method::GET, &format!("/api/providers/{name}/health"), None)
+            .await
+    }
 }

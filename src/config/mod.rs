@@ -4,6 +4,7 @@
 //! it declares); everything else a user creates lives in the store only.
 
 mod governance;
+mod health;
 mod import;
 mod import_governance;
 mod key_settings;
@@ -23,6 +24,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use governance::{key_env_var, Declared, DeclaredObjects, GovernanceConfig};
+pub use health::HealthConfig;
 pub use import::{import, ImportError, Imported, Note};
 pub use key_settings::{AzureKeyConfig, BedrockKeyConfig, Setting, VertexKeyConfig};
 pub use otel::{OtelConfig, OtelProtocol};

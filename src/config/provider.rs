@@ -9,7 +9,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::limits::{self, check_len, check_list, check_max, check_secret, LimitError, Violations};
-use super::{quote, AzureKeyConfig, BedrockKeyConfig, ProviderType, SecretValue, VertexKeyConfig};
+use super::{
+    quote, AzureKeyConfig, BedrockKeyConfig, HealthConfig, ProviderType, SecretValue,
+    VertexKeyConfig,
+};
 
 /// A provider as configured (its name is the key it is stored under).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +33,9 @@ pub struct ProviderConfig {
     /// Behaviour of the built-in `mock` type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock: Option<MockConfig>,
+    /// Cooldowns, circuit breakers and adaptive weights.
+    #[serde(default)]
+    pub health: HealthConfig,
 }
 
 impl ProviderConfig {
@@ -41,6 +47,7 @@ impl ProviderConfig {
             keys: Vec::new(),
             network: NetworkConfig::default(),
             mock: None,
+            health: HealthConfig::default(),
         }
     }
 
@@ -127,6 +134,7 @@ impl ProviderConfig {
             }
         }
         out.extend(self.network.problems());
+        out.extend(self.health.problems());
         out
     }
 
@@ -269,6 +277,10 @@ impl KeyConfig {
     }
 }
 
+/// Most retries a provider may ask for: each one is a full upstream call, and a retry
+/// storm against a struggling upstream is what retries must never become.
+const MAX_RETRIES: u32 = 10;
+
 /// Network settings of one provider. Defaults suit slow reasoning models: a flat 30 s
 /// total (the reference gateway's default) cuts them off mid-answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -297,6 +309,12 @@ pub struct NetworkConfig {
     /// finishes its request beyond this is closed. Bounds the sockets and memory a
     /// burst leaves behind.
     pub max_idle_connections: usize,
+    /// Extra attempts on a connect error, timeout, 429 or 500/502/503/504.
+    pub max_retries: u32,
+    /// First retry's backoff; each next one doubles, with jitter.
+    pub retry_backoff_initial_ms: u64,
+    /// Longest backoff, `Retry-After` included.
+    pub retry_backoff_max_ms: u64,
 }
 
 impl Default for NetworkConfig {
@@ -311,6 +329,9 @@ impl Default for NetworkConfig {
             queue_size: 10_000,
             idle_timeout_secs: 30,
             max_idle_connections: 256,
+            max_retries: 0,
+            retry_backoff_initial_ms: 500,
+            retry_backoff_max_ms: 5000,
         }
     }
 }
@@ -346,6 +367,18 @@ impl NetworkConfig {
         }
         if self.max_concurrency == Some(0) {
             out.push("network.max_concurrency must be at least 1".to_string());
+        }
+        if self.max_retries > MAX_RETRIES {
+            out.push(format!(
+                "network.max_retries is {}, above the limit of {MAX_RETRIES}",
+                self.max_retries
+            ));
+        }
+        if self.retry_backoff_initial_ms > self.retry_backoff_max_ms {
+            out.push(format!(
+                "network.retry_backoff_initial_ms ({}) must not exceed network.retry_backoff_max_ms ({})",
+                self.retry_backoff_initial_ms, self.retry_backoff_max_ms
+            ));
         }
         for name in self.extra_headers.keys() {
             if http::HeaderName::from_bytes(name.as_bytes()).is_err() {

@@ -159,6 +159,13 @@ impl JsonBody {
             .sum()
     }
 
+    /// Removes member `name`, decoded as JSON: for the gateway's own members
+    /// (`fallbacks`) that an upstream must never see.
+    pub fn take(&mut self, name: &str) -> Option<serde_json::Value> {
+        let raw = self.members.shift_remove(name)?;
+        serde_json::from_str(raw.get()).ok()
+    }
+
     /// Whether member `name` is present (whatever its type).
     pub fn has(&self, name: &str) -> bool {
         self.members.contains_key(name)

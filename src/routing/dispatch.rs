@@ -1,14 +1,25 @@
-//! Running one request against a route: take a concurrency slot, then try the eligible
-//! keys in weighted order until one succeeds. A key failing with 401/403/429/5xx or a
-//! connection error moves on to the next key; any other error ends the request, since
-//! another key would fail the same way.
+//! Running one request along its [`Plan`]: each target in order as a full new attempt
+//! (the primary, then its fallbacks); per target, its eligible keys in weighted order
+//! (scaled by health, parked and broken keys last), and the whole pass again up to
+//! `network.max_retries` times after a transient failure, waiting the backoff
+//! (`Retry-After` first). Every attempt's verdict feeds the key's and the provider's
+//! health.
+//!
+//! What moves on: a key failing with 401/403/429/5xx or a connection error moves to the
+//! next key; a target failing that way (or misconfigured, or over capacity) moves to the
+//! next target. Any other error ends the request at once, since every other key and
+//! target would fail the same way. When every target fails, the answer is the
+//! primary's error with every attempt listed.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::clock::Clock;
+use super::health::Verdict;
 use super::keys;
-use super::{Permit, Route};
+use super::retry::{retryable, RetryPolicy};
+use super::{Permit, Plan, Route};
 use crate::config::KeyConfig;
 use crate::providers::{Call, Origin, Provider, ProviderError};
 
@@ -16,11 +27,17 @@ use crate::providers::{Call, Origin, Provider, ProviderError};
 pub struct Dispatched<T> {
     /// The upstream's answer.
     pub value: T,
+    /// The target that served it (the primary, or a fallback).
+    pub route: Route,
+    /// Its position in the plan: 0 for the primary.
+    pub fallback_index: usize,
+    /// Passes repeated after a transient failure, over every target.
+    pub retries: u32,
     /// The key that served it, if any.
     pub key_name: Option<String>,
-    /// Attempts made, this one included.
+    /// Upstream attempts made, this one included.
     pub attempts: u32,
-    /// The keys that failed before this one, in order (empty on a first-try success).
+    /// The attempts that failed before this one, in order (empty on a first-try success).
     pub failures: Vec<KeyFailure>,
     /// How long the serving attempt took (to the upstream's answer, or a stream's start).
     pub latency: Duration,
@@ -36,6 +53,9 @@ impl<T> Dispatched<T> {
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Dispatched<U> {
         Dispatched {
             value: f(self.value),
+            route: self.route,
+            fallback_index: self.fallback_index,
+            retries: self.retries,
             key_name: self.key_name,
             attempts: self.attempts,
             failures: self.failures,
@@ -73,11 +93,13 @@ impl std::fmt::Debug for Redaction {
     }
 }
 
-/// One key's failure, kept to explain the final error.
+/// One failed attempt, kept to explain the final error.
 #[derive(Debug, Clone)]
 pub struct KeyFailure {
-    /// The key's name.
-    pub key: String,
+    /// The provider it went to.
+    pub provider: String,
+    /// The key's name (none for a provider without keys).
+    pub key: Option<String>,
     /// What happened.
     pub error: ProviderError,
     /// How long the attempt took.
@@ -107,6 +129,12 @@ pub enum DispatchError {
         /// Upstream model id.
         model: String,
     },
+    /// Every key of the provider is failing (breakers open); nothing was sent.
+    #[error("provider `{provider}` is failing: its circuit breaker is open and no fallback could serve; see `bifrost provider health {provider}`")]
+    Unavailable {
+        /// Provider name.
+        provider: String,
+    },
     /// The upstream failed.
     #[error("{}", failed_message(.provider, .error, .attempts))]
     Failed {
@@ -120,135 +148,370 @@ pub enum DispatchError {
 }
 
 fn failed_message(provider: &str, error: &ProviderError, attempts: &[KeyFailure]) -> String {
-    match attempts {
-        [] | [_] => format!("provider `{provider}`: {error}"),
-        many => {
-            let tried: Vec<String> = many
-                .iter()
-                .map(|f| format!("key `{}`: {}", f.key, f.error))
-                .collect();
-            format!(
-                "provider `{provider}` failed with every eligible key ({} tried): {}",
-                many.len(),
-                tried.join("; ")
-            )
+    if attempts.len() < 2 {
+        return format!("provider `{provider}`: {error}");
+    }
+    let tried: Vec<String> = attempts
+        .iter()
+        .map(|f| match &f.key {
+            Some(key) => format!("`{}` key `{key}`: {}", f.provider, f.error),
+            None => format!("`{}`: {}", f.provider, f.error),
+        })
+        .collect();
+    format!(
+        "provider `{provider}`: {error} (every attempt failed, {} in all: {})",
+        attempts.len(),
+        tried.join("; ")
+    )
+}
+
+impl DispatchError {
+    /// Whether the next target of a plan may succeed where this one failed: the
+    /// target was unusable (no keys, no key for the model, full, breaker open) or
+    /// failed in a way that is not the request's fault.
+    fn falls_back(&self) -> bool {
+        match self {
+            DispatchError::Failed { error, .. } => {
+                retryable(error)
+                    || matches!(error, ProviderError::Key(_))
+                    || matches!(error.status(), Some(401 | 403))
+            }
+            _ => true,
         }
     }
 }
 
-/// Runs `op` on the route's provider with each eligible key in turn.
+/// Runs `op` along `plan`: each target in turn, each with its keys and retries.
 pub async fn dispatch<T, F, Fut>(
-    route: &Route,
+    plan: &Plan,
     origin: &Origin,
+    clock: &dyn Clock,
     op: F,
 ) -> Result<Dispatched<T>, DispatchError>
 where
     F: Fn(Arc<dyn Provider>, Call) -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
-    let provider = &route.provider;
-    let permit = provider
-        .limiter
-        .acquire()
-        .await
-        .map_err(|_| DispatchError::QueueFull {
-            provider: provider.name.clone(),
-        })?;
-    let call = |api_key, key| Call {
-        model: route.model.clone(),
-        api_key,
-        key,
-        request_id: origin.request_id.clone(),
-        traceparent: origin.traceparent.clone(),
+    let mut run = Run {
+        origin,
+        clock,
+        failures: Vec::new(),
+        retries: 0,
     };
-    let keys = &provider.config.keys;
-    if keys.is_empty() {
-        if provider.config.kind.needs_key() {
-            return Err(DispatchError::NoKeys {
-                provider: provider.name.clone(),
-            });
-        }
-        let start = Instant::now();
-        return match op(provider.adapter.clone(), call(None, None)).await {
-            Ok(value) => Ok(Dispatched {
-                value,
-                key_name: None,
-                attempts: 1,
-                failures: Vec::new(),
-                latency: start.elapsed(),
-                permit,
-                redaction: None,
-            }),
-            Err(error) => Err(DispatchError::Failed {
-                provider: provider.name.clone(),
-                error,
-                attempts: Vec::new(),
-            }),
-        };
-    }
-    let order = keys::order(keys, &route.model, &mut rand::thread_rng());
-    if order.is_empty() {
-        return Err(DispatchError::NoKeyForModel {
-            provider: provider.name.clone(),
-            model: route.model.to_string(),
-        });
-    }
-    let mut failures: Vec<KeyFailure> = Vec::new();
-    for index in order {
-        let key = &keys[index];
-        let start = Instant::now();
-        let (result, redaction) = match key.value.resolve() {
-            Ok(secret) => {
-                let shared = provider
-                    .keys
-                    .get(index)
-                    .cloned()
-                    .unwrap_or_else(|| Arc::new(key.clone()));
-                let redaction = Redaction {
-                    key: shared.clone(),
-                };
-                let result = op(provider.adapter.clone(), call(Some(secret), Some(shared)))
-                    .await
-                    .map_err(|e| redaction.apply(e));
-                (result, Some(redaction))
-            }
-            Err(e) => (Err(ProviderError::Key(e)), None),
+    let mut primary: Option<DispatchError> = None;
+    let last = plan.targets.len().saturating_sub(1);
+    for (index, route) in plan.targets.iter().enumerate() {
+        let p = &route.provider;
+        let result = if index < last
+            && p.health
+                .provider
+                .unavailable(clock.now_ms(), &p.config.health)
+        {
+            Err(DispatchError::Unavailable {
+                provider: p.name.clone(),
+            })
+        } else {
+            run.target(route, index == last, &op).await
         };
         match result {
-            Ok(value) => {
-                return Ok(Dispatched {
-                    value,
-                    key_name: Some(key.name.clone()),
-                    attempts: failures.len() as u32 + 1,
-                    failures,
-                    latency: start.elapsed(),
-                    permit,
-                    redaction,
-                })
+            Ok(mut d) => {
+                d.fallback_index = index;
+                d.retries = run.retries;
+                d.attempts = run.failures.len() as u32 + 1;
+                d.failures = run.failures;
+                return Ok(d);
             }
-            Err(error) => {
-                let next = error.tries_next_key();
-                tracing::debug!(provider = %provider.name, key = %key.name, %error, "upstream attempt failed");
-                failures.push(KeyFailure {
-                    key: key.name.clone(),
-                    error,
-                    latency: start.elapsed(),
-                });
+            Err(e) => {
+                let next = e.falls_back();
+                if index < last && next {
+                    tracing::debug!(request_id = %origin, provider = %p.name, error = %e, "target failed; trying the next fallback");
+                }
+                primary.get_or_insert(e);
                 if !next {
                     break;
                 }
             }
         }
     }
-    let error = failures
-        .last()
-        .map(|f| f.error.clone())
-        .unwrap_or_else(|| ProviderError::Transport("no attempt was made".into()));
-    Err(DispatchError::Failed {
-        provider: provider.name.clone(),
-        error,
-        attempts: failures,
+    Err(match primary {
+        Some(DispatchError::Failed {
+            provider, error, ..
+        }) => DispatchError::Failed {
+            provider,
+            error,
+            attempts: run.failures,
+        },
+        Some(other) => other,
+        None => DispatchError::Failed {
+            provider: String::new(),
+            error: ProviderError::Transport("the routing plan has no targets".into()),
+            attempts: run.failures,
+        },
     })
+}
+
+/// What an attempt's result says about health; `None` when nothing reached the
+/// upstream.
+fn verdict<T>(result: &Result<T, ProviderError>) -> Option<Verdict> {
+    match result {
+        Ok(_) => Some(Verdict::Healthy),
+        Err(e) => Verdict::of(e),
+    }
+}
+
+/// One request's walk along its plan.
+struct Run<'a> {
+    origin: &'a Origin,
+    clock: &'a dyn Clock,
+    failures: Vec<KeyFailure>,
+    retries: u32,
+}
+
+/// A pass that found a key that answered.
+struct Served<T> {
+    value: T,
+    key_name: Option<String>,
+    latency: Duration,
+    redaction: Option<Redaction>,
+}
+
+impl Run<'_> {
+    /// One target: passes over its keys, repeated after a transient failure while
+    /// retries and the request's time allow. The concurrency slot is held per pass,
+    /// never while waiting out a backoff.
+    async fn target<T, F, Fut>(
+        &mut self,
+        route: &Route,
+        last_target: bool,
+        op: &F,
+    ) -> Result<Dispatched<T>, DispatchError>
+    where
+        F: Fn(Arc<dyn Provider>, Call) -> Fut,
+        Fut: Future<Output = Result<T, ProviderError>>,
+    {
+        let provider = &route.provider;
+        let policy = RetryPolicy::of(&provider.config.network);
+        let deadline = self.clock.now_ms() + provider.config.network.total_timeout_secs * 1000;
+        let mut retry = 0;
+        loop {
+            let permit =
+                provider
+                    .limiter
+                    .acquire()
+                    .await
+                    .map_err(|_| DispatchError::QueueFull {
+                        provider: provider.name.clone(),
+                    })?;
+            let before = self.failures.len();
+            let started = Instant::now();
+            let outcome = self.pass(route, last_target, op).await?;
+            self.record_provider(route, &outcome, started.elapsed());
+            match outcome {
+                Ok(served) => {
+                    return Ok(Dispatched {
+                        value: served.value,
+                        route: route.clone(),
+                        fallback_index: 0,
+                        retries: 0,
+                        key_name: served.key_name,
+                        attempts: 0,
+                        failures: Vec::new(),
+                        latency: served.latency,
+                        permit,
+                        redaction: served.redaction,
+                    })
+                }
+                Err(error) => {
+                    drop(permit);
+                    let failed = || DispatchError::Failed {
+                        provider: provider.name.clone(),
+                        error: error.clone(),
+                        attempts: self.failures[before..].to_vec(),
+                    };
+                    if retry >= policy.max_retries || !retryable(&error) {
+                        return Err(failed());
+                    }
+                    let wait = policy.backoff(retry, &error, &mut rand::thread_rng());
+                    if self.clock.now_ms() + wait.as_millis() as u64 >= deadline {
+                        return Err(failed());
+                    }
+                    tracing::debug!(request_id = %self.origin, provider = %provider.name, ?wait, %error, "retrying after a transient failure");
+                    self.clock.sleep(wait).await;
+                    retry += 1;
+                    self.retries += 1;
+                }
+            }
+        }
+    }
+
+    /// One pass over the target's keys in weighted order: the served answer, or the
+    /// last error. Keys parked or with an open breaker go last, and only on the plan's
+    /// last target (elsewhere the next target is the better bet).
+    async fn pass<T, F, Fut>(
+        &mut self,
+        route: &Route,
+        last_target: bool,
+        op: &F,
+    ) -> Result<Result<Served<T>, ProviderError>, DispatchError>
+    where
+        F: Fn(Arc<dyn Provider>, Call) -> Fut,
+        Fut: Future<Output = Result<T, ProviderError>>,
+    {
+        let provider = &route.provider;
+        let settings = &provider.config.health;
+        let health = &provider.health;
+        let call = |api_key, key| Call {
+            model: route.model.clone(),
+            api_key,
+            key,
+            request_id: self.origin.request_id.clone(),
+            traceparent: self.origin.traceparent.clone(),
+        };
+        let keys = &provider.config.keys;
+        if keys.is_empty() {
+            if provider.config.kind.needs_key() {
+                return Err(DispatchError::NoKeys {
+                    provider: provider.name.clone(),
+                });
+            }
+            let start = Instant::now();
+            let result = op(provider.adapter.clone(), call(None, None)).await;
+            let latency = start.elapsed();
+            return Ok(match result {
+                Ok(value) => Ok(Served {
+                    value,
+                    key_name: None,
+                    latency,
+                    redaction: None,
+                }),
+                Err(error) => {
+                    self.failures.push(KeyFailure {
+                        provider: provider.name.clone(),
+                        key: None,
+                        error: error.clone(),
+                        latency,
+                    });
+                    Err(error)
+                }
+            });
+        }
+        let now = self.clock.now_ms();
+        // One key needs no weights (and the common single-key provider no allocation).
+        let weights = if keys.len() > 1 {
+            health.weights(keys, now, settings)
+        } else {
+            Vec::new()
+        };
+        let mut order = keys::order(keys, &weights, &route.model, &mut rand::thread_rng());
+        if order.is_empty() {
+            return Err(DispatchError::NoKeyForModel {
+                provider: provider.name.clone(),
+                model: route.model.to_string(),
+            });
+        }
+        // Healthy keys first, in weighted order; the rest after them, as a last resort.
+        let healthy = |i: &usize| !health.keys[*i].unavailable(now, settings);
+        order.sort_by_key(|i| !healthy(i));
+        let mut last_error = None;
+        for index in order {
+            let key = &keys[index];
+            let state = &health.keys[index];
+            if !state.admit(self.clock.now_ms(), settings) && !last_target {
+                continue;
+            }
+            let start = Instant::now();
+            let (result, redaction) = match key.value.resolve() {
+                Ok(secret) => {
+                    let shared = provider
+                        .keys
+                        .get(index)
+                        .cloned()
+                        .unwrap_or_else(|| Arc::new(key.clone()));
+                    let redaction = Redaction {
+                        key: shared.clone(),
+                    };
+                    let result = op(provider.adapter.clone(), call(Some(secret), Some(shared)))
+                        .await
+                        .map_err(|e| redaction.apply(e));
+                    (result, Some(redaction))
+                }
+                Err(e) => (Err(ProviderError::Key(e)), None),
+            };
+            let latency = start.elapsed();
+            self.record(route, index, &result, latency);
+            match result {
+                Ok(value) => {
+                    return Ok(Ok(Served {
+                        value,
+                        key_name: Some(key.name.clone()),
+                        latency,
+                        redaction,
+                    }))
+                }
+                Err(error) => {
+                    let next = error.tries_next_key();
+                    tracing::debug!(provider = %provider.name, key = %key.name, %error, "upstream attempt failed");
+                    self.failures.push(KeyFailure {
+                        provider: provider.name.clone(),
+                        key: Some(key.name.clone()),
+                        error: error.clone(),
+                        latency,
+                    });
+                    last_error = Some(error);
+                    if !next {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(Err(last_error.unwrap_or_else(|| {
+            ProviderError::Transport(format!(
+                "every key of provider `{}` is parked or failing",
+                provider.name
+            ))
+        })))
+    }
+
+    /// Feeds an attempt's verdict to its key's health.
+    fn record<T>(
+        &self,
+        route: &Route,
+        key: usize,
+        result: &Result<T, ProviderError>,
+        latency: Duration,
+    ) {
+        let Some(state) = route.provider.health.keys.get(key) else {
+            return;
+        };
+        if let Some(verdict) = verdict(result) {
+            let settings = &route.provider.config.health;
+            state.record(self.clock.now_ms(), verdict, latency, settings);
+        }
+    }
+
+    /// Feeds a whole pass's verdict to the provider's health: the provider failed
+    /// when no key could serve (every key throttled counts as failed too), not when one
+    /// key of several did.
+    fn record_provider<T>(
+        &self,
+        route: &Route,
+        outcome: &Result<Served<T>, ProviderError>,
+        latency: Duration,
+    ) {
+        let verdict = match outcome {
+            Ok(_) => Some(Verdict::Healthy),
+            Err(e) => Verdict::of(e).map(|v| match v {
+                Verdict::Parked(_) => Verdict::Failed,
+                v => v,
+            }),
+        };
+        if let Some(v) = verdict {
+            let p = &route.provider;
+            p.health
+                .provider
+                .record(self.clock.now_ms(), v, latency, &p.config.health);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,28 +6,35 @@
 //! half-applied change.
 
 mod alias;
+mod clock;
 mod dispatch;
+mod health;
 mod keys;
 mod limiter;
 mod plan;
 mod resolve;
+mod retry;
 mod rules;
 mod rules_explain;
 mod rules_facts;
 #[cfg(test)]
 mod rules_tests;
+mod started;
 
 use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 use indexmap::IndexMap;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use dispatch::{dispatch, DispatchError, Dispatched, KeyFailure, Redaction};
+pub use health::{BreakerState, Health, ProviderHealth, Verdict};
 pub use limiter::{Limiter, Permit};
 pub use plan::Plan;
 pub use resolve::{Route, RouteError};
 pub use rules_explain::{Explanation, RuleResult, TargetView};
 pub use rules_facts::{Named, RouteFacts};
+pub use started::started;
 
 use crate::config::{ClientConfig, KeyConfig, ProviderConfig, ProviderType};
 use crate::providers::{self, Provider};
@@ -45,6 +52,8 @@ pub struct ProviderRuntime {
     pub adapter: Arc<dyn Provider>,
     /// Upstream concurrency and queue.
     pub limiter: Limiter,
+    /// Live health of the provider and each key (kept while its settings are unchanged).
+    pub health: ProviderHealth,
 }
 
 /// Everything a request needs to be routed, frozen at one point in time.
@@ -84,6 +93,7 @@ impl Snapshot {
                             client.drop_excess_requests,
                         ),
                         name: name.clone(),
+                        health: ProviderHealth::new(config.keys.len()),
                         keys: config.keys.iter().cloned().map(Arc::new).collect(),
                         config,
                     })
@@ -104,6 +114,11 @@ impl Snapshot {
     /// Provider names in declaration order.
     pub fn provider_names(&self) -> impl Iterator<Item = &str> {
         self.providers.keys().map(String::as_str)
+    }
+
+    /// The provider named `name`.
+    pub fn provider(&self, name: &str) -> Option<&Arc<ProviderRuntime>> {
+        self.providers.get(name)
     }
 
     /// How many providers are configured.
@@ -152,6 +167,7 @@ pub struct Router {
     current: ArcSwap<Snapshot>,
     /// Serialises [`Router::rebuild`]s so two quick changes cannot publish out of order.
     order: Mutex<()>,
+    clock: ArcSwap<Box<dyn Clock>>,
 }
 
 impl Router {
@@ -160,7 +176,19 @@ impl Router {
         Router {
             current: ArcSwap::from_pointee(snapshot),
             order: Mutex::new(()),
+            clock: ArcSwap::from_pointee(Box::new(SystemClock)),
         }
+    }
+
+    /// The clock health state and retry backoff run on.
+    pub fn clock(&self) -> Arc<Box<dyn Clock>> {
+        self.clock.load_full()
+    }
+
+    /// Replaces the clock: tests drive cooldowns, breakers and backoff with a
+    /// [`ManualClock`] instead of waiting.
+    pub fn set_clock(&self, clock: impl Clock) {
+        self.clock.store(Arc::new(Box::new(clock)));
     }
 
     /// The snapshot in force now; hold it for the whole request.

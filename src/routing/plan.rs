@@ -21,6 +21,25 @@ impl Plan {
         }
     }
 
+    /// The targets a request already encoded for the primary can go to unchanged: the
+    /// same provider type and model (a forwarded body names its model and speaks its
+    /// upstream's format).
+    pub fn forwardable(&self) -> Plan {
+        let primary = self.primary();
+        Plan {
+            targets: self
+                .targets
+                .iter()
+                .filter(|t| {
+                    t.provider.config.kind == primary.provider.config.kind
+                        && t.model == primary.model
+                })
+                .cloned()
+                .collect(),
+            rule: self.rule.clone(),
+        }
+    }
+
     /// The primary target.
     pub fn primary(&self) -> &Route {
         // `targets` is never empty: every constructor puts the primary first.

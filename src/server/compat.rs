@@ -8,10 +8,10 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
 use super::error::ApiError;
-use super::pipeline::{dispatch_chat, dispatch_chat_stream, Ctx, PlainWatch};
+use super::pipeline::{dispatch_chat, dispatch_chat_stream, Ctx, PlainWatch, Targets};
 use super::stream::OpenAiSse;
 use crate::providers::{ProviderError, Reply};
-use crate::routing::{DispatchError, Route};
+use crate::routing::{DispatchError, Plan};
 use crate::schema::{Answer, ChatChunk, ChatRequest, ChatResponse, CompletionRequest, Message};
 
 /// Completion-only parameters chat does not take (`logprobs` is a number here and a
@@ -31,27 +31,28 @@ pub(super) fn falls_back<T>(ctx: &Ctx, result: &Result<T, DispatchError>) -> boo
         )
 }
 
-/// Serves `req` through chat on `route`, in the completion shape.
+/// Serves `req` through chat along `plan`, in the completion shape.
 pub(super) async fn complete(
     mut ctx: Ctx,
-    route: &Route,
+    plan: &Plan,
     req: &CompletionRequest,
 ) -> axum::response::Response {
     let Some(chat) = to_chat(req) else {
         return ctx.fail(one_prompt_only());
     };
     // Through the chat dispatch, so `should_drop_params` applies here too.
+    let targets = Targets::single(plan, &chat);
     if chat.is_stream() {
-        let result = dispatch_chat_stream(&ctx, route, &chat).await;
+        let result = dispatch_chat_stream(&ctx, &targets).await;
         let result = result.map(|d| {
             d.map(|reply| Reply {
                 body: reply.body.map(|c| c.map(chunk)).boxed(),
                 headers: reply.headers,
             })
         });
-        return ctx.stream(route, result, PlainWatch, OpenAiSse);
+        return ctx.stream(plan, result, PlainWatch, OpenAiSse);
     }
-    let result = match dispatch_chat(&ctx, route, &chat).await {
+    let result = match dispatch_chat(&ctx, &targets).await {
         Ok(d) => match d.value.body.clone().into_typed() {
             Ok(answer) => Ok(d.map(|reply| Reply {
                 body: Answer::Typed(response(answer)),
@@ -67,7 +68,7 @@ pub(super) async fn complete(
         },
         Err(e) => Err(e),
     };
-    ctx.answer(route, result)
+    ctx.answer(plan, result)
 }
 
 /// The chat request for a completion: one prompt becomes one user message. `None`

@@ -183,6 +183,7 @@ impl From<DispatchError> for ApiError {
             DispatchError::QueueFull { provider }
             | DispatchError::NoKeys { provider }
             | DispatchError::NoKeyForModel { provider, .. }
+            | DispatchError::Unavailable { provider }
             | DispatchError::Failed { provider, .. } => provider.clone(),
         };
         let mut err = match e {
@@ -193,6 +194,10 @@ impl From<DispatchError> for ApiError {
             DispatchError::NoKeys { .. } => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server_error", message)
                     .code("provider_has_no_keys")
+            }
+            DispatchError::Unavailable { .. } => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server_error", message)
+                    .code("circuit_open")
             }
             DispatchError::NoKeyForModel { .. } => {
                 ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", message)
@@ -254,6 +259,7 @@ impl From<AdminError> for ApiError {
     fn from(e: AdminError) -> Self {
         let (status, kind) = match &e {
             AdminError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AdminError::NoLiveHealth => (StatusCode::SERVICE_UNAVAILABLE, "server_error"),
             AdminError::AlreadyExists(_) => (StatusCode::CONFLICT, "conflict"),
             AdminError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid_request_error"),
             AdminError::Remote { status, .. } => (

@@ -33,6 +33,7 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
     let router = axum::Router::new()
         .route("/providers", get(list).post(create))
         .route("/providers/{name}", get(show).put(update).delete(remove))
+        .route("/providers/{name}/health", get(health))
         .merge(super::governance_api::routes())
         .merge(super::admin_api::routes())
         .merge(super::routing_api::routes());
@@ -124,6 +125,20 @@ async fn list(
     let providers = state.admin().list_providers(q.include_secrets).await?;
     let n = providers.len();
     Ok(Json(json!({"providers": providers, "count": n, "total_count": n})).into_response())
+}
+
+/// `GET /api/providers/{name}/health`: the live health of the provider and its keys.
+async fn health(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<crate::admin::ProviderHealthDoc>, ApiError> {
+    let router = state.router();
+    let now = router.clock().now_ms();
+    Ok(Json(crate::admin::health_report(
+        &router.snapshot(),
+        now,
+        &name,
+    )?))
 }
 
 async fn show(

@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 
 use super::passthrough::{vendor_headers, OPENAI_BETA};
-use super::pipeline::{self, ChatDialect, Ctx, Dialect, PlainWatch};
+use super::pipeline::{self, ChatDialect, Ctx, Dialect, InferenceBody, PlainWatch};
 use super::stream::OpenAiSse;
 use super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::Reply;
-use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::routing::{started, DispatchError, Dispatched, Plan};
 use crate::schema::{Answer, ChatRequest, ChatResponse, CompletionRequest, EmbeddingRequest};
 
 /// Chat in OpenAI's format: the upstream's answer and chunks as they are.
@@ -33,10 +33,10 @@ impl ChatDialect for OpenAiChat {
     fn respond(
         &self,
         ctx: &mut Ctx,
-        route: &Route,
+        plan: &Plan,
         result: Result<Dispatched<Reply<Answer<ChatResponse>>>, DispatchError>,
     ) -> Response {
-        ctx.answer(route, result)
+        ctx.answer(plan, result)
     }
 }
 
@@ -60,44 +60,47 @@ pub async fn completions(
     body: Body,
 ) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Completion, headers);
-    let (req, route) = match ctx.accept::<CompletionRequest>(body).await {
+    let (req, plan) = match ctx.accept::<CompletionRequest>(body).await {
         Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;
     if req.is_stream() {
-        let result = dispatch(&route, ctx.id(), |p, call| async move {
-            p.completion_stream(&call, req).await
+        let result = ctx
+            .dispatch(&plan, |p, call| async move {
+                started(p.completion_stream(&call, &req.for_call(&call)).await?).await
+            })
+            .await;
+        if super::compat::falls_back(&ctx, &result) {
+            return super::compat::complete(ctx, &plan, req).await;
+        }
+        return ctx.stream(&plan, result, PlainWatch, OpenAiSse);
+    }
+    let result = ctx
+        .dispatch(&plan, |p, call| async move {
+            p.completion(&call, &req.for_call(&call)).await
         })
         .await;
-        if super::compat::falls_back(&ctx, &result) {
-            return super::compat::complete(ctx, &route, req).await;
-        }
-        return ctx.stream(&route, result, PlainWatch, OpenAiSse);
-    }
-    let result = dispatch(&route, ctx.id(), |p, call| async move {
-        p.completion(&call, req).await
-    })
-    .await;
     if super::compat::falls_back(&ctx, &result) {
-        return super::compat::complete(ctx, &route, req).await;
+        return super::compat::complete(ctx, &plan, req).await;
     }
-    ctx.answer(&route, result)
+    ctx.answer(&plan, result)
 }
 
 /// `POST /v1/embeddings`.
 pub async fn embeddings(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Embeddings, headers);
-    let (req, route) = match ctx.accept::<EmbeddingRequest>(body).await {
+    let (req, plan) = match ctx.accept::<EmbeddingRequest>(body).await {
         Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;
-    let result = dispatch(&route, ctx.id(), |p, call| async move {
-        p.embeddings(&call, req).await
-    })
-    .await;
-    ctx.answer(&route, result)
+    let result = ctx
+        .dispatch(&plan, |p, call| async move {
+            p.embeddings(&call, &req.for_call(&call)).await
+        })
+        .await;
+    ctx.answer(&plan, result)
 }
 
 /// `GET /v1/models`: every configured `provider/model`.

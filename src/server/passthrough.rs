@@ -21,7 +21,7 @@ use super::stream::Watch;
 use super::AppState;
 use crate::hooks;
 use crate::providers::{Endpoint, Forward, Forwarded, JsonBody, Reply};
-use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::routing::{DispatchError, Dispatched, Plan};
 use crate::schema::Answer;
 
 /// `POST /v1/responses` (JSON, or SSE with `stream: true`): forwarded to
@@ -83,7 +83,7 @@ async fn forward_json(
     endpoint: Endpoint,
 ) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, hook_endpoint(endpoint), headers);
-    let req: JsonBody = match ctx.read_json(body).await {
+    let mut req: JsonBody = match ctx.read_json(body).await {
         Ok(req) => req,
         Err(done) => return done,
     };
@@ -91,24 +91,27 @@ async fn forward_json(
         return ctx.fail(missing_model("the request body"));
     };
     let stream = req.get::<bool>("stream").unwrap_or(false);
+    if let Err(done) = ctx.requested_fallbacks(req.take("fallbacks").as_ref()) {
+        return done;
+    }
     let demand = || Demand::of_body(req.size(), req.get("max_output_tokens"));
-    let route = match ctx.prepare_model(&mut model, stream, demand).await {
-        Ok(route) => route,
+    let plan = match ctx.prepare_model(&mut model, stream, demand).await {
+        Ok(plan) => plan,
         Err(done) => return done,
     };
-    forward_routed(ctx, &route, req, endpoint, stream).await
+    forward_routed(ctx, &plan, req, endpoint, stream).await
 }
 
-/// Forwards `req`, prepared and routed to `route`, with its `model` rewritten.
+/// Forwards `req`, prepared and planned, with its `model` rewritten to the primary's.
 pub(super) async fn forward_routed(
     mut ctx: Ctx,
-    route: &Route,
+    plan: &Plan,
     mut req: JsonBody,
     endpoint: Endpoint,
     stream: bool,
 ) -> Response {
     let body = match req
-        .set_str("model", &route.model)
+        .set_str("model", &plan.primary().model)
         .and_then(|()| req.to_bytes())
     {
         Ok(body) => body,
@@ -123,7 +126,7 @@ pub(super) async fn forward_routed(
     ctx.request_json(&body);
     let mut forward = Forward::json(endpoint, body, stream);
     forward.vendor_headers = vendor_headers(ctx.info(), &[OPENAI_BETA]);
-    send(ctx, route, forward).await
+    send(ctx, plan, forward).await
 }
 
 /// The client's headers named in `allowed` (those it addresses to the vendor), to pass
@@ -141,24 +144,28 @@ pub(super) fn vendor_headers(info: &hooks::RequestInfo, allowed: &[HeaderName]) 
 /// OpenAI's beta opt-in header, passed on to OpenAI-format upstreams.
 pub(super) const OPENAI_BETA: HeaderName = HeaderName::from_static("openai-beta");
 
-/// Dispatches a prepared forward with key failover and answers it.
-pub(super) async fn send(ctx: Ctx, route: &Route, forward: Forward) -> Response {
+/// Dispatches a prepared forward along the targets it can go to unchanged, and
+/// answers it.
+pub(super) async fn send(ctx: Ctx, plan: &Plan, forward: Forward) -> Response {
     let forward = &forward;
-    let result = dispatch(route, ctx.id(), |p, call| async move {
-        p.forward(&call, forward).await
-    })
-    .await;
-    answer(ctx, route, result)
+    let plan = plan.forwardable();
+    let result = ctx
+        .dispatch(
+            &plan,
+            |p, call| async move { p.forward(&call, forward).await },
+        )
+        .await;
+    answer(ctx, &plan, result)
 }
 
 fn answer(
     mut ctx: Ctx,
-    route: &Route,
+    plan: &Plan,
     result: Result<Dispatched<Reply<Forwarded>>, DispatchError>,
 ) -> Response {
     let d = match result {
         Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(route, e),
+        Err(e) => return ctx.dispatch_failed(plan, e),
     };
     // A JSON object answer gets `extra_fields` like chat; anything else (audio, an
     // image's bytes) goes back exactly as it came.
@@ -170,18 +177,19 @@ fn answer(
     };
     if let Some(answer) = json {
         return ctx.answer(
-            route,
+            plan,
             Ok(d.map(|reply| Reply {
                 body: answer,
                 headers: reply.headers,
             })),
         );
     }
-    ctx.sent(route, &d);
+    ctx.sent(&d);
     let Dispatched {
         value: Reply { body, headers },
         permit,
         redaction,
+        route,
         ..
     } = d;
     match body {
@@ -231,26 +239,30 @@ fn answer(
 /// `watch` builds what watches a stream, told whether a hook wants its content.
 pub(super) async fn send_native<W: Watch<Bytes>>(
     mut ctx: Ctx,
-    route: &Route,
+    plan: &Plan,
     forward: Forward,
     usage_of: fn(&[u8]) -> Option<crate::schema::Usage>,
     error_event: fn(&ApiError) -> Bytes,
     watch: impl FnOnce(Ctx, bool) -> W,
 ) -> Response {
     let forward = &forward;
-    let result = dispatch(route, ctx.id(), |p, call| async move {
-        p.forward(&call, forward).await
-    })
-    .await;
+    let plan = plan.forwardable();
+    let result = ctx
+        .dispatch(
+            &plan,
+            |p, call| async move { p.forward(&call, forward).await },
+        )
+        .await;
     let d = match result {
         Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(route, e),
+        Err(e) => return ctx.dispatch_failed(&plan, e),
     };
-    ctx.sent(route, &d);
+    ctx.sent(&d);
     let Dispatched {
         value: Reply { body, headers },
         permit,
         redaction,
+        route,
         ..
     } = d;
     match body {

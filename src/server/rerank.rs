@@ -6,25 +6,25 @@ use axum::extract::State;
 use axum::response::Response;
 use http::HeaderMap;
 
-use super::pipeline::{Ctx, Dialect};
+use super::pipeline::{Ctx, Dialect, InferenceBody};
 use super::AppState;
 use crate::hooks::Endpoint;
 use crate::providers::Reply;
-use crate::routing::dispatch;
 use crate::schema::{Answer, RerankRequest};
 
 /// `POST /v1/rerank`.
 pub async fn rerank(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let mut ctx = Ctx::start(&state, Dialect::OPENAI, Endpoint::Rerank, headers);
-    let (req, route) = match ctx.accept::<RerankRequest>(body).await {
+    let (req, plan) = match ctx.accept::<RerankRequest>(body).await {
         Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;
-    let result = dispatch(&route, ctx.id(), |p, call| async move {
-        p.rerank(&call, req).await
-    })
-    .await;
+    let result = ctx
+        .dispatch(&plan, |p, call| async move {
+            p.rerank(&call, &req.for_call(&call)).await
+        })
+        .await;
     // Typed answers go through the same encoder as chat, `extra_fields` included.
     let result = result.map(|d| {
         d.map(|reply| Reply {
@@ -32,5 +32,5 @@ pub async fn rerank(State(state): State<AppState>, headers: HeaderMap, body: Bod
             headers: reply.headers,
         })
     });
-    ctx.answer(&route, result)
+    ctx.answer(&plan, result)
 }

@@ -54,20 +54,20 @@ pub async fn transcriptions(
         .iter()
         .any(|p| p.name.as_deref() == Some("stream") && p.data.eq_ignore_ascii_case(b"true"));
     let size = parts.iter().map(|p| p.data.len()).sum();
-    let route = match ctx
+    let plan = match ctx
         .prepare_model(&mut model, stream, || Demand::of_body(size, None))
         .await
     {
-        Ok(route) => route,
+        Ok(plan) => plan,
         Err(done) => return done,
     };
-    let upstream_model = Bytes::from(route.model.to_string());
+    let upstream_model = Bytes::from(plan.primary().model.to_string());
     let (content_type, body) = encode(&parts, model_at, &upstream_model);
     let forward = Forward {
         content_type,
         ..Forward::json(Endpoint::AudioTranscriptions, body, stream)
     };
-    send(ctx, &route, forward).await
+    send(ctx, &plan, forward).await
 }
 
 fn bad_form(message: String) -> ApiError {

@@ -388,6 +388,7 @@ fn build_provider(fs: &[Field], _: &Context) -> Result<Action, Vec<String>> {
             vec![key]
         },
         network_config: Default::default(),
+        health: Default::default(),
         mock: None,
         origin: None,
     })))

@@ -45,6 +45,8 @@ mod openai_routes;
 mod pipeline;
 mod python_sdk;
 mod request_encoding;
+mod resilience;
+mod resilience_health;
 mod responses;
 mod responses_sdk;
 mod responses_vendors;

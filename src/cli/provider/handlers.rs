@@ -97,6 +97,7 @@ pub(super) async fn add(admin: &dyn Management, args: AddArgs) -> CmdResult {
         keys: Vec::new(),
         network_config: NetworkConfig::default(),
         mock: None,
+        health: Default::default(),
         origin: None,
     };
     apply_network(&mut doc.network_config, &args.network)?;
@@ -125,6 +126,27 @@ pub(super) async fn list(admin: &dyn Management, json: bool) -> CmdResult {
         return print_json(&providers);
     }
     print(&output::providers(&providers))
+}
+
+/// `provider health`.
+pub(super) async fn health(admin: &dyn Management, name: Option<&str>, json: bool) -> CmdResult {
+    let names = match name {
+        Some(n) => vec![n.to_string()],
+        None => admin
+            .list_providers(false)
+            .await?
+            .into_iter()
+            .map(|p| p.provider)
+            .collect(),
+    };
+    let mut docs = Vec::with_capacity(names.len());
+    for n in &names {
+        docs.push(admin.provider_health(n).await?);
+    }
+    if json {
+        return print_json(&docs);
+    }
+    print(&output::health(&docs))
 }
 
 /// `provider show`.

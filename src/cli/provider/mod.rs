@@ -51,6 +51,14 @@ pub enum ProviderCommand {
         #[arg(long)]
         model: Option<String>,
     },
+    /// Live health of a provider's keys (breaker, cooldown, error rate, p50 latency,
+    /// share of recent traffic); needs a running server.
+    Health {
+        /// Provider name (default: every provider).
+        name: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
     /// List the provider types and their defaults.
     Types,
 }
@@ -74,6 +82,9 @@ impl ProviderCommand {
             ProviderCommand::Update(args) => handlers::update(admin, args).await,
             ProviderCommand::Remove { name } => handlers::remove(admin, &name).await,
             ProviderCommand::Key(cmd) => cmd.run(admin).await,
+            ProviderCommand::Health { name, json } => {
+                handlers::health(admin, name.as_deref(), json.json).await
+            }
             ProviderCommand::Test { .. } | ProviderCommand::Types => Ok(()),
         }
     }

@@ -2,7 +2,7 @@
 //! documents, with no I/O, so the handlers only decide what to show and
 //! `cli::output` how to write it. (`--json` output is the documents themselves.)
 
-use crate::admin::ProviderDoc;
+use crate::admin::{ProviderDoc, ProviderHealthDoc};
 use crate::cli::output::table;
 use crate::config::{KeyConfig, ProviderType};
 use crate::store::Origin;
@@ -100,6 +100,54 @@ pub(super) fn keys(keys: &[KeyConfig]) -> String {
     table(&["KEY", "VALUE", "MODELS", "WEIGHT"], &rows)
 }
 
+/// `provider health`: per provider, its breaker and error rate, then a table of its keys.
+pub(super) fn health(docs: &[ProviderHealthDoc]) -> String {
+    let state = |b| match b {
+        crate::routing::BreakerState::Closed => "closed",
+        crate::routing::BreakerState::Open => "open",
+        crate::routing::BreakerState::HalfOpen => "half-open",
+    };
+    let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    let mut out = String::new();
+    for d in docs {
+        out.push_str(&format!(
+            "provider `{}`: breaker {}, error rate {}, adaptive balancing {}\n",
+            d.provider,
+            state(d.breaker),
+            pct(d.error_rate),
+            if d.adaptive_balancing { "on" } else { "off" }
+        ));
+        let rows: Vec<Vec<String>> = d
+            .keys
+            .iter()
+            .map(|k| {
+                vec![
+                    k.name.clone(),
+                    state(k.breaker).to_string(),
+                    if k.cooldown_left_ms == 0 {
+                        "-".into()
+                    } else {
+                        format!("{:.1}s", k.cooldown_left_ms as f64 / 1000.0)
+                    },
+                    pct(k.error_rate),
+                    k.p50_latency_ms.map_or("-".into(), |ms| format!("{ms}ms")),
+                    pct(k.traffic_share),
+                    format!("{} -> {:.3}", k.weight, k.effective_weight),
+                ]
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.push_str(&table(
+                &[
+                    "KEY", "BREAKER", "COOLDOWN", "ERRORS", "P50", "SHARE", "WEIGHT",
+                ],
+                &rows,
+            ));
+        }
+    }
+    out
+}
+
 /// `provider types`: each type, where it sends requests, and whether it needs a key.
 pub(super) fn types() -> String {
     let rows: Vec<Vec<String>> = ProviderType::all()
@@ -134,6 +182,7 @@ mod tests {
             keys,
             network_config: NetworkConfig::default(),
             mock: None,
+            health: Default::default(),
             origin: Some(Origin::Api),
         }
     }

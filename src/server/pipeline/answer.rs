@@ -13,7 +13,7 @@ use super::{Ctx, Stamp};
 use crate::config::JsonRepairMode;
 use crate::hooks::json_repair::StreamRepair;
 use crate::providers::{ItemStream, Reply};
-use crate::routing::{DispatchError, Dispatched, Route};
+use crate::routing::{DispatchError, Dispatched, Plan};
 use crate::schema::{append_member, Answer, ChatChunk, ChunkAssembler, HasUsage, Usage};
 
 /// The response header naming the parameters `should_drop_params` removed.
@@ -36,6 +36,13 @@ struct ExtraFields<'a> {
     model_resolved: &'a str,
     request_type: &'static str,
     latency_ms: u64,
+    /// The provider key that served it, by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_name: Option<&'a str>,
+    /// Which target of the plan served (0: the primary).
+    fallback_index: usize,
+    /// Retries made on the way.
+    retries: u32,
     /// Parameters `should_drop_params` removed, when any.
     #[serde(skip_serializing_if = "Option::is_none")]
     dropped_params: Option<Vec<&'a str>>,
@@ -52,14 +59,11 @@ pub(in crate::server) struct Typed<T> {
 }
 
 impl Ctx {
-    /// The error response for a dispatch that failed on `route`, with every attempt
-    /// recorded.
-    pub(in crate::server) fn dispatch_failed(
-        &mut self,
-        route: &Route,
-        e: DispatchError,
-    ) -> Response {
-        self.report.dispatch_failed(route, &e);
+    /// The error response for a dispatch along `plan` that failed, with every attempt
+    /// recorded: the primary's error.
+    pub(in crate::server) fn dispatch_failed(&mut self, plan: &Plan, e: DispatchError) -> Response {
+        self.report.dispatch_failed(&e);
+        let route = plan.primary();
         let mut err = ApiError::from(e);
         err.context.provider = Some(route.provider.name.clone());
         err.context.model_resolved = Some(route.model.to_string());
@@ -74,15 +78,15 @@ impl Ctx {
     #[allow(clippy::result_large_err)]
     pub(in crate::server) fn typed<T>(
         &mut self,
-        route: &Route,
+        plan: &Plan,
         result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
         what: &str,
     ) -> Result<Typed<T>, Response>
     where
         T: serde::de::DeserializeOwned + serde::Serialize + HasUsage,
     {
-        let d = result.map_err(|e| self.dispatch_failed(route, e))?;
-        self.report.dispatched(route, &d);
+        let d = result.map_err(|e| self.dispatch_failed(plan, e))?;
+        self.report.dispatched(&d);
         let usage = d.value.body.usage();
         let answer: T = match d.value.body.into_typed() {
             Ok(answer) => answer,
@@ -105,8 +109,8 @@ impl Ctx {
 
     /// Records an upstream answer the route sends on as it came (audio, a relayed
     /// stream): status 200, the attempts, and the forwarded request's content.
-    pub(in crate::server) fn sent<T>(&mut self, route: &Route, d: &Dispatched<T>) {
-        self.report.dispatched(route, d);
+    pub(in crate::server) fn sent<T>(&mut self, d: &Dispatched<T>) {
+        self.report.dispatched(d);
         self.report.answered(200, || None);
     }
 
@@ -171,23 +175,27 @@ impl Ctx {
     /// A JSON answer (the upstream's, plus `extra_fields`), or the dispatch error.
     pub(in crate::server) fn answer<T: serde::Serialize + HasUsage>(
         &mut self,
-        route: &Route,
+        plan: &Plan,
         result: Result<Dispatched<Reply<Answer<T>>>, DispatchError>,
     ) -> Response {
         let d = match result {
             Ok(d) => d,
-            Err(e) => return self.dispatch_failed(route, e),
+            Err(e) => return self.dispatch_failed(plan, e),
         };
-        self.report.dispatched(route, &d);
+        self.report.dispatched(&d);
         let value = d.value;
         self.report.answered(200, || value.body.usage());
         let info = &self.report.info;
+        let route = &d.route;
         let extra_fields = ExtraFields {
             provider: &route.provider.name,
             model_requested: &info.model_requested,
             model_resolved: &route.model,
             request_type: info.endpoint.request_type(),
             latency_ms: info.started.elapsed().as_millis() as u64,
+            key_name: d.key_name.as_deref(),
+            fallback_index: d.fallback_index,
+            retries: d.retries,
             dropped_params: self.dropped_params(&value.headers),
             cost: self.report.cost(),
         };
@@ -269,7 +277,7 @@ impl Ctx {
     /// each item from the context.
     pub(in crate::server) fn stream<T, W, E>(
         mut self,
-        route: &Route,
+        plan: &Plan,
         result: Result<Dispatched<Reply<ItemStream<T>>>, DispatchError>,
         watch: impl FnOnce(Ctx) -> W,
         encoder: E,
@@ -281,14 +289,15 @@ impl Ctx {
     {
         let d = match result {
             Ok(d) => d,
-            Err(e) => return self.dispatch_failed(route, e),
+            Err(e) => return self.dispatch_failed(plan, e),
         };
-        self.report.dispatched(route, &d);
+        self.report.dispatched(&d);
         self.report.answered(200, || None);
         let Dispatched {
             value,
             permit,
             redaction,
+            route,
             ..
         } = d;
         // Errors that arrive mid-stream are masked like those before it.

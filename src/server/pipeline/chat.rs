@@ -6,6 +6,9 @@
 //! [`chat`] with its [`ChatDialect`]: how a canonical answer and stream events look in
 //! its format. Nothing else about a request's life is the route's business.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use axum::response::Response;
 use http::{HeaderValue, StatusCode};
 
@@ -13,12 +16,12 @@ use super::super::stream::Encoder;
 use super::answer::DROPPED_PARAMS_HEADER;
 use super::{Ctx, Early};
 use crate::hooks::RequestInfo;
-use crate::providers::{Accepts, ChunkStream, ProviderError, Reply};
-use crate::routing::{dispatch, DispatchError, Dispatched, Route};
+use crate::providers::{Accepts, Call, ChunkStream, Provider, ProviderError, Reply};
+use crate::routing::{started, DispatchError, Dispatched, Plan};
 use crate::schema::{Answer, ChatRequest, ChatResponse, ChunkAssembler};
 
 /// What a chat route supplies: its answers' and stream events' wire format.
-pub(in crate::server) trait ChatDialect {
+pub(in crate::server) trait ChatDialect: Sync {
     /// Writes the route's stream events.
     type Events: Encoder<crate::schema::ChatChunk>;
 
@@ -42,10 +45,10 @@ pub(in crate::server) trait ChatDialect {
     fn respond(
         &self,
         ctx: &mut Ctx,
-        route: &Route,
+        plan: &Plan,
         result: Result<Dispatched<Reply<Answer<ChatResponse>>>, DispatchError>,
     ) -> Response {
-        match ctx.typed(route, result, "a chat completion") {
+        match ctx.typed(plan, result, "a chat completion") {
             Ok(t) => {
                 let body = self.render(&t.answer, ctx.info());
                 ctx.reply(body, t.headers)
@@ -61,8 +64,8 @@ pub(in crate::server) async fn chat<D: ChatDialect>(
     dialect: D,
     mut req: ChatRequest,
 ) -> Response {
-    let route = match ctx.prepare_early(&mut req).await {
-        Ok(route) => route,
+    let plan = match ctx.prepare_early(&mut req).await {
+        Ok(plan) => plan,
         Err(Early::Done(response)) => return response,
         Err(Early::Replay(chunks)) if req.is_stream() => {
             let events = dialect.events(ctx.info());
@@ -75,7 +78,7 @@ pub(in crate::server) async fn chat<D: ChatDialect>(
             return ctx.hook_answered(body);
         }
     };
-    routed(ctx, dialect, req, route).await
+    routed(ctx, dialect, req, plan).await
 }
 
 /// [`chat`] once the request is prepared and routed: for a route that chose between
@@ -84,19 +87,89 @@ pub(in crate::server) async fn routed<D: ChatDialect>(
     mut ctx: Ctx,
     dialect: D,
     mut req: ChatRequest,
-    route: Route,
+    plan: Plan,
 ) -> Response {
-    dialect.fit(&mut req, route.provider.adapter.accepts());
+    // Fallbacks may need the request fitted to another upstream: keep it unfitted, but
+    // only when there are fallbacks (a one-target plan pays no copy).
+    // A fallback on an upstream that accepts other extras is fitted afresh from the
+    // request as it came; only then is that copy made.
+    let accepts = plan.primary().provider.adapter.accepts();
+    let original = plan.targets[1..]
+        .iter()
+        .any(|t| t.provider.adapter.accepts() != accepts)
+        .then(|| req.clone());
+    dialect.fit(&mut req, accepts);
+    let fit = |r: &mut ChatRequest, a: Accepts| dialect.fit(r, a);
+    let targets = Targets {
+        plan: &plan,
+        fitted: &req,
+        original: original.as_ref(),
+        fit: &fit,
+    };
     if req.is_stream() {
-        let result = dispatch_chat_stream(&ctx, &route, &req).await;
+        let result = dispatch_chat_stream(&ctx, &targets).await;
         let events = dialect.events(ctx.info());
-        return stream_typed(
-            &dialect,
-            ctx.stream(&route, result, Ctx::chat_watch, events),
-        );
+        return stream_typed(&dialect, ctx.stream(&plan, result, Ctx::chat_watch, events));
     }
-    let result = dispatch_chat(&ctx, &route, &req).await;
-    dialect.respond(&mut ctx, &route, result)
+    let result = dispatch_chat(&ctx, &targets).await;
+    dialect.respond(&mut ctx, &plan, result)
+}
+
+/// A chat request ready for each target of its plan: as fitted for the primary, and
+/// refitted (model and format extras) for a fallback on another upstream.
+pub(in crate::server) struct Targets<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The request fitted to the primary, model included.
+    pub fitted: &'a ChatRequest,
+    /// The request before fitting, kept when a fallback's upstream accepts other
+    /// extras than the primary's.
+    pub original: Option<&'a ChatRequest>,
+    /// How the route fits a request to an upstream.
+    pub fit: &'a (dyn Fn(&mut ChatRequest, Accepts) + Sync),
+}
+
+impl<'a> Targets<'a> {
+    /// A plan of one target for a request already fitted.
+    pub(in crate::server) fn single(plan: &'a Plan, req: &'a ChatRequest) -> Self {
+        Targets {
+            plan,
+            fitted: req,
+            original: None,
+            fit: &|_, _| {},
+        }
+    }
+
+    /// The request for the upstream `provider` and `call`: the fitted request when
+    /// it fits as it is; else a copy with the target's model, refitted when the
+    /// target's upstream accepts other extras.
+    fn for_call(&self, provider: &Arc<dyn Provider>, call: &Call) -> Cow<'a, ChatRequest> {
+        let primary = &self.plan.primary().provider.adapter;
+        let same_fit = Arc::ptr_eq(provider, primary) || provider.accepts() == primary.accepts();
+        if same_fit && *call.model == self.fitted.model {
+            return Cow::Borrowed(self.fitted);
+        }
+        let mut req = match self.original {
+            Some(original) if !same_fit => {
+                let mut req = original.clone();
+                (self.fit)(&mut req, provider.accepts());
+                req
+            }
+            _ => self.fitted.clone(),
+        };
+        req.model = call.model.to_string();
+        Cow::Owned(req)
+    }
+
+    /// The same targets with the request replaced (a parameter dropped).
+    fn with(&self, req: &'a ChatRequest) -> Targets<'a> {
+        Targets {
+            plan: self.plan,
+            fitted: req,
+            original: self.original.map(|_| req),
+            fit: self.fit,
+        }
+    }
 }
 
 /// A started stream with the dialect's content type (an error keeps its own).
@@ -111,61 +184,59 @@ fn stream_typed<D: ChatDialect>(dialect: &D, mut response: Response) -> Response
     response
 }
 
-/// Sends a prepared chat request (non-streaming) with key failover, dropping the
+/// Sends a prepared chat request (non-streaming) along its plan, dropping the
 /// parameters the provider refuses when `[client.compat] should_drop_params` is on.
 pub(in crate::server) async fn dispatch_chat(
     ctx: &Ctx,
-    route: &Route,
-    req: &ChatRequest,
+    targets: &Targets<'_>,
 ) -> Result<Dispatched<Reply<Answer<ChatResponse>>>, DispatchError> {
-    let mut result = send_chat(ctx, route, req).await;
+    let mut result = send_chat(ctx, targets).await;
     // The one check the default path pays.
     if !ctx.state.compat().should_drop_params {
         return result;
     }
-    let mut drops = ParamDrops::new(req);
+    let mut drops = ParamDrops::new(targets.fitted);
     while let Some(req) = drops.next(&result) {
-        result = send_chat(ctx, route, req).await;
+        result = send_chat(ctx, &targets.with(req)).await;
     }
     drops.finish(ctx, result)
 }
 
-/// Opens a prepared chat stream with key failover, dropping refused parameters as
-/// [`dispatch_chat`] does.
+/// Opens a prepared chat stream along its plan, dropping refused parameters as
+/// [`dispatch_chat`] does. A stream is served once its first chunk arrived.
 pub(in crate::server) async fn dispatch_chat_stream(
     ctx: &Ctx,
-    route: &Route,
-    req: &ChatRequest,
+    targets: &Targets<'_>,
 ) -> Result<Dispatched<Reply<ChunkStream>>, DispatchError> {
-    let mut result = send_chat_stream(ctx, route, req).await;
+    let mut result = send_chat_stream(ctx, targets).await;
     if !ctx.state.compat().should_drop_params {
         return result;
     }
-    let mut drops = ParamDrops::new(req);
+    let mut drops = ParamDrops::new(targets.fitted);
     while let Some(req) = drops.next(&result) {
-        result = send_chat_stream(ctx, route, req).await;
+        result = send_chat_stream(ctx, &targets.with(req)).await;
     }
     drops.finish(ctx, result)
 }
 
 async fn send_chat(
     ctx: &Ctx,
-    route: &Route,
-    req: &ChatRequest,
+    targets: &Targets<'_>,
 ) -> Result<Dispatched<Reply<Answer<ChatResponse>>>, DispatchError> {
-    dispatch(route, ctx.id(), |p, call| async move {
-        p.chat(&call, req).await
+    ctx.dispatch(targets.plan, |p, call| {
+        let req = targets.for_call(&p, &call);
+        async move { p.chat(&call, &req).await }
     })
     .await
 }
 
 async fn send_chat_stream(
     ctx: &Ctx,
-    route: &Route,
-    req: &ChatRequest,
+    targets: &Targets<'_>,
 ) -> Result<Dispatched<Reply<ChunkStream>>, DispatchError> {
-    dispatch(route, ctx.id(), |p, call| async move {
-        p.chat_stream(&call, req).await
+    ctx.dispatch(targets.plan, |p, call| {
+        let req = targets.for_call(&p, &call);
+        async move { started(p.chat_stream(&call, &req).await?).await }
     })
     .await
 }

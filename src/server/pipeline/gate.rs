@@ -71,6 +71,14 @@ pub(crate) struct Gate {
     alerts: OnceLock<AlertSink>,
 }
 
+/// A model fitted to a virtual key.
+pub(crate) struct Fitted {
+    /// `provider/model` when the key chose the provider.
+    pub model: Option<String>,
+    /// The key's other providers for the model, `provider/model`, heaviest first.
+    pub fallbacks: Vec<String>,
+}
+
 /// A request admitted under a key: its reservation, and how to price what it used.
 /// Its end (settled, cancelled or dropped) wakes the requests waiting for room.
 pub(in crate::server) struct Admission {
@@ -187,10 +195,19 @@ impl Gate {
     }
 
     /// `model` fitted to the key: refused when not allowed; a bare model the key
-    /// spreads over providers becomes `provider/model`.
-    pub fn fit(&self, key: &Authorized, model: &str) -> Result<Option<String>, Refusal> {
+    /// spreads over providers becomes `provider/model`, with the key's other providers
+    /// for it as fallbacks.
+    pub fn fit(&self, key: &Authorized, model: &str) -> Result<Fitted, Refusal> {
         let route = self.engine.route(key, model, &mut rand::thread_rng())?;
-        Ok(route.provider.map(|p| format!("{p}/{}", route.model)))
+        let fallbacks = route
+            .fallbacks
+            .iter()
+            .map(|p| format!("{p}/{}", route.model))
+            .collect();
+        Ok(Fitted {
+            model: route.provider.map(|p| format!("{p}/{}", route.model)),
+            fallbacks,
+        })
     }
 
     /// Reserves the request's estimated cost under `key` for `route`. When only the

@@ -17,6 +17,7 @@
 
 mod answer;
 mod chat;
+mod fallbacks;
 mod gate;
 mod outcome;
 
@@ -32,7 +33,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub(super) use answer::{PlainWatch, DROPPED_PARAMS_HEADER};
-pub(super) use chat::{chat, dispatch_chat, dispatch_chat_stream, routed, ChatDialect};
+pub(super) use chat::{chat, dispatch_chat, dispatch_chat_stream, routed, ChatDialect, Targets};
 pub(super) use gate::Demand;
 pub(crate) use gate::Gate;
 
@@ -41,7 +42,7 @@ use super::AppState;
 use crate::governance::Authorized;
 use crate::hooks::{Endpoint, InferenceRequest, PreOutcome, RequestInfo};
 use crate::providers::Origin;
-use crate::routing::Route;
+use crate::routing::{Plan, Route};
 use crate::schema::{ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RerankRequest};
 use outcome::Report;
 
@@ -83,6 +84,23 @@ pub(super) trait InferenceBody: DeserializeOwned + Serialize + Send {
     fn problem(&self) -> Option<ApiError> {
         None
     }
+    /// Takes the gateway's own `fallbacks` member out, so it never reaches an upstream.
+    fn take_fallbacks(&mut self) -> Option<Value>;
+    /// The `model` field, read.
+    fn model_id(&self) -> &str;
+    /// The request for the upstream of `call`: itself on the primary, a copy naming
+    /// the fallback's model on a fallback.
+    fn for_call(&self, call: &crate::providers::Call) -> std::borrow::Cow<'_, Self>
+    where
+        Self: Clone,
+    {
+        if self.model_id() == &*call.model {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut req = self.clone();
+        *req.model() = call.model.to_string();
+        std::borrow::Cow::Owned(req)
+    }
     /// What the request is expected to consume, for a governed key's reservation.
     fn demand(&self) -> Demand {
         let size = serde_json::to_vec(self).map_or(0, |b| b.len());
@@ -93,6 +111,12 @@ pub(super) trait InferenceBody: DeserializeOwned + Serialize + Send {
 impl InferenceBody for ChatRequest {
     fn model(&mut self) -> &mut String {
         &mut self.model
+    }
+    fn take_fallbacks(&mut self) -> Option<Value> {
+        self.extra.remove(fallbacks::MEMBER)
+    }
+    fn model_id(&self) -> &str {
+        &self.model
     }
     fn streams(&self) -> bool {
         self.is_stream()
@@ -133,6 +157,12 @@ impl InferenceBody for CompletionRequest {
     fn model(&mut self) -> &mut String {
         &mut self.model
     }
+    fn take_fallbacks(&mut self) -> Option<Value> {
+        self.extra.remove(fallbacks::MEMBER)
+    }
+    fn model_id(&self) -> &str {
+        &self.model
+    }
     fn streams(&self) -> bool {
         self.is_stream()
     }
@@ -144,6 +174,12 @@ impl InferenceBody for CompletionRequest {
 impl InferenceBody for EmbeddingRequest {
     fn model(&mut self) -> &mut String {
         &mut self.model
+    }
+    fn take_fallbacks(&mut self) -> Option<Value> {
+        self.extra.remove(fallbacks::MEMBER)
+    }
+    fn model_id(&self) -> &str {
+        &self.model
     }
     fn streams(&self) -> bool {
         false
@@ -157,6 +193,12 @@ impl InferenceBody for EmbeddingRequest {
 impl InferenceBody for RerankRequest {
     fn model(&mut self) -> &mut String {
         &mut self.model
+    }
+    fn take_fallbacks(&mut self) -> Option<Value> {
+        self.extra.remove(fallbacks::MEMBER)
+    }
+    fn model_id(&self) -> &str {
+        &self.model
     }
     fn streams(&self) -> bool {
         false
@@ -182,6 +224,9 @@ pub(super) struct Ctx {
     pub(super) dialect: Dialect,
     origin: Origin,
     report: Report,
+    /// Where to go when the primary fails: the body's `fallbacks`, else a virtual
+    /// key's other providers.
+    fallbacks: fallbacks::Fallbacks,
 }
 
 impl Ctx {
@@ -214,6 +259,7 @@ impl Ctx {
             dialect,
             origin,
             report: Report::new(state.hooks().clone(), info, observability.in_flight()),
+            fallbacks: fallbacks::Fallbacks::default(),
         }
     }
 
@@ -257,7 +303,7 @@ impl Ctx {
     pub(super) async fn accept<T: InferenceBody>(
         &mut self,
         body: Body,
-    ) -> Result<(T, Route), Response> {
+    ) -> Result<(T, Plan), Response> {
         let mut req: T = self.read_json(body).await?;
         let route = self.prepare(&mut req).await?;
         Ok((req, route))
@@ -269,7 +315,7 @@ impl Ctx {
     pub(super) async fn prepare<T: InferenceBody>(
         &mut self,
         req: &mut T,
-    ) -> Result<Route, Response> {
+    ) -> Result<Plan, Response> {
         match self.prepare_early(req).await {
             Ok(route) => Ok(route),
             Err(early) => Err(self.early(early)),
@@ -284,16 +330,16 @@ impl Ctx {
         model: &mut String,
         stream: bool,
         demand: impl FnOnce() -> Demand,
-    ) -> Result<Route, Response> {
+    ) -> Result<Plan, Response> {
         self.named(model, stream);
         self.check_model(model)?;
         let key = self.authenticate(model)?;
         if let Err(early) = self.pre(InferenceRequest::Model(model)).await {
             return Err(self.early(early));
         }
-        let route = self.route(model, key.as_ref(), || None)?;
-        self.admit(key, &route, demand).await?;
-        Ok(route)
+        let plan = self.route(model, key.as_ref(), || None)?;
+        self.admit(key, plan.primary(), demand).await?;
+        Ok(plan)
     }
 
     /// The response for a request a hook ended before dispatch; replayed chunks are
@@ -312,12 +358,15 @@ impl Ctx {
     pub(super) async fn prepare_early<T: InferenceBody>(
         &mut self,
         req: &mut T,
-    ) -> Result<Route, Early> {
+    ) -> Result<Plan, Early> {
         let stream = req.streams();
         self.named(req.model(), stream);
         if let Some(problem) = req.problem() {
             return Err(Early::Done(self.fail(problem)));
         }
+        let requested = req.take_fallbacks();
+        self.requested_fallbacks(requested.as_ref())
+            .map_err(Early::Done)?;
         self.check_model(req.model()).map_err(Early::Done)?;
         let key = self.authenticate(req.model()).map_err(Early::Done)?;
         self.pre(req.for_hooks()).await?;
@@ -325,14 +374,14 @@ impl Ctx {
         let model = std::mem::take(req.model());
         let routed = self.route(&model, key.as_ref(), || serde_json::to_value(&*req).ok());
         *req.model() = model;
-        let route = routed.map_err(Early::Done)?;
-        self.admit(key, &route, || req.demand())
+        let plan = routed.map_err(Early::Done)?;
+        self.admit(key, plan.primary(), || req.demand())
             .await
             .map_err(Early::Done)?;
-        *req.model() = route.model.to_string();
+        *req.model() = plan.primary().model.to_string();
         self.report
             .request_content(|| serde_json::to_value(&*req).ok());
-        Ok(route)
+        Ok(plan)
     }
 
     /// Runs the pre-request hooks on `req`.
@@ -396,8 +445,12 @@ impl Ctx {
             Err(r) => return Err(self.fail(gate::refused(r))),
         };
         match gate.fit(&key, model) {
-            Ok(Some(fitted)) => *model = fitted,
-            Ok(None) => {}
+            Ok(fitted) => {
+                if let Some(m) = fitted.model {
+                    *model = m;
+                }
+                self.fallbacks.governed(fitted.fallbacks);
+            }
             Err(r) => return Err(self.fail(gate::refused(r))),
         }
         Ok(Some(key))
@@ -423,16 +476,23 @@ impl Ctx {
         }
     }
 
-    /// What every response of this request carries: its id and the key's rate-limit
-    /// headers.
+    /// What every response of this request carries: its id, the key's rate-limit
+    /// headers, and where an upstream answer came from.
     pub(super) fn stamp(&self) -> Stamp {
+        let mut headers = self.report.rate_headers().to_vec();
+        if let Some(served) = &self.report.served {
+            headers.push(("x-bf-provider", served.route.provider.name.clone()));
+            headers.push(("x-bf-fallback-index", served.fallback_index.to_string()));
+            headers.push(("x-bf-retries", served.retries.to_string()));
+        }
         Stamp {
             id: self.origin.request_id.clone(),
-            headers: self.report.rate_headers().to_vec(),
+            headers,
         }
     }
 
-    /// The route for `model` (aliases and routing rules applied), or the finished 404.
+    /// The plan for `model` (aliases and routing rules applied, then the fallbacks), or
+    /// the finished 404 (400 for a fallback that leads nowhere).
     /// `params` (the body as JSON) is made only when a rule reads `params`.
     // The error is the response itself, built once on the way out; boxing it would only
     // add an allocation.
@@ -442,7 +502,7 @@ impl Ctx {
         model: &str,
         key: Option<&Authorized>,
         params: impl FnOnce() -> Option<Value>,
-    ) -> Result<Route, Response> {
+    ) -> Result<Plan, Response> {
         let snapshot = self.state.router().snapshot();
         let params = if snapshot.reads_params() {
             params()
@@ -463,13 +523,69 @@ impl Ctx {
             team: key.and_then(|k| k.team_id.as_deref()).map(Named::id),
             customer: key.and_then(|k| k.customer_id.as_deref()).map(Named::id),
         };
-        match snapshot.primary(model, &facts) {
-            Ok(route) => {
-                self.report.routed(&route);
-                Ok(route)
-            }
-            Err(e) => Err(self.fail(e.into())),
+        let mut plan = match snapshot.plan(model, &facts) {
+            Ok(plan) => plan,
+            Err(e) => return Err(self.fail(e.into())),
+        };
+        if let Err(e) = self.fallbacks.extend(&snapshot, &mut plan) {
+            return Err(self.fail(e));
         }
+        self.report.routed(plan.primary());
+        Ok(plan)
+    }
+
+    /// Takes the client's `fallbacks` member (a list of `provider/model`), checked
+    /// for shape; each is resolved with the plan.
+    #[allow(clippy::result_large_err)]
+    pub(super) fn requested_fallbacks(&mut self, member: Option<&Value>) -> Result<(), Response> {
+        if member.is_none() {
+            return Ok(());
+        }
+        match fallbacks::Fallbacks::requested(member) {
+            Ok(f) => {
+                self.fallbacks = f;
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// A drop-in route's raw body with its `fallbacks` member taken (and kept for the
+    /// plan): the body then decodes, or forwards, as the route's own format. Bodies
+    /// that do not mention the member are passed through untouched, unparsed.
+    #[allow(clippy::result_large_err)]
+    pub(super) fn without_fallbacks(&mut self, bytes: Bytes) -> Result<Bytes, Response> {
+        let needle = b"\"fallbacks\"";
+        if !bytes.windows(needle.len()).any(|w| w == needle) {
+            return Ok(bytes);
+        }
+        let Ok(mut raw) = serde_json::from_slice::<crate::providers::JsonBody>(&bytes) else {
+            // Not an object: the route's own decoding words the error.
+            return Ok(bytes);
+        };
+        let member = raw.take(fallbacks::MEMBER);
+        self.requested_fallbacks(member.as_ref())?;
+        raw.to_bytes().map_err(|e| {
+            self.fail(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                e.to_string(),
+            ))
+        })
+    }
+
+    /// Runs `op` along `plan` (targets, keys, retries), on the router's clock.
+    pub(super) async fn dispatch<T, F, Fut>(
+        &self,
+        plan: &Plan,
+        op: F,
+    ) -> Result<crate::routing::Dispatched<T>, crate::routing::DispatchError>
+    where
+        F: Fn(Arc<dyn crate::providers::Provider>, crate::providers::Call) -> Fut,
+        Fut: std::future::Future<Output = Result<T, crate::providers::ProviderError>>,
+    {
+        let clock = self.state.router().clock();
+        crate::routing::dispatch(plan, self.id(), &**clock, op).await
     }
 
     /// The error response (in the route's dialect), recorded as the outcome.
@@ -492,7 +608,9 @@ impl Ctx {
 }
 
 /// What every response of a request carries, taken before the context moves into a
-/// stream: the request id, and a governed key's `x-ratelimit-*` headers.
+/// stream: the request id, a governed key's `x-ratelimit-*` headers, and once an
+/// upstream answered, where it came from (`x-bf-provider`, `x-bf-fallback-index`,
+/// `x-bf-retries`).
 pub(super) struct Stamp {
     id: Arc<str>,
     headers: Vec<(&'static str, String)>,

@@ -24,6 +24,16 @@ use crate::observability::InFlight;
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
 use crate::schema::Usage;
 
+/// Which target served a request, and how it got there.
+pub(crate) struct Served {
+    /// The target that answered.
+    pub route: Route,
+    /// Its place in the plan (0: the primary).
+    pub fallback_index: usize,
+    /// Retries made on the way.
+    pub retries: u32,
+}
+
 /// One request's outcome in the making; reports to the hooks when dropped.
 pub(crate) struct Report {
     hooks: Pipeline,
@@ -39,6 +49,8 @@ pub(crate) struct Report {
     dispatched_at: Option<Instant>,
     /// A governed request's reservation, settled on drop.
     admission: Option<Admission>,
+    /// Where the answer came from, for `extra_fields` and the `x-bf-*` headers.
+    pub(super) served: Option<Served>,
     /// An upstream answered successfully: a request that failed before (refused here,
     /// or every attempt failed, which providers do not bill) releases its reservation.
     reached_upstream: bool,
@@ -55,6 +67,7 @@ impl Report {
             dispatched_at: None,
             admission: None,
             reached_upstream: false,
+            served: None,
         }
     }
 
@@ -123,13 +136,22 @@ impl Report {
     }
 
     /// A dispatch that found a key that answered.
-    pub(super) fn dispatched<T>(&mut self, route: &Route, d: &Dispatched<T>) {
+    pub(super) fn dispatched<T>(&mut self, d: &Dispatched<T>) {
         self.reached_upstream = true;
+        self.served = Some(Served {
+            route: d.route.clone(),
+            fallback_index: d.fallback_index,
+            retries: d.retries,
+        });
         if !self.active() {
             return;
         }
-        let provider = &route.provider.name;
-        self.failures(provider, &d.failures);
+        self.failures(&d.failures);
+        let provider = &d.route.provider.name;
+        self.outcome.provider = Some(provider.clone());
+        self.outcome.model = Some(d.route.model.to_string());
+        self.outcome.fallback_index = d.fallback_index as u32;
+        self.outcome.retries = d.retries;
         self.outcome.attempts.push(Attempt {
             provider: provider.clone(),
             key: d.key_name.clone(),
@@ -142,36 +164,26 @@ impl Report {
     }
 
     /// A dispatch that failed: every attempt it made.
-    pub(super) fn dispatch_failed(&mut self, route: &Route, e: &DispatchError) {
+    pub(super) fn dispatch_failed(&mut self, e: &DispatchError) {
         if !self.active() {
             return;
         }
-        let provider = &route.provider.name;
-        if let DispatchError::Failed {
-            error, attempts, ..
-        } = e
-        {
-            if attempts.is_empty() {
-                // A provider without keys: its one attempt.
-                self.outcome.attempts.push(Attempt {
-                    provider: provider.clone(),
-                    key: None,
-                    status: error.status(),
-                    started: self.dispatch_offset(),
-                    latency: self.dispatched_at.map(|t| t.elapsed()).unwrap_or_default(),
-                });
+        if let DispatchError::Failed { attempts, .. } = e {
+            self.failures(attempts);
+            if let Some(last) = attempts.last() {
+                self.outcome.provider = Some(last.provider.clone());
             }
-            self.failures(provider, attempts);
         }
     }
 
-    fn failures(&mut self, provider: &str, failures: &[KeyFailure]) {
-        // Attempts run one after another from the dispatch's start.
+    fn failures(&mut self, failures: &[KeyFailure]) {
+        // Attempts run one after another from the dispatch's start (backoff waits
+        // between retries are not in their latencies, so later starts are a lower bound).
         let mut started = self.dispatch_offset();
         for f in failures {
             self.outcome.attempts.push(Attempt {
-                provider: provider.to_string(),
-                key: Some(f.key.clone()),
+                provider: f.provider.clone(),
+                key: f.key.clone(),
                 status: f.error.status(),
                 started,
                 latency: f.latency,

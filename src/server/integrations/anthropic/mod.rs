@@ -109,6 +109,10 @@ pub async fn messages(
         Ok(bytes) => bytes,
         Err(done) => return done,
     };
+    let bytes = match ctx.without_fallbacks(bytes) {
+        Ok(bytes) => bytes,
+        Err(done) => return done,
+    };
     let raw: JsonBody = match decode(&bytes) {
         Ok(raw) => raw,
         Err(e) => return ctx.fail(e.into()),
@@ -118,7 +122,7 @@ pub async fn messages(
     };
     let stream = stream.unwrap_or(false);
     let native_before = serves_messages(&state, &model);
-    let route = match native_before {
+    let plan = match native_before {
         // Hooks see the model (and may change it); the body is not translated for them.
         true => match ctx
             .prepare_model(&mut model, stream, || {
@@ -126,13 +130,13 @@ pub async fn messages(
             })
             .await
         {
-            Ok(route) => route,
+            Ok(plan) => plan,
             Err(done) => return done,
         },
         false => return translated(ctx, &bytes).await,
     };
-    if route.provider.adapter.accepts().messages {
-        return native::forward(ctx, route, raw, stream, uri.query()).await;
+    if plan.primary().provider.adapter.accepts().messages {
+        return native::forward(ctx, plan, raw, stream, uri.query()).await;
     }
     // A hook moved the request to an upstream that needs the translation.
     let decoded = match decode::<request::MessagesRequest>(&bytes) {
@@ -142,9 +146,9 @@ pub async fn messages(
     match request::to_chat(&decoded, state_drops_all(&ctx)) {
         Ok(t) => {
             let mut chat = t.chat;
-            chat.model = route.model.to_string();
+            chat.model = plan.primary().model.to_string();
             named_drops(
-                pipeline::routed(ctx, Messages, chat, route).await,
+                pipeline::routed(ctx, Messages, chat, plan).await,
                 &t.dropped,
             )
         }

@@ -20,7 +20,7 @@ use super::super::super::native::{with_model, EventWatch};
 use super::super::super::passthrough::{send_native, vendor_headers};
 use super::super::super::pipeline::Ctx;
 use crate::providers::{Endpoint, Forward, JsonBody};
-use crate::routing::Route;
+use crate::routing::Plan;
 use crate::schema::Usage;
 use crate::server::ApiError;
 
@@ -33,12 +33,12 @@ const VENDOR_HEADERS: [http::HeaderName; 2] = [
 /// Forwards `body` (routed to `route`, an upstream that takes Messages as they are).
 pub(super) async fn forward(
     mut ctx: Ctx,
-    route: Route,
+    plan: Plan,
     mut body: JsonBody,
     stream: bool,
     query: Option<&str>,
 ) -> Response {
-    let bytes = match with_model(&mut ctx, &mut body, &route.model) {
+    let bytes = match with_model(&mut ctx, &mut body, &plan.primary().model) {
         Ok(bytes) => bytes,
         Err(done) => return done,
     };
@@ -49,7 +49,7 @@ pub(super) async fn forward(
     let error_event = |e: &ApiError| super::stream::named_event("error", &super::error::body(e));
     send_native(
         ctx,
-        &route,
+        &plan,
         forward,
         usage_of_message,
         error_event,

@@ -155,21 +155,21 @@ async fn converse(
     let max_tokens = body
         .pointer("/inferenceConfig/maxTokens")
         .and_then(Value::as_u64);
-    let route = match ctx
+    let plan = match ctx
         .prepare_model(&mut model, stream, || {
             Demand::of_body(bytes.len(), max_tokens)
         })
         .await
     {
-        Ok(route) => route,
+        Ok(plan) => plan,
         Err(done) => return done,
     };
-    if route.provider.adapter.accepts().converse {
-        return native::forward(ctx, route, bytes, stream).await;
+    if plan.primary().provider.adapter.accepts().converse {
+        return native::forward(ctx, plan, bytes, stream).await;
     }
     // A hook moved the request to an upstream that needs the translation.
-    match request::to_chat(&route.model, &body, stream) {
-        Ok(chat) => pipeline::routed(ctx, Converse, chat, route).await,
+    match request::to_chat(&plan.primary().model, &body, stream) {
+        Ok(chat) => pipeline::routed(ctx, Converse, chat, plan).await,
         Err(e) => ctx.fail(invalid(e)),
     }
 }

@@ -25,17 +25,17 @@ use crate::providers::bedrock::eventstream::{classify, Frame, FrameReader};
 use crate::providers::bedrock::response::usage;
 use crate::providers::bedrock::wire::WireUsage;
 use crate::providers::{Endpoint, Forward};
-use crate::routing::Route;
+use crate::routing::Plan;
 use crate::schema::Usage;
 
-/// Forwards `body` (routed to `route`, a `bedrock` provider) untouched.
-pub(super) async fn forward(ctx: Ctx, route: Route, body: Bytes, stream: bool) -> Response {
+/// Forwards `body` (planned for a `bedrock` provider) untouched.
+pub(super) async fn forward(ctx: Ctx, plan: Plan, body: Bytes, stream: bool) -> Response {
     let mut ctx = ctx;
     ctx.request_json(&body);
     let forward = Forward::json(Endpoint::Converse, body, stream);
     send_native(
         ctx,
-        &route,
+        &plan,
         forward,
         usage_of_answer,
         super::stream::exception,

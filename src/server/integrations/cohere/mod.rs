@@ -23,11 +23,10 @@ use axum::routing::{any, post};
 use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 
-use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect, InferenceBody};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::JsonBody;
-use crate::routing::dispatch;
 use crate::schema::{decode, ChatResponse, EmbeddingRequest, RerankRequest};
 use crate::server::ApiError;
 
@@ -99,20 +98,24 @@ pub(crate) async fn chat(
         Ok(bytes) => bytes,
         Err(done) => return done,
     };
+    let bytes = match ctx.without_fallbacks(bytes) {
+        Ok(bytes) => bytes,
+        Err(done) => return done,
+    };
     let Some((raw, mut model, stream)) = native_candidate(&state, &bytes) else {
         return translated(ctx, &bytes, None).await;
     };
     // Hooks see the model (and may change it); the body is not translated for them.
     let demand = || Demand::of_body(bytes.len(), raw.get("max_tokens"));
-    let route = match ctx.prepare_model(&mut model, stream, demand).await {
-        Ok(route) => route,
+    let plan = match ctx.prepare_model(&mut model, stream, demand).await {
+        Ok(plan) => plan,
         Err(done) => return done,
     };
-    if route.provider.adapter.accepts().cohere_chat {
-        return native::forward(ctx, route, raw, stream).await;
+    if plan.primary().provider.adapter.accepts().cohere_chat {
+        return native::forward(ctx, plan, raw, stream).await;
     }
     // A hook moved the request to an upstream that needs the translation.
-    translated(ctx, &bytes, Some(route)).await
+    translated(ctx, &bytes, Some(plan)).await
 }
 
 /// The body, its model and whether it streams, when the model leads to an upstream
@@ -132,7 +135,7 @@ fn native_candidate(state: &AppState, bytes: &[u8]) -> Option<(JsonBody, String,
 
 /// The translated path: the canonical chat request through the whole pipeline, or,
 /// when the request was already routed, from dispatch on.
-async fn translated(mut ctx: Ctx, bytes: &[u8], route: Option<crate::routing::Route>) -> Response {
+async fn translated(mut ctx: Ctx, bytes: &[u8], plan: Option<crate::routing::Plan>) -> Response {
     let body: Value = match decode(bytes) {
         Ok(v) => v,
         Err(e) => return ctx.fail(e.into()),
@@ -141,10 +144,10 @@ async fn translated(mut ctx: Ctx, bytes: &[u8], route: Option<crate::routing::Ro
         Ok(chat) => chat,
         Err(e) => return ctx.fail(bad_request(e.0)),
     };
-    match route {
-        Some(route) => {
-            chat.model = route.model.to_string();
-            pipeline::routed(ctx, CohereChat, chat, route).await
+    match plan {
+        Some(plan) => {
+            chat.model = plan.primary().model.to_string();
+            pipeline::routed(ctx, CohereChat, chat, plan).await
         }
         None => pipeline::chat(ctx, CohereChat, chat).await,
     }
@@ -166,22 +169,29 @@ pub(crate) async fn embed(
         Err(message) => return ctx.fail(bad_request(message)),
     };
     let texts = req.input.as_array().cloned().unwrap_or_default();
-    let route = match ctx.prepare(&mut req).await {
-        Ok(route) => route,
+    let plan = match ctx.prepare(&mut req).await {
+        Ok(plan) => plan,
         Err(done) => return done,
     };
     // Only upstreams that declare them get these; OpenAI-compatible ones refuse
     // unknown fields.
-    if !route.provider.adapter.accepts().embedding_input_type {
+    if !plan
+        .primary()
+        .provider
+        .adapter
+        .accepts()
+        .embedding_input_type
+    {
         req.extra.remove("input_type");
         req.extra.remove("truncate");
     }
     let req = &req;
-    let result = dispatch(&route, ctx.id(), |p, call| async move {
-        p.embeddings(&call, req).await
-    })
-    .await;
-    match ctx.typed::<Value>(&route, result, "an embeddings list") {
+    let result = ctx
+        .dispatch(&plan, |p, call| async move {
+            p.embeddings(&call, &req.for_call(&call)).await
+        })
+        .await;
+    match ctx.typed::<Value>(&plan, result, "an embeddings list") {
         Ok(t) => {
             let body = response::embed(&t.answer, &texts, ctx.id());
             ctx.reply(body, HeaderMap::new())
@@ -229,20 +239,21 @@ pub(crate) async fn rerank(
     body: Body,
 ) -> Response {
     let mut ctx = Ctx::start(&state, COHERE, Endpoint::Rerank, headers);
-    let (req, route) = match ctx.accept::<RerankRequest>(body).await {
+    let (req, plan) = match ctx.accept::<RerankRequest>(body).await {
         Ok(accepted) => accepted,
         Err(done) => return done,
     };
     let req = &req;
-    let result = dispatch(&route, ctx.id(), |p, call| async move {
-        p.rerank(&call, req).await
-    })
-    .await;
+    let result = ctx
+        .dispatch(&plan, |p, call| async move {
+            p.rerank(&call, &req.for_call(&call)).await
+        })
+        .await;
     match result {
         Ok(d) => {
-            ctx.sent(&route, &d);
+            ctx.sent(&d);
             ctx.reply(&d.value.body, d.value.headers)
         }
-        Err(e) => ctx.dispatch_failed(&route, e),
+        Err(e) => ctx.dispatch_failed(&plan, e),
     }
 }

@@ -19,18 +19,18 @@ use super::super::super::native::{with_model, EventWatch};
 use super::super::super::passthrough::send_native;
 use super::super::super::pipeline::Ctx;
 use crate::providers::{Endpoint, Forward, JsonBody};
-use crate::routing::Route;
+use crate::routing::Plan;
 use crate::schema::Usage;
 use crate::server::ApiError;
 
 /// Forwards `body` (routed to `route`, an upstream that takes v2 chat as it is).
 pub(super) async fn forward(
     mut ctx: Ctx,
-    route: Route,
+    plan: Plan,
     mut body: JsonBody,
     stream: bool,
 ) -> Response {
-    let bytes = match with_model(&mut ctx, &mut body, &route.model) {
+    let bytes = match with_model(&mut ctx, &mut body, &plan.primary().model) {
         Ok(bytes) => bytes,
         Err(done) => return done,
     };
@@ -38,7 +38,7 @@ pub(super) async fn forward(
     let forward = Forward::json(Endpoint::CohereChat, bytes, stream);
     send_native(
         ctx,
-        &route,
+        &plan,
         forward,
         usage_of_answer,
         cut_event,

@@ -25,11 +25,11 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 
-use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect};
+use super::super::pipeline::{self, ChatDialect, Ctx, Demand, Dialect, InferenceBody};
 use super::super::AppState;
 use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::JsonBody;
-use crate::routing::Route;
+use crate::routing::Plan;
 use crate::schema::{decode, ChatChunk, ChatResponse, EmbeddingRequest};
 use crate::server::stream::Encoder;
 use crate::server::ApiError;
@@ -211,6 +211,10 @@ async fn model_action(
 /// `generateContent` (or its stream): forwarded as sent when `model` leads to an
 /// upstream that takes it as it is (`native`), translated otherwise.
 async fn generate_bytes(mut ctx: Ctx, mut model: String, bytes: Bytes, stream: bool) -> Response {
+    let bytes = match ctx.without_fallbacks(bytes) {
+        Ok(bytes) => bytes,
+        Err(done) => return done,
+    };
     let state = ctx.state.clone();
     let serves = state
         .router()
@@ -233,16 +237,16 @@ async fn generate_bytes(mut ctx: Ctx, mut model: String, bytes: Bytes, stream: b
         });
         Demand::of_body(bytes.len(), max_output)
     };
-    let route = match ctx.prepare_model(&mut model, stream, demand).await {
-        Ok(route) => route,
+    let plan = match ctx.prepare_model(&mut model, stream, demand).await {
+        Ok(plan) => plan,
         Err(done) => return done,
     };
-    if route.provider.adapter.accepts().generate_content {
-        return native::forward(ctx, route, bytes, stream).await;
+    if plan.primary().provider.adapter.accepts().generate_content {
+        return native::forward(ctx, plan, bytes, stream).await;
     }
     // A hook moved the request to an upstream that needs the translation.
     match decode::<Value>(&bytes) {
-        Ok(body) => generate(ctx, &model, &body, stream, Some(route)).await,
+        Ok(body) => generate(ctx, &model, &body, stream, Some(plan)).await,
         Err(e) => ctx.fail(e.into()),
     }
 }
@@ -267,16 +271,16 @@ async fn generate(
     model: &str,
     body: &Value,
     stream: bool,
-    route: Option<Route>,
+    plan: Option<Plan>,
 ) -> Response {
     let mut chat = match request::to_chat(model, body, stream) {
         Ok(chat) => chat,
         Err(e) => return ctx.fail(invalid(e.0)),
     };
-    match route {
-        Some(route) => {
-            chat.model = route.model.to_string();
-            pipeline::routed(ctx, GenerateContent, chat, route).await
+    match plan {
+        Some(plan) => {
+            chat.model = plan.primary().model.to_string();
+            pipeline::routed(ctx, GenerateContent, chat, plan).await
         }
         None => pipeline::chat(ctx, GenerateContent, chat).await,
     }
@@ -323,16 +327,17 @@ async fn embed(mut ctx: Ctx, model: &str, body: &Value, batch: bool) -> Response
         input: Value::Array(texts),
         extra,
     };
-    let route = match ctx.prepare(&mut req).await {
-        Ok(route) => route,
+    let plan = match ctx.prepare(&mut req).await {
+        Ok(plan) => plan,
         Err(done) => return done,
     };
     let req = &req;
-    let result = crate::routing::dispatch(&route, ctx.id(), |p, call| async move {
-        p.embeddings(&call, req).await
-    })
-    .await;
-    match ctx.typed::<Value>(&route, result, "an embeddings list") {
+    let result = ctx
+        .dispatch(&plan, |p, call| async move {
+            p.embeddings(&call, &req.for_call(&call)).await
+        })
+        .await;
+    match ctx.typed::<Value>(&plan, result, "an embeddings list") {
         Ok(t) => ctx.reply(response::embeddings(&t.answer, batch), HeaderMap::new()),
         Err(done) => done,
     }

@@ -22,16 +22,16 @@ use super::super::super::native::EventWatch;
 use super::super::super::passthrough::send_native;
 use super::super::super::pipeline::Ctx;
 use crate::providers::{Endpoint, Forward};
-use crate::routing::Route;
+use crate::routing::Plan;
 use crate::schema::Usage;
 
 /// Forwards `body` (routed to `route`, an upstream that takes generateContent as it is).
-pub(super) async fn forward(mut ctx: Ctx, route: Route, body: Bytes, stream: bool) -> Response {
+pub(super) async fn forward(mut ctx: Ctx, plan: Plan, body: Bytes, stream: bool) -> Response {
     ctx.request_json(&body);
     let forward = Forward::json(Endpoint::GenerateContent, body, stream);
     send_native(
         ctx,
-        &route,
+        &plan,
         forward,
         usage_of_answer,
         super::error_event,

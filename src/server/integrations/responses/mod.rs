@@ -96,19 +96,19 @@ pub async fn create(state: AppState, headers: HeaderMap, body: Body) -> Response
     // Hooks see the model (and may change it); the body is not translated for them.
     let stream = raw.get::<bool>("stream").unwrap_or(false);
     let demand = || Demand::of_body(bytes.len(), raw.get("max_output_tokens"));
-    let route = match ctx.prepare_model(&mut model, stream, demand).await {
-        Ok(route) => route,
+    let plan = match ctx.prepare_model(&mut model, stream, demand).await {
+        Ok(plan) => plan,
         Err(done) => return done,
     };
-    if offers_responses(&route) {
-        return forward_routed(ctx, &route, raw, providers::Endpoint::Responses, stream).await;
+    if offers_responses(plan.primary()) {
+        return forward_routed(ctx, &plan, raw, providers::Endpoint::Responses, stream).await;
     }
     // A hook moved the request to an upstream that needs the translation.
     match translate(&mut ctx, &bytes) {
         Ok((dialect, mut t)) => {
-            t.chat.model = route.model.to_string();
+            t.chat.model = plan.primary().model.to_string();
             named_drops(
-                pipeline::routed(ctx, dialect, t.chat, route).await,
+                pipeline::routed(ctx, dialect, t.chat, plan).await,
                 &t.dropped,
             )
         }

@@ -1,0 +1,126 @@
+//! A request's fallbacks: the body's `fallbacks: ["provider/model", ...]` (the
+//! reference gateway's extension), else a virtual key's other allowed providers, added
+//! to the routing plan after its own targets. The member is taken out of the body
+//! before anything is forwarded: upstreams never see it.
+
+// Errors here are the finished API error, built once on the way out.
+#![allow(clippy::result_large_err)]
+
+use http::StatusCode;
+use serde_json::Value;
+
+use super::super::error::ApiError;
+use crate::routing::{Plan, Snapshot};
+
+/// The body member that names fallbacks.
+pub(super) const MEMBER: &str = "fallbacks";
+
+/// Most fallbacks one request may name: each is a full upstream attempt.
+const MAX_FALLBACKS: usize = 10;
+
+/// Where to go after the plan's own targets.
+#[derive(Debug, Default)]
+pub(super) struct Fallbacks {
+    /// The client's list, in order; every one must resolve.
+    requested: Vec<String>,
+    /// A virtual key's other providers (`provider/model`), used when the client named
+    /// none; one that does not resolve is skipped (the key's settings are not the
+    /// client's mistake).
+    governed: Vec<String>,
+}
+
+impl Fallbacks {
+    /// The client's `fallbacks` member, checked: a list of at most ten strings.
+    pub(super) fn requested(member: Option<&Value>) -> Result<Fallbacks, ApiError> {
+        let Some(member) = member else {
+            return Ok(Fallbacks::default());
+        };
+        let bad = |msg: String| {
+            let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", msg)
+                .code("invalid_field");
+            e.param = Some(MEMBER.into());
+            e
+        };
+        let Value::Array(items) = member else {
+            return Err(bad(
+                "`fallbacks` must be a list of \"provider/model\" strings".into(),
+            ));
+        };
+        if items.len() > MAX_FALLBACKS {
+            return Err(bad(format!(
+                "`fallbacks` lists {} models, over the limit of {MAX_FALLBACKS}",
+                items.len()
+            )));
+        }
+        let requested = items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) if !s.is_empty() => Ok(s.clone()),
+                _ => Err(bad(format!(
+                    "`fallbacks[{i}]` must be a \"provider/model\" string"
+                ))),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Fallbacks {
+            requested,
+            governed: Vec::new(),
+        })
+    }
+
+    /// A virtual key's other providers for the request's model.
+    pub(super) fn governed(&mut self, models: Vec<String>) {
+        self.governed = models;
+    }
+
+    /// Appends the fallbacks to `plan`, skipping targets it already holds.
+    pub(super) fn extend(&mut self, snapshot: &Snapshot, plan: &mut Plan) -> Result<(), ApiError> {
+        let requested = std::mem::take(&mut self.requested);
+        let governed = std::mem::take(&mut self.governed);
+        let strict = !requested.is_empty();
+        let names = if strict { requested } else { governed };
+        for (i, name) in names.iter().enumerate() {
+            let route = match snapshot.resolve(name) {
+                Ok(route) => route,
+                Err(_) if !strict => continue,
+                Err(e) => {
+                    let mut err = ApiError::from(e);
+                    err.status = StatusCode::BAD_REQUEST;
+                    err.message = format!("`fallbacks[{i}]`: {}", err.message);
+                    err.param = Some(MEMBER.into());
+                    return Err(err);
+                }
+            };
+            let known = plan.targets.iter().any(|t| {
+                std::sync::Arc::ptr_eq(&t.provider, &route.provider) && t.model == route.model
+            });
+            if !known {
+                plan.targets.push(route);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_member_must_be_a_short_list_of_strings() {
+        assert!(Fallbacks::requested(None).is_ok());
+        let ok = Fallbacks::requested(Some(&json!(["a/b", "c/d"]))).unwrap();
+        assert_eq!(ok.requested, ["a/b", "c/d"]);
+        for bad in [
+            json!("a/b"),
+            json!([1]),
+            json!([""]),
+            json!(vec!["a/b"; 11]),
+        ] {
+            let e = Fallbacks::requested(Some(&bad)).unwrap_err();
+            assert_eq!(e.param.as_deref(), Some("fallbacks"), "{bad}");
+            assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        }
+    }
+}
