@@ -8,6 +8,7 @@ mod governance_remote;
 #[cfg(test)]
 mod governance_tests;
 mod local;
+pub mod logs;
 mod ops;
 mod remote;
 

@@ -175,7 +175,7 @@ pub struct Outcome {
     pub content: Option<Content>,
     /// The virtual key the request was governed under, by name.
     pub virtual_key: Option<String>,
-    /// What the request cost in US dollars, for a governed request whose model has a price.
+    /// What the request cost in US dollars, when it reported usage and its model has a price.
     pub cost: Option<f64>,
     /// Which target of the fallback chain served (0: the primary), or was tried last.
     pub fallback_index: u32,

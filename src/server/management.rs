@@ -27,7 +27,8 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
     let router = axum::Router::new()
         .route("/providers", get(list).post(create))
         .route("/providers/{name}", get(show).put(update).delete(remove))
-        .merge(super::governance_api::routes());
+        .merge(super::governance_api::routes())
+        .merge(super::logs_api::routes());
     match access {
         Access::LocalSocket => router,
         Access::Network => router.layer(middleware::from_fn_with_state(state, require_token)),

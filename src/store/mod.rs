@@ -5,6 +5,9 @@
 //! version; older files migrate forward on open, newer ones are refused untouched.
 
 mod governance;
+mod logs;
+mod logs_query;
+mod logs_record;
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +17,9 @@ use serde::{Deserialize, Serialize};
 use crate::config::ProviderConfig;
 
 pub use governance::Record;
+pub use logs::{LogKey, LogStore, LOGS_FILE_NAME};
+pub use logs_query::{LogFilter, PageSpec, SortBy, Summary};
+pub use logs_record::{format_micros, parse_micros, LogContent, LogRecord, Status};
 
 /// The store file's name inside the data dir.
 pub const FILE_NAME: &str = "bifrost.redb";

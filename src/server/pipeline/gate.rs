@@ -117,7 +117,7 @@ impl Admission {
 }
 
 /// A canonical usage in the price catalog's terms.
-fn cost_usage(u: &Usage) -> crate::governance::cost::Usage {
+pub(super) fn cost_usage(u: &Usage) -> crate::governance::cost::Usage {
     let detail = |outer: &str, inner: &str| {
         u.extra
             .get(outer)
@@ -158,6 +158,17 @@ impl Gate {
         &self.engine
     }
 
+    /// The price of what `route` serves, when the catalog or an override has one.
+    pub fn price(&self, route: &Route) -> Option<Price> {
+        self.pricing
+            .lookup(
+                &route.provider.name,
+                route.provider.config.kind.as_str(),
+                &route.model,
+            )
+            .cloned()
+    }
+
     /// Whether requests must present a virtual key.
     pub fn enforced(&self) -> bool {
         self.enforce
@@ -194,14 +205,7 @@ impl Gate {
         route: &Route,
         demand: Demand,
     ) -> Result<Admission, Refusal> {
-        let price = self
-            .pricing
-            .lookup(
-                &route.provider.name,
-                route.provider.config.kind.as_str(),
-                &route.model,
-            )
-            .cloned();
+        let price = self.price(route);
         let max_output = demand
             .max_output_tokens
             .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);

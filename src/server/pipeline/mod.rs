@@ -425,6 +425,8 @@ impl Ctx {
         match self.state.router().snapshot().resolve(model) {
             Ok(route) => {
                 self.report.routed(&route);
+                let gate = self.state.gate();
+                self.report.priced(|| gate.price(&route));
                 Ok(route)
             }
             Err(e) => Err(self.fail(e.into())),
