@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
             [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
             [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Manage customers: the top of the budget hierarchy')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read the request log: list, follow, show, stats, export')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -723,6 +724,90 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         'bifrost;customer;help;help' {
             break
         }
+        'bifrost;logs' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider (repeatable)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only this model (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only `success` or `error`')
+            [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'Only this virtual key, by name or id (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this long ago or an RFC 3339 time')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only records whose request or response contains this text')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Records to list (newest first)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new records as they arrive, until Ctrl-C')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new records as they arrive, until Ctrl-C')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line (NDJSON), for jq')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;logs;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;logs;stats' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider (repeatable)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only this model (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only `success` or `error`')
+            [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'Only this virtual key, by name or id (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this long ago or an RFC 3339 time')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only records whose request or response contains this text')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;logs;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider (repeatable)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only this model (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only `success` or `error`')
+            [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'Only this virtual key, by name or id (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this long ago or an RFC 3339 time')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only records whose request or response contains this text')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;logs;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;logs;help;show' {
+            break
+        }
+        'bifrost;logs;help;stats' {
+            break
+        }
+        'bifrost;logs;help;export' {
+            break
+        }
+        'bifrost;logs;help;help' {
+            break
+        }
         'bifrost;completions' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -738,6 +823,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('vk', 'vk', [CompletionResultType]::ParameterValue, 'Manage virtual keys: what an app or a person may call, how much and how fast')
             [CompletionResult]::new('team', 'team', [CompletionResultType]::ParameterValue, 'Manage teams: groups of keys sharing budgets')
             [CompletionResult]::new('customer', 'customer', [CompletionResultType]::ParameterValue, 'Manage customers: the top of the budget hierarchy')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read the request log: list, follow, show, stats, export')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -886,6 +972,21 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;customer;delete' {
+            break
+        }
+        'bifrost;help;logs' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            break
+        }
+        'bifrost;help;logs;show' {
+            break
+        }
+        'bifrost;help;logs;stats' {
+            break
+        }
+        'bifrost;help;logs;export' {
             break
         }
         'bifrost;help;completions' {

@@ -28,6 +28,9 @@ _bifrost() {
             bifrost,help)
                 cmd="bifrost__subcmd__help"
                 ;;
+            bifrost,logs)
+                cmd="bifrost__subcmd__logs"
+                ;;
             bifrost,provider)
                 cmd="bifrost__subcmd__provider"
                 ;;
@@ -106,6 +109,9 @@ _bifrost() {
             bifrost__subcmd__help,help)
                 cmd="bifrost__subcmd__help__subcmd__help"
                 ;;
+            bifrost__subcmd__help,logs)
+                cmd="bifrost__subcmd__help__subcmd__logs"
+                ;;
             bifrost__subcmd__help,provider)
                 cmd="bifrost__subcmd__help__subcmd__provider"
                 ;;
@@ -138,6 +144,15 @@ _bifrost() {
                 ;;
             bifrost__subcmd__help__subcmd__customer,update)
                 cmd="bifrost__subcmd__help__subcmd__customer__subcmd__update"
+                ;;
+            bifrost__subcmd__help__subcmd__logs,export)
+                cmd="bifrost__subcmd__help__subcmd__logs__subcmd__export"
+                ;;
+            bifrost__subcmd__help__subcmd__logs,show)
+                cmd="bifrost__subcmd__help__subcmd__logs__subcmd__show"
+                ;;
+            bifrost__subcmd__help__subcmd__logs,stats)
+                cmd="bifrost__subcmd__help__subcmd__logs__subcmd__stats"
                 ;;
             bifrost__subcmd__help__subcmd__provider,add)
                 cmd="bifrost__subcmd__help__subcmd__provider__subcmd__add"
@@ -213,6 +228,30 @@ _bifrost() {
                 ;;
             bifrost__subcmd__help__subcmd__vk,usage)
                 cmd="bifrost__subcmd__help__subcmd__vk__subcmd__usage"
+                ;;
+            bifrost__subcmd__logs,export)
+                cmd="bifrost__subcmd__logs__subcmd__export"
+                ;;
+            bifrost__subcmd__logs,help)
+                cmd="bifrost__subcmd__logs__subcmd__help"
+                ;;
+            bifrost__subcmd__logs,show)
+                cmd="bifrost__subcmd__logs__subcmd__show"
+                ;;
+            bifrost__subcmd__logs,stats)
+                cmd="bifrost__subcmd__logs__subcmd__stats"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,export)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__export"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,help)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__help"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,show)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__show"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,stats)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__stats"
                 ;;
             bifrost__subcmd__provider,add)
                 cmd="bifrost__subcmd__provider__subcmd__add"
@@ -404,7 +443,7 @@ _bifrost() {
 
     case "${cmd}" in
         bifrost)
-            opts="-h -V --data-dir --help --version serve provider config vk team customer completions help"
+            opts="-h -V --data-dir --help --version serve provider config vk team customer logs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,7 +859,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help)
-            opts="serve provider config vk team customer completions help"
+            opts="serve provider config vk team customer logs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +1015,62 @@ _bifrost() {
         bifrost__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs)
+            opts="show stats export"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1386,6 +1481,248 @@ _bifrost() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs)
+            opts="-f -h -V --provider --model --status --vk --since --until --search --follow --limit --json --data-dir --help --version show stats export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__export)
+            opts="-o -h -V --format --output --provider --model --status --vk --since --until --search --data-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help)
+            opts="show stats export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__show)
+            opts="-h -V --data-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__stats)
+            opts="-h -V --provider --model --status --vk --since --until --search --json --data-dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

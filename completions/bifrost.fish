@@ -33,6 +33,7 @@ complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "config" -d 'Check o
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "logs" -d 'Read the request log: list, follow, show, stats, export'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1: only this machine can connect)' -r
@@ -356,17 +357,66 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change one; only the flags given change'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand customer; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l provider -d 'Only this provider (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l model -d 'Only this model (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l status -d 'Only `success` or `error`' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l until -d 'Until this long ago or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l search -d 'Only records whose request or response contains this text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l limit -d 'Records to list (newest first)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s f -l follow -d 'Keep printing new records as they arrive, until Ctrl-C'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l json -d 'One JSON object per line (NDJSON), for jq'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "show" -d 'Print one record with its content, pretty-printed'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "export" -d 'Write every matching record to a file or stdout'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l provider -d 'Only this provider (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l model -d 'Only this model (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l status -d 'Only `success` or `error`' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l until -d 'Until this long ago or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l search -d 'Only records whose request or response contains this text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l json -d 'Print JSON'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s o -l output -d 'Write here instead of stdout' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l provider -d 'Only this provider (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l model -d 'Only this model (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l status -d 'Only `success` or `error`' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l until -d 'Until this long ago or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l search -d 'Only records whose request or response contains this text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one record with its content, pretty-printed'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every matching record to a file or stdout'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "serve" -d 'Run the gateway'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "provider" -d 'Manage providers and their keys'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "config" -d 'Check or export configuration'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "serve" -d 'Run the gateway'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "logs" -d 'Read the request log: list, follow, show, stats, export'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer logs completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List providers'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -396,3 +446,6 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "show" -d 'Show one'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "update" -d 'Change one; only the flags given change'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "show" -d 'Print one record with its content, pretty-printed'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "export" -d 'Write every matching record to a file or stdout'

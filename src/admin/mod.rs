@@ -9,6 +9,7 @@ mod governance_remote;
 mod governance_tests;
 mod local;
 pub mod logs;
+pub mod logs_source;
 mod ops;
 mod remote;
 

@@ -8,6 +8,7 @@ mod backend;
 mod config_cmd;
 mod governance;
 mod key_settings;
+mod logs;
 mod output;
 mod provider;
 mod serve;
@@ -47,6 +48,8 @@ pub enum Command {
     Config(config_cmd::ConfigCommand),
     #[command(flatten)]
     Governance(governance::GovCommand),
+    /// Read the request log: list, follow, show, stats, export.
+    Logs(Box<logs::LogsArgs>),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -95,6 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Provider(cmd) => with_runtime(cmd.run(data_dir)),
         Command::Config(cmd) => with_runtime(config_cmd::run(cmd, data_dir)),
         Command::Governance(cmd) => with_runtime(governance::run(cmd, data_dir)),
+        Command::Logs(args) => with_runtime(logs::run(*args, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),
     };
     match result {

@@ -7,7 +7,6 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -87,12 +86,6 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
-}
-
 async fn list(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let q = query(params)?;
     let store = store(&state)?;
@@ -103,7 +96,8 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Response,
 async fn stats(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let q = query(params)?;
     let store = store(&state)?;
-    let answer = blocking(move || logs::stats(&store, &q, now_us())).await?;
+    let answer =
+        blocking(move || logs::stats(&store, &q, crate::admin::logs_source::now_us())).await?;
     Ok(Json(answer).into_response())
 }
 

@@ -31,6 +31,7 @@ mod inference;
 mod json_repair;
 mod lifecycle;
 mod litellm_route;
+mod logs;
 mod management;
 mod management_limits;
 mod openai_routes;
