@@ -333,58 +333,67 @@ fn walk(
     };
     let Some(((driver, values), others)) = dims.split_first() else {
         let range = facts.range(lo..=hi)?;
-        let mut step = |entry: Result<
-            (redb::AccessGuard<LogKey>, redb::AccessGuard<[u8; 28]>),
-            redb::StorageError,
-        >|
-         -> Result<ControlFlow<()>, StoreError> {
-            let (k, v) = entry?;
-            let f = Facts::decode(&v.value());
-            let key = k.value();
-            if check(key, &f, &[])? {
-                return Ok(visit(key, &f));
-            }
-            Ok(ControlFlow::Continue(()))
-        };
-        if descending {
-            for entry in range.rev() {
-                if step(entry)?.is_break() {
-                    break;
-                }
-            }
+        let entries: Box<dyn Iterator<Item = _>> = if descending {
+            Box::new(range.rev())
         } else {
-            for entry in range {
-                if step(entry)?.is_break() {
-                    break;
-                }
+            Box::new(range)
+        };
+        for entry in entries {
+            let (k, v) = entry?;
+            let (key, f) = (k.value(), Facts::decode(&v.value()));
+            if check(key, &f, &[])? && visit(key, &f).is_break() {
+                break;
             }
         }
         return Ok(());
     };
-    // The driving dimension's keys, in order; several values are merged by sorting.
+    let mut visit_key = |key: LogKey| -> Result<ControlFlow<()>, StoreError> {
+        let Some(v) = facts.get(key)? else {
+            return Ok(ControlFlow::Continue(()));
+        };
+        let f = Facts::decode(&v.value());
+        if check(key, &f, others)? {
+            return Ok(visit(key, &f));
+        }
+        Ok(ControlFlow::Continue(()))
+    };
+    let range_of = |v: &str| (index_key(*driver, v, lo), index_key(*driver, v, hi));
+    if let [v] = values.as_slice() {
+        // One value: its index range is already in time order; stop at the page's end.
+        let (from, to) = range_of(v);
+        let range = index.range(from.as_slice()..=to.as_slice())?;
+        let keys = range.filter_map(|e| match e {
+            Ok((k, _)) => key_of_index(k.value()).map(Ok),
+            Err(e) => Some(Err(e)),
+        });
+        let keys: Box<dyn Iterator<Item = _>> = if descending {
+            Box::new(keys.rev())
+        } else {
+            Box::new(keys)
+        };
+        for key in keys {
+            if visit_key(key?)?.is_break() {
+                break;
+            }
+        }
+        return Ok(());
+    }
+    // Several values: their keys merged into one time order.
     let mut candidates: Vec<LogKey> = Vec::new();
     for v in values {
-        let from = index_key(*driver, v, lo);
-        let to = index_key(*driver, v, hi);
+        let (from, to) = range_of(v);
         for entry in index.range(from.as_slice()..=to.as_slice())? {
-            let (k, ()) = entry.map(|(k, v)| (k, v.value()))?;
-            if let Some(key) = key_of_index(k.value()) {
+            if let Some(key) = key_of_index(entry?.0.value()) {
                 candidates.push(key);
             }
         }
     }
-    if values.len() > 1 {
-        candidates.sort_unstable();
-    }
+    candidates.sort_unstable();
     if descending {
         candidates.reverse();
     }
     for key in candidates {
-        let Some(v) = facts.get(key)? else {
-            continue;
-        };
-        let f = Facts::decode(&v.value());
-        if check(key, &f, others)? && visit(key, &f).is_break() {
+        if visit_key(key)?.is_break() {
             break;
         }
     }

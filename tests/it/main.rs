@@ -32,6 +32,7 @@ mod json_repair;
 mod lifecycle;
 mod litellm_route;
 mod logs;
+mod logs_bench;
 mod management;
 mod management_limits;
 mod openai_routes;
