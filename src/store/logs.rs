@@ -12,13 +12,15 @@
 //!   alone and only a content search reads it;
 //! - `log_ids`: request id to key, for `GET /api/logs/{id}`;
 //! - `log_index`: one empty entry per (provider | model | virtual key | error, value,
-//!   key), so a filtered newest-first page walks only the matching keys.
+//!   key), so a filtered newest-first page walks only the matching keys;
+//! - `log_hours`: totals per hour (`logs_hours.rs`), for unfiltered summaries.
 
 use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableTable, TableDefinition};
 
-use super::logs_record::{LogContent, LogRecord, Status, FACTS_LEN};
+use super::logs_hours::{HourChanges, HOURS};
+use super::logs_record::{Facts, LogContent, LogRecord, Status, FACTS_LEN};
 use super::StoreError;
 
 /// The log store's file name inside the data dir.
@@ -127,6 +129,7 @@ impl LogStore {
         txn.open_table(CONTENT)?;
         txn.open_table(IDS)?;
         txn.open_table(INDEX)?;
+        txn.open_table(HOURS)?;
         txn.commit()?;
         Ok(LogStore { db, path })
     }
@@ -150,10 +153,13 @@ impl LogStore {
             // across restarts without a counter of their own.
             let mut seq = facts.last()?.map_or(0, |(k, _)| k.value().1);
             let mut meta = Vec::with_capacity(512);
+            let mut hours = HourChanges::default();
             for record in records {
                 seq += 1;
                 let key = (record.timestamp, seq);
-                facts.insert(key, record.facts().encode())?;
+                let f = record.facts();
+                hours.add(key.0, &f);
+                facts.insert(key, f.encode())?;
                 meta.clear();
                 encode_meta(record, &mut meta).map_err(|e| corrupt(key, e))?;
                 metas.insert(key, meta.as_slice())?;
@@ -166,6 +172,7 @@ impl LogStore {
                     index.insert(entry.as_slice(), ())?;
                 }
             }
+            hours.apply(&txn)?;
         }
         txn.commit()?;
         Ok(())
@@ -267,8 +274,11 @@ pub(super) fn remove_keys(
     let mut ids = txn.open_table(IDS)?;
     let mut index = txn.open_table(INDEX)?;
     let mut removed = 0;
+    let mut hours = HourChanges::default();
     for &key in keys {
-        facts.remove(key)?;
+        if let Some(f) = facts.remove(key)? {
+            hours.remove(key.0, &Facts::decode(&f.value()));
+        }
         contents.remove(key)?;
         let Some(meta) = metas.remove(key)? else {
             continue;
@@ -287,5 +297,6 @@ pub(super) fn remove_keys(
             index.remove(entry.as_slice())?;
         }
     }
+    hours.apply(txn)?;
     Ok(removed)
 }

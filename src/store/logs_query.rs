@@ -15,6 +15,7 @@ use super::logs::{
     index_key, key_of_index, load, remove_keys, Dim, LogKey, LogStore, CONTENT, FACTS, INDEX,
     RECORDS,
 };
+use super::logs_hours::{Tally, HOURS, HOUR_US};
 use super::logs_record::{Facts, LogRecord, Status};
 use super::StoreError;
 
@@ -218,14 +219,50 @@ impl LogStore {
     }
 
     /// The summary of the records `filter` matches; with every latency when
-    /// `latencies` (for percentiles).
+    /// `latencies` (for percentiles). A filter on time alone, without percentiles,
+    /// adds up the hourly totals of the whole hours it covers and walks only the
+    /// partial hours at its ends.
     pub fn summarize(&self, filter: &LogFilter, latencies: bool) -> Result<Summary, StoreError> {
         let txn = self.db.begin_read()?;
         let mut summary = Summary::default();
-        walk(&txn, filter, true, |_, facts| {
+        let mut add = |_, facts: &Facts| {
             summary.add(facts, latencies);
             ControlFlow::Continue(())
-        })?;
+        };
+        let time_only = LogFilter {
+            start: filter.start,
+            end: filter.end,
+            ..LogFilter::default()
+        };
+        let (lo, hi) = (filter.start.unwrap_or(0), filter.end.unwrap_or(u64::MAX));
+        // Whole hours inside [lo, hi]: from the first hour starting at or after lo,
+        // to the last one ending at or before hi.
+        let first = lo.div_ceil(HOUR_US);
+        let past = hi.saturating_add(1) / HOUR_US;
+        if latencies || *filter != time_only || first >= past {
+            walk(&txn, filter, true, add)?;
+            return Ok(summary);
+        }
+        let mut whole = Tally::default();
+        for entry in txn.open_table(HOURS)?.range(first..past)? {
+            whole.merge(&Tally::decode(&entry?.1.value()));
+        }
+        let edge = |start: u64, end: u64| LogFilter {
+            start: Some(start),
+            end: Some(end),
+            ..LogFilter::default()
+        };
+        if first * HOUR_US > lo {
+            walk(&txn, &edge(lo, first * HOUR_US - 1), true, &mut add)?;
+        }
+        if past * HOUR_US <= hi {
+            walk(&txn, &edge(past * HOUR_US, hi), true, &mut add)?;
+        }
+        summary.count += whole.count;
+        summary.errors += whole.errors;
+        summary.latency_sum_us += whole.latency_us;
+        summary.tokens += whole.tokens;
+        summary.cost += whole.cost;
         Ok(summary)
     }
 
@@ -409,4 +446,83 @@ fn json_needle(text: &str) -> Vec<u8> {
         .and_then(|s| s.strip_suffix('"'))
         .unwrap_or(&quoted);
     inner.as_bytes().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::logs_hours::HOUR_US;
+
+    fn record(i: u64) -> LogRecord {
+        LogRecord {
+            id: format!("r{i}"),
+            // Spread over about five hours, at uneven offsets.
+            timestamp: 100 * HOUR_US + i * 7_919_000_000 % (5 * HOUR_US),
+            latency_ms: i as f64,
+            provider: Some(["a", "b"][(i % 2) as usize].into()),
+            status: if i % 3 == 0 {
+                Status::Error
+            } else {
+                Status::Success
+            },
+            input_tokens: i,
+            cost: Some(i as f64 / 100.0),
+            ..LogRecord::default()
+        }
+    }
+
+    #[test]
+    fn hourly_totals_agree_with_a_walk_after_adds_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LogStore::open(dir.path()).unwrap();
+        let records: Vec<_> = (0..300).map(record).collect();
+        store.append(&records).unwrap();
+        let gone = LogFilter {
+            providers: vec!["b".into()],
+            status: Some(Status::Error),
+            ..LogFilter::default()
+        };
+        assert_eq!(store.delete(&gone, 7).unwrap(), 50);
+        for (start, end) in [
+            (None, None),
+            (Some(100 * HOUR_US + 1234), Some(103 * HOUR_US + 99)),
+            (Some(101 * HOUR_US), Some(102 * HOUR_US - 1)),
+            (Some(101 * HOUR_US + 5), Some(101 * HOUR_US + 9_000_000)),
+        ] {
+            let f = LogFilter {
+                start,
+                end,
+                ..LogFilter::default()
+            };
+            let fast = store.summarize(&f, false).unwrap();
+            let mut walked = store.summarize(&f, true).unwrap();
+            walked.latencies_us.clear();
+            assert_eq!(fast.count, walked.count, "{start:?}..{end:?}");
+            assert_eq!(
+                (fast.errors, fast.latency_sum_us, fast.tokens),
+                (walked.errors, walked.latency_sum_us, walked.tokens)
+            );
+            assert!((fast.cost - walked.cost).abs() < 1e-9);
+        }
+        let all = store.summarize(&LogFilter::default(), false).unwrap();
+        assert_eq!(all.count, 250);
+        // Filtered pages come newest first, and stop at their end.
+        let page = store
+            .page(
+                &LogFilter {
+                    providers: vec!["a".into()],
+                    ..LogFilter::default()
+                },
+                PageSpec {
+                    sort_by: SortBy::Timestamp,
+                    descending: true,
+                    limit: 5,
+                    offset: 2,
+                },
+            )
+            .unwrap();
+        assert_eq!(page.len(), 5);
+        assert!(page.windows(2).all(|w| w[0].timestamp >= w[1].timestamp));
+        assert!(page.iter().all(|r| r.provider.as_deref() == Some("a")));
+    }
 }

@@ -6,6 +6,7 @@
 
 mod governance;
 mod logs;
+mod logs_hours;
 mod logs_query;
 mod logs_record;
 
