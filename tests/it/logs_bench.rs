@@ -13,7 +13,8 @@ const PROVIDERS: [&str; 4] = ["openai", "anthropic", "gemini", "groq"];
 const MODELS: [&str; 8] = ["m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7"];
 
 fn record(i: u64, at: u64) -> LogRecord {
-    let error = i % 20 == 0;
+    // Errors spread over every provider and model (i / 7 is not aligned with i % 4).
+    let error = (i / 7) % 20 == 0;
     // One record in 5,000 mentions the searched word.
     let topic = if i % 5000 == 7 { "zanzibar" } else { "weather" };
     LogRecord {
