@@ -18,6 +18,8 @@ mod governance_remote;
 mod governance_tests;
 mod health;
 mod local;
+pub mod logs;
+pub mod logs_source;
 mod ops;
 mod remote;
 mod routing;

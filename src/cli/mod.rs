@@ -11,6 +11,7 @@ mod governance;
 mod key_settings;
 mod login;
 mod login_store;
+mod logs;
 mod output;
 mod provider;
 mod route;
@@ -69,6 +70,8 @@ pub enum Command {
     Logout,
     /// Watch and manage the running server in a terminal dashboard.
     Top(top::TopArgs),
+    /// Read the request log: list, follow, show, stats, export.
+    Logs(Box<logs::LogsArgs>),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -123,6 +126,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Login(args) => with_runtime(login::login(args)),
         Command::Logout => with_runtime(login::logout()),
         Command::Top(args) => with_runtime(top::run(args, data_dir)),
+        Command::Logs(args) => with_runtime(logs::run(*args, data_dir)),
         Command::Completions { shell } => output::print(&completion(shell)),
     };
     match result {

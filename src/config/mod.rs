@@ -129,6 +129,18 @@ pub struct ClientConfig {
     /// `/metrics` for a Prometheus server on another host.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub whitelisted_routes: Vec<String>,
+    /// Keep a request log (`bifrost logs`, `/api/logs`); off writes nothing at all.
+    pub enable_logging: bool,
+    /// Log requests without their content (messages, tool calls, output text).
+    pub disable_content_logging: bool,
+    /// Days a request-log record is kept.
+    pub log_retention_days: u64,
+    /// Days a record's content is kept (its metadata stays); unset: `log_retention_days`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_retention_days: Option<u64>,
+    /// Request headers recorded in the request log, by name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logging_headers: Vec<String>,
 }
 
 /// When streamed chat chunks are rewritten to carry the JSON so far, closed into valid
@@ -184,6 +196,11 @@ impl Default for ClientConfig {
             prometheus_labels: Vec::new(),
             prometheus_label_cap: 100,
             whitelisted_routes: Vec::new(),
+            enable_logging: true,
+            disable_content_logging: false,
+            log_retention_days: 30,
+            content_retention_days: None,
+            logging_headers: Vec::new(),
         }
     }
 }

@@ -191,7 +191,7 @@ pub struct Outcome {
     pub content: Option<Content>,
     /// The virtual key the request was governed under, by name.
     pub virtual_key: Option<String>,
-    /// What the request cost in US dollars, for a governed request whose model has a price.
+    /// What the request cost in US dollars, when it reported usage and its model has a price.
     pub cost: Option<f64>,
     /// The request was billed on an estimate, not on usage the provider reported (a
     /// stream that ended before its usage arrived is billed its reservation).

@@ -9,6 +9,7 @@ mod traces;
 mod traces_export;
 
 pub use alerts::AlertSink;
+pub mod log;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -18,7 +19,7 @@ pub use traces::{traceparent, Traces};
 
 use crate::config::{ClientConfig, OtelConfig};
 use crate::hooks::{Background, Hook};
-use crate::store::Store;
+use crate::store::{LogStore, Store};
 
 /// What the server observes about its requests, started once with the server.
 pub struct Observability {
@@ -26,6 +27,9 @@ pub struct Observability {
     log_drops: Arc<AtomicU64>,
     metrics: Arc<Metrics>,
     traces: Traces,
+    /// The request log, unless `client.enable_logging` is off or its store failed.
+    logs: Option<log::Logging>,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl Observability {
@@ -34,14 +38,36 @@ impl Observability {
     pub fn start(
         client: &ClientConfig,
         otel: &OtelConfig,
-        _store: &Arc<Store>,
+        store: &Arc<Store>,
         background: &Background,
     ) -> Self {
         let log_drops = Arc::new(AtomicU64::new(0));
+        let metrics = Arc::new(Metrics::new(client, log_drops.clone()));
+        let traces = Traces::start(otel, background);
+        let mut hooks: Vec<Arc<dyn Hook>> = vec![metrics.clone()];
+        hooks.extend(traces.hook());
+        let mut logs = None;
+        if client.enable_logging {
+            // The log store lives beside the management store, in the same data dir.
+            let dir = store.path().parent().unwrap_or(std::path::Path::new("."));
+            match LogStore::open(dir) {
+                Ok(store) => {
+                    let (logging, hook) =
+                        log::Logging::start(client, Arc::new(store), background, log_drops.clone());
+                    logs = Some(logging);
+                    hooks.push(hook);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "request log disabled: cannot open its store")
+                }
+            }
+        }
         Observability {
-            metrics: Arc::new(Metrics::new(client, log_drops.clone())),
-            traces: Traces::start(otel, background),
             log_drops,
+            metrics,
+            traces,
+            logs,
+            hooks,
         }
     }
 
@@ -51,11 +77,14 @@ impl Observability {
         self.log_drops.load(Ordering::Relaxed)
     }
 
+    /// The request log, when on.
+    pub fn logs(&self) -> Option<&log::Logging> {
+        self.logs.as_ref()
+    }
+
     /// The hooks that feed it, to run before any other.
     pub fn hooks(&self) -> Vec<Arc<dyn Hook>> {
-        let mut hooks: Vec<Arc<dyn Hook>> = vec![self.metrics.clone()];
-        hooks.extend(self.traces.hook());
-        hooks
+        self.hooks.clone()
     }
 
     /// Counts a request that just arrived in `bifrost_in_flight_requests` until the

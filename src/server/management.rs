@@ -36,7 +36,8 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
         .route("/providers/{name}/health", get(health))
         .merge(super::governance_api::routes())
         .merge(super::admin_api::routes())
-        .merge(super::routing_api::routes());
+        .merge(super::routing_api::routes())
+        .merge(super::logs_api::routes());
     match access {
         Access::LocalSocket => router,
         Access::Network | Access::Loopback => {

@@ -11,6 +11,7 @@ mod governance_api;
 mod health;
 pub(crate) mod integrations;
 mod listener;
+mod logs_api;
 mod management;
 mod metrics;
 mod native;

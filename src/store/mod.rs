@@ -6,6 +6,10 @@
 
 mod admin;
 mod governance;
+mod logs;
+mod logs_hours;
+mod logs_query;
+mod logs_record;
 mod routing_rules;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +21,9 @@ use crate::config::ProviderConfig;
 
 pub use admin::{StoredLogin, StoredToken};
 pub use governance::Record;
+pub use logs::{LogKey, LogStore, LOGS_FILE_NAME};
+pub use logs_query::{LogFilter, PageSpec, SortBy, Summary};
+pub use logs_record::{format_micros, parse_micros, LogContent, LogRecord, Status};
 
 /// The store file's name inside the data dir.
 pub const FILE_NAME: &str = "bifrost.redb";

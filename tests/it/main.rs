@@ -38,6 +38,8 @@ mod inference;
 mod json_repair;
 mod lifecycle;
 mod litellm_route;
+mod logs;
+mod logs_bench;
 mod management;
 mod management_limits;
 mod metrics;

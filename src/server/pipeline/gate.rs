@@ -128,7 +128,7 @@ impl Admission {
 }
 
 /// A canonical usage in the price catalog's terms.
-fn cost_usage(u: &Usage) -> crate::governance::cost::Usage {
+pub(super) fn cost_usage(u: &Usage) -> crate::governance::cost::Usage {
     let detail = |outer: &str, inner: &str| {
         u.extra
             .get(outer)
@@ -173,6 +173,17 @@ impl Gate {
     /// The engine, for management to apply changes to.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The price of what `route` serves, when the catalog or an override has one.
+    pub fn price(&self, route: &Route) -> Option<Price> {
+        self.pricing
+            .lookup(
+                &route.provider.name,
+                route.provider.config.kind.as_str(),
+                &route.model,
+            )
+            .cloned()
     }
 
     /// Whether requests must present a virtual key.
@@ -220,14 +231,7 @@ impl Gate {
         route: &Route,
         demand: Demand,
     ) -> Result<Admission, Refusal> {
-        let price = self
-            .pricing
-            .lookup(
-                &route.provider.name,
-                route.provider.config.kind.as_str(),
-                &route.model,
-            )
-            .cloned();
+        let price = self.price(route);
         let max_output = demand
             .max_output_tokens
             .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);

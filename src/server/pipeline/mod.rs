@@ -530,7 +530,10 @@ impl Ctx {
         if let Err(e) = self.fallbacks.extend(&snapshot, &mut plan) {
             return Err(self.fail(e));
         }
-        self.report.routed(plan.primary());
+        let primary = plan.primary();
+        self.report.routed(primary);
+        let gate = self.state.gate();
+        self.report.priced(|| gate.price(primary));
         Ok(plan)
     }
 

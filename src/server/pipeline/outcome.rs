@@ -18,7 +18,8 @@ use serde_json::Value;
 
 use super::super::error::ApiError;
 use super::super::stream::StreamEnd;
-use super::gate::Admission;
+use super::gate::{cost_usage, Admission};
+use crate::governance::cost::Price;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::observability::InFlight;
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
@@ -51,6 +52,8 @@ pub(crate) struct Report {
     admission: Option<Admission>,
     /// Where the answer came from, for `extra_fields` and the `x-bf-*` headers.
     pub(super) served: Option<Served>,
+    /// The routed model's price, to cost an ungoverned request's usage for the hooks.
+    price: Option<Price>,
     /// An upstream answered successfully: a request that failed before (refused here,
     /// or every attempt failed, which providers do not bill) releases its reservation.
     reached_upstream: bool,
@@ -66,6 +69,7 @@ impl Report {
             settled: false,
             dispatched_at: None,
             admission: None,
+            price: None,
             reached_upstream: false,
             served: None,
         }
@@ -133,6 +137,13 @@ impl Report {
         self.outcome.provider = Some(route.provider.name.clone());
         self.outcome.model = Some(route.model.to_string());
         self.dispatched_at = Some(Instant::now());
+    }
+
+    /// The price of the routed model, asked for only when a hook listens.
+    pub(super) fn priced(&mut self, price: impl FnOnce() -> Option<Price>) {
+        if self.active() {
+            self.price = price();
+        }
     }
 
     /// A dispatch that found a key that answered.
@@ -275,6 +286,11 @@ impl Drop for Report {
             self.outcome.client_disconnected = true;
             self.outcome.error_type = Some("client_disconnected".into());
             self.outcome.error = Some("the client disconnected before the answer".into());
+        }
+        if let (None, Some(price), Some(usage)) =
+            (self.outcome.cost, &self.price, &self.outcome.usage)
+        {
+            self.outcome.cost = Some(price.cost(&cost_usage(usage)).dollars());
         }
         self.outcome.latency = self.info.started.elapsed();
         self.hooks.on_complete(&self.info, &self.outcome);

@@ -1,0 +1,160 @@
+//! Request-log retention: records older than `client.log_retention_days` go, and the
+//! content of records older than `client.content_retention_days` (their metadata
+//! stays). Pruned in transactions of a few hundred records, so the writer waits behind
+//! at most one of them; the pages freed are reused by redb, so once retention is
+//! reached the file stops growing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::ClientConfig;
+use crate::governance::Clock;
+use crate::hooks::Background;
+use crate::store::LogStore;
+
+/// Records (and contents) removed per transaction.
+const PRUNE_BATCH: usize = 500;
+
+/// How often retention runs.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+const DAY_US: u64 = 86_400 * 1_000_000;
+
+/// How long records and their content are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Days a record is kept.
+    pub records_days: u64,
+    /// Days a record's content is kept.
+    pub content_days: u64,
+}
+
+impl Retention {
+    /// `client`'s retention (content: the records' unless set).
+    pub fn from_config(client: &ClientConfig) -> Retention {
+        Retention {
+            records_days: client.log_retention_days,
+            content_days: client
+                .content_retention_days
+                .unwrap_or(client.log_retention_days),
+        }
+    }
+
+    /// The cutoffs (µs since the epoch) at `now` (seconds): records and content
+    /// older than these go.
+    pub fn cutoffs(&self, now: u64) -> (u64, u64) {
+        let now_us = now.saturating_mul(1_000_000);
+        (
+            now_us.saturating_sub(self.records_days.saturating_mul(DAY_US)),
+            now_us.saturating_sub(self.content_days.saturating_mul(DAY_US)),
+        )
+    }
+
+    /// Prunes everything past retention at `clock`'s now, batch by batch; returns how
+    /// many records and contents went.
+    pub fn run_once(&self, store: &LogStore, clock: &impl Clock) -> (usize, usize) {
+        let (records_before, content_before) = self.cutoffs(clock.now());
+        let mut total = (0, 0);
+        loop {
+            match store.prune(records_before, content_before, PRUNE_BATCH) {
+                Ok((0, 0)) => return total,
+                Ok((r, c)) => {
+                    total.0 += r;
+                    total.1 += c;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "request log retention failed");
+                    return total;
+                }
+            }
+        }
+    }
+
+    /// Runs retention every minute on `background` until shutdown.
+    pub fn spawn(self, store: Arc<LogStore>, clock: impl Clock, background: &Background) {
+        let stop = background.clone();
+        let clock = Arc::new(clock);
+        background.spawn(async move {
+            let mut tick = tokio::time::interval(PRUNE_EVERY);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = stop.stopping() => return,
+                }
+                let store = store.clone();
+                let clock = clock.clone();
+                let pruned =
+                    tokio::task::spawn_blocking(move || self.run_once(&store, &clock)).await;
+                if let Ok((records, contents)) = pruned {
+                    if records + contents > 0 {
+                        tracing::debug!(records, contents, "request log pruned");
+                    }
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::governance::ManualClock;
+    use crate::store::{LogContent, LogRecord};
+
+    const DAY: u64 = 86_400;
+
+    fn record(i: u64, at_secs: u64) -> LogRecord {
+        LogRecord {
+            id: format!("req-{i}"),
+            timestamp: at_secs * 1_000_000 + i,
+            provider: Some("openai".into()),
+            model: Some("gpt-4o".into()),
+            content: Some(LogContent {
+                request: Some(serde_json::json!({"messages": [{"content": "x".repeat(2000)}]})),
+                response: None,
+            }),
+            ..LogRecord::default()
+        }
+    }
+
+    #[test]
+    fn content_goes_first_then_records_and_the_file_stops_growing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LogStore::open(dir.path()).unwrap();
+        let clock = ManualClock::new(100 * DAY);
+        let retention = Retention {
+            records_days: 30,
+            content_days: 7,
+        };
+        let write_day = |day: u64| {
+            let batch: Vec<_> = (0..2000).map(|i| record(i, day * DAY)).collect();
+            for chunk in batch.chunks(500) {
+                store.append(chunk).unwrap();
+            }
+        };
+        // Ten days ago: past content retention, within record retention.
+        write_day(90);
+        assert_eq!(retention.run_once(&store, &clock), (0, 2000));
+        let kept = store.get("req-5").unwrap().unwrap();
+        assert!(kept.content.is_none(), "content past retention is gone");
+        assert_eq!(kept.provider.as_deref(), Some("openai"));
+
+        // Past record retention: everything goes, and writing as much again reuses
+        // the freed pages instead of growing the file.
+        clock.set(200 * DAY);
+        write_day(100);
+        assert_eq!(retention.run_once(&store, &clock).0, 4000);
+        let size = std::fs::metadata(store.path()).unwrap().len();
+        for round in 0..3 {
+            write_day(200 + round);
+            clock.set((240 + round) * DAY);
+            retention.run_once(&store, &clock);
+        }
+        let after = std::fs::metadata(store.path()).unwrap().len();
+        assert!(
+            after <= size,
+            "file grew from {size} to {after} bytes although pruning freed as much as was written"
+        );
+        assert!(store.get("req-5").unwrap().is_none());
+    }
+}

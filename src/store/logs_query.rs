@@ -1,0 +1,528 @@
+//! Queries on the request log: filtered pages, summaries, deletion.
+//!
+//! Every query walks candidate keys in time order from one source: the index of the
+//! most selective dimension filtered on (virtual key, then errors, then model, then
+//! provider), or the facts table when no indexed dimension is. The other indexed
+//! dimensions are checked with point lookups, latency and cost on the 28-byte facts,
+//! and content search last, on the content alone. Nothing decodes a record's JSON but
+//! the page returned.
+
+use std::ops::ControlFlow;
+
+use redb::ReadTransaction;
+
+use super::logs::{
+    index_key, key_of_index, load, remove_keys, Dim, LogKey, LogStore, CONTENT, FACTS, INDEX,
+    RECORDS,
+};
+use super::logs_hours::{Tally, HOURS, HOUR_US};
+use super::logs_record::{Facts, LogRecord, Status};
+use super::StoreError;
+
+/// Which records a query means; every field set narrows it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogFilter {
+    /// Served by one of these providers.
+    pub providers: Vec<String>,
+    /// Sent upstream as one of these models.
+    pub models: Vec<String>,
+    /// Ended this way.
+    pub status: Option<Status>,
+    /// Under one of these virtual keys (by id or name).
+    pub virtual_keys: Vec<String>,
+    /// Arrived at or after this time (µs since the epoch).
+    pub start: Option<u64>,
+    /// Arrived at or before this time (µs since the epoch).
+    pub end: Option<u64>,
+    /// Took at least this long (µs).
+    pub min_latency_us: Option<u64>,
+    /// Took at most this long (µs).
+    pub max_latency_us: Option<u64>,
+    /// Cost at least this much (USD).
+    pub min_cost: Option<f64>,
+    /// Cost at most this much (USD).
+    pub max_cost: Option<f64>,
+    /// The request or response content contains this text.
+    pub content_search: Option<String>,
+}
+
+/// What a page is ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// Arrival time.
+    #[default]
+    Timestamp,
+    /// Latency.
+    Latency,
+    /// Prompt plus completion tokens.
+    Tokens,
+    /// Cost.
+    Cost,
+}
+
+/// Aggregates over the records a filter matches.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Records matched.
+    pub count: u64,
+    /// Of them, errors.
+    pub errors: u64,
+    /// Sum of latencies (µs).
+    pub latency_sum_us: u64,
+    /// Sum of tokens.
+    pub tokens: u64,
+    /// Sum of costs (USD).
+    pub cost: f64,
+    /// Every latency (µs), when percentiles were asked for.
+    pub latencies_us: Vec<u64>,
+}
+
+impl Summary {
+    fn add(&mut self, f: &Facts, keep_latency: bool) {
+        self.count += 1;
+        self.errors += u64::from(f.error);
+        self.latency_sum_us += f.latency_us;
+        self.tokens += f.tokens;
+        self.cost += f.cost;
+        if keep_latency {
+            self.latencies_us.push(f.latency_us);
+        }
+    }
+}
+
+/// A page's position and order.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSpec {
+    /// Ordered by.
+    pub sort_by: SortBy,
+    /// Descending (newest, slowest, largest first).
+    pub descending: bool,
+    /// Records per page.
+    pub limit: usize,
+    /// Records skipped.
+    pub offset: usize,
+}
+
+impl LogFilter {
+    /// The indexed dimensions filtered on, the most selective first.
+    fn indexed(&self) -> Vec<(Dim, Vec<&str>)> {
+        fn strs(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        let mut dims = Vec::new();
+        if !self.virtual_keys.is_empty() {
+            dims.push((Dim::VirtualKey, strs(&self.virtual_keys)));
+        }
+        if self.status == Some(Status::Error) {
+            dims.push((Dim::Status, vec![Status::Error.as_str()]));
+        }
+        if !self.models.is_empty() {
+            dims.push((Dim::Model, strs(&self.models)));
+        }
+        if !self.providers.is_empty() {
+            dims.push((Dim::Provider, strs(&self.providers)));
+        }
+        dims
+    }
+
+    /// Whether `record` (held in memory, as a live tail holds it) matches.
+    pub fn matches(&self, record: &LogRecord) -> bool {
+        let any = |wanted: &[String], have: &[&Option<String>]| {
+            wanted.is_empty()
+                || have
+                    .iter()
+                    .filter_map(|h| h.as_deref())
+                    .any(|h| wanted.iter().any(|w| w == h))
+        };
+        let in_time = self.start.is_none_or(|s| record.timestamp >= s)
+            && self.end.is_none_or(|e| record.timestamp <= e);
+        let content = match &self.content_search {
+            None => true,
+            Some(text) => record.content.as_ref().is_some_and(|c| {
+                let bytes = serde_json::to_vec(c).unwrap_or_default();
+                memchr::memmem::find(&bytes, &json_needle(text)).is_some()
+            }),
+        };
+        in_time
+            && any(&self.providers, &[&record.provider])
+            && any(&self.models, &[&record.model])
+            && any(
+                &self.virtual_keys,
+                &[&record.virtual_key_name, &record.virtual_key_id],
+            )
+            && self.status.is_none_or(|s| s == record.status)
+            && self.facts_match(&record.facts())
+            && content
+    }
+
+    fn facts_match(&self, f: &Facts) -> bool {
+        (self.status != Some(Status::Success) || !f.error)
+            && self.min_latency_us.is_none_or(|m| f.latency_us >= m)
+            && self.max_latency_us.is_none_or(|m| f.latency_us <= m)
+            && self.min_cost.is_none_or(|m| f.cost >= m)
+            && self.max_cost.is_none_or(|m| f.cost <= m)
+    }
+
+    fn key_range(&self) -> (LogKey, LogKey) {
+        (
+            (self.start.unwrap_or(0), 0),
+            (self.end.unwrap_or(u64::MAX), u64::MAX),
+        )
+    }
+}
+
+impl LogStore {
+    /// The page `spec` of the records `filter` matches, without content. In time
+    /// order the walk stops at the page's end; other orders rank every match.
+    pub fn page(&self, filter: &LogFilter, spec: PageSpec) -> Result<Vec<LogRecord>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let wanted = spec.offset.saturating_add(spec.limit);
+        let mut keys: Vec<LogKey> = Vec::new();
+        let mut ranked: Vec<(f64, LogKey)> = Vec::new();
+        walk(&txn, filter, spec.descending, |key, facts| {
+            let rank = match spec.sort_by {
+                SortBy::Timestamp => {
+                    keys.push(key);
+                    return if keys.len() < wanted {
+                        ControlFlow::Continue(())
+                    } else {
+                        ControlFlow::Break(())
+                    };
+                }
+                SortBy::Latency => facts.latency_us as f64,
+                SortBy::Tokens => facts.tokens as f64,
+                SortBy::Cost => facts.cost,
+            };
+            ranked.push((rank, key));
+            ControlFlow::Continue(())
+        })?;
+        if spec.sort_by != SortBy::Timestamp {
+            ranked.sort_by(|a, b| {
+                let o = a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+                if spec.descending {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+            keys = ranked.into_iter().take(wanted).map(|(_, k)| k).collect();
+        }
+        let table = txn.open_table(RECORDS)?;
+        let none: Option<&redb::ReadOnlyTable<LogKey, &[u8]>> = None;
+        let mut records = Vec::with_capacity(spec.limit.min(keys.len()));
+        for key in keys.into_iter().skip(spec.offset) {
+            if let Some(r) = load(&table, none, key)? {
+                records.push(r);
+            }
+        }
+        Ok(records)
+    }
+
+    /// The summary of the records `filter` matches; with every latency when
+    /// `latencies` (for percentiles). A filter on time alone, without percentiles,
+    /// adds up the hourly totals of the whole hours it covers and walks only the
+    /// partial hours at its ends.
+    pub fn summarize(&self, filter: &LogFilter, latencies: bool) -> Result<Summary, StoreError> {
+        let txn = self.db.begin_read()?;
+        let mut summary = Summary::default();
+        let mut add = |_, facts: &Facts| {
+            summary.add(facts, latencies);
+            ControlFlow::Continue(())
+        };
+        let time_only = LogFilter {
+            start: filter.start,
+            end: filter.end,
+            ..LogFilter::default()
+        };
+        let (lo, hi) = (filter.start.unwrap_or(0), filter.end.unwrap_or(u64::MAX));
+        // Whole hours inside [lo, hi]: from the first hour starting at or after lo,
+        // to the last one ending at or before hi.
+        let first = lo.div_ceil(HOUR_US);
+        let past = hi.saturating_add(1) / HOUR_US;
+        if latencies || *filter != time_only || first >= past {
+            walk(&txn, filter, true, add)?;
+            return Ok(summary);
+        }
+        let mut whole = Tally::default();
+        for entry in txn.open_table(HOURS)?.range(first..past)? {
+            whole.merge(&Tally::decode(&entry?.1.value()));
+        }
+        let edge = |start: u64, end: u64| LogFilter {
+            start: Some(start),
+            end: Some(end),
+            ..LogFilter::default()
+        };
+        if first * HOUR_US > lo {
+            walk(&txn, &edge(lo, first * HOUR_US - 1), true, &mut add)?;
+        }
+        if past * HOUR_US <= hi {
+            walk(&txn, &edge(past * HOUR_US, hi), true, &mut add)?;
+        }
+        summary.count += whole.count;
+        summary.errors += whole.errors;
+        summary.latency_sum_us += whole.latency_us;
+        summary.tokens += whole.tokens;
+        summary.cost += whole.cost;
+        Ok(summary)
+    }
+
+    /// Up to `limit` records `filter` matches, oldest first, from `after` (exclusive):
+    /// for exports that page through everything.
+    pub fn scan(
+        &self,
+        filter: &LogFilter,
+        after: Option<LogKey>,
+        limit: usize,
+        content: bool,
+    ) -> Result<Vec<(LogKey, LogRecord)>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let mut narrowed = filter.clone();
+        if let Some(after) = after {
+            narrowed.start = Some(narrowed.start.unwrap_or(0).max(after.0));
+        }
+        let mut keys = Vec::new();
+        walk(&txn, &narrowed, false, |key, _| {
+            if after.is_some_and(|a| key <= a) {
+                return ControlFlow::Continue(());
+            }
+            keys.push(key);
+            if keys.len() >= limit {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })?;
+        let records = txn.open_table(RECORDS)?;
+        let contents = txn.open_table(CONTENT)?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let record = load(&records, content.then_some(&contents), key)?;
+            if let Some(r) = record {
+                out.push((key, r));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes every record `filter` matches, in transactions of `batch`; returns how
+    /// many went.
+    pub fn delete(&self, filter: &LogFilter, batch: usize) -> Result<u64, StoreError> {
+        let keys = {
+            let txn = self.db.begin_read()?;
+            let mut keys = Vec::new();
+            walk(&txn, filter, false, |key, _| {
+                keys.push(key);
+                ControlFlow::Continue(())
+            })?;
+            keys
+        };
+        let mut removed = 0u64;
+        for chunk in keys.chunks(batch.max(1)) {
+            let txn = self.db.begin_write()?;
+            removed += remove_keys(&txn, chunk)? as u64;
+            txn.commit()?;
+        }
+        Ok(removed)
+    }
+}
+
+/// Calls `visit` with the key and facts of each record `filter` matches, in time
+/// order (newest first when `descending`), until it breaks.
+fn walk(
+    txn: &ReadTransaction,
+    filter: &LogFilter,
+    descending: bool,
+    mut visit: impl FnMut(LogKey, &Facts) -> ControlFlow<()>,
+) -> Result<(), StoreError> {
+    let facts = txn.open_table(FACTS)?;
+    let index = txn.open_table(INDEX)?;
+    let contents = txn.open_table(CONTENT)?;
+    let needle = filter.content_search.as_deref().map(json_needle);
+    let finder = needle.as_deref().map(memchr::memmem::Finder::new);
+    let (lo, hi) = filter.key_range();
+    let dims = filter.indexed();
+    // Checks all but the driving dimension, then the facts, then the content.
+    let check = |key: LogKey, f: &Facts, others: &[(Dim, Vec<&str>)]| -> Result<bool, StoreError> {
+        for (dim, values) in others {
+            let mut any = false;
+            for v in values {
+                if index.get(index_key(*dim, v, key).as_slice())?.is_some() {
+                    any = true;
+                    break;
+                }
+            }
+            if !any {
+                return Ok(false);
+            }
+        }
+        if !filter.facts_match(f) {
+            return Ok(false);
+        }
+        if let Some(finder) = &finder {
+            let Some(bytes) = contents.get(key)? else {
+                return Ok(false);
+            };
+            if finder.find(bytes.value()).is_none() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    let Some(((driver, values), others)) = dims.split_first() else {
+        let range = facts.range(lo..=hi)?;
+        let entries: Box<dyn Iterator<Item = _>> = if descending {
+            Box::new(range.rev())
+        } else {
+            Box::new(range)
+        };
+        for entry in entries {
+            let (k, v) = entry?;
+            let (key, f) = (k.value(), Facts::decode(&v.value()));
+            if check(key, &f, &[])? && visit(key, &f).is_break() {
+                break;
+            }
+        }
+        return Ok(());
+    };
+    let mut visit_key = |key: LogKey| -> Result<ControlFlow<()>, StoreError> {
+        let Some(v) = facts.get(key)? else {
+            return Ok(ControlFlow::Continue(()));
+        };
+        let f = Facts::decode(&v.value());
+        if check(key, &f, others)? {
+            return Ok(visit(key, &f));
+        }
+        Ok(ControlFlow::Continue(()))
+    };
+    let range_of = |v: &str| (index_key(*driver, v, lo), index_key(*driver, v, hi));
+    if let [v] = values.as_slice() {
+        // One value: its index range is already in time order; stop at the page's end.
+        let (from, to) = range_of(v);
+        let range = index.range(from.as_slice()..=to.as_slice())?;
+        let keys = range.filter_map(|e| match e {
+            Ok((k, _)) => key_of_index(k.value()).map(Ok),
+            Err(e) => Some(Err(e)),
+        });
+        let keys: Box<dyn Iterator<Item = _>> = if descending {
+            Box::new(keys.rev())
+        } else {
+            Box::new(keys)
+        };
+        for key in keys {
+            if visit_key(key?)?.is_break() {
+                break;
+            }
+        }
+        return Ok(());
+    }
+    // Several values: their keys merged into one time order.
+    let mut candidates: Vec<LogKey> = Vec::new();
+    for v in values {
+        let (from, to) = range_of(v);
+        for entry in index.range(from.as_slice()..=to.as_slice())? {
+            if let Some(key) = key_of_index(entry?.0.value()) {
+                candidates.push(key);
+            }
+        }
+    }
+    candidates.sort_unstable();
+    if descending {
+        candidates.reverse();
+    }
+    for key in candidates {
+        if visit_key(key)?.is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// `text` as it appears inside a JSON string (quotes and control characters escaped),
+/// so the search runs on the stored bytes without decoding them.
+fn json_needle(text: &str) -> Vec<u8> {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(&quoted);
+    inner.as_bytes().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::logs_hours::HOUR_US;
+
+    fn record(i: u64) -> LogRecord {
+        LogRecord {
+            id: format!("r{i}"),
+            // Spread over about five hours, at uneven offsets.
+            timestamp: 100 * HOUR_US + i * 7_919_000_000 % (5 * HOUR_US),
+            latency_ms: i as f64,
+            provider: Some(["a", "b"][(i % 2) as usize].into()),
+            status: if i % 3 == 0 {
+                Status::Error
+            } else {
+                Status::Success
+            },
+            input_tokens: i,
+            cost: Some(i as f64 / 100.0),
+            ..LogRecord::default()
+        }
+    }
+
+    #[test]
+    fn hourly_totals_agree_with_a_walk_after_adds_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LogStore::open(dir.path()).unwrap();
+        let records: Vec<_> = (0..300).map(record).collect();
+        store.append(&records).unwrap();
+        let gone = LogFilter {
+            providers: vec!["b".into()],
+            status: Some(Status::Error),
+            ..LogFilter::default()
+        };
+        assert_eq!(store.delete(&gone, 7).unwrap(), 50);
+        for (start, end) in [
+            (None, None),
+            (Some(100 * HOUR_US + 1234), Some(103 * HOUR_US + 99)),
+            (Some(101 * HOUR_US), Some(102 * HOUR_US - 1)),
+            (Some(101 * HOUR_US + 5), Some(101 * HOUR_US + 9_000_000)),
+        ] {
+            let f = LogFilter {
+                start,
+                end,
+                ..LogFilter::default()
+            };
+            let fast = store.summarize(&f, false).unwrap();
+            let mut walked = store.summarize(&f, true).unwrap();
+            walked.latencies_us.clear();
+            assert_eq!(fast.count, walked.count, "{start:?}..{end:?}");
+            assert_eq!(
+                (fast.errors, fast.latency_sum_us, fast.tokens),
+                (walked.errors, walked.latency_sum_us, walked.tokens)
+            );
+            assert!((fast.cost - walked.cost).abs() < 1e-9);
+        }
+        let all = store.summarize(&LogFilter::default(), false).unwrap();
+        assert_eq!(all.count, 250);
+        // Filtered pages come newest first, and stop at their end.
+        let page = store
+            .page(
+                &LogFilter {
+                    providers: vec!["a".into()],
+                    ..LogFilter::default()
+                },
+                PageSpec {
+                    sort_by: SortBy::Timestamp,
+                    descending: true,
+                    limit: 5,
+                    offset: 2,
+                },
+            )
+            .unwrap();
+        assert_eq!(page.len(), 5);
+        assert!(page.windows(2).all(|w| w[0].timestamp >= w[1].timestamp));
+        assert!(page.iter().all(|r| r.provider.as_deref() == Some("a")));
+    }
+}

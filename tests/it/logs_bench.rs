@@ -1,0 +1,178 @@
+//! The request-log query figures (`bench/logs_query.sh` runs this, optimised): seeds
+//! 1,000,000 records over the last 24 hours into a fresh log store and times the
+//! issue's queries. Ignored in the normal suite: it takes minutes and is a
+//! measurement, not a check.
+
+use std::time::{Duration, Instant};
+
+use bifrost::admin::logs::{self, parse_query};
+use bifrost::store::{format_micros, LogContent, LogRecord, LogStore, Status};
+use serde_json::json;
+
+const PROVIDERS: [&str; 4] = ["openai", "anthropic", "gemini", "groq"];
+const MODELS: [&str; 8] = ["m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7"];
+
+fn record(i: u64, at: u64) -> LogRecord {
+    // Errors spread over every provider and model (i / 7 is not aligned with i % 4).
+    let error = (i / 7) % 20 == 0;
+    // One record in 5,000 mentions the searched word.
+    let topic = if i % 5000 == 7 { "zanzibar" } else { "weather" };
+    LogRecord {
+        id: format!("req-{i:08}"),
+        timestamp: at,
+        latency_ms: 200.0 + (i % 1000) as f64,
+        ttft_ms: None,
+        route: "openai".into(),
+        request_type: "chat_completion".into(),
+        provider: Some(PROVIDERS[(i % 4) as usize].into()),
+        key_name: Some("default".into()),
+        model_requested: MODELS[(i % 8) as usize].into(),
+        model: Some(MODELS[(i % 8) as usize].into()),
+        virtual_key_name: Some(format!("vk-{}", i % 16)),
+        status: if error {
+            Status::Error
+        } else {
+            Status::Success
+        },
+        http_status: if error { 502 } else { 200 },
+        error_type: error.then(|| "upstream_error".into()),
+        error_message: error.then(|| "provider `openai`: the upstream answered 500".into()),
+        input_tokens: 40 + i % 100,
+        output_tokens: 20 + i % 50,
+        cost: Some(0.0001 * (i % 7) as f64),
+        content: Some(LogContent {
+            request: Some(json!({"model": "m", "messages": [
+                {"role": "system", "content": "You are a helpful assistant."},
+                {"role": "user", "content": format!("Tell me about the {topic} today, request {i}.")}]})),
+            response: Some(json!({"choices": [{"message": {"role": "assistant",
+                "content": format!("Here is what I know about the {topic}: it is fine.")}}]})),
+        }),
+        ..LogRecord::default()
+    }
+}
+
+fn time(label: &str, runs: usize, mut f: impl FnMut() -> String) {
+    let mut took: Vec<Duration> = Vec::new();
+    let mut note = f(); // warm-up
+    for _ in 0..runs {
+        let t = Instant::now();
+        note = f();
+        took.push(t.elapsed());
+    }
+    took.sort();
+    println!(
+        "| {label} | {:.1} ms | {:.1} ms | {note} |",
+        took[runs / 2].as_secs_f64() * 1000.0,
+        took[runs - 1].as_secs_f64() * 1000.0
+    );
+}
+
+fn q(pairs: &[(&str, String)]) -> logs::LogQuery {
+    let params: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    parse_query(&params).unwrap()
+}
+
+#[test]
+#[ignore = "a measurement: run bench/logs_query.sh"]
+fn logs_query_figures() {
+    let n: u64 = std::env::var("BENCH_LOG_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let store = LogStore::open(dir.path()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64;
+    let day = 86_400_000_000u64;
+    let step = day / n;
+    let start = now - day;
+    let t = Instant::now();
+    let batch = 10_000;
+    for b in 0..n.div_ceil(batch) {
+        let records: Vec<LogRecord> = (b * batch..((b + 1) * batch).min(n))
+            .map(|i| record(i, start + i * step))
+            .collect();
+        store.append(&records).unwrap();
+    }
+    let seeded = t.elapsed();
+    let size = std::fs::metadata(store.path()).unwrap().len();
+    println!(
+        "records: {n}; seeded in {:.1} s ({:.0} records/s, batches of {batch})",
+        seeded.as_secs_f64(),
+        n as f64 / seeded.as_secs_f64()
+    );
+    println!(
+        "store file: {:.1} MiB, {:.0} bytes per record (content included)",
+        size as f64 / 1048576.0,
+        size as f64 / n as f64
+    );
+    println!();
+    println!("| query | median | slowest | result |");
+    println!("|---|---|---|---|");
+    let runs = 7;
+
+    let newest = q(&[]);
+    time("newest page of 50, unfiltered (page only)", runs, || {
+        format!(
+            "{} records",
+            store.page(&newest.filter, newest.spec).unwrap().len()
+        )
+    });
+    time(
+        "newest page of 50, unfiltered, with total_count and stats (`GET /api/logs`)",
+        runs,
+        || {
+            let l = logs::list(&store, &newest).unwrap();
+            format!("{} of {}", l.logs.len(), l.pagination.total_count)
+        },
+    );
+    let filtered = q(&[
+        ("providers", "anthropic".into()),
+        ("status", "error".into()),
+    ]);
+    time(
+        "provider + status=error, page of 50 (page only)",
+        runs,
+        || {
+            format!(
+                "{} records",
+                store.page(&filtered.filter, filtered.spec).unwrap().len()
+            )
+        },
+    );
+    time(
+        "provider + status=error, with total_count and stats (`GET /api/logs`)",
+        runs,
+        || {
+            let l = logs::list(&store, &filtered).unwrap();
+            format!("{} of {}", l.logs.len(), l.pagination.total_count)
+        },
+    );
+    let last_day = q(&[("start_time", format_micros(now - day))]);
+    time(
+        "stats over the last 24 h (count, error rate, p50/p95/p99, tokens, cost)",
+        runs,
+        || {
+            let s = logs::stats(&store, &last_day, now).unwrap();
+            format!("{} records, p99 {:.0} ms", s.count, s.latency_ms.p99)
+        },
+    );
+    let recent = start + (n - 100_000.min(n)) * step;
+    let search = q(&[
+        ("start_time", format_micros(recent)),
+        ("content_search", "zanzibar".into()),
+    ]);
+    time(
+        "content_search over the last 100,000 records, with total_count (`GET /api/logs`)",
+        runs,
+        || {
+            let l = logs::list(&store, &search).unwrap();
+            format!("{} of {}", l.logs.len(), l.pagination.total_count)
+        },
+    );
+}
