@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Manage the credentials that open the management API over TCP')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store a credential for the server at --url, after checking it there')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the credential for the server at --url')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Watch and manage the running server in a terminal dashboard')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read the request log: list, follow, show, stats, export')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -253,6 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         }
         'bifrost;provider;health' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -326,6 +329,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         }
         'bifrost;route' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -348,6 +352,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Apply only under one virtual key, team or customer (`--scope-id` names it)')
             [CompletionResult]::new('--scope-id', '--scope-id', [CompletionResultType]::ParameterName, 'The id of the scope''s virtual key, team or customer')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('--disabled', '--disabled', [CompletionResultType]::ParameterName, 'Store the rule disabled')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -357,6 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         }
         'bifrost;route;list' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -366,6 +372,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         }
         'bifrost;route;show' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -374,6 +381,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         }
         'bifrost;route;remove' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -386,6 +394,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'The virtual key the request presents, by name or id')
             [CompletionResult]::new('--request-type', '--request-type', [CompletionResultType]::ParameterName, 'The request type rules see (`chat_completion`, `embedding`, ...)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -458,6 +467,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the bifrost.toml here instead of stdout (an existing file is kept)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the bifrost.toml here instead of stdout (an existing file is kept)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Write providers, customers, teams and virtual keys into the store (as if made with the CLI) instead; the server must be stopped')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -1023,6 +1033,103 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bifrost;top' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;logs' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider (repeatable)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only this model (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only `success` or `error`')
+            [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'Only this virtual key, by name or id (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this long ago or an RFC 3339 time')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only records whose request or response contains this text')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Records to list (newest first)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new records as they arrive, until Ctrl-C')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new records as they arrive, until Ctrl-C')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line (NDJSON), for jq')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;logs;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;logs;stats' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider (repeatable)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only this model (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only `success` or `error`')
+            [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'Only this virtual key, by name or id (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this long ago or an RFC 3339 time')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only records whose request or response contains this text')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;logs;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider (repeatable)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only this model (repeatable)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only `success` or `error`')
+            [CompletionResult]::new('--vk', '--vk', [CompletionResultType]::ParameterName, 'Only this virtual key, by name or id (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this long ago or an RFC 3339 time')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only records whose request or response contains this text')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;logs;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;logs;help;show' {
+            break
+        }
+        'bifrost;logs;help;stats' {
+            break
+        }
+        'bifrost;logs;help;export' {
+            break
+        }
+        'bifrost;logs;help;help' {
+            break
+        }
         'bifrost;completions' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
@@ -1043,6 +1150,8 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('admin', 'admin', [CompletionResultType]::ParameterValue, 'Manage the credentials that open the management API over TCP')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store a credential for the server at --url, after checking it there')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the credential for the server at --url')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Watch and manage the running server in a terminal dashboard')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read the request log: list, follow, show, stats, export')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1251,6 +1360,24 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;logout' {
+            break
+        }
+        'bifrost;help;top' {
+            break
+        }
+        'bifrost;help;logs' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            break
+        }
+        'bifrost;help;logs;show' {
+            break
+        }
+        'bifrost;help;logs;stats' {
+            break
+        }
+        'bifrost;help;logs;export' {
             break
         }
         'bifrost;help;completions' {

@@ -37,14 +37,23 @@ _bifrost() {
             bifrost,logout)
                 cmd="bifrost__subcmd__logout"
                 ;;
+            bifrost,logs)
+                cmd="bifrost__subcmd__logs"
+                ;;
             bifrost,provider)
                 cmd="bifrost__subcmd__provider"
+                ;;
+            bifrost,route)
+                cmd="bifrost__subcmd__route"
                 ;;
             bifrost,serve)
                 cmd="bifrost__subcmd__serve"
                 ;;
             bifrost,team)
                 cmd="bifrost__subcmd__team"
+                ;;
+            bifrost,top)
+                cmd="bifrost__subcmd__top"
                 ;;
             bifrost,vk)
                 cmd="bifrost__subcmd__vk"
@@ -106,6 +115,9 @@ _bifrost() {
             bifrost__subcmd__config,help)
                 cmd="bifrost__subcmd__config__subcmd__help"
                 ;;
+            bifrost__subcmd__config,import)
+                cmd="bifrost__subcmd__config__subcmd__import"
+                ;;
             bifrost__subcmd__config,validate)
                 cmd="bifrost__subcmd__config__subcmd__validate"
                 ;;
@@ -114,6 +126,9 @@ _bifrost() {
                 ;;
             bifrost__subcmd__config__subcmd__help,help)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            bifrost__subcmd__config__subcmd__help,import)
+                cmd="bifrost__subcmd__config__subcmd__help__subcmd__import"
                 ;;
             bifrost__subcmd__config__subcmd__help,validate)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__validate"
@@ -175,14 +190,23 @@ _bifrost() {
             bifrost__subcmd__help,logout)
                 cmd="bifrost__subcmd__help__subcmd__logout"
                 ;;
+            bifrost__subcmd__help,logs)
+                cmd="bifrost__subcmd__help__subcmd__logs"
+                ;;
             bifrost__subcmd__help,provider)
                 cmd="bifrost__subcmd__help__subcmd__provider"
+                ;;
+            bifrost__subcmd__help,route)
+                cmd="bifrost__subcmd__help__subcmd__route"
                 ;;
             bifrost__subcmd__help,serve)
                 cmd="bifrost__subcmd__help__subcmd__serve"
                 ;;
             bifrost__subcmd__help,team)
                 cmd="bifrost__subcmd__help__subcmd__team"
+                ;;
+            bifrost__subcmd__help,top)
+                cmd="bifrost__subcmd__help__subcmd__top"
                 ;;
             bifrost__subcmd__help,vk)
                 cmd="bifrost__subcmd__help__subcmd__vk"
@@ -205,6 +229,9 @@ _bifrost() {
             bifrost__subcmd__help__subcmd__config,export)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__export"
                 ;;
+            bifrost__subcmd__help__subcmd__config,import)
+                cmd="bifrost__subcmd__help__subcmd__config__subcmd__import"
+                ;;
             bifrost__subcmd__help__subcmd__config,validate)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__validate"
                 ;;
@@ -223,8 +250,20 @@ _bifrost() {
             bifrost__subcmd__help__subcmd__customer,update)
                 cmd="bifrost__subcmd__help__subcmd__customer__subcmd__update"
                 ;;
+            bifrost__subcmd__help__subcmd__logs,export)
+                cmd="bifrost__subcmd__help__subcmd__logs__subcmd__export"
+                ;;
+            bifrost__subcmd__help__subcmd__logs,show)
+                cmd="bifrost__subcmd__help__subcmd__logs__subcmd__show"
+                ;;
+            bifrost__subcmd__help__subcmd__logs,stats)
+                cmd="bifrost__subcmd__help__subcmd__logs__subcmd__stats"
+                ;;
             bifrost__subcmd__help__subcmd__provider,add)
                 cmd="bifrost__subcmd__help__subcmd__provider__subcmd__add"
+                ;;
+            bifrost__subcmd__help__subcmd__provider,health)
+                cmd="bifrost__subcmd__help__subcmd__provider__subcmd__health"
                 ;;
             bifrost__subcmd__help__subcmd__provider,key)
                 cmd="bifrost__subcmd__help__subcmd__provider__subcmd__key"
@@ -255,6 +294,21 @@ _bifrost() {
                 ;;
             bifrost__subcmd__help__subcmd__provider__subcmd__key,remove)
                 cmd="bifrost__subcmd__help__subcmd__provider__subcmd__key__subcmd__remove"
+                ;;
+            bifrost__subcmd__help__subcmd__route,add)
+                cmd="bifrost__subcmd__help__subcmd__route__subcmd__add"
+                ;;
+            bifrost__subcmd__help__subcmd__route,explain)
+                cmd="bifrost__subcmd__help__subcmd__route__subcmd__explain"
+                ;;
+            bifrost__subcmd__help__subcmd__route,list)
+                cmd="bifrost__subcmd__help__subcmd__route__subcmd__list"
+                ;;
+            bifrost__subcmd__help__subcmd__route,remove)
+                cmd="bifrost__subcmd__help__subcmd__route__subcmd__remove"
+                ;;
+            bifrost__subcmd__help__subcmd__route,show)
+                cmd="bifrost__subcmd__help__subcmd__route__subcmd__show"
                 ;;
             bifrost__subcmd__help__subcmd__team,create)
                 cmd="bifrost__subcmd__help__subcmd__team__subcmd__create"
@@ -298,8 +352,35 @@ _bifrost() {
             bifrost__subcmd__help__subcmd__vk,usage)
                 cmd="bifrost__subcmd__help__subcmd__vk__subcmd__usage"
                 ;;
+            bifrost__subcmd__logs,export)
+                cmd="bifrost__subcmd__logs__subcmd__export"
+                ;;
+            bifrost__subcmd__logs,help)
+                cmd="bifrost__subcmd__logs__subcmd__help"
+                ;;
+            bifrost__subcmd__logs,show)
+                cmd="bifrost__subcmd__logs__subcmd__show"
+                ;;
+            bifrost__subcmd__logs,stats)
+                cmd="bifrost__subcmd__logs__subcmd__stats"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,export)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__export"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,help)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__help"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,show)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__show"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,stats)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__stats"
+                ;;
             bifrost__subcmd__provider,add)
                 cmd="bifrost__subcmd__provider__subcmd__add"
+                ;;
+            bifrost__subcmd__provider,health)
+                cmd="bifrost__subcmd__provider__subcmd__health"
                 ;;
             bifrost__subcmd__provider,help)
                 cmd="bifrost__subcmd__provider__subcmd__help"
@@ -327,6 +408,9 @@ _bifrost() {
                 ;;
             bifrost__subcmd__provider__subcmd__help,add)
                 cmd="bifrost__subcmd__provider__subcmd__help__subcmd__add"
+                ;;
+            bifrost__subcmd__provider__subcmd__help,health)
+                cmd="bifrost__subcmd__provider__subcmd__help__subcmd__health"
                 ;;
             bifrost__subcmd__provider__subcmd__help,help)
                 cmd="bifrost__subcmd__provider__subcmd__help__subcmd__help"
@@ -384,6 +468,42 @@ _bifrost() {
                 ;;
             bifrost__subcmd__provider__subcmd__key__subcmd__help,remove)
                 cmd="bifrost__subcmd__provider__subcmd__key__subcmd__help__subcmd__remove"
+                ;;
+            bifrost__subcmd__route,add)
+                cmd="bifrost__subcmd__route__subcmd__add"
+                ;;
+            bifrost__subcmd__route,explain)
+                cmd="bifrost__subcmd__route__subcmd__explain"
+                ;;
+            bifrost__subcmd__route,help)
+                cmd="bifrost__subcmd__route__subcmd__help"
+                ;;
+            bifrost__subcmd__route,list)
+                cmd="bifrost__subcmd__route__subcmd__list"
+                ;;
+            bifrost__subcmd__route,remove)
+                cmd="bifrost__subcmd__route__subcmd__remove"
+                ;;
+            bifrost__subcmd__route,show)
+                cmd="bifrost__subcmd__route__subcmd__show"
+                ;;
+            bifrost__subcmd__route__subcmd__help,add)
+                cmd="bifrost__subcmd__route__subcmd__help__subcmd__add"
+                ;;
+            bifrost__subcmd__route__subcmd__help,explain)
+                cmd="bifrost__subcmd__route__subcmd__help__subcmd__explain"
+                ;;
+            bifrost__subcmd__route__subcmd__help,help)
+                cmd="bifrost__subcmd__route__subcmd__help__subcmd__help"
+                ;;
+            bifrost__subcmd__route__subcmd__help,list)
+                cmd="bifrost__subcmd__route__subcmd__help__subcmd__list"
+                ;;
+            bifrost__subcmd__route__subcmd__help,remove)
+                cmd="bifrost__subcmd__route__subcmd__help__subcmd__remove"
+                ;;
+            bifrost__subcmd__route__subcmd__help,show)
+                cmd="bifrost__subcmd__route__subcmd__help__subcmd__show"
                 ;;
             bifrost__subcmd__team,create)
                 cmd="bifrost__subcmd__team__subcmd__create"
@@ -488,7 +608,7 @@ _bifrost() {
 
     case "${cmd}" in
         bifrost)
-            opts="-h -V --data-dir --url --help --version serve provider config vk team customer admin login logout completions help"
+            opts="-h -V --data-dir --url --help --version serve provider route config vk team customer admin login logout top logs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -844,7 +964,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config)
-            opts="-h -V --data-dir --url --help --version validate export help"
+            opts="-h -V --data-dir --url --help --version validate export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,7 +1012,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config__subcmd__help)
-            opts="validate export help"
+            opts="validate export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,6 +1053,20 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__config__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__config__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -940,6 +1074,36 @@ _bifrost() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__config__subcmd__import)
+            opts="-o -h -V --output --apply --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1260,7 +1424,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help)
-            opts="serve provider config vk team customer admin login logout completions help"
+            opts="serve provider route config vk team customer admin login logout top logs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1372,7 +1536,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__config)
-            opts="validate export"
+            opts="validate export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1386,6 +1550,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__config__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__config__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1539,8 +1717,64 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__help__subcmd__logs)
+            opts="show stats export"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__help__subcmd__provider)
-            opts="add list show update remove key test types"
+            opts="add list show update remove key test health types"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1554,6 +1788,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__provider__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__provider__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1707,6 +1955,90 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__help__subcmd__route)
+            opts="add list show remove explain"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__route__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__route__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__route__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__route__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__route__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1794,6 +2126,20 @@ _bifrost() {
         bifrost__subcmd__help__subcmd__team__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__top)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1997,8 +2343,266 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__logs)
+            opts="-f -h -V --provider --model --status --vk --since --until --search --follow --limit --json --data-dir --url --help --version show stats export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__export)
+            opts="-o -h -V --format --output --provider --model --status --vk --since --until --search --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help)
+            opts="show stats export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__show)
+            opts="-h -V --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__stats)
+            opts="-h -V --provider --model --status --vk --since --until --search --json --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__provider)
-            opts="-h -V --data-dir --url --help --version add list show update remove key test types help"
+            opts="-h -V --data-dir --url --help --version add list show update remove key test health types help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2153,8 +2757,30 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__provider__subcmd__health)
+            opts="-h -V --json --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__provider__subcmd__help)
-            opts="add list show update remove key test types help"
+            opts="add list show update remove key test health types help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2168,6 +2794,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__provider__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__provider__subcmd__help__subcmd__health)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2741,6 +3381,284 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__route)
+            opts="-h -V --data-dir --url --help --version add list show remove explain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__add)
+            opts="-h -V --name --cel --target --fallback --priority --description --disabled --scope --scope-id --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fallback)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --priority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -W "virtual-key team customer" -- "${cur}"))
+                    return 0
+                    ;;
+                --scope-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__explain)
+            opts="-h -V --model --header --vk --request-type --json --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__help)
+            opts="add list show remove explain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__help__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__list)
+            opts="-h -V --json --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__remove)
+            opts="-h -V --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__route__subcmd__show)
+            opts="-h -V --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__serve)
             opts="-h -V --host --port --config --log-level --log-format --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3054,6 +3972,28 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__top)
+            opts="-h -V --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -30,6 +30,7 @@ complete -c bifrost -n "__fish_bifrost_needs_command" -s h -l help -d 'Print hel
 complete -c bifrost -n "__fish_bifrost_needs_command" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "serve" -d 'Run the gateway'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "route" -d 'Manage routing rules; explain where a request would go'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "config" -d 'Check or export configuration'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
@@ -37,6 +38,8 @@ complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "customer" -d 'Manag
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "admin" -d 'Manage the credentials that open the management API over TCP'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "login" -d 'Store a credential for the server at --url, after checking it there'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "logout" -d 'Forget the credential for the server at --url'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "top" -d 'Watch and manage the running server in a terminal dashboard'
+complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "logs" -d 'Read the request log: list, follow, show, stats, export'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c bifrost -n "__fish_bifrost_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1: only this machine can connect)' -r
@@ -49,19 +52,20 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l data-dir -d 'D
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -s h -l help -d 'Print help'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "add" -d 'Add a provider'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "list" -d 'List providers'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "show" -d 'Show one provider'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "update" -d 'Change a provider\'s settings'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "remove" -d 'Remove a provider'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "key" -d 'Manage a provider\'s keys'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "types" -d 'List the provider types and their defaults'
-complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test types help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "add" -d 'Add a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "list" -d 'List providers'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "show" -d 'Show one provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "update" -d 'Change a provider\'s settings'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "remove" -d 'Remove a provider'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "key" -d 'Manage a provider\'s keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "health" -d 'Live health of a provider\'s keys (breaker, cooldown, error rate, p50 latency, share of recent traffic); needs a running server'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "types" -d 'List the provider types and their defaults'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and not __fish_seen_subcommand_from add list show update remove key test health types help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l type -d 'Provider type (see `bifrost provider types`); defaults to NAME when NAME is a type, so `bifrost provider add groq --key-env GROQ_API_KEY` needs no --type' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (required for openai-compatible)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from add" -l key -d 'The key itself (prefer --key-env: command lines end up in shell history)' -r
@@ -138,6 +142,11 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from health" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from health" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from health" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from health" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from health" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from types" -s h -l help -d 'Print help'
@@ -149,15 +158,70 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_see
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a provider'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "key" -d 'Manage a provider\'s keys'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
+complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "health" -d 'Live health of a provider\'s keys (breaker, cooldown, error rate, p50 latency, share of recent traffic); needs a running server'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "types" -d 'List the provider types and their defaults'
 complete -c bifrost -n "__fish_bifrost_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s h -l help -d 'Print help'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
-complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "add" -d 'Add a routing rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "list" -d 'List routing rules, the file\'s first'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "show" -d 'Show one rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "remove" -d 'Remove a rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "explain" -d 'Show where a request would go and why, without sending it'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and not __fish_seen_subcommand_from add list show remove explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l name -d 'A unique name' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l cel -d 'The condition in CEL, e.g. `headers["x-tier"] == "premium"`; none matches all' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l target -d 'A target, `provider/model` with an optional `@weight` (repeat for several; without weights each gets an equal share)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l fallback -d 'A `provider/model` tried after the target fails (repeat, in order)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l priority -d 'Lower runs first' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l description -d 'Free text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l scope -d 'Apply only under one virtual key, team or customer (`--scope-id` names it)' -r -f -a "virtual-key\t'One virtual key'
+team\t'One team'
+customer\t'One customer'"
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l scope-id -d 'The id of the scope\'s virtual key, team or customer' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -l disabled -d 'Store the rule disabled'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from show" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from remove" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from remove" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l model -d 'The model the request names' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l header -d 'A request header, `name=value` (repeat)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l vk -d 'The virtual key the request presents, by name or id' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l request-type -d 'The request type rules see (`chat_completion`, `embedding`, ...)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -l json -d 'Print JSON instead of text'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a routing rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "list" -d 'List routing rules, the file\'s first'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Show where a request would go and why, without sending it'
+complete -c bifrost -n "__fish_bifrost_using_subcommand route; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "import" -d 'Convert a reference gateway\'s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and not __fish_seen_subcommand_from validate export import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l config -d 'Config file, as for `serve`' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from validate" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
@@ -169,8 +233,15 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -l include-secrets -d 'Print literal key values in clear (default: masked; `env.` references are always kept)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -s o -l output -d 'Write the bifrost.toml here instead of stdout (an existing file is kept)' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -l apply -d 'Write providers, customers, teams and virtual keys into the store (as if made with the CLI) instead; the server must be stopped'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "import" -d 'Convert a reference gateway\'s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason'
 complete -c bifrost -n "__fish_bifrost_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and not __fish_seen_subcommand_from create list show update delete rotate enable disable usage help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
@@ -428,21 +499,80 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -l data-dir -d '
 complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand top" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand top" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand top" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand top" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l provider -d 'Only this provider (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l model -d 'Only this model (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l status -d 'Only `success` or `error`' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l until -d 'Until this long ago or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l search -d 'Only records whose request or response contains this text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l limit -d 'Records to list (newest first)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s f -l follow -d 'Keep printing new records as they arrive, until Ctrl-C'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l json -d 'One JSON object per line (NDJSON), for jq'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "show" -d 'Print one record with its content, pretty-printed'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "export" -d 'Write every matching record to a file or stdout'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l provider -d 'Only this provider (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l model -d 'Only this model (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l status -d 'Only `success` or `error`' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l until -d 'Until this long ago or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l search -d 'Only records whose request or response contains this text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l json -d 'Print JSON'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line'
+csv\t'Comma-separated values with a header row'"
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s o -l output -d 'Write here instead of stdout' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l provider -d 'Only this provider (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l model -d 'Only this model (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l status -d 'Only `success` or `error`' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l until -d 'Until this long ago or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l search -d 'Only records whose request or response contains this text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one record with its content, pretty-printed'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every matching record to a file or stdout'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "serve" -d 'Run the gateway'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "provider" -d 'Manage providers and their keys'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "config" -d 'Check or export configuration'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "admin" -d 'Manage the credentials that open the management API over TCP'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "login" -d 'Store a credential for the server at --url, after checking it there'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "logout" -d 'Forget the credential for the server at --url'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider config vk team customer admin login logout completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "serve" -d 'Run the gateway'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "provider" -d 'Manage providers and their keys'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "route" -d 'Manage routing rules; explain where a request would go'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "config" -d 'Check or export configuration'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "vk" -d 'Manage virtual keys: what an app or a person may call, how much and how fast'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "team" -d 'Manage teams: groups of keys sharing budgets'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "customer" -d 'Manage customers: the top of the budget hierarchy'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "admin" -d 'Manage the credentials that open the management API over TCP'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "login" -d 'Store a credential for the server at --url, after checking it there'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "logout" -d 'Forget the credential for the server at --url'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "top" -d 'Watch and manage the running server in a terminal dashboard'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "logs" -d 'Read the request log: list, follow, show, stats, export'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and not __fish_seen_subcommand_from serve provider route config vk team customer admin login logout top logs completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List providers'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -450,9 +580,16 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "remove" -d 'Remove a provider'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "key" -d 'Manage a provider\'s keys'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "test" -d 'Make one real call through a provider and report latency and a verdict'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "health" -d 'Live health of a provider\'s keys (breaker, cooldown, error rate, p50 latency, share of recent traffic); needs a running server'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "types" -d 'List the provider types and their defaults'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "add" -d 'Add a routing rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "list" -d 'List routing rules, the file\'s first'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "show" -d 'Show one rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "remove" -d 'Remove a rule'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from route" -f -a "explain" -d 'Show where a request would go and why, without sending it'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a config file; problems are printed as FILE:LINE:COLUMN: message'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "export" -d 'Print the current setup as a bifrost.toml that reproduces it elsewhere'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "import" -d 'Convert a reference gateway\'s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "create" -d 'Create a key; prints only its value on stdout (shown this once)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "list" -d 'List keys (never their values)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from vk" -f -a "show" -d 'Show one key (never its value)'
@@ -474,3 +611,6 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "set-password" -d 'Set the admin username and password for Basic auth (prompts twice on a terminal, else reads one line from stdin). Stored as an Argon2id hash'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "token" -d 'Manage admin API tokens'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "show" -d 'Print one record with its content, pretty-printed'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "export" -d 'Write every matching record to a file or stdout'
