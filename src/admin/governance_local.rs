@@ -36,6 +36,9 @@ pub type CatalogPublisher = Arc<dyn Fn(Catalog) + Send + Sync>;
 pub struct LocalGovernance {
     store: Arc<Store>,
     publish: Option<CatalogPublisher>,
+    /// The running server's engine: usage read from its live counters rather than the
+    /// store, which lags them by up to one flush interval.
+    live: Option<Engine>,
 }
 
 impl LocalGovernance {
@@ -44,6 +47,7 @@ impl LocalGovernance {
         LocalGovernance {
             store,
             publish: None,
+            live: None,
         }
     }
 
@@ -52,7 +56,14 @@ impl LocalGovernance {
         LocalGovernance {
             store,
             publish: Some(publish),
+            live: None,
         }
+    }
+
+    /// The same, reporting usage from `engine`, the one that checks requests.
+    pub fn with_live_usage(mut self, engine: Engine) -> Self {
+        self.live = Some(engine);
+        self
     }
 
     /// Reads every definition and hands them to the publisher, if any.
@@ -378,11 +389,18 @@ impl Governance for LocalGovernance {
 
     async fn usage(&self, id: &str) -> Result<Value, GovernanceError> {
         let id = id.to_string();
+        let live = self.live.clone();
         self.blocking(move |s| {
             let vk: VirtualKey = find(s, Kind::VirtualKey, &id)?;
-            let engine = Engine::new(SystemClock);
-            engine.apply(&s.catalog()?);
-            engine.load(&s.usage_records()?);
+            let engine = match live {
+                Some(engine) => engine,
+                None => {
+                    let engine = Engine::new(SystemClock);
+                    engine.apply(&s.catalog()?);
+                    engine.load(&s.usage_records()?);
+                    engine
+                }
+            };
             let levels = engine.usage(&vk.id).unwrap_or_default();
             Ok(json!({"virtual_key_id": vk.id, "name": vk.name, "levels": levels}))
         })

@@ -147,10 +147,12 @@ impl AppState {
     /// that checks requests, so it applies from the next request on.
     pub fn governance(&self) -> LocalGovernance {
         let engine = self.inner.gate.engine().clone();
+        let live = engine.clone();
         LocalGovernance::with_publisher(
             self.inner.admin.store().clone(),
             Arc::new(move |catalog| engine.apply(&catalog)),
         )
+        .with_live_usage(live)
     }
 
     /// Routing-rule management on the server's store: every change is compiled into
