@@ -37,7 +37,7 @@ pub use routing::{
     compile_cel, split_target, AliasConfig, AliasTarget, CelError, RoutingDefs, RoutingRule,
     RuleTarget, Scope, MAX_RULES,
 };
-pub use secret::{SecretError, SecretValue};
+pub use secret::{is_credential_header, SecretError, SecretValue};
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

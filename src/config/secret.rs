@@ -120,6 +120,25 @@ impl<'de> Deserialize<'de> for SecretValue {
     }
 }
 
+/// Request headers whose values are credentials. Whatever echoes or stores a client's
+/// headers (the request log, routing rules' `headers`) masks these, so no secret
+/// reaches a log, a rule's verdict or an explanation.
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "x-api-key",
+    "api-key",
+    "x-goog-api-key",
+    "x-bf-vk",
+    "cookie",
+    "set-cookie",
+];
+
+/// Whether the header `name` (lower case, as HTTP names are) carries a credential.
+pub fn is_credential_header(name: &str) -> bool {
+    CREDENTIAL_HEADERS.contains(&name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,11 +111,19 @@ impl cel::context::VariableResolver for Vars<'_> {
                 .headers
                 .get_or_init(|| {
                     // Lower-case names (HTTP's), the value of the first of each name.
+                    // Credentials are present but masked: a rule routes on the virtual
+                    // key's fields, and a verdict or an explanation that echoes a
+                    // header must never show a secret.
                     let mut map = std::collections::HashMap::new();
                     for (k, v) in f.headers.into_iter().flatten() {
-                        if let Ok(v) = v.to_str() {
-                            map.entry(k.as_str().to_string())
-                                .or_insert_with(|| v.to_string());
+                        let name = k.as_str();
+                        let value = if crate::config::is_credential_header(name) {
+                            Some("<redacted>")
+                        } else {
+                            v.to_str().ok()
+                        };
+                        if let Some(v) = value {
+                            map.entry(name.to_string()).or_insert_with(|| v.to_string());
                         }
                     }
                     Value::from(map)

@@ -86,6 +86,36 @@ fn rules_run_in_priority_order_and_the_first_match_wins() {
 }
 
 #[test]
+fn rules_see_credential_headers_masked_never_their_values() {
+    let s = snapshot(
+        r#"
+[[routing_rules]]
+name = "leaky"
+cel_expression = 'headers["authorization"] == "Bearer sk-secret" || headers["x-api-key"] == "<redacted>"'
+targets = [{ provider = "cerebras", model = "big" }]
+"#,
+    );
+    let h = headers(&[
+        ("authorization", "Bearer sk-secret"),
+        ("x-api-key", "sk-other"),
+    ]);
+    let facts = RouteFacts {
+        headers: Some(&h),
+        ..Default::default()
+    };
+    // Only the masked comparison can match: the secret's value is not visible.
+    let plan = s.plan_drawn("groq/llama", &facts, || 0.0).unwrap();
+    assert_eq!(plan.rule.as_deref(), Some("leaky"));
+    let h = headers(&[("authorization", "Bearer sk-secret")]);
+    let facts = RouteFacts {
+        headers: Some(&h),
+        ..Default::default()
+    };
+    let plan = s.plan_drawn("groq/llama", &facts, || 0.0).unwrap();
+    assert_eq!(plan.rule, None, "a rule matched on a credential's value");
+}
+
+#[test]
 fn params_and_request_type_are_variables() {
     let s = snapshot(RULES);
     assert!(s.reads_params());

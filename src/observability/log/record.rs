@@ -7,19 +7,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::hooks::{Outcome, RequestInfo};
 use crate::store::{LogContent, LogRecord, Status};
 
-/// Headers whose values are credentials: recorded as `<redacted>` even when
-/// `client.logging_headers` names them, so no secret reaches the log.
-const SECRET_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "x-api-key",
-    "api-key",
-    "x-goog-api-key",
-    "x-bf-vk",
-    "cookie",
-    "set-cookie",
-];
-
 /// The record of one request: `headers` are the (lowercase) header names to keep;
 /// content is copied only when `content` is on and the pipeline captured it.
 pub fn build(
@@ -88,7 +75,9 @@ fn pick_headers(all: &http::HeaderMap, names: &[String]) -> BTreeMap<String, Str
         let Some(value) = all.get(name.as_str()) else {
             continue;
         };
-        let value = if SECRET_HEADERS.contains(&name.as_str()) {
+        // Credentials are recorded as `<redacted>` even when `client.logging_headers`
+        // names them, so no secret reaches the log.
+        let value = if crate::config::is_credential_header(name) {
             "<redacted>".to_string()
         } else {
             String::from_utf8_lossy(value.as_bytes()).into_owned()
