@@ -20,8 +20,9 @@ use crate::store::{LogKey, LogRecord, LogStore};
 
 /// A reader of the request log.
 pub enum LogSource {
-    /// A running server, through its management API.
-    Server(RemoteAdmin, std::path::PathBuf),
+    /// A running server, through its management API; the local socket's path when it
+    /// is the local server (`--follow` streams over it).
+    Server(RemoteAdmin, Option<std::path::PathBuf>),
     /// The log file of a stopped server.
     File(Arc<LogStore>),
 }
@@ -42,11 +43,16 @@ pub fn query_string(params: &[(String, String)]) -> String {
 }
 
 impl LogSource {
+    /// A server at a URL (`--url`), through its management API.
+    pub fn remote(server: RemoteAdmin) -> LogSource {
+        LogSource::Server(server, None)
+    }
+
     /// The running server of `data_dir` when one answers, else its log file.
     pub async fn open(data_dir: &Path) -> Result<LogSource, AdminError> {
         let socket = data_dir.join(SOCKET_NAME);
         if let Some(remote) = RemoteAdmin::connect(&socket).await {
-            return Ok(LogSource::Server(remote, socket));
+            return Ok(LogSource::Server(remote, Some(socket)));
         }
         let dir = data_dir.to_path_buf();
         let store = tokio::task::spawn_blocking(move || LogStore::open(&dir))
@@ -158,10 +164,19 @@ impl LogSource {
         &self,
         params: &[(String, String)],
     ) -> Result<http::Response<hyper::body::Incoming>, AdminError> {
-        let LogSource::Server(_, socket) = self else {
-            return Err(AdminError::Unreachable(
-                "--follow needs a running server: start `bifrost serve` on this data dir".into(),
-            ));
+        let socket = match self {
+            LogSource::Server(_, Some(socket)) => socket,
+            LogSource::Server(_, None) => {
+                return Err(AdminError::Unreachable(
+                    "--follow works on this machine's server only (not yet with --url): run it on the server's machine".into(),
+                ))
+            }
+            LogSource::File(_) => {
+                return Err(AdminError::Unreachable(
+                    "--follow needs a running server: start `bifrost serve` on this data dir"
+                        .into(),
+                ))
+            }
         };
         let unreachable = |e: &dyn std::fmt::Display| AdminError::Unreachable(e.to_string());
         let stream = tokio::net::UnixStream::connect(socket)

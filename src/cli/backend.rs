@@ -45,7 +45,7 @@ pub fn credential(url: &str) -> Option<RemoteCredential> {
 
 /// A client for the selected server: the `--url` one, or the local server's socket when
 /// one answers. `None` when neither applies (no `--url`, no server running).
-async fn server(data_dir: &Path) -> anyhow::Result<Option<RemoteAdmin>> {
+pub async fn server(data_dir: &Path) -> anyhow::Result<Option<RemoteAdmin>> {
     if let Some(url) = url() {
         let Some(credential) = credential(url) else {
             anyhow::bail!(

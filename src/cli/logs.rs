@@ -150,7 +150,14 @@ fn point_in_time(text: &str) -> Option<u64> {
 
 /// Runs `bifrost logs`.
 pub async fn run(args: LogsArgs, data_dir: PathBuf) -> CmdResult {
-    let source = LogSource::open(&data_dir).await?;
+    // `--url` reads that server's log; otherwise the local server, or its file.
+    let source = match super::backend::url() {
+        Some(_) => match super::backend::server(&data_dir).await? {
+            Some(server) => LogSource::remote(server),
+            None => LogSource::open(&data_dir).await?,
+        },
+        None => LogSource::open(&data_dir).await?,
+    };
     match args.command {
         Some(LogsCommand::Show { id }) => show(&source, &id).await,
         Some(LogsCommand::Stats { filters, json }) => stats(&source, &filters, json).await,

@@ -435,3 +435,45 @@ async fn logs_follow_prints_a_request_made_after_it_started() {
     assert_eq!(record["status"], "success");
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn logs_read_a_server_at_a_url_with_its_admin_token() {
+    let up = upstream(Arc::new(Notify::new())).await;
+    let gw = Gateway::start(&config(&up.base_url(), "")).await;
+    let mut rx = tail(&gw);
+    assert_eq!(
+        chat(&gw, "req-url-1", "ok", "over the wire", false).await,
+        200
+    );
+    logged(&mut rx, "req-url-1").await;
+    let elsewhere = tempfile::tempdir().unwrap();
+    let url = format!("http://{}", gw.addr);
+    let out = tokio::process::Command::new(BIN)
+        .args(["--url", &url, "logs", "show", "req-url-1"])
+        .env("BIFROST_DATA_DIR", elsewhere.path())
+        .env("BIFROST_ADMIN_TOKEN", "admin-tok")
+        .env(
+            "BIFROST_CREDENTIALS_FILE",
+            elsewhere.path().join("creds.json"),
+        )
+        .env_remove("BIFROST_URL")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("req-url-1"), "{stdout}");
+    assert!(stdout.contains("over the wire"), "{stdout}");
+    // The record came from the server: nothing was opened in the local data dir.
+    assert!(
+        !elsewhere
+            .path()
+            .join(bifrost::store::LOGS_FILE_NAME)
+            .exists(),
+        "the local log file was opened"
+    );
+}
