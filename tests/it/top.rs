@@ -20,7 +20,17 @@ struct Serving(std::process::Child, String);
 
 impl Serving {
     fn start(dir: &Path) -> Serving {
-        let mut child = Command::new(BIN)
+        Serving::start_with(dir, None)
+    }
+
+    /// The same, with `BIFROST_ADMIN_TOKEN` set when `admin_token` is given.
+    fn start_with(dir: &Path, admin_token: Option<&str>) -> Serving {
+        let mut command = Command::new(BIN);
+        match admin_token {
+            Some(token) => command.env("BIFROST_ADMIN_TOKEN", token),
+            None => command.env_remove("BIFROST_ADMIN_TOKEN"),
+        };
+        let mut child = command
             .env_remove("BIFROST_DATA_DIR")
             .env_remove("BIFROST_CONFIG")
             .env_remove("RUST_LOG")
@@ -108,11 +118,16 @@ impl Tmux {
     /// `bifrost top` on data dir `d` in a fresh tmux server, between two `stty -g`
     /// snapshots of the pane's terminal; returns once the dashboard is drawn.
     fn top(d: &Path) -> Tmux {
+        Tmux::top_with(d, "")
+    }
+
+    /// [`Tmux::top`] with `extra` (environment assignments) on the command line.
+    fn top_with(d: &Path, extra: &str) -> Tmux {
         let tmux = Tmux {
             socket: format!("bifrost-top-{}", uuid::Uuid::new_v4().simple()),
         };
         let script = format!(
-            "stty -g > '{dir}/before'; NO_COLOR=1 '{BIN}' top --data-dir '{dir}'; echo \"exit=$?\"; stty -g > '{dir}/after'; read wait",
+            "stty -g > '{dir}/before'; NO_COLOR=1 BIFROST_URL= {extra} '{BIN}' top --data-dir '{dir}'; echo \"exit=$?\"; stty -g > '{dir}/after'; read wait",
             dir = d.display()
         );
         let size = ["-x", "100", "-y", "30"];
@@ -258,5 +273,28 @@ async fn ctrl_c_and_a_lost_server_leave_the_terminal_as_it_was() {
     drop(server);
     tmux.await_screen("the lost-server banner", |s| s.contains("server lost"));
     tmux.keys(&["C-c"]);
+    tmux.assert_restored(d);
+}
+
+#[tokio::test]
+async fn top_attaches_to_a_server_at_a_url() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let served = tempfile::tempdir().unwrap();
+    let server = Serving::start_with(served.path(), Some("top-admin-token"));
+    // Another data dir: no local socket, so only the URL can lead to the server.
+    let here = tempfile::tempdir().unwrap();
+    let d = here.path();
+    let extra = format!(
+        "BIFROST_URL={} BIFROST_ADMIN_TOKEN=top-admin-token BIFROST_CREDENTIALS_FILE='{}/creds.json'",
+        server.1,
+        d.display()
+    );
+    let tmux = Tmux::top_with(d, &extra);
+    let screen = tmux.await_screen("the URL in the header", |s| s.contains(&server.1));
+    assert!(!screen.contains("server lost"), "{screen}");
+    tmux.keys(&["q"]);
     tmux.assert_restored(d);
 }
