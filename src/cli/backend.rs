@@ -14,8 +14,8 @@ use http::Method;
 
 use super::login_store;
 use crate::admin::{
-    AdminAuth, AdminError, Credentials, Governance, LocalAdmin, LocalGovernance, Management,
-    RemoteAdmin, RemoteCredential, SOCKET_NAME,
+    AdminAuth, AdminError, Credentials, Governance, LocalAdmin, LocalGovernance, LocalRouting,
+    Management, RemoteAdmin, RemoteCredential, RoutingAdmin, SOCKET_NAME,
 };
 use crate::governance::SystemClock;
 use crate::store::{Store, StoreError};
@@ -85,6 +85,17 @@ pub async fn connect_governance(data_dir: &Path) -> anyhow::Result<Box<dyn Gover
     match server(data_dir).await? {
         Some(remote) => Ok(Box::new(remote)),
         None => Ok(Box::new(LocalGovernance::new(open_store(data_dir).await?))),
+    }
+}
+
+/// The routing-rule backend.
+pub async fn connect_routing(data_dir: &Path) -> anyhow::Result<Box<dyn RoutingAdmin>> {
+    match server(data_dir).await? {
+        Some(remote) => Ok(Box::new(remote)),
+        None => Ok(Box::new(LocalRouting::new(
+            open_store(data_dir).await?,
+            None,
+        ))),
     }
 }
 

@@ -2,20 +2,15 @@
 //! of the routing decision. Like the other groups, it talks to a running server over
 //! its socket, or to the store when none runs; scripts get `--json` on stdout.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::output::{print, print_json, table};
 use super::{CmdResult, Failure};
-use crate::admin::{
-    ExplainRequest, LocalRouting, RemoteAdmin, RoutingAdmin, RoutingError, SOCKET_NAME,
-};
+use crate::admin::{ExplainRequest, RoutingAdmin, RoutingError};
 use crate::config::{split_target, RoutingRule, Scope};
-use crate::store::{Store, StoreError};
 
 /// `bifrost route`.
 #[derive(Debug, Subcommand)]
@@ -113,7 +108,7 @@ pub struct ExplainArgs {
 impl RouteCommand {
     /// Runs the command against the running server or the store.
     pub async fn run(self, data_dir: PathBuf) -> CmdResult {
-        let admin = connect(&data_dir).await?;
+        let admin = super::backend::connect_routing(&data_dir).await?;
         let admin = admin.as_ref();
         match self {
             RouteCommand::Add(args) => add(admin, args).await,
@@ -128,25 +123,6 @@ impl RouteCommand {
             }
             RouteCommand::Explain(args) => explain(admin, args).await,
         }
-    }
-}
-
-async fn connect(data_dir: &Path) -> anyhow::Result<Box<dyn RoutingAdmin>> {
-    let socket = data_dir.join(SOCKET_NAME);
-    if let Some(remote) = RemoteAdmin::connect(&socket).await {
-        return Ok(Box::new(remote));
-    }
-    let dir = data_dir.to_path_buf();
-    let store = tokio::task::spawn_blocking(move || Store::open(&dir))
-        .await
-        .context("store task failed")?;
-    match store {
-        Ok(store) => Ok(Box::new(LocalRouting::new(Arc::new(store), None))),
-        Err(e @ StoreError::Locked(_)) => Err(anyhow::Error::new(e).context(format!(
-            "no server answers on {} although the store is held; if a `bifrost serve` is starting, retry in a moment",
-            socket.display()
-        ))),
-        Err(e) => Err(e.into()),
     }
 }
 
