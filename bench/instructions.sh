@@ -7,9 +7,11 @@
 # Each process runs under callgrind twice, serving N1 and then N2 requests (4 at a time);
 # (I(N2) - I(N1)) / (N2 - N1) removes start-up and shutdown from the count. Prints a
 # markdown section (and writes it to OUT.md when given). Needs valgrind.
+# Environment: N1, N2 (request counts, default 500 and 2500); PROFILE_DIR (keep each
+# run's callgrind output there, for `callgrind_annotate`).
 set -euo pipefail
 MOCK=$1 BARE=$2 BIFROST=$3 OHA=$4 OUT=${5:-}
-N1=500 N2=2500
+N1=${N1:-500} N2=${N2:-2500}
 command -v valgrind >/dev/null || { echo "instructions.sh: valgrind not installed" >&2; exit 2; }
 
 WORK=$(mktemp -d)
@@ -24,7 +26,7 @@ trap cleanup EXIT
 PIDS+=($!)
 for _ in $(seq 100); do grep -q listening "$WORK/up.log" 2>/dev/null && break; sleep 0.05; done
 UPORT=$(grep -o '[0-9]*$' "$WORK/up.log")
-cat >"$WORK/cfg.toml" <<CFG
+cat >"$WORK/base.toml" <<CFG
 [providers.up]
 type = "openai-compatible"
 base_url = "http://127.0.0.1:$UPORT/v1"
@@ -33,23 +35,37 @@ name = "bench"
 value = "sk-bench-not-secret"
 models = ["bench-model"]
 CFG
-printf '%s' '{"model":"up/bench-model","messages":[{"role":"user","content":"hello"}]}' >"$WORK/body.json"
+# Request logging (with content) and metrics are on by default.
+cp "$WORK/base.toml" "$WORK/default.toml"
+{ cat "$WORK/base.toml"; printf '[client]\nenable_logging = false\n'; } >"$WORK/nolog.toml"
+# Everything on: the defaults plus a routing rule that matches every request (and the
+# virtual key with a budget and a rate limit that `count` adds).
+cat "$WORK/base.toml" - >"$WORK/all.toml" <<'CFG'
+[[routing_rules]]
+name = "bench"
+cel_expression = 'headers["x-tier"] == "premium"'
+targets = [{ provider = "up", model = "bench-model", weight = 1.0 }]
+CFG
+printf '%s' '{"model":"up/bench-model","messages":[{"role":"user","content":"hello"}]}' >"$WORK/plain.json"
+printf '%s' '{"model":"up/bench-model","stream":true,"messages":[{"role":"user","content":"hello"}]}' >"$WORK/stream.json"
 
-# count WHAT N: total instructions of one callgrind run serving N requests. WHAT is
-# bare, bifrost, or bifrost-vk: every request presents a virtual key with a budget and
-# a rate limit, so governance (auth, reservation, settlement) is on the path.
+# count WHAT BODY N: total instructions of one callgrind run serving N requests of BODY
+# (plain or stream). WHAT is bare, nolog (logging off), default (logging with content
+# and metrics), or all (the defaults, a routing rule, and a virtual key with a budget
+# and a rate limit on every request). With PROFILE_DIR set, the callgrind output of
+# each run is kept there for callgrind_annotate.
 count() {
-    local what=$1 n=$2 port=18599 pid vk=()
+    local what=$1 body=$2 n=$3 port=18599 pid extra=()
     rm -rf "$WORK/data" "$WORK/cg.out"
-    if [ "$what" = bifrost-vk ]; then
+    if [ "$what" = all ]; then
         local key
         key=$("$BIFROST" --data-dir "$WORK/data" vk create --name bench --budget 1000000 \
             --reset 1d --rpm 100000000 --tpm 1000000000 2>/dev/null)
-        vk=(-H "x-bf-vk: $key")
+        extra=(-H "x-bf-vk: $key" -H "x-tier: premium")
     fi
     if [ "$what" != bare ]; then
         valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$BIFROST" serve \
-            --port $port --data-dir "$WORK/data" --config "$WORK/cfg.toml" >"$WORK/run.log" 2>&1 &
+            --port $port --data-dir "$WORK/data" --config "$WORK/$what.toml" >"$WORK/run.log" 2>&1 &
     else
         valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$BARE" \
             --port $port --upstream "http://127.0.0.1:$UPORT" >"$WORK/run.log" 2>&1 &
@@ -61,34 +77,44 @@ count() {
         sleep 0.1
     done
     timeout 300 "$OHA" -n "$n" -c 4 --no-tui -m POST -H 'content-type: application/json' \
-        "${vk[@]}" -D "$WORK/body.json" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+        "${extra[@]}" -D "$WORK/$body.json" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
     kill -TERM "$pid"
     wait "$pid" 2>/dev/null || true
+    [ -z "${PROFILE_DIR:-}" ] || cp "$WORK/cg.out" "$PROFILE_DIR/$what-$body-$n.out"
     awk '/^(summary|totals):/ { print $2; exit }' "$WORK/cg.out"
 }
 
 per_request() {
     local a b
-    a=$(count "$1" $N1)
-    b=$(count "$1" $N2)
+    a=$(count "$1" "$2" $N1)
+    b=$(count "$1" "$2" $N2)
     echo $(((b - a) / (N2 - N1)))
 }
 
-bare=$(per_request bare)
-gw=$(per_request bifrost)
-vk=$(per_request bifrost-vk)
+ratio() { awk -v g="$1" -v b="$2" 'BEGIN { printf "%.2fx", g / b }'; }
+
+bare=$(per_request bare plain)
+nolog=$(per_request nolog plain)
+default=$(per_request default plain)
+all=$(per_request all plain)
+bare_stream=$(per_request bare stream)
+all_stream=$(per_request all stream)
 section=$(cat <<MD
 ## Instructions per request (callgrind)
 
 Counted, not timed: \`bench/instructions.sh\` runs each process under callgrind serving
-$N1 and then $N2 non-streaming chat requests and divides the difference, so start-up is
-excluded and the figures repeat from run to run.
+$N1 and then $N2 chat requests (4 at a time) and divides the difference, so start-up is
+excluded and the figures repeat from run to run. A streamed request is eight content
+chunks, a usage chunk and \`[DONE]\` from the mock upstream.
 
 | target | instructions / request | vs bare-proxy |
 |---|---:|---:|
 | bare-proxy (hyper floor) | $bare | 1.00x |
-| bifrost | $gw | $(awk -v g="$gw" -v b="$bare" 'BEGIN { printf "%.2fx", g / b }') |
-| bifrost, virtual key with a budget and a rate limit | $vk | $(awk -v g="$vk" -v b="$bare" 'BEGIN { printf "%.2fx", g / b }') |
+| bifrost, request logging off (routing, metrics) | $nolog | $(ratio "$nolog" "$bare") |
+| bifrost, defaults (request logging with content, metrics) | $default | $(ratio "$default" "$bare") |
+| bifrost, everything on (defaults, a routing rule, a virtual key with a budget and a rate limit) | $all | $(ratio "$all" "$bare") |
+| bare-proxy, streamed | $bare_stream | 1.00x |
+| bifrost, everything on, streamed | $all_stream | $(ratio "$all_stream" "$bare_stream") |
 MD
 )
 echo "$section"

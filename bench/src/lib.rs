@@ -87,10 +87,12 @@ pub fn announce(listener: &TcpListener) -> std::io::Result<()> {
 /// Accepts connections forever and serves each with HTTP/1.1 keep-alive.
 /// Transient accept errors (e.g. out of file descriptors) are logged and
 /// retried after a short pause instead of killing the process.
-pub async fn serve<F, Fut>(listener: TcpListener, handler: F) -> !
+pub async fn serve<F, Fut, B>(listener: TcpListener, handler: F) -> !
 where
     F: Fn(Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Result<Response<Full<Bytes>>, Infallible>> + Send + 'static,
+    Fut: Future<Output = Result<Response<B>, Infallible>> + Send + 'static,
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     loop {
         let (stream, _) = match listener.accept().await {

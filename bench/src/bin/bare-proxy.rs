@@ -3,7 +3,8 @@
 //! `bare-proxy --port P --upstream http://127.0.0.1:U` reads the whole request
 //! body, forwards method, path+query, content-type and body to the upstream
 //! over a pooled HTTP/1.1 keep-alive client, reads the whole response body and
-//! returns status, content-type and body. It never parses JSON.
+//! returns status, content-type and body; an event stream (`text/event-stream`)
+//! is relayed frame by frame instead. It never parses JSON.
 //! Prints `listening on 127.0.0.1:PORT` once it accepts connections.
 
 use std::convert::Infallible;
@@ -12,7 +13,7 @@ use std::time::Duration;
 
 use bifrost_bench::{announce, bind_loopback, die, num_arg, parse_args, response, serve};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Either, Full};
 use hyper::body::Incoming;
 use hyper::header::CONTENT_TYPE;
 use hyper::{Request, Response};
@@ -76,24 +77,31 @@ async fn main() {
     .await
 }
 
-fn bad_gateway(what: &str, err: impl std::fmt::Display) -> Response<Full<Bytes>> {
-    response(
+/// A buffered answer, or an upstream event stream relayed as it arrives.
+type Reply = Response<Either<Full<Bytes>, Incoming>>;
+
+fn bad_gateway(what: &str, err: impl std::fmt::Display) -> Reply {
+    buffered(response(
         502,
         "text/plain",
         Bytes::from(format!("bare-proxy: {what}: {err}\n")),
-    )
+    ))
 }
 
-async fn forward(proxy: &Proxy, req: Request<Incoming>) -> Response<Full<Bytes>> {
+fn buffered(resp: Response<Full<Bytes>>) -> Reply {
+    resp.map(Either::Left)
+}
+
+async fn forward(proxy: &Proxy, req: Request<Incoming>) -> Reply {
     let (parts, body) = req.into_parts();
     let body = match body.collect().await {
         Ok(b) => b.to_bytes(),
         Err(e) => {
-            return response(
+            return buffered(response(
                 400,
                 "text/plain",
                 Bytes::from(format!("bad request body: {e}\n")),
-            )
+            ))
         }
     };
     let path = parts
@@ -116,6 +124,13 @@ async fn forward(proxy: &Proxy, req: Request<Incoming>) -> Response<Full<Bytes>>
         Err(e) => return bad_gateway("upstream request failed", e),
     };
     let (parts, body) = upstream_resp.into_parts();
+    let streams = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(b"text/event-stream"));
+    if streams {
+        return Response::from_parts(parts, Either::Right(body));
+    }
     let body = match body.collect().await {
         Ok(b) => b.to_bytes(),
         Err(e) => return bad_gateway("reading upstream body", e),
@@ -125,5 +140,5 @@ async fn forward(proxy: &Proxy, req: Request<Incoming>) -> Response<Full<Bytes>>
     if let Some(ct) = parts.headers.get(CONTENT_TYPE) {
         resp.headers_mut().insert(CONTENT_TYPE, ct.clone());
     }
-    resp
+    buffered(resp)
 }

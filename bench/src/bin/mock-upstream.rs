@@ -2,7 +2,9 @@
 //!
 //! `mock-upstream --port P [--delay-ms D]` answers `POST` to any path ending
 //! in `/chat/completions` with a fixed, realistic non-streaming
-//! `chat.completion` JSON after an optional delay. The delay is a tokio
+//! `chat.completion` JSON after an optional delay; a request whose body asks for
+//! `"stream":true` gets the same reply as a server-sent event stream of eight
+//! content chunks, a usage chunk and `[DONE]`. The delay is a tokio
 //! timer, so thousands of concurrent delayed requests cost almost nothing.
 //! Prints `listening on 127.0.0.1:PORT` once it accepts connections.
 
@@ -39,6 +41,27 @@ fn completion_body() -> Bytes {
     ))
 }
 
+/// The streamed reply: eight content chunks, then a chunk with the usage (as an
+/// upstream sends when asked for `stream_options.include_usage`), then `[DONE]`.
+fn stream_body() -> Bytes {
+    const WORDS: [&str; 8] = [
+        "Hello!", " I'm", " a mock", " upstream", " used for", " benchmarking", " streams", ".",
+    ];
+    let head = r#"data: {"id":"chatcmpl-bench0000000000000000000001","object":"chat.completion.chunk","created":1700000000,"model":"bench-model","system_fingerprint":"fp_bench","choices":"#;
+    let mut out = String::new();
+    for (i, word) in WORDS.iter().enumerate() {
+        let role = if i == 0 { r#""role":"assistant","# } else { "" };
+        out.push_str(&format!(
+            "{head}[{{\"index\":0,\"delta\":{{{role}\"content\":\"{word}\"}},\"logprobs\":null,\"finish_reason\":null}}]}}\n\n"
+        ));
+    }
+    out.push_str(&format!(
+        "{head}[{{\"index\":0,\"delta\":{{}},\"logprobs\":null,\"finish_reason\":\"stop\"}}],\"usage\":{{\"prompt_tokens\":9,\"completion_tokens\":8,\"total_tokens\":17}}}}\n\n"
+    ));
+    out.push_str("data: [DONE]\n\n");
+    Bytes::from(out)
+}
+
 #[tokio::main]
 async fn main() {
     let args = parse_args(USAGE, &["port", "delay-ms"]);
@@ -46,6 +69,7 @@ async fn main() {
     let delay_ms: u64 = num_arg(&args, "delay-ms", Some(0), USAGE);
     let delay = Duration::from_millis(delay_ms);
     let body = completion_body();
+    let streamed = stream_body();
 
     let listener = bind_loopback(port).unwrap_or_else(|e| {
         eprintln!("mock-upstream: cannot bind 127.0.0.1:{port}: {e}");
@@ -57,23 +81,33 @@ async fn main() {
     }
 
     serve(listener, move |req: Request<Incoming>| {
-        let body = body.clone();
-        async move { Ok::<_, Infallible>(handle(req, body, delay).await) }
+        let (body, streamed) = (body.clone(), streamed.clone());
+        async move { Ok::<_, Infallible>(handle(req, body, streamed, delay).await) }
     })
     .await
 }
 
-async fn handle(req: Request<Incoming>, body: Bytes, delay: Duration) -> Response<Full<Bytes>> {
+async fn handle(
+    req: Request<Incoming>,
+    body: Bytes,
+    streamed: Bytes,
+    delay: Duration,
+) -> Response<Full<Bytes>> {
     let is_completion =
         req.method() == Method::POST && req.uri().path().ends_with("/chat/completions");
     let is_health = req.method() == Method::GET && req.uri().path() == "/health";
     // Drain the request body so the connection stays reusable.
-    if req.into_body().collect().await.is_err() {
+    let Ok(request) = req.into_body().collect().await else {
         return response(400, "text/plain", Bytes::from_static(b"bad request body\n"));
-    }
+    };
     if is_completion {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
+        }
+        let needle = b"\"stream\":true";
+        let request = request.to_bytes();
+        if request.windows(needle.len()).any(|w| w == needle) {
+            return response(200, "text/event-stream", streamed);
         }
         response(200, "application/json", body)
     } else if is_health {
