@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use serde_json::Value;
 
-use crate::schema::{ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, Usage};
+use crate::schema::{ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RawJson, Usage};
 
 /// Which inference endpoint a request came in on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,10 +151,10 @@ pub struct Attempt {
 #[derive(Debug, Clone, Default)]
 pub struct Content {
     /// The request as routed (the canonical request, or the forwarded JSON body).
-    pub request: Option<Value>,
+    pub request: Option<RawJson>,
     /// The answer: a non-stream body, or a chat stream's chunks assembled into one
     /// `chat.completion` (text, tool calls, finish reason, usage).
-    pub response: Option<Value>,
+    pub response: Option<RawJson>,
 }
 
 /// How a request ended, for accounting and logs. Reported exactly once per request,
@@ -220,6 +220,12 @@ pub trait Hook: Send + Sync {
     fn wants_content(&self) -> bool {
         false
     }
+    /// True for a hook that only watches (metrics, logs, traces): its `pre_request`
+    /// is the default and is never called, so a request does not pay a boxed future
+    /// per observer. Asked once, when the pipeline is built.
+    fn observes_only(&self) -> bool {
+        false
+    }
 }
 
 /// The hooks' background tasks (log writers, usage flushers): graceful shutdown, once
@@ -263,6 +269,8 @@ impl Background {
 #[derive(Clone, Default)]
 pub struct Pipeline {
     hooks: Arc<[Arc<dyn Hook>]>,
+    /// The hooks whose `pre_request` runs: all but those that only observe.
+    intercepting: Arc<[Arc<dyn Hook>]>,
     wants_content: bool,
     background: Background,
 }
@@ -271,7 +279,9 @@ impl Pipeline {
     /// A pipeline running `hooks` in order.
     pub fn new(hooks: Vec<Arc<dyn Hook>>) -> Self {
         let wants_content = hooks.iter().any(|h| h.wants_content());
+        let intercepting = hooks.iter().filter(|h| !h.observes_only()).cloned();
         Pipeline {
+            intercepting: intercepting.collect(),
             hooks: hooks.into(),
             wants_content,
             background: Background::default(),
@@ -309,7 +319,7 @@ impl Pipeline {
         info: &RequestInfo,
         mut req: InferenceRequest<'_>,
     ) -> PreOutcome {
-        for hook in self.hooks.iter() {
+        for hook in self.intercepting.iter() {
             let view = match &mut req {
                 InferenceRequest::Chat(r) => InferenceRequest::Chat(r),
                 InferenceRequest::Completion(r) => InferenceRequest::Completion(r),
@@ -341,6 +351,11 @@ impl Pipeline {
     /// True when no hook is registered.
     pub fn is_empty(&self) -> bool {
         self.hooks.is_empty()
+    }
+
+    /// True when a hook may rewrite, answer or refuse a request before routing.
+    pub fn intercepts(&self) -> bool {
+        !self.intercepting.is_empty()
     }
 
     /// True when a hook asked for request and answer content.

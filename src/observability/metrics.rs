@@ -278,6 +278,10 @@ impl Metrics {
 }
 
 impl Hook for Metrics {
+    fn observes_only(&self) -> bool {
+        true
+    }
+
     fn on_complete(&self, info: &RequestInfo, outcome: &Outcome) {
         self.record(info, outcome);
     }

@@ -221,6 +221,10 @@ impl Exporting {
 }
 
 impl Hook for Exporting {
+    fn observes_only(&self) -> bool {
+        true
+    }
+
     fn on_complete(&self, info: &RequestInfo, outcome: &Outcome) {
         let Some(ids) = &info.trace else { return };
         if !ids.sampled {

@@ -17,6 +17,7 @@ mod retry;
 mod rules;
 mod rules_explain;
 mod rules_facts;
+mod rules_headers;
 #[cfg(test)]
 mod rules_tests;
 mod started;

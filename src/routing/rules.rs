@@ -28,6 +28,9 @@ pub(super) struct Routing {
     cel: cel::Context<'static>,
     /// Whether any expression reads `params` (the request body as JSON).
     reads_params: bool,
+    /// The only headers the expressions read, when each names them with literals;
+    /// `None` when one needs them all.
+    pub(super) header_names: Option<Arc<[String]>>,
 }
 
 /// One compiled alias.
@@ -106,12 +109,19 @@ impl Routing {
                 .as_ref()
                 .is_some_and(|p| p.references().has_variable("params"))
         });
+        let mut names = std::collections::BTreeSet::new();
+        let literal_only = rules.iter().all(|r| {
+            r.program
+                .as_ref()
+                .is_none_or(|p| super::rules_headers::collect(p.expression(), &mut names))
+        });
         Routing {
             defs,
             aliases,
             rules,
             cel: cel::Context::default(),
             reads_params,
+            header_names: literal_only.then(|| names.into_iter().collect()),
         }
     }
 

@@ -114,9 +114,9 @@ impl cel::context::VariableResolver for Vars<'_> {
                     // Credentials are present but masked: a rule routes on the virtual
                     // key's fields, and a verdict or an explanation that echoes a
                     // header must never show a secret.
+                    // Only the headers the rules name, when they name them all.
                     let mut map = std::collections::HashMap::new();
-                    for (k, v) in f.headers.into_iter().flatten() {
-                        let name = k.as_str();
+                    let mut add = |name: &str, v: &http::HeaderValue| {
                         let value = if crate::config::is_credential_header(name) {
                             Some("<redacted>")
                         } else {
@@ -125,6 +125,15 @@ impl cel::context::VariableResolver for Vars<'_> {
                         if let Some(v) = value {
                             map.entry(name.to_string()).or_insert_with(|| v.to_string());
                         }
+                    };
+                    let all = f.headers.into_iter().flatten();
+                    match &self.snapshot.routing.header_names {
+                        Some(names) => names.iter().for_each(|name| {
+                            if let Some(v) = f.headers.and_then(|h| h.get(name.as_str())) {
+                                add(name, v);
+                            }
+                        }),
+                        None => all.for_each(|(k, v)| add(k.as_str(), v)),
                     }
                     Value::from(map)
                 })

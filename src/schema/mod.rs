@@ -8,6 +8,7 @@
 mod answer;
 mod assemble;
 mod chat;
+mod raw_json;
 mod rerank;
 mod text;
 
@@ -16,6 +17,7 @@ pub use assemble::ChunkAssembler;
 pub use chat::{
     ChatChoice, ChatChunk, ChatRequest, ChatResponse, ChunkChoice, Message, StreamOptions, Usage,
 };
+pub use raw_json::RawJson;
 pub use rerank::{RerankRequest, RerankResponse, RerankResult};
 pub use text::{CompletionRequest, EmbeddingRequest, Model, ModelList};
 

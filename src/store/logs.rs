@@ -140,8 +140,10 @@ impl LogStore {
     }
 
     /// Writes `records` in one transaction, each under its timestamp and the next
-    /// sequence number; content is written apart.
-    pub fn append(&self, records: &[LogRecord]) -> Result<(), StoreError> {
+    /// sequence number; content is written apart. The records are lent mutably only
+    /// to set their content aside while their metadata is encoded; they come back
+    /// as they were.
+    pub fn append(&self, records: &mut [LogRecord]) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
         {
             let mut facts = txn.open_table(FACTS)?;
@@ -153,19 +155,25 @@ impl LogStore {
             // across restarts without a counter of their own.
             let mut seq = facts.last()?.map_or(0, |(k, _)| k.value().1);
             let mut meta = Vec::with_capacity(512);
+            let mut content_bytes = Vec::with_capacity(2048);
             let mut hours = HourChanges::default();
-            for record in records {
+            for record in records.iter_mut() {
                 seq += 1;
                 let key = (record.timestamp, seq);
                 let f = record.facts();
                 hours.add(key.0, &f);
                 facts.insert(key, f.encode())?;
                 meta.clear();
-                encode_meta(record, &mut meta).map_err(|e| corrupt(key, e))?;
+                // The metadata is the record without its content, which goes apart.
+                let content = record.content.take();
+                let encoded = serde_json::to_writer(&mut meta, &*record);
+                record.content = content;
+                encoded.map_err(|e| corrupt(key, e))?;
                 metas.insert(key, meta.as_slice())?;
                 if let Some(content) = &record.content {
-                    let bytes = serde_json::to_vec(content).map_err(|e| corrupt(key, e))?;
-                    contents.insert(key, bytes.as_slice())?;
+                    content_bytes.clear();
+                    content.encode(&mut content_bytes);
+                    contents.insert(key, content_bytes.as_slice())?;
                 }
                 ids.insert(record.id.as_str(), key)?;
                 for entry in index_entries(record, key) {
@@ -226,20 +234,6 @@ impl LogStore {
         txn.commit()?;
         Ok(counts)
     }
-}
-
-/// The metadata JSON of `record`: everything but its content.
-fn encode_meta(record: &LogRecord, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-    if record.content.is_none() {
-        return serde_json::to_writer(out, record);
-    }
-    // Records with content are written in the background writer, where a detour
-    // through a `Value` costs nothing the request sees.
-    let mut value = serde_json::to_value(record)?;
-    if let Some(map) = value.as_object_mut() {
-        map.remove("content");
-    }
-    serde_json::to_writer(out, &value)
 }
 
 /// Reads the record at `key`, with its content when `contents` is given.

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::schema::RawJson;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// One request, as the request log keeps it. Field names follow the reference
 /// gateway's log entries.
@@ -89,10 +89,38 @@ pub struct LogRecord {
 pub struct LogContent {
     /// The request as routed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request: Option<Value>,
+    pub request: Option<RawJson>,
     /// The answer (a stream's chunks assembled into one completion).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<Value>,
+    pub response: Option<RawJson>,
+}
+
+impl LogContent {
+    /// The content as stored: one JSON object, each part written as it was captured.
+    pub(super) fn encode(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
+        let mut first = true;
+        for (name, part) in [("request", &self.request), ("response", &self.response)] {
+            let Some(part) = part else { continue };
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            out.extend_from_slice(b"\"");
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+            out.extend_from_slice(part.as_bytes());
+        }
+        out.push(b'}');
+    }
+
+    /// Whether either part holds `needle` in its encoded bytes.
+    pub(super) fn contains(&self, needle: &memchr::memmem::Finder<'_>) -> bool {
+        [&self.request, &self.response]
+            .into_iter()
+            .flatten()
+            .any(|part| needle.find(part.as_bytes()).is_some())
+    }
 }
 
 /// How a request ended.

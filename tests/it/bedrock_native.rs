@@ -140,8 +140,14 @@ async fn converse_reaches_bedrock_byte_for_byte_and_answers_untouched() {
     let usage = o.usage.expect("usage from the answer");
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (3, 8));
     let content = o.content.expect("content");
-    assert_eq!(content.request.unwrap()["a_field_from_next_year"]["x"], 1.5);
-    assert_eq!(content.response.unwrap()["stopReason"], "end_turn");
+    assert_eq!(
+        content.request.unwrap().to_value()["a_field_from_next_year"]["x"],
+        1.5
+    );
+    assert_eq!(
+        content.response.unwrap().to_value()["stopReason"],
+        "end_turn"
+    );
 }
 
 #[tokio::test]
@@ -201,7 +207,7 @@ async fn converse_stream_frames_pass_untouched_and_report_usage() {
     assert!(o.error.is_none(), "{:?}", o.error);
     let usage = o.usage.expect("usage from the metadata event");
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (5, 2));
-    let events = o.content.unwrap().response.unwrap();
+    let events = o.content.unwrap().response.unwrap().to_value();
     assert_eq!(events[1]["event"], "contentBlockDelta");
     assert_eq!(events[1]["payload"]["delta"]["text"], "Hi ");
     assert_eq!(events.as_array().unwrap().len(), 6);

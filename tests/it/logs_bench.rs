@@ -43,9 +43,9 @@ fn record(i: u64, at: u64) -> LogRecord {
         content: Some(LogContent {
             request: Some(json!({"model": "m", "messages": [
                 {"role": "system", "content": "You are a helpful assistant."},
-                {"role": "user", "content": format!("Tell me about the {topic} today, request {i}.")}]})),
+                {"role": "user", "content": format!("Tell me about the {topic} today, request {i}.")}]}).into()),
             response: Some(json!({"choices": [{"message": {"role": "assistant",
-                "content": format!("Here is what I know about the {topic}: it is fine.")}}]})),
+                "content": format!("Here is what I know about the {topic}: it is fine.")}}]}).into()),
         }),
         ..LogRecord::default()
     }
@@ -94,10 +94,10 @@ fn logs_query_figures() {
     let t = Instant::now();
     let batch = 10_000;
     for b in 0..n.div_ceil(batch) {
-        let records: Vec<LogRecord> = (b * batch..((b + 1) * batch).min(n))
+        let mut records: Vec<LogRecord> = (b * batch..((b + 1) * batch).min(n))
             .map(|i| record(i, start + i * step))
             .collect();
-        store.append(&records).unwrap();
+        store.append(&mut records).unwrap();
     }
     let seeded = t.elapsed();
     let size = std::fs::metadata(store.path()).unwrap().len();

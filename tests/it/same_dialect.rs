@@ -169,8 +169,11 @@ async fn cohere_provider_gets_v2_chat_as_sent_and_answers_untouched() {
     let usage = o.usage.expect("usage from the answer");
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (10, 5));
     let content = o.content.unwrap();
-    assert_eq!(content.request.unwrap()["model"], "command-a-03-2025");
-    assert_eq!(content.response.unwrap()["id"], "c1");
+    assert_eq!(
+        content.request.unwrap().to_value()["model"],
+        "command-a-03-2025"
+    );
+    assert_eq!(content.response.unwrap().to_value()["id"], "c1");
 }
 
 fn cohere_events() -> String {
@@ -211,7 +214,7 @@ async fn cohere_streams_pass_untouched_and_report_usage() {
     let (_, o) = rec.one().await;
     let usage = o.usage.expect("usage from message-end");
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (6, 2));
-    let events = o.content.unwrap().response.unwrap();
+    let events = o.content.unwrap().response.unwrap().to_value();
     assert_eq!(events.as_array().map(Vec::len), Some(3));
 }
 

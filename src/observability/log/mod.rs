@@ -116,6 +116,10 @@ impl LogHook {
 }
 
 impl Hook for LogHook {
+    fn observes_only(&self) -> bool {
+        true
+    }
+
     fn on_complete(&self, info: &RequestInfo, outcome: &Outcome) {
         let record = record::build(info, outcome, &self.headers, self.content);
         match self.queue.try_send(record) {

@@ -110,7 +110,9 @@ mod tests {
             provider: Some("openai".into()),
             model: Some("gpt-4o".into()),
             content: Some(LogContent {
-                request: Some(serde_json::json!({"messages": [{"content": "x".repeat(2000)}]})),
+                request: Some(
+                    serde_json::json!({"messages": [{"content": "x".repeat(2000)}]}).into(),
+                ),
                 response: None,
             }),
             ..LogRecord::default()
@@ -127,8 +129,8 @@ mod tests {
             content_days: 7,
         };
         let write_day = |day: u64| {
-            let batch: Vec<_> = (0..2000).map(|i| record(i, day * DAY)).collect();
-            for chunk in batch.chunks(500) {
+            let mut batch: Vec<_> = (0..2000).map(|i| record(i, day * DAY)).collect();
+            for chunk in batch.chunks_mut(500) {
                 store.append(chunk).unwrap();
             }
         };

@@ -61,10 +61,10 @@ async fn flush(
     if batch.is_empty() {
         return;
     }
-    let records = std::mem::replace(batch, Vec::with_capacity(BATCH));
+    let mut records = std::mem::replace(batch, Vec::with_capacity(BATCH));
     let store = store.clone();
     let written = tokio::task::spawn_blocking(move || {
-        let result = store.append(&records);
+        let result = store.append(&mut records);
         (result, records)
     })
     .await;

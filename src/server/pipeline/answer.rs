@@ -4,6 +4,7 @@
 
 use axum::body::Body;
 use axum::response::Response;
+use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
@@ -14,7 +15,7 @@ use crate::config::JsonRepairMode;
 use crate::hooks::json_repair::StreamRepair;
 use crate::providers::{ItemStream, Reply};
 use crate::routing::{DispatchError, Dispatched, Plan};
-use crate::schema::{append_member, Answer, ChatChunk, ChunkAssembler, HasUsage, Usage};
+use crate::schema::{append_member, Answer, ChatChunk, ChunkAssembler, HasUsage, RawJson, Usage};
 
 /// The response header naming the parameters `should_drop_params` removed.
 pub(in crate::server) const DROPPED_PARAMS_HEADER: &str = "x-bifrost-dropped-params";
@@ -99,8 +100,7 @@ impl Ctx {
             }
         };
         self.report.answered(200, || usage);
-        self.report
-            .response_content(|| serde_json::to_value(&answer).ok());
+        self.report.response_content(|| RawJson::encode(&answer));
         Ok(Typed {
             answer,
             headers: d.value.headers,
@@ -127,15 +127,15 @@ impl Ctx {
 
     /// A forwarded answer, sent as it came: its usage and (when a hook wants it) its
     /// JSON for the outcome.
-    pub(in crate::server) fn sent_body(&mut self, usage: Option<Usage>, body: &[u8]) {
+    pub(in crate::server) fn sent_body(&mut self, usage: Option<Usage>, body: &Bytes) {
         self.report.answered(200, || usage);
         self.report
-            .response_content(|| serde_json::from_slice(body).ok());
+            .response_content(|| RawJson::parse(body.clone()));
     }
 
     /// The answer's content for the outcome (a forwarded stream's events).
     pub(in crate::server) fn response_json(&mut self, answer: serde_json::Value) {
-        self.report.response_content(|| Some(answer));
+        self.report.response_content(|| RawJson::encode(&answer));
     }
 
     /// A forwarded stream's end, for the outcome.
@@ -144,9 +144,8 @@ impl Ctx {
     }
 
     /// A JSON request body for the outcome's content, parsed only when a hook wants it.
-    pub(in crate::server) fn request_json(&mut self, body: &[u8]) {
-        self.report
-            .request_content(|| serde_json::from_slice(body).ok());
+    pub(in crate::server) fn request_json(&mut self, body: &Bytes) {
+        self.report.request_content(|| RawJson::parse(body.clone()));
     }
 
     /// A route's own rendering of a [`Typed`] answer, with the upstream headers a
@@ -223,10 +222,10 @@ impl Ctx {
                 ))
             }
         };
-        if self.report.wants_content() {
-            self.report
-                .response_content(|| serde_json::from_slice(&bytes).ok());
-        }
+        // Encoded here, so the log's copy is the same bytes, shared.
+        let bytes = Bytes::from(bytes);
+        self.report
+            .response_content(|| Some(RawJson::encoded(bytes.clone())));
         let mut response = Response::new(Body::from(bytes));
         let headers = response.headers_mut();
         headers.extend(value.headers);
@@ -377,7 +376,7 @@ impl Watch<ChatChunk> for ChatWatch {
         if let Some(a) = self.assembled.take() {
             self.ctx
                 .report
-                .response_content(|| serde_json::to_value(a.finish()).ok());
+                .response_content(|| RawJson::encode(&a.finish()));
         }
         self.ctx.report.stream_ended(end);
     }

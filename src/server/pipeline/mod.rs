@@ -43,7 +43,9 @@ use crate::governance::Authorized;
 use crate::hooks::{Endpoint, InferenceRequest, PreOutcome, RequestInfo};
 use crate::providers::Origin;
 use crate::routing::{Plan, Route};
-use crate::schema::{ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RerankRequest};
+use crate::schema::{
+    ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RawJson, RerankRequest,
+};
 use outcome::Report;
 
 /// Longest client `x-request-id` kept; longer ones are replaced.
@@ -379,15 +381,14 @@ impl Ctx {
             .await
             .map_err(Early::Done)?;
         *req.model() = plan.primary().model.to_string();
-        self.report
-            .request_content(|| serde_json::to_value(&*req).ok());
+        self.report.request_content(|| RawJson::encode(&*req));
         Ok(plan)
     }
 
     /// Runs the pre-request hooks on `req`.
     pub(super) async fn pre(&mut self, req: InferenceRequest<'_>) -> Result<(), Early> {
         let hooks = self.state.hooks();
-        if hooks.is_empty() {
+        if !hooks.intercepts() {
             return Ok(());
         }
         match hooks.pre_request(&self.report.info, req).await {
@@ -406,7 +407,7 @@ impl Ctx {
     /// A hook's JSON answer, rendered in the route's dialect.
     fn hook_answered(&mut self, body: Value) -> Response {
         self.report.answered(200, || None);
-        self.report.response_content(|| Some(body.clone()));
+        self.report.response_content(|| RawJson::encode(&body));
         let response = (self.dialect.hook_answer)(body, &self.report.info);
         self.stamp().apply(response)
     }
@@ -639,7 +640,7 @@ pub(super) fn request_id(headers: &HeaderMap) -> Arc<str> {
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= MAX_REQUEST_ID)
         .map(Arc::from)
-        .unwrap_or_else(|| Arc::from(uuid::Uuid::new_v4().to_string()))
+        .unwrap_or_else(|| Arc::from(uuid::Uuid::now_v7().to_string()))
 }
 
 /// `response` with the `x-request-id` header set.

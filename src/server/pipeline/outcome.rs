@@ -14,8 +14,6 @@
 
 use std::time::Instant;
 
-use serde_json::Value;
-
 use super::super::error::ApiError;
 use super::super::stream::StreamEnd;
 use super::gate::{cost_usage, Admission};
@@ -23,7 +21,7 @@ use crate::governance::cost::Price;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::observability::InFlight;
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
-use crate::schema::Usage;
+use crate::schema::{RawJson, Usage};
 
 /// Which target served a request, and how it got there.
 pub(crate) struct Served {
@@ -110,7 +108,7 @@ impl Report {
     }
 
     /// The request's content, built only when a hook asked for it.
-    pub(super) fn request_content(&mut self, content: impl FnOnce() -> Option<Value>) {
+    pub(super) fn request_content(&mut self, content: impl FnOnce() -> Option<RawJson>) {
         if self.wants_content() {
             self.outcome
                 .content
@@ -120,7 +118,7 @@ impl Report {
     }
 
     /// The answer's content, built only when a hook asked for it.
-    pub(super) fn response_content(&mut self, content: impl FnOnce() -> Option<Value>) {
+    pub(super) fn response_content(&mut self, content: impl FnOnce() -> Option<RawJson>) {
         if self.wants_content() {
             self.outcome
                 .content
