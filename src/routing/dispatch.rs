@@ -223,7 +223,7 @@ fn failed_message(provider: &str, error: &ProviderError, attempts: &[KeyFailure]
 impl DispatchError {
     /// Whether the next target of a plan may succeed where this one failed: the
     /// target was unusable (no keys, no key for the model, full, breaker open) or
-    /// failed in a way that is not the request's fault.
+    /// failed in a way that is not the request's fault; never after a refusal.
     pub fn falls_back(&self) -> bool {
         match self {
             DispatchError::Failed { error, .. } => {
@@ -231,6 +231,8 @@ impl DispatchError {
                     || matches!(error, ProviderError::Key(_))
                     || matches!(error.status(), Some(401 | 403))
             }
+            // The gateway's own refusal is the request's answer.
+            DispatchError::Refused { .. } => false,
             _ => true,
         }
     }
