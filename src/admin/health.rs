@@ -78,7 +78,7 @@ pub fn report(snapshot: &Snapshot, now: u64, name: &str) -> Result<ProviderHealt
         provider: p.name.clone(),
         breaker: p.health.provider.breaker(now),
         error_rate: p.health.provider.error_rate(now, settings),
-        adaptive_balancing: settings.adaptive_balancing,
+        adaptive_balancing: p.health.adaptive(),
         keys,
     })
 }

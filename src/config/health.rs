@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HealthConfig {
-    /// Scale each key's weight by its observed error rate and latency.
-    pub adaptive_balancing: bool,
+    /// Scale each key's weight by its observed error rate and latency; unset, the
+    /// provider follows `[client] adaptive_balancing` (this one wins when set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adaptive_balancing: Option<bool>,
     /// Seconds a key is parked after a 429 or an auth error without `Retry-After`.
     pub cooldown_secs: u64,
     /// Consecutive failures that open a breaker.
@@ -28,7 +30,7 @@ pub struct HealthConfig {
 impl Default for HealthConfig {
     fn default() -> Self {
         HealthConfig {
-            adaptive_balancing: true,
+            adaptive_balancing: None,
             cooldown_secs: 30,
             breaker_failures: 5,
             breaker_error_rate: 0.5,

@@ -105,6 +105,9 @@ pub struct ClientConfig {
     pub request_body_timeout_secs: u64,
     /// Default upstream concurrency per provider when its network table sets none.
     pub initial_pool_size: usize,
+    /// Scale each key's weight by its observed error rate and latency (on by default);
+    /// a provider's `health.adaptive_balancing` overrides it.
+    pub adaptive_balancing: bool,
     /// With a provider's queue full: answer 429 at once instead of waiting.
     pub drop_excess_requests: bool,
     /// `[client.compat]`: adapting requests a provider cannot take as sent.
@@ -189,6 +192,7 @@ impl Default for ClientConfig {
             max_request_body_size_mb: 100,
             request_body_timeout_secs: 60,
             initial_pool_size: 10_000,
+            adaptive_balancing: true,
             drop_excess_requests: false,
             compat: CompatConfig::default(),
             stream_json_repair: JsonRepairMode::Off,

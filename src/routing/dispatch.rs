@@ -129,11 +129,28 @@ pub enum DispatchError {
         /// Upstream model id.
         model: String,
     },
-    /// Every key of the provider is failing (breakers open); nothing was sent.
-    #[error("provider `{provider}` is failing: its circuit breaker is open and no fallback could serve; see `bifrost provider health {provider}`")]
+    /// Every target's provider breaker is open; nothing was sent.
+    #[error("{}", unavailable_message(.open))]
     Unavailable {
-        /// Provider name.
+        /// The primary's provider name.
         provider: String,
+        /// Each target skipped, in plan order.
+        open: Vec<OpenBreaker>,
+    },
+    /// The gateway refused to send to a target (a fallback's price does not fit the
+    /// virtual key's budget); nothing was sent to it.
+    #[error("{message}")]
+    Refused {
+        /// The target's provider name.
+        provider: String,
+        /// HTTP status (402, 429, ...).
+        status: u16,
+        /// The error `type`.
+        kind: &'static str,
+        /// What is wrong and what to do.
+        message: String,
+        /// Headers to send with it.
+        headers: Vec<(&'static str, String)>,
     },
     /// The upstream failed.
     #[error("{}", failed_message(.provider, .error, .attempts))]
@@ -145,6 +162,44 @@ pub enum DispatchError {
         /// Every key that failed before, the last included.
         attempts: Vec<KeyFailure>,
     },
+}
+
+/// A target skipped because its provider's circuit breaker is open.
+#[derive(Debug, Clone)]
+pub struct OpenBreaker {
+    /// Provider name.
+    pub provider: String,
+    /// How long until the breaker lets one probe request through.
+    pub probe_in: Duration,
+}
+
+fn unavailable_message(open: &[OpenBreaker]) -> String {
+    let each: Vec<String> = open
+        .iter()
+        .map(|b| {
+            format!(
+                "provider `{}` (half-opens in {}s)",
+                b.provider,
+                b.probe_in.as_millis().div_ceil(1000)
+            )
+        })
+        .collect();
+    let first = open.first().map_or("NAME", |b| b.provider.as_str());
+    format!(
+        "the circuit breaker is open for {}, so nothing was sent; when a breaker half-opens, one request goes through as its probe and closes it on success; see `bifrost provider health {first}`",
+        each.join(", ")
+    )
+}
+
+impl DispatchError {
+    /// How long until a target may be tried again, for `Retry-After`: the soonest
+    /// breaker probe when every breaker is open.
+    pub fn retry_in(&self) -> Option<Duration> {
+        match self {
+            DispatchError::Unavailable { open, .. } => open.iter().map(|b| b.probe_in).min(),
+            _ => None,
+        }
+    }
 }
 
 fn failed_message(provider: &str, error: &ProviderError, attempts: &[KeyFailure]) -> String {
@@ -168,16 +223,33 @@ fn failed_message(provider: &str, error: &ProviderError, attempts: &[KeyFailure]
 impl DispatchError {
     /// Whether the next target of a plan may succeed where this one failed: the
     /// target was unusable (no keys, no key for the model, full, breaker open) or
-    /// failed in a way that is not the request's fault.
-    fn falls_back(&self) -> bool {
+    /// failed in a way that is not the request's fault; never after a refusal.
+    pub fn falls_back(&self) -> bool {
         match self {
             DispatchError::Failed { error, .. } => {
                 retryable(error)
                     || matches!(error, ProviderError::Key(_))
                     || matches!(error.status(), Some(401 | 403))
             }
+            // The gateway's own refusal is the request's answer.
+            DispatchError::Refused { .. } => false,
             _ => true,
         }
+    }
+}
+
+/// A stage the dispatcher consults before each target's first attempt: a governed
+/// request moves its budget reservation to the price of the target about to serve.
+pub trait Entry: Sync {
+    /// Whether the request may go on to `route`; an error ends the request with it,
+    /// before anything is sent to that target.
+    fn enter(&self, route: &Route) -> impl Future<Output = Result<(), DispatchError>> + Send;
+}
+
+/// No stage: every target may be tried.
+impl Entry for () {
+    async fn enter(&self, _: &Route) -> Result<(), DispatchError> {
+        Ok(())
     }
 }
 
@@ -192,6 +264,25 @@ where
     F: Fn(Arc<dyn Provider>, Call) -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
+    dispatch_with(plan, origin, clock, &(), op).await
+}
+
+/// [`dispatch`], asking `entry` before each target's first attempt.
+///
+/// A target whose provider breaker is open is skipped; a half-open one lets exactly one
+/// request through as its probe. When every target is skipped so, nothing is sent and
+/// the answer says which breakers are open and when each lets a probe through.
+pub async fn dispatch_with<T, F, Fut>(
+    plan: &Plan,
+    origin: &Origin,
+    clock: &dyn Clock,
+    entry: &impl Entry,
+    op: F,
+) -> Result<Dispatched<T>, DispatchError>
+where
+    F: Fn(Arc<dyn Provider>, Call) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
     let mut run = Run {
         origin,
         clock,
@@ -199,19 +290,23 @@ where
         retries: 0,
     };
     let mut primary: Option<DispatchError> = None;
+    let mut open: Vec<OpenBreaker> = Vec::new();
     let last = plan.targets.len().saturating_sub(1);
     for (index, route) in plan.targets.iter().enumerate() {
         let p = &route.provider;
-        let result = if index < last
-            && p.health
-                .provider
-                .unavailable(clock.now_ms(), &p.config.health)
-        {
-            Err(DispatchError::Unavailable {
+        let settings = &p.config.health;
+        let now = clock.now_ms();
+        if !p.health.provider.admit(now, settings) {
+            open.push(OpenBreaker {
                 provider: p.name.clone(),
-            })
-        } else {
-            run.target(route, index == last, &op).await
+                probe_in: p.health.provider.probe_in(now, settings),
+            });
+            continue;
+        }
+        let result = match entry.enter(route).await {
+            Ok(()) => run.target(route, index == last, &op).await,
+            // A refusal is the request's answer, whatever failed before it.
+            Err(refused) => return Err(refused),
         };
         match result {
             Ok(mut d) => {
@@ -242,6 +337,10 @@ where
             attempts: run.failures,
         },
         Some(other) => other,
+        None if !open.is_empty() => DispatchError::Unavailable {
+            provider: open[0].provider.clone(),
+            open,
+        },
         None => DispatchError::Failed {
             provider: String::new(),
             error: ProviderError::Transport("the routing plan has no targets".into()),

@@ -156,6 +156,17 @@ impl Breaker {
         }
     }
 
+    /// How long until a probe may go: the rest of the open period, or of the probe in
+    /// flight's allowance (a lost probe frees the way after it).
+    fn probe_in(&self, now: u64, open_ms: u64) -> Duration {
+        let until = match self.state(now) {
+            BreakerState::Closed => 0,
+            BreakerState::Open => self.open_until.load(Ordering::Relaxed),
+            BreakerState::HalfOpen => self.probe.load(Ordering::Relaxed) + open_ms,
+        };
+        Duration::from_millis(until.saturating_sub(now))
+    }
+
     /// Whether a call could go now, without taking the probe.
     fn open(&self, now: u64, open_ms: u64) -> bool {
         match self.state(now) {
@@ -212,6 +223,12 @@ impl Health {
     pub fn admit(&self, now: u64, settings: &HealthConfig) -> bool {
         now >= self.cooldown_until.load(Ordering::Relaxed)
             && self.breaker.admit(now, settings.breaker_open_secs * 1000)
+    }
+
+    /// How long until its breaker lets a probe through (zero when it would now).
+    pub fn probe_in(&self, now: u64, settings: &HealthConfig) -> Duration {
+        self.breaker
+            .probe_in(now, settings.breaker_open_secs * 1000)
     }
 
     /// Records an attempt's verdict and how long it took.
@@ -317,6 +334,10 @@ pub struct ProviderHealth {
     pub provider: Health,
     /// One per configured key.
     pub keys: Vec<Health>,
+    /// Whether key weights follow health: the provider's `health.adaptive_balancing`,
+    /// else `[client] adaptive_balancing`. An atomic, so a change of the client setting
+    /// keeps the health state gathered so far.
+    adaptive: AtomicBool,
 }
 
 impl ProviderHealth {
@@ -325,14 +346,25 @@ impl ProviderHealth {
         ProviderHealth {
             provider: Health::default(),
             keys: (0..keys).map(|_| Health::default()).collect(),
+            adaptive: AtomicBool::new(true),
         }
     }
 
+    /// Whether key weights follow health.
+    pub fn adaptive(&self) -> bool {
+        self.adaptive.load(Ordering::Relaxed)
+    }
+
+    /// Turns adaptive weights on or off.
+    pub fn set_adaptive(&self, on: bool) {
+        self.adaptive.store(on, Ordering::Relaxed);
+    }
+
     /// Each key's effective weight: its configured weight, scaled by its health when
-    /// `adaptive_balancing` is on.
+    /// adaptive balancing is on.
     pub fn weights(&self, keys: &[KeyConfig], now: u64, settings: &HealthConfig) -> Vec<f64> {
         let configured = keys.iter().map(|k| k.weight.max(0.0));
-        if !settings.adaptive_balancing {
+        if !self.adaptive() {
             return configured.collect();
         }
         let best = self

@@ -112,12 +112,9 @@ fn a_slow_key_loses_weight_and_a_disabled_switch_keeps_the_configured_weights() 
     }
     let w = p.weights(&keys(&[1.0, 1.0]), clock.now_ms(), &s);
     assert!((w[0] - 1.0).abs() < 1e-9 && w[1] < 0.15, "{w:?}");
-    let off = HealthConfig {
-        adaptive_balancing: false,
-        ..settings()
-    };
+    p.set_adaptive(false);
     assert_eq!(
-        p.weights(&keys(&[1.0, 2.0]), clock.now_ms(), &off),
+        p.weights(&keys(&[1.0, 2.0]), clock.now_ms(), &s),
         [1.0, 2.0]
     );
 }

@@ -28,7 +28,9 @@ use arc_swap::ArcSwap;
 use indexmap::IndexMap;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use dispatch::{dispatch, DispatchError, Dispatched, KeyFailure, Redaction};
+pub use dispatch::{
+    dispatch, dispatch_with, DispatchError, Dispatched, Entry, KeyFailure, OpenBreaker, Redaction,
+};
 pub use health::{BreakerState, Health, ProviderHealth, Verdict};
 pub use limiter::{Limiter, Permit};
 pub use plan::Plan;
@@ -99,6 +101,13 @@ impl Snapshot {
                         config,
                     })
                 });
+                runtime.health.set_adaptive(
+                    runtime
+                        .config
+                        .health
+                        .adaptive_balancing
+                        .unwrap_or(client.adaptive_balancing),
+                );
                 (name, runtime)
             })
             .collect();

@@ -25,19 +25,42 @@ impl Plan {
     /// same provider type and model (a forwarded body names its model and speaks its
     /// upstream's format).
     pub fn forwardable(&self) -> Plan {
-        let primary = self.primary();
         Plan {
             targets: self
                 .targets
                 .iter()
-                .filter(|t| {
-                    t.provider.config.kind == primary.provider.config.kind
-                        && t.model == primary.model
-                })
+                .filter(|t| self.forwards_to(t))
                 .cloned()
                 .collect(),
             rule: self.rule.clone(),
         }
+    }
+
+    /// The targets [`Plan::forwardable`] leaves out (another provider type or model),
+    /// in order, each with its index in this plan: where a forwarded request goes on,
+    /// translated, when the forwardable targets failed. Empty (no allocation) for a
+    /// plan without such fallbacks.
+    pub fn translated(&self) -> (Plan, Vec<usize>) {
+        let (indices, targets) = self
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !self.forwards_to(t))
+            .map(|(i, t)| (i, t.clone()))
+            .unzip();
+        (
+            Plan {
+                targets,
+                rule: self.rule.clone(),
+            },
+            indices,
+        )
+    }
+
+    /// Whether a body encoded for the primary goes to `target` unchanged.
+    fn forwards_to(&self, target: &Route) -> bool {
+        let primary = self.primary();
+        target.provider.config.kind == primary.provider.config.kind && target.model == primary.model
     }
 
     /// The primary target.

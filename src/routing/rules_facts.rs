@@ -46,6 +46,18 @@ pub struct RouteFacts<'a> {
     pub customer: Option<Named<'a>>,
 }
 
+impl<'a> RouteFacts<'a> {
+    /// A token-count request (`count_tokens`, `countTokens`): routed like the
+    /// inference it estimates, so aliases and rules name the same models there.
+    pub fn counting(headers: &'a HeaderMap) -> Self {
+        RouteFacts {
+            request_type: "count_tokens",
+            headers: Some(headers),
+            ..RouteFacts::default()
+        }
+    }
+}
+
 impl std::fmt::Debug for RouteFacts<'_> {
     // Headers may carry credentials: only their names are shown.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -263,3 +263,27 @@ fn explain_reports_verdicts_targets_and_fallbacks() {
     assert_eq!(none.rules[0].result, "error");
     assert!(none.rules[0].detail.is_some());
 }
+
+#[test]
+fn adaptive_balancing_follows_the_client_setting_unless_a_provider_overrides_it() {
+    let text = "[client]\nadaptive_balancing = false\n[providers.plain]\ntype = \"mock\"\n\
+                [providers.own]\ntype = \"mock\"\n[providers.own.health]\nadaptive_balancing = true\n";
+    let cfg = FileConfig::parse(text).unwrap();
+    let s = Snapshot::build(cfg.providers.clone(), &cfg.client, None);
+    let adaptive = |s: &Snapshot, name: &str| s.provider(name).unwrap().health.adaptive();
+    assert!(!adaptive(&s, "plain"), "[client] turns it off");
+    assert!(adaptive(&s, "own"), "the provider's own setting wins");
+    // The client setting back on: the same runtimes (health kept) follow it.
+    let on = Snapshot::build(cfg.providers, &ClientConfig::default(), Some(&s));
+    assert!(Arc::ptr_eq(
+        on.provider("plain").unwrap(),
+        s.provider("plain").unwrap()
+    ));
+    assert!(adaptive(&on, "plain"));
+    // Export writes the setting.
+    let exported = toml::to_string(&cfg.client).unwrap();
+    assert!(
+        exported.contains("adaptive_balancing = false"),
+        "{exported}"
+    );
+}

@@ -183,9 +183,11 @@ impl From<DispatchError> for ApiError {
             DispatchError::QueueFull { provider }
             | DispatchError::NoKeys { provider }
             | DispatchError::NoKeyForModel { provider, .. }
-            | DispatchError::Unavailable { provider }
+            | DispatchError::Unavailable { provider, .. }
+            | DispatchError::Refused { provider, .. }
             | DispatchError::Failed { provider, .. } => provider.clone(),
         };
+        let retry_in = e.retry_in();
         let mut err = match e {
             DispatchError::QueueFull { .. } => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", message)
@@ -196,8 +198,21 @@ impl From<DispatchError> for ApiError {
                     .code("provider_has_no_keys")
             }
             DispatchError::Unavailable { .. } => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server_error", message)
-                    .code("circuit_open")
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server_error", message)
+                    .code("circuit_open");
+                e.retry_after = retry_in.map(|d| d.as_millis().div_ceil(1000).max(1).to_string());
+                e
+            }
+            DispatchError::Refused {
+                status,
+                kind,
+                headers,
+                ..
+            } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                let mut e = ApiError::new(status, kind, message);
+                e.headers = headers;
+                e
             }
             DispatchError::NoKeyForModel { .. } => {
                 ApiError::new(StatusCode::NOT_FOUND, "invalid_request_error", message)

@@ -99,28 +99,32 @@ async fn forward_json(
         Ok(plan) => plan,
         Err(done) => return done,
     };
-    forward_routed(ctx, &plan, req, endpoint, stream).await
+    match forward_routed(ctx, &plan, req, endpoint, stream).await {
+        Ok(response) => response,
+        Err((mut ctx, e)) => ctx.forward_failed(&plan, e),
+    }
 }
 
-/// Forwards `req`, prepared and planned, with its `model` rewritten to the primary's.
+/// Forwards `req`, prepared and planned, with its `model` rewritten to the primary's;
+/// `Err` when every target that takes it unchanged failed ([`send`]).
 pub(super) async fn forward_routed(
     mut ctx: Ctx,
     plan: &Plan,
     mut req: JsonBody,
     endpoint: Endpoint,
     stream: bool,
-) -> Response {
+) -> Result<Response, (Ctx, DispatchError)> {
     let body = match req
         .set_str("model", &plan.primary().model)
         .and_then(|()| req.to_bytes())
     {
         Ok(body) => body,
         Err(e) => {
-            return ctx.fail(ApiError::new(
+            return Ok(ctx.fail(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_request_error",
                 e.to_string(),
-            ))
+            )))
         }
     };
     ctx.request_json(&body);
@@ -145,8 +149,14 @@ pub(super) fn vendor_headers(info: &hooks::RequestInfo, allowed: &[HeaderName]) 
 pub(super) const OPENAI_BETA: HeaderName = HeaderName::from_static("openai-beta");
 
 /// Dispatches a prepared forward along the targets it can go to unchanged, and
-/// answers it.
-pub(super) async fn send(ctx: Ctx, plan: &Plan, forward: Forward) -> Response {
+/// answers it; `Err` with the context when they all failed, for the caller to go on
+/// along the plan's other targets ([`Ctx::hand_over`]) or say why it cannot
+/// ([`Ctx::forward_failed`]). Nothing has been sent to the client then.
+pub(super) async fn send(
+    ctx: Ctx,
+    plan: &Plan,
+    forward: Forward,
+) -> Result<Response, (Ctx, DispatchError)> {
     let forward = &forward;
     let plan = plan.forwardable();
     let result = ctx
@@ -155,18 +165,13 @@ pub(super) async fn send(ctx: Ctx, plan: &Plan, forward: Forward) -> Response {
             |p, call| async move { p.forward(&call, forward).await },
         )
         .await;
-    answer(ctx, &plan, result)
+    match result {
+        Ok(d) => Ok(answer(ctx, &plan, d)),
+        Err(e) => Err((ctx, e)),
+    }
 }
 
-fn answer(
-    mut ctx: Ctx,
-    plan: &Plan,
-    result: Result<Dispatched<Reply<Forwarded>>, DispatchError>,
-) -> Response {
-    let d = match result {
-        Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(plan, e),
-    };
+fn answer(mut ctx: Ctx, plan: &Plan, d: Dispatched<Reply<Forwarded>>) -> Response {
     // A JSON object answer gets `extra_fields` like chat; anything else (audio, an
     // image's bytes) goes back exactly as it came.
     let json = match &d.value.body {
@@ -237,6 +242,7 @@ fn answer(
 /// upstream's) and relays the answer untouched: no `extra_fields`, bytes as they came.
 /// `usage_of` reads a whole answer's usage for the outcome (only when a hook listens);
 /// `watch` builds what watches a stream, told whether a hook wants its content.
+/// `Err` as for [`send`]: every target that takes the body unchanged failed.
 pub(super) async fn send_native<W: Watch<Bytes>>(
     mut ctx: Ctx,
     plan: &Plan,
@@ -244,7 +250,7 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
     usage_of: fn(&[u8]) -> Option<crate::schema::Usage>,
     error_event: fn(&ApiError) -> Bytes,
     watch: impl FnOnce(Ctx, bool) -> W,
-) -> Response {
+) -> Result<Response, (Ctx, DispatchError)> {
     let forward = &forward;
     let plan = plan.forwardable();
     let result = ctx
@@ -255,7 +261,7 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
         .await;
     let d = match result {
         Ok(d) => d,
-        Err(e) => return ctx.dispatch_failed(&plan, e),
+        Err(e) => return Err((ctx, e)),
     };
     ctx.sent(&d);
     let Dispatched {
@@ -265,7 +271,7 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
         route,
         ..
     } = d;
-    match body {
+    Ok(match body {
         Forwarded::Body { content_type, body } => {
             if ctx.reports() {
                 ctx.sent_body(usage_of(&body), &body);
@@ -306,7 +312,7 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
             let body = Body::from_stream(relay(stream, framing, permit, to_event, watch));
             respond(&stamp, body, content_type, headers, true)
         }
-    }
+    })
 }
 
 fn is_json(content_type: &HeaderValue) -> bool {

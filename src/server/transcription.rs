@@ -67,7 +67,11 @@ pub async fn transcriptions(
         content_type,
         ..Forward::json(Endpoint::AudioTranscriptions, body, stream)
     };
-    send(ctx, &plan, forward).await
+    // Audio has no translation: it falls over only to the same provider type and model.
+    match send(ctx, &plan, forward).await {
+        Ok(response) => response,
+        Err((mut ctx, e)) => ctx.forward_failed(&plan, e),
+    }
 }
 
 fn bad_form(message: String) -> ApiError {

@@ -52,6 +52,7 @@ mod resilience_health;
 mod responses;
 mod responses_sdk;
 mod responses_vendors;
+mod routing_failover;
 mod routing_rules;
 mod same_dialect;
 mod streaming;

@@ -63,11 +63,26 @@ impl Ctx {
     /// The error response for a dispatch along `plan` that failed, with every attempt
     /// recorded: the primary's error.
     pub(in crate::server) fn dispatch_failed(&mut self, plan: &Plan, e: DispatchError) -> Response {
+        self.dispatch_failed_noting(plan, e, "")
+    }
+
+    /// [`Ctx::dispatch_failed`] with `note` appended to the message.
+    pub(in crate::server) fn dispatch_failed_noting(
+        &mut self,
+        plan: &Plan,
+        e: DispatchError,
+        note: &str,
+    ) -> Response {
         self.report.dispatch_failed(&e);
-        let route = plan.primary();
+        // A request that went on translated names the whole plan's primary.
+        let route = self
+            .handover
+            .as_ref()
+            .map_or(plan.primary(), |h| &h.primary);
         let mut err = ApiError::from(e);
         err.context.provider = Some(route.provider.name.clone());
         err.context.model_resolved = Some(route.model.to_string());
+        err.message.push_str(note);
         self.fail(err)
     }
 

@@ -10,7 +10,7 @@ use http::StatusCode;
 use serde_json::Value;
 
 use super::super::error::ApiError;
-use crate::routing::{Plan, Snapshot};
+use crate::routing::{DispatchError, Dispatched, KeyFailure, Plan, Route, Snapshot};
 
 /// The body member that names fallbacks.
 pub(super) const MEMBER: &str = "fallbacks";
@@ -99,6 +99,85 @@ impl Fallbacks {
             }
         }
         Ok(())
+    }
+}
+
+/// A forwarded request whose forwardable targets failed, going on along the plan's
+/// targets of another type through the route's translation. Kept so the answer still
+/// counts over the whole plan: `fallback_index`, every attempt, and the primary's error
+/// when every target fails.
+pub(super) struct Handover {
+    /// The whole plan's primary, named in the final error.
+    pub(super) primary: Route,
+    /// Each translated target's index in the whole plan.
+    indices: Vec<usize>,
+    /// How the forwarded targets failed.
+    error: DispatchError,
+}
+
+impl Handover {
+    pub(super) fn new(primary: Route, indices: Vec<usize>, error: DispatchError) -> Handover {
+        Handover {
+            primary,
+            indices,
+            error,
+        }
+    }
+
+    fn attempts(&self) -> &[KeyFailure] {
+        match &self.error {
+            DispatchError::Failed { attempts, .. } => attempts,
+            _ => &[],
+        }
+    }
+
+    /// The translated dispatch's result, counted over the whole plan.
+    pub(super) fn merge<T>(
+        &self,
+        result: Result<Dispatched<T>, DispatchError>,
+    ) -> Result<Dispatched<T>, DispatchError> {
+        let earlier = self.attempts();
+        match result {
+            Ok(mut d) => {
+                d.fallback_index = self.indices.get(d.fallback_index).copied().unwrap_or(0);
+                let mut failures = earlier.to_vec();
+                failures.append(&mut d.failures);
+                d.attempts = failures.len() as u32 + 1;
+                d.failures = failures;
+                Ok(d)
+            }
+            Err(later) => {
+                let later_attempts = match &later {
+                    DispatchError::Failed { attempts, .. } => attempts.as_slice(),
+                    _ => &[],
+                };
+                let attempts = [earlier, later_attempts].concat();
+                // The primary's error, as when every target is tried in one dispatch.
+                let first = match (&self.error, &later) {
+                    (
+                        DispatchError::Failed {
+                            provider, error, ..
+                        },
+                        _,
+                    )
+                    | (
+                        _,
+                        DispatchError::Failed {
+                            provider, error, ..
+                        },
+                    ) => Some((provider.clone(), error.clone())),
+                    _ => None,
+                };
+                Err(match first {
+                    Some((provider, error)) => DispatchError::Failed {
+                        provider,
+                        error,
+                        attempts,
+                    },
+                    None => later,
+                })
+            }
+        }
     }
 }
 

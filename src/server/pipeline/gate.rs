@@ -9,7 +9,7 @@
 //! background task flushes them to the store every second and at shutdown, so a hard
 //! kill loses at most one second of spend.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
@@ -20,7 +20,7 @@ use crate::governance::cost::{Price, Pricing};
 use crate::governance::{extract, Authorized, Charge, Engine, Refusal, Ticket, Usd};
 use crate::hooks::Background;
 use crate::observability::AlertSink;
-use crate::routing::Route;
+use crate::routing::{DispatchError, Entry, Route};
 use crate::schema::Usage;
 use crate::store::Store;
 
@@ -123,6 +123,68 @@ impl Admission {
     pub fn cancel(mut self) {
         if let Some(ticket) = self.ticket.take() {
             ticket.cancel();
+        }
+    }
+}
+
+/// A governed request's key and demand, kept so that its reservation follows the
+/// target tried: before a fallback's upstream call, the reservation made at the failed
+/// target's price is released (providers bill no failed attempt) and one is made at the
+/// fallback's price, so the budget check and the settled cost are the serving
+/// target's. Requests without a key keep none of this.
+pub(in crate::server) struct Governed {
+    key: Authorized,
+    demand: Demand,
+    /// The target the reservation is priced at now.
+    at: Mutex<Route>,
+}
+
+impl Governed {
+    /// The reservation just made at `route`'s price for `key`'s `demand`.
+    pub fn new(key: Authorized, demand: Demand, route: &Route) -> Governed {
+        Governed {
+            key,
+            demand,
+            at: Mutex::new(route.clone()),
+        }
+    }
+
+    fn at(&self) -> std::sync::MutexGuard<'_, Route> {
+        self.at.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Entry for super::Ctx {
+    async fn enter(&self, route: &Route) -> Result<(), DispatchError> {
+        let Some(governed) = &self.governed else {
+            return Ok(());
+        };
+        {
+            let at = governed.at();
+            if Arc::ptr_eq(&at.provider, &route.provider) && at.model == route.model {
+                return Ok(());
+            }
+        }
+        if let Some(previous) = self.report.take_admission() {
+            previous.cancel();
+        }
+        let gate = self.state.gate();
+        match gate.admit(&governed.key, route, governed.demand).await {
+            Ok(admission) => {
+                self.report.readmitted(admission);
+                *governed.at() = route.clone();
+                Ok(())
+            }
+            Err(r) => Err(DispatchError::Refused {
+                provider: route.provider.name.clone(),
+                status: r.status,
+                kind: r.kind,
+                message: format!(
+                    "fallback `{}/{}`: {}",
+                    route.provider.name, route.model, r.message
+                ),
+                headers: r.headers,
+            }),
         }
     }
 }

@@ -42,7 +42,7 @@ use super::AppState;
 use crate::governance::Authorized;
 use crate::hooks::{Endpoint, InferenceRequest, PreOutcome, RequestInfo};
 use crate::providers::Origin;
-use crate::routing::{Plan, Route};
+use crate::routing::{DispatchError, Plan, Route};
 use crate::schema::{
     ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RawJson, RerankRequest,
 };
@@ -229,6 +229,10 @@ pub(super) struct Ctx {
     /// Where to go when the primary fails: the body's `fallbacks`, else a virtual
     /// key's other providers.
     fallbacks: fallbacks::Fallbacks,
+    /// A governed request's key and demand, to reserve again at a fallback's price.
+    governed: Option<gate::Governed>,
+    /// Set when a forwarded request's targets failed and it goes on translated.
+    handover: Option<fallbacks::Handover>,
 }
 
 impl Ctx {
@@ -262,6 +266,8 @@ impl Ctx {
             origin,
             report: Report::new(state.hooks().clone(), info, observability.in_flight()),
             fallbacks: fallbacks::Fallbacks::default(),
+            governed: None,
+            handover: None,
         }
     }
 
@@ -468,9 +474,11 @@ impl Ctx {
             return Ok(());
         };
         let gate = self.state.gate().clone();
-        match gate.admit(&key, route, demand()).await {
+        let demand = demand();
+        match gate.admit(&key, route, demand).await {
             Ok(admission) => {
                 self.report.admitted(admission, &key.key().name);
+                self.governed = Some(gate::Governed::new(key, demand, route));
                 Ok(())
             }
             Err(r) => Err(self.fail(gate::refused(r))),
@@ -480,7 +488,7 @@ impl Ctx {
     /// What every response of this request carries: its id, the key's rate-limit
     /// headers, and where an upstream answer came from.
     pub(super) fn stamp(&self) -> Stamp {
-        let mut headers = self.report.rate_headers().to_vec();
+        let mut headers = self.report.rate_headers();
         if let Some(served) = &self.report.served {
             headers.push(("x-bf-provider", served.route.provider.name.clone()));
             headers.push(("x-bf-fallback-index", served.fallback_index.to_string()));
@@ -533,8 +541,7 @@ impl Ctx {
         }
         let primary = plan.primary();
         self.report.routed(primary);
-        let gate = self.state.gate();
-        self.report.priced(|| gate.price(primary));
+        self.report.priced(self.state.gate(), primary);
         Ok(plan)
     }
 
@@ -578,7 +585,8 @@ impl Ctx {
         })
     }
 
-    /// Runs `op` along `plan` (targets, keys, retries), on the router's clock.
+    /// Runs `op` along `plan` (targets, keys, retries), on the router's clock; a
+    /// governed request's reservation follows the target tried ([`gate::Governed`]).
     pub(super) async fn dispatch<T, F, Fut>(
         &self,
         plan: &Plan,
@@ -589,7 +597,45 @@ impl Ctx {
         Fut: std::future::Future<Output = Result<T, crate::providers::ProviderError>>,
     {
         let clock = self.state.router().clock();
-        crate::routing::dispatch(plan, self.id(), &**clock, op).await
+        let result = crate::routing::dispatch_with(plan, self.id(), &**clock, self, op).await;
+        match &self.handover {
+            None => result,
+            Some(handover) => handover.merge(result),
+        }
+    }
+
+    /// After the targets of `plan` that take a forwarded body unchanged failed with
+    /// `e`: the plan of its other targets (another provider type or model), for the
+    /// route to serve translated, before any response header went out; else (no other
+    /// targets, or `e` ends the request) the finished error.
+    #[allow(clippy::result_large_err)]
+    pub(super) fn hand_over(&mut self, plan: &Plan, e: DispatchError) -> Result<Plan, Response> {
+        let (rest, indices) = plan.translated();
+        if rest.targets.is_empty() || !e.falls_back() {
+            return Err(self.dispatch_failed(plan, e));
+        }
+        tracing::debug!(request_id = %self.origin, error = %e, "forwarded targets failed; going on translated");
+        self.handover = Some(fallbacks::Handover::new(plan.primary().clone(), indices, e));
+        Ok(rest)
+    }
+
+    /// The error for a forwarded request on an endpoint with no translation (audio,
+    /// images, moderations): its other targets could not be tried, and it says so.
+    pub(super) fn forward_failed(&mut self, plan: &Plan, e: DispatchError) -> Response {
+        let (rest, _) = plan.translated();
+        if rest.targets.is_empty() || !e.falls_back() {
+            return self.dispatch_failed(plan, e);
+        }
+        let skipped: Vec<String> = rest
+            .targets
+            .iter()
+            .map(|t| format!("`{}/{}`", t.provider.name, t.model))
+            .collect();
+        let note = format!(
+            " (fallbacks not tried: {}; this endpoint is forwarded as is, so it falls over only to the same provider type and model)",
+            skipped.join(", ")
+        );
+        self.dispatch_failed_noting(plan, e, &note)
     }
 
     /// The error response (in the route's dialect), recorded as the outcome.

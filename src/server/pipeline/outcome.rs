@@ -12,11 +12,12 @@
 //! With no hooks registered and no reservation, nothing is recorded: each setter
 //! returns at once.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use super::super::error::ApiError;
 use super::super::stream::StreamEnd;
-use super::gate::{cost_usage, Admission};
+use super::gate::{cost_usage, Admission, Gate};
 use crate::governance::cost::Price;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::observability::InFlight;
@@ -46,12 +47,17 @@ pub(crate) struct Report {
     settled: bool,
     /// When the current dispatch began, to time a keyless provider's one attempt.
     dispatched_at: Option<Instant>,
-    /// A governed request's reservation, settled on drop.
-    admission: Option<Admission>,
+    /// A governed request's reservation, settled on drop. Behind a lock (never
+    /// contended: one request's own) because dispatch moves it to a fallback's price
+    /// through a shared borrow of the request's context.
+    admission: Mutex<Option<Admission>>,
     /// Where the answer came from, for `extra_fields` and the `x-bf-*` headers.
     pub(super) served: Option<Served>,
     /// The routed model's price, to cost an ungoverned request's usage for the hooks.
     price: Option<Price>,
+    /// Where prices come from, kept (only while hooks listen) to price a fallback that
+    /// served.
+    pricing: Option<Arc<Gate>>,
     /// An upstream answered successfully: a request that failed before (refused here,
     /// or every attempt failed, which providers do not bill) releases its reservation.
     reached_upstream: bool,
@@ -66,8 +72,9 @@ impl Report {
             outcome: Outcome::default(),
             settled: false,
             dispatched_at: None,
-            admission: None,
+            admission: Mutex::new(None),
             price: None,
+            pricing: None,
             reached_upstream: false,
             served: None,
         }
@@ -78,23 +85,47 @@ impl Report {
         if self.active() {
             self.outcome.virtual_key = Some(key_name.to_string());
         }
-        self.admission = Some(admission);
+        *self.admission_mut() = Some(admission);
+    }
+
+    fn admission_mut(&mut self) -> &mut Option<Admission> {
+        self.admission
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn admission(&self) -> std::sync::MutexGuard<'_, Option<Admission>> {
+        self.admission
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes the reservation out, to move it to another target's price.
+    pub(super) fn take_admission(&self) -> Option<Admission> {
+        self.admission().take()
+    }
+
+    /// The reservation made for the target about to be tried.
+    pub(super) fn readmitted(&self, admission: Admission) {
+        *self.admission() = Some(admission);
     }
 
     /// The reservation's `x-ratelimit-*` headers, for every response.
-    pub(super) fn rate_headers(&self) -> &[(&'static str, String)] {
-        self.admission.as_ref().map_or(&[], |a| a.headers())
+    pub(super) fn rate_headers(&self) -> Vec<(&'static str, String)> {
+        self.admission()
+            .as_ref()
+            .map_or_else(Vec::new, |a| a.headers().to_vec())
     }
 
     /// What the usage recorded so far costs, for a governed request.
     pub(super) fn cost(&self) -> Option<f64> {
-        let admission = self.admission.as_ref()?;
-        Some(admission.cost(self.outcome.usage.as_ref()?).dollars())
+        let usage = self.outcome.usage.as_ref()?;
+        Some(self.admission().as_ref()?.cost(usage).dollars())
     }
 
     /// Whether usage must be kept: for the hooks, or to settle a reservation.
-    fn keeps_usage(&self) -> bool {
-        self.active() || self.admission.is_some()
+    fn keeps_usage(&mut self) -> bool {
+        self.active() || self.admission_mut().is_some()
     }
 
     /// Whether anything listens; recording is skipped when not.
@@ -138,9 +169,10 @@ impl Report {
     }
 
     /// The price of the routed model, asked for only when a hook listens.
-    pub(super) fn priced(&mut self, price: impl FnOnce() -> Option<Price>) {
+    pub(super) fn priced(&mut self, gate: &Arc<Gate>, route: &Route) {
         if self.active() {
-            self.price = price();
+            self.price = gate.price(route);
+            self.pricing = Some(gate.clone());
         }
     }
 
@@ -154,6 +186,10 @@ impl Report {
         });
         if !self.active() {
             return;
+        }
+        if d.fallback_index > 0 {
+            // A fallback served: its usage is costed at its own price.
+            self.price = self.pricing.as_ref().and_then(|g| g.price(&d.route));
         }
         self.failures(&d.failures);
         let provider = &d.route.provider.name;
@@ -258,7 +294,7 @@ impl Report {
 
 impl Drop for Report {
     fn drop(&mut self) {
-        if let Some(admission) = self.admission.take() {
+        if let Some(admission) = self.admission_mut().take() {
             match &self.outcome.usage {
                 Some(usage) => {
                     self.outcome.cost = Some(admission.cost(usage).dollars());

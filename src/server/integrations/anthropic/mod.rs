@@ -122,7 +122,7 @@ pub async fn messages(
     };
     let stream = stream.unwrap_or(false);
     let native_before = serves_messages(&state, &model);
-    let plan = match native_before {
+    let mut plan = match native_before {
         // Hooks see the model (and may change it); the body is not translated for them.
         true => match ctx
             .prepare_model(&mut model, stream, || {
@@ -136,9 +136,19 @@ pub async fn messages(
         false => return translated(ctx, &bytes).await,
     };
     if plan.primary().provider.adapter.accepts().messages {
-        return native::forward(ctx, plan, raw, stream, uri.query()).await;
+        let (failed, e) = match native::forward(ctx, &plan, raw, stream, uri.query()).await {
+            Ok(response) => return response,
+            Err(failed) => failed,
+        };
+        ctx = failed;
+        plan = match ctx.hand_over(&plan, e) {
+            Ok(rest) => rest,
+            Err(done) => return done,
+        };
     }
-    // A hook moved the request to an upstream that needs the translation.
+    // A hook moved the request to an upstream that needs the translation, or the
+    // upstreams that take Messages as they are failed and a fallback of another type
+    // goes on.
     let decoded = match decode::<request::MessagesRequest>(&bytes) {
         Ok(r) => r,
         Err(e) => return ctx.fail(e.into()),
@@ -205,8 +215,8 @@ fn invalid_model() -> ApiError {
 /// `POST /anthropic/v1/messages/count_tokens`: always an estimate made here, never an
 /// upstream call, whatever the provider: about 4 characters per token over all text
 /// (system, messages, tool inputs and results, tool definitions) and a flat 1,600 per
-/// image (Anthropic's size for a full-size image). The model must still be routable,
-/// so a typo gets the same 404 as on `messages`.
+/// image (Anthropic's size for a full-size image). The model must still be routable
+/// (aliases and routing rules applied, as on `messages`), so a typo gets the same 404.
 pub async fn count_tokens(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -220,7 +230,8 @@ pub async fn count_tokens(
             Ok(r) => r,
             Err(e) => return pipeline::with_id(error::render(e), &id),
         };
-    if let Err(e) = state.router().snapshot().resolve(&req.model) {
+    let facts = crate::routing::RouteFacts::counting(&headers);
+    if let Err(e) = state.router().snapshot().primary(&req.model, &facts) {
         return pipeline::with_id(error::render(e.into()), &id);
     }
     let n = count::estimate(&req);

@@ -20,7 +20,7 @@ use super::super::super::native::{with_model, EventWatch};
 use super::super::super::passthrough::{send_native, vendor_headers};
 use super::super::super::pipeline::Ctx;
 use crate::providers::{Endpoint, Forward, JsonBody};
-use crate::routing::Plan;
+use crate::routing::{DispatchError, Plan};
 use crate::schema::Usage;
 use crate::server::ApiError;
 
@@ -30,17 +30,18 @@ const VENDOR_HEADERS: [http::HeaderName; 2] = [
     http::HeaderName::from_static("anthropic-beta"),
 ];
 
-/// Forwards `body` (routed to `route`, an upstream that takes Messages as they are).
+/// Forwards `body` (routed to `route`, an upstream that takes Messages as they are);
+/// `Err` when every target that takes it unchanged failed, for the translated path.
 pub(super) async fn forward(
     mut ctx: Ctx,
-    plan: Plan,
+    plan: &Plan,
     mut body: JsonBody,
     stream: bool,
     query: Option<&str>,
-) -> Response {
+) -> Result<Response, (Ctx, DispatchError)> {
     let bytes = match with_model(&mut ctx, &mut body, &plan.primary().model) {
         Ok(bytes) => bytes,
-        Err(done) => return done,
+        Err(done) => return Ok(done),
     };
     ctx.request_json(&bytes);
     let mut forward = Forward::json(Endpoint::Messages, bytes, stream);
@@ -49,7 +50,7 @@ pub(super) async fn forward(
     let error_event = |e: &ApiError| super::stream::named_event("error", &super::error::body(e));
     send_native(
         ctx,
-        &plan,
+        plan,
         forward,
         usage_of_message,
         error_event,

@@ -135,6 +135,11 @@ async fn converse(
         Ok(bytes) => bytes,
         Err(done) => return done,
     };
+    // The gateway's `fallbacks` member never reaches Bedrock (nor the translation).
+    let bytes = match ctx.without_fallbacks(bytes) {
+        Ok(bytes) => bytes,
+        Err(done) => return done,
+    };
     let body: Value = match decode(&bytes) {
         Ok(v) => v,
         Err(e) => return ctx.fail(e.into()),
@@ -155,7 +160,7 @@ async fn converse(
     let max_tokens = body
         .pointer("/inferenceConfig/maxTokens")
         .and_then(Value::as_u64);
-    let plan = match ctx
+    let mut plan = match ctx
         .prepare_model(&mut model, stream, || {
             Demand::of_body(bytes.len(), max_tokens)
         })
@@ -165,9 +170,18 @@ async fn converse(
         Err(done) => return done,
     };
     if plan.primary().provider.adapter.accepts().converse {
-        return native::forward(ctx, plan, bytes, stream).await;
+        let (failed, e) = match native::forward(ctx, &plan, bytes, stream).await {
+            Ok(response) => return response,
+            Err(failed) => failed,
+        };
+        ctx = failed;
+        plan = match ctx.hand_over(&plan, e) {
+            Ok(rest) => rest,
+            Err(done) => return done,
+        };
     }
-    // A hook moved the request to an upstream that needs the translation.
+    // A hook moved the request to an upstream that needs the translation, or the
+    // Bedrock targets failed and a fallback of another type goes on.
     match request::to_chat(&plan.primary().model, &body, stream) {
         Ok(chat) => pipeline::routed(ctx, Converse, chat, plan).await,
         Err(e) => ctx.fail(invalid(e)),

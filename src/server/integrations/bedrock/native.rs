@@ -25,17 +25,22 @@ use crate::providers::bedrock::eventstream::{classify, Frame, FrameReader};
 use crate::providers::bedrock::response::usage;
 use crate::providers::bedrock::wire::WireUsage;
 use crate::providers::{Endpoint, Forward};
-use crate::routing::Plan;
+use crate::routing::{DispatchError, Plan};
 use crate::schema::Usage;
 
-/// Forwards `body` (planned for a `bedrock` provider) untouched.
-pub(super) async fn forward(ctx: Ctx, plan: Plan, body: Bytes, stream: bool) -> Response {
-    let mut ctx = ctx;
+/// Forwards `body` (planned for a `bedrock` provider) untouched; `Err` when every
+/// target that takes it unchanged failed.
+pub(super) async fn forward(
+    mut ctx: Ctx,
+    plan: &Plan,
+    body: Bytes,
+    stream: bool,
+) -> Result<Response, (Ctx, DispatchError)> {
     ctx.request_json(&body);
     let forward = Forward::json(Endpoint::Converse, body, stream);
     send_native(
         ctx,
-        &plan,
+        plan,
         forward,
         usage_of_answer,
         super::stream::exception,

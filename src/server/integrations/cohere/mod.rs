@@ -107,14 +107,23 @@ pub(crate) async fn chat(
     };
     // Hooks see the model (and may change it); the body is not translated for them.
     let demand = || Demand::of_body(bytes.len(), raw.get("max_tokens"));
-    let plan = match ctx.prepare_model(&mut model, stream, demand).await {
+    let mut plan = match ctx.prepare_model(&mut model, stream, demand).await {
         Ok(plan) => plan,
         Err(done) => return done,
     };
     if plan.primary().provider.adapter.accepts().cohere_chat {
-        return native::forward(ctx, plan, raw, stream).await;
+        let (failed, e) = match native::forward(ctx, &plan, raw, stream).await {
+            Ok(response) => return response,
+            Err(failed) => failed,
+        };
+        ctx = failed;
+        plan = match ctx.hand_over(&plan, e) {
+            Ok(rest) => rest,
+            Err(done) => return done,
+        };
     }
-    // A hook moved the request to an upstream that needs the translation.
+    // A hook moved the request to an upstream that needs the translation, or the
+    // upstreams that take it as it is failed and a fallback of another type goes on.
     translated(ctx, &bytes, Some(plan)).await
 }
 

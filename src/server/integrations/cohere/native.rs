@@ -19,26 +19,27 @@ use super::super::super::native::{with_model, EventWatch};
 use super::super::super::passthrough::send_native;
 use super::super::super::pipeline::Ctx;
 use crate::providers::{Endpoint, Forward, JsonBody};
-use crate::routing::Plan;
+use crate::routing::{DispatchError, Plan};
 use crate::schema::Usage;
 use crate::server::ApiError;
 
-/// Forwards `body` (routed to `route`, an upstream that takes v2 chat as it is).
+/// Forwards `body` (routed to `route`, an upstream that takes v2 chat as it is);
+/// `Err` when every target that takes it unchanged failed.
 pub(super) async fn forward(
     mut ctx: Ctx,
-    plan: Plan,
+    plan: &Plan,
     mut body: JsonBody,
     stream: bool,
-) -> Response {
+) -> Result<Response, (Ctx, DispatchError)> {
     let bytes = match with_model(&mut ctx, &mut body, &plan.primary().model) {
         Ok(bytes) => bytes,
-        Err(done) => return done,
+        Err(done) => return Ok(done),
     };
     ctx.request_json(&bytes);
     let forward = Forward::json(Endpoint::CohereChat, bytes, stream);
     send_native(
         ctx,
-        &plan,
+        plan,
         forward,
         usage_of_answer,
         cut_event,

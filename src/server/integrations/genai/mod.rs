@@ -237,14 +237,23 @@ async fn generate_bytes(mut ctx: Ctx, mut model: String, bytes: Bytes, stream: b
         });
         Demand::of_body(bytes.len(), max_output)
     };
-    let plan = match ctx.prepare_model(&mut model, stream, demand).await {
+    let mut plan = match ctx.prepare_model(&mut model, stream, demand).await {
         Ok(plan) => plan,
         Err(done) => return done,
     };
     if plan.primary().provider.adapter.accepts().generate_content {
-        return native::forward(ctx, plan, bytes, stream).await;
+        let (failed, e) = match native::forward(ctx, &plan, bytes.clone(), stream).await {
+            Ok(response) => return response,
+            Err(failed) => failed,
+        };
+        ctx = failed;
+        plan = match ctx.hand_over(&plan, e) {
+            Ok(rest) => rest,
+            Err(done) => return done,
+        };
     }
-    // A hook moved the request to an upstream that needs the translation.
+    // A hook moved the request to an upstream that needs the translation, or the
+    // upstreams that take it as it is failed and a fallback of another type goes on.
     match decode::<Value>(&bytes) {
         Ok(body) => generate(ctx, &model, &body, stream, Some(plan)).await,
         Err(e) => ctx.fail(e.into()),
@@ -345,14 +354,16 @@ async fn embed(mut ctx: Ctx, model: &str, body: &Value, batch: bool) -> Response
 
 /// `:countTokens`: an estimate made here (about 4 characters per token over every
 /// text part and the system instruction), never an upstream call; the model must still
-/// be routable, so a typo gets the same 404 as `generateContent`.
+/// be routable (aliases and routing rules applied), so a typo gets the same 404 as
+/// `generateContent`.
 async fn count_tokens(state: &AppState, model: &str, headers: HeaderMap, body: Body) -> Response {
     let id = pipeline::request_id(&headers);
     let body: Value = match super::super::body::read_json(state, &headers, body).await {
         Ok(v) => v,
         Err(e) => return pipeline::with_id(render_error(e), &id),
     };
-    if let Err(e) = state.router().snapshot().resolve(model) {
+    let facts = crate::routing::RouteFacts::counting(&headers);
+    if let Err(e) = state.router().snapshot().primary(model, &facts) {
         return pipeline::with_id(render_error(e.into()), &id);
     }
     let body = &body;

@@ -22,16 +22,22 @@ use super::super::super::native::EventWatch;
 use super::super::super::passthrough::send_native;
 use super::super::super::pipeline::Ctx;
 use crate::providers::{Endpoint, Forward};
-use crate::routing::Plan;
+use crate::routing::{DispatchError, Plan};
 use crate::schema::Usage;
 
-/// Forwards `body` (routed to `route`, an upstream that takes generateContent as it is).
-pub(super) async fn forward(mut ctx: Ctx, plan: Plan, body: Bytes, stream: bool) -> Response {
+/// Forwards `body` (routed to `route`, an upstream that takes generateContent as it
+/// is); `Err` when every target that takes it unchanged failed.
+pub(super) async fn forward(
+    mut ctx: Ctx,
+    plan: &Plan,
+    body: Bytes,
+    stream: bool,
+) -> Result<Response, (Ctx, DispatchError)> {
     ctx.request_json(&body);
     let forward = Forward::json(Endpoint::GenerateContent, body, stream);
     send_native(
         ctx,
-        &plan,
+        plan,
         forward,
         usage_of_answer,
         super::error_event,

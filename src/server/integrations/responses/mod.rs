@@ -75,6 +75,10 @@ pub async fn create(state: AppState, headers: HeaderMap, body: Body) -> Response
         Ok(bytes) => bytes,
         Err(done) => return done,
     };
+    let bytes = match ctx.without_fallbacks(bytes) {
+        Ok(bytes) => bytes,
+        Err(done) => return done,
+    };
     let raw: JsonBody = match decode(&bytes) {
         Ok(raw) => raw,
         Err(e) => return ctx.fail(e.into()),
@@ -96,14 +100,24 @@ pub async fn create(state: AppState, headers: HeaderMap, body: Body) -> Response
     // Hooks see the model (and may change it); the body is not translated for them.
     let stream = raw.get::<bool>("stream").unwrap_or(false);
     let demand = || Demand::of_body(bytes.len(), raw.get("max_output_tokens"));
-    let plan = match ctx.prepare_model(&mut model, stream, demand).await {
+    let mut plan = match ctx.prepare_model(&mut model, stream, demand).await {
         Ok(plan) => plan,
         Err(done) => return done,
     };
     if offers_responses(plan.primary()) {
-        return forward_routed(ctx, &plan, raw, providers::Endpoint::Responses, stream).await;
+        let endpoint = providers::Endpoint::Responses;
+        let (failed, e) = match forward_routed(ctx, &plan, raw, endpoint, stream).await {
+            Ok(response) => return response,
+            Err(failed) => failed,
+        };
+        ctx = failed;
+        plan = match ctx.hand_over(&plan, e) {
+            Ok(rest) => rest,
+            Err(done) => return done,
+        };
     }
-    // A hook moved the request to an upstream that needs the translation.
+    // A hook moved the request to an upstream that needs the translation, or the
+    // upstreams with a Responses API failed and a fallback of another type goes on.
     match translate(&mut ctx, &bytes) {
         Ok((dialect, mut t)) => {
             t.chat.model = plan.primary().model.to_string();
