@@ -47,6 +47,11 @@ impl StreamEnd {
 pub trait Watch<T>: Send + 'static {
     /// One item, before it is encoded.
     fn item(&mut self, item: &mut T) -> Option<Usage>;
+    /// An item to send after the last one of a complete stream (the request's
+    /// `extra_fields`), for encoders that carry one.
+    fn trailer(&mut self) -> Option<T> {
+        None
+    }
     /// The end, exactly once (also when the client goes away and the stream is dropped).
     fn end(self, end: StreamEnd);
 }
@@ -59,6 +64,11 @@ pub trait Encoder<T>: Send + 'static {
     fn item(&mut self, item: &T) -> Result<Bytes, String>;
     /// What closes a complete stream.
     fn done(&mut self) -> Bytes;
+    /// Whether a complete stream ends with the watch's trailer item (OpenAI's chunks
+    /// carry the reference gateway's `extra_fields`; other formats have no place for it).
+    fn carries_trailer(&self) -> bool {
+        false
+    }
     /// The last event of a stream cut short by `error`.
     fn error(&mut self, error: &ApiError) -> Bytes;
 }
@@ -76,6 +86,10 @@ impl<T: Serialize> Encoder<T> for OpenAiSse {
 
     fn done(&mut self) -> Bytes {
         Bytes::from_static(b"data: [DONE]\n\n")
+    }
+
+    fn carries_trailer(&self) -> bool {
+        true
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {
@@ -130,7 +144,13 @@ where
             }
         }
         match &error {
-            None => yield Ok(encoder.done()),
+            None => {
+                let trailer = if encoder.carries_trailer() { end.trailer() } else { None };
+                if let Some(bytes) = trailer.and_then(|t| encoder.item(&t).ok()) {
+                    yield Ok(bytes);
+                }
+                yield Ok(encoder.done())
+            }
             Some(e) => {
                 let api = ApiError::from(DispatchError::Failed {
                     provider: provider.clone(),
@@ -168,6 +188,11 @@ impl<T, W: Watch<T>> OnEnd<T, W> {
     /// Shows the watch an item; returns its usage.
     pub(super) fn item(&mut self, item: &mut T) -> Option<Usage> {
         self.watch.as_mut().and_then(|w| w.item(item))
+    }
+
+    /// The watch's trailer item, if it has one.
+    pub(super) fn trailer(&mut self) -> Option<T> {
+        self.watch.as_mut().and_then(Watch::trailer)
     }
 
     /// The stream's own end, cut short by `error` or complete.

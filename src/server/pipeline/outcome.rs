@@ -7,7 +7,8 @@
 //!
 //! It also holds a governed request's reservation ([`Admission`]) and settles it when
 //! dropped, with the usage the request reported: every route is billed, streams the
-//! client abandoned included (for the last usage seen, else the estimate).
+//! client abandoned included (for the last usage seen, else a tokenizer estimate of
+//! the prompt and of the text sent, flagged `cost_estimated`; else the reservation).
 //!
 //! With no hooks registered and no reservation, nothing is recorded: each setter
 //! returns at once.
@@ -23,7 +24,7 @@ use crate::governance::cost::Price;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::observability::InFlight;
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
-use crate::schema::Usage;
+use crate::schema::{ChatRequest, Usage};
 
 /// Which target served a request, and how it got there.
 pub(crate) struct Served {
@@ -57,6 +58,9 @@ pub(crate) struct Report {
     /// An upstream answered successfully: a request that failed before (refused here,
     /// or every attempt failed, which providers do not bill) releases its reservation.
     reached_upstream: bool,
+    /// A chat stream's request, kept (moved, not copied) to estimate its prompt's
+    /// tokens should the stream end without a usage report.
+    prompt: Option<Box<ChatRequest>>,
 }
 
 impl Report {
@@ -72,6 +76,7 @@ impl Report {
             price: None,
             reached_upstream: false,
             served: None,
+            prompt: None,
         }
     }
 
@@ -94,8 +99,46 @@ impl Report {
         Some(admission.cost(self.outcome.usage.as_ref()?).dollars())
     }
 
+    /// Whether the cost recorded so far is an estimate (no usage report).
+    pub(super) fn cost_estimated(&self) -> bool {
+        self.outcome.cost_estimated
+    }
+
+    /// Keeps a chat stream's request, should its usage have to be estimated.
+    pub(super) fn keep_prompt(&mut self, req: ChatRequest) {
+        if self.keeps_usage() {
+            self.prompt = Some(Box::new(req));
+        }
+    }
+
+    /// The usage a stream reported so far, before its end (for its closing chunk).
+    pub(super) fn measured(&mut self, usage: &Usage) {
+        if self.keeps_usage() {
+            self.outcome.usage = Some(usage.clone());
+        }
+    }
+
+    /// A served chat stream that reported no usage: its usage estimated from the kept
+    /// prompt and `sent`, the text the client received, and flagged as estimated.
+    pub(super) fn estimate_unmeasured(&mut self, sent: &str) {
+        if self.outcome.usage.is_some() || !self.reached_upstream {
+            return;
+        }
+        let Some(req) = self.prompt.take() else {
+            return;
+        };
+        let model = self
+            .served
+            .as_ref()
+            .map_or(req.model.as_str(), |s| &*s.route.model);
+        if let Some(usage) = super::estimate::usage(model, &req, sent) {
+            self.outcome.usage = Some(usage);
+            self.outcome.cost_estimated = true;
+        }
+    }
+
     /// Whether usage must be kept: for the hooks, or to settle a reservation.
-    fn keeps_usage(&self) -> bool {
+    pub(super) fn keeps_usage(&self) -> bool {
         self.active() || self.admission.is_some()
     }
 
