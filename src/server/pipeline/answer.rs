@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::super::error::ApiError;
-use super::super::stream::{self, StreamEnd, Watch};
+use super::super::stream::{self, Count, StreamEnd, Watch};
 use super::{Ctx, Stamp};
 use crate::config::JsonRepairMode;
 use crate::hooks::json_repair::StreamRepair;
@@ -380,21 +380,9 @@ pub(in crate::server) struct ChatWatch {
     sent: Option<String>,
     /// The last usage the stream reported.
     usage: Option<Usage>,
-    /// The first chunk's id, creation time and model, for the closing chunk.
+    /// The first chunk's id, creation time and model, for a governed stream's closing
+    /// chunk.
     first: Option<(String, u64, String)>,
-}
-
-impl ChatWatch {
-    /// The usage known at the end: the last reported, else a tokenizer estimate.
-    fn settle_usage(&mut self) {
-        match &self.usage {
-            Some(u) => self.ctx.report.measured(u),
-            None => {
-                let sent = self.sent.take().unwrap_or_default();
-                self.ctx.report.estimate_unmeasured(&sent);
-            }
-        }
-    }
 }
 
 impl Watch<ChatChunk> for ChatWatch {
@@ -409,7 +397,7 @@ impl Watch<ChatChunk> for ChatWatch {
         if let Some(a) = &mut self.assembled {
             a.push(chunk);
         }
-        if self.first.is_none() {
+        if self.first.is_none() && self.ctx.report.governed() {
             self.first = Some((chunk.id.clone(), chunk.created, chunk.model.clone()));
         }
         match &chunk.usage {
@@ -427,10 +415,24 @@ impl Watch<ChatChunk> for ChatWatch {
         chunk.usage.clone()
     }
 
+    fn unmeasured(&mut self) -> Option<Count> {
+        if self.usage.is_some() {
+            return None;
+        }
+        let sent = self.sent.take()?;
+        self.ctx.report.unmeasured(sent)
+    }
+
+    fn counted(&mut self, usage: Option<Usage>) {
+        self.ctx.report.estimated(usage);
+    }
+
     /// A governed stream's cost (estimated when no usage was reported) in a closing
     /// chunk with no choices, as the usage chunk is.
     fn trailer(&mut self) -> Option<ChatChunk> {
-        self.settle_usage();
+        if let Some(u) = &self.usage {
+            self.ctx.report.measured(u);
+        }
         let cost = self.ctx.report.cost()?;
         let info = &self.ctx.report.info;
         let served = self.ctx.report.served.as_ref();
@@ -460,9 +462,26 @@ impl Watch<ChatChunk> for ChatWatch {
     }
 
     fn end(mut self, end: StreamEnd) {
-        if end.usage.is_none() {
-            self.settle_usage();
+        if end.usage.is_none() && tokio::runtime::Handle::try_current().is_ok() {
+            if let Some(count) = self.unmeasured() {
+                // Cut short without usage: counted off the async workers, and the
+                // outcome reported once the count is in.
+                let background = self.ctx.state.hooks().background().clone();
+                background.spawn(async move {
+                    let usage = tokio::task::spawn_blocking(count).await.ok().flatten();
+                    self.counted(usage);
+                    self.finish(end);
+                });
+                return;
+            }
         }
+        self.finish(end);
+    }
+}
+
+impl ChatWatch {
+    /// The outcome's end: the answer's content when a hook wants it, then the stream's end.
+    fn finish(mut self, end: StreamEnd) {
         if let Some(a) = self.assembled.take() {
             self.ctx
                 .report

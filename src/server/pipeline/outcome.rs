@@ -18,7 +18,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::super::error::ApiError;
-use super::super::stream::StreamEnd;
+use super::super::stream::{Count, StreamEnd};
 use super::gate::{cost_usage, Admission};
 use crate::governance::cost::Price;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
@@ -99,6 +99,11 @@ impl Report {
         Some(admission.cost(self.outcome.usage.as_ref()?).dollars())
     }
 
+    /// Whether the request holds a reservation (it presented a virtual key).
+    pub(super) fn governed(&self) -> bool {
+        self.admission.is_some()
+    }
+
     /// Whether the cost recorded so far is an estimate (no usage report).
     pub(super) fn cost_estimated(&self) -> bool {
         self.outcome.cost_estimated
@@ -118,20 +123,27 @@ impl Report {
         }
     }
 
-    /// A served chat stream that reported no usage: its usage estimated from the kept
-    /// prompt and `sent`, the text the client received, and flagged as estimated.
-    pub(super) fn estimate_unmeasured(&mut self, sent: &str) {
+    /// A served chat stream that reported no usage: the count that estimates it from
+    /// the kept prompt and `sent`, the text the client received (run it off the async
+    /// workers, then hand its result to [`Report::estimated`]).
+    pub(super) fn unmeasured(&mut self, sent: String) -> Option<Count> {
         if self.outcome.usage.is_some() || !self.reached_upstream {
-            return;
+            return None;
         }
-        let Some(req) = self.prompt.take() else {
-            return;
-        };
+        let req = self.prompt.take()?;
         let model = self
             .served
             .as_ref()
-            .map_or(req.model.as_str(), |s| &*s.route.model);
-        if let Some(usage) = super::estimate::usage(model, &req, sent) {
+            .map_or_else(|| req.model.clone(), |s| s.route.model.to_string());
+        Some(Box::new(move || {
+            super::estimate::usage(&model, &req, &sent)
+        }))
+    }
+
+    /// An estimated usage, flagged as such; `None` (no tokenizer) leaves the
+    /// reservation to be billed.
+    pub(super) fn estimated(&mut self, usage: Option<Usage>) {
+        if let Some(usage) = usage {
             self.outcome.usage = Some(usage);
             self.outcome.cost_estimated = true;
         }
