@@ -4,9 +4,11 @@
 //! upper bound, and its cost is flagged as estimated.
 //!
 //! The encodings are OpenAI's own (tiktoken's `o200k_base` and `cl100k_base`, shipped
-//! inside the `tiktoken-rs` crate): exact for OpenAI models, a close estimate for
-//! others. Each is built once, the first time a count needs it (tens of milliseconds
-//! and a few tens of MB), so a server whose providers always report usage never pays.
+//! inside the `tiktoken-rs` crate): text counts are exact for OpenAI models (message
+//! framing follows OpenAI's published 3-per-message rule), a close estimate for
+//! others. Each is built once, the first time a count needs it (measured in release:
+//! 0.35 s for cl100k, 0.6 s for o200k, ~35 MB each), so a server whose providers
+//! always report usage never pays; callers count off the async workers.
 
 use std::sync::OnceLock;
 

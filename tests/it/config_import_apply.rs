@@ -2,7 +2,7 @@
 //! through the server's management socket, takes effect on the next request, and an
 //! import with an invalid object writes nothing.
 
-use bifrost::admin::{Governance, Kind, Management};
+use bifrost::admin::{Credentials, Governance, Kind, Management};
 use http::Method;
 use serde_json::{json, Value};
 
@@ -38,13 +38,25 @@ fn reference_config(
 
 /// Runs `bifrost config import --apply FILE` on the gateway's data dir.
 async fn import_apply(gw: &Gateway, file: &std::path::Path) -> std::process::Output {
-    tokio::process::Command::new(BIN)
-        .args(["config", "import", "--apply"])
+    import_apply_in(gw.dir.path(), file, &[]).await
+}
+
+/// Runs `bifrost config import --apply FILE` on `data_dir` with `env` set.
+async fn import_apply_in(
+    data_dir: &std::path::Path,
+    file: &std::path::Path,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = tokio::process::Command::new(BIN);
+    for var in ["BIFROST_URL", "BIFROST_ADMIN_TOKEN", "BIFROST_CONFIG"] {
+        cmd.env_remove(var);
+    }
+    cmd.args(["config", "import", "--apply"])
         .arg(file)
         .arg("--data-dir")
-        .arg(gw.dir.path())
+        .arg(data_dir)
         .env("BIFROST_VK_OPS", format!("sk-bf-ops{}", "o".repeat(40)))
-        .env_remove("BIFROST_URL")
+        .envs(env.iter().copied())
         .output()
         .await
         .unwrap()
@@ -115,4 +127,27 @@ async fn an_import_with_an_invalid_object_writes_nothing() {
     for kind in [Kind::Customer, Kind::Team, Kind::VirtualKey] {
         assert!(governance.list(kind).await.unwrap().is_empty(), "{kind:?}");
     }
+}
+
+#[tokio::test]
+async fn import_apply_reaches_a_server_named_by_url() {
+    let gw = Gateway::start("").await;
+    let made = gw.state.auth().create_token("ci", None).await.unwrap();
+    let url = format!("http://{}", gw.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let input = reference_config(dir.path(), "http://127.0.0.1:9", |_| {});
+    let elsewhere = dir.path().join("no-store-here");
+    let credentials = dir.path().join("credentials.json");
+    let env = [
+        ("BIFROST_URL", url.as_str()),
+        ("BIFROST_ADMIN_TOKEN", made.token.as_str()),
+        ("BIFROST_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+    ];
+    let out = import_apply_in(&elsewhere, &input, &env).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains(made.token.as_str()), "{stderr}");
+    let keys = gw.state.governance().list(Kind::VirtualKey).await.unwrap();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(!elsewhere.exists(), "the local store was never opened");
 }
