@@ -63,13 +63,12 @@ pub(super) async fn through_server(server: &RemoteAdmin, config: &FileConfig) ->
     if let Err(e) = server.import(import_body(&declared)).await {
         return Err(rolled_back(server, undo, e.to_string()).await);
     }
-    let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
     eprintln!(
         "applied through the server: providers [{}], customers [{}], teams [{}], virtual keys [{}]",
-        names(&mut config.providers.keys().map(String::as_str)),
-        names(&mut declared.customers.iter().map(|c| c.name.as_str())),
-        names(&mut declared.teams.iter().map(|t| t.name.as_str())),
-        names(&mut declared.keys.iter().map(|k| k.name.as_str())),
+        listed(config.providers.keys().map(String::as_str)),
+        listed(declared.customers.iter().map(|c| c.name.as_str())),
+        listed(declared.teams.iter().map(|t| t.name.as_str())),
+        listed(declared.keys.iter().map(|k| k.name.as_str())),
     );
     Ok(())
 }
@@ -150,6 +149,11 @@ async fn check(
         refers(owner, "customer_id", k.customer_id.as_ref(), &customers);
     }
     Ok(problems)
+}
+
+/// Names, comma-separated.
+fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(", ")
 }
 
 /// A stored object's id and name, either of which a reference may use.
