@@ -468,7 +468,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the bifrost.toml here instead of stdout (an existing file is kept)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
-            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Write providers, customers, teams and virtual keys into the store (as if made with the CLI) instead; the server must be stopped')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Write providers, customers, teams and virtual keys into the store (as if made with the CLI) instead: through the running server (or --url) when there is one, else into the data dir. Nothing is written if anything is invalid')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

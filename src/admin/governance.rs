@@ -153,4 +153,7 @@ pub trait Governance: Send + Sync {
     async fn rotate(&self, id: &str) -> Result<Value, GovernanceError>;
     /// A key's limits and use at every level it counts against.
     async fn usage(&self, id: &str) -> Result<Value, GovernanceError>;
+    /// Writes a batch of customers, teams and keys in the store's shape (ids, key
+    /// digests; see [`super::import_body`]), all or nothing: `config import --apply`.
+    async fn import(&self, batch: Value) -> Result<Value, GovernanceError>;
 }

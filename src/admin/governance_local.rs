@@ -263,6 +263,16 @@ fn with_value(mut shown: Value, value: String) -> Value {
 
 #[async_trait]
 impl Governance for LocalGovernance {
+    async fn import(&self, batch: Value) -> Result<Value, GovernanceError> {
+        let objects = super::governance_import::decode(batch)?;
+        let summary = super::governance_import::summary(&objects);
+        let written = self
+            .blocking(move |s| super::apply_declared(s, &objects, now(), false))
+            .await;
+        self.changed(written).await?;
+        Ok(summary)
+    }
+
     async fn list(&self, kind: Kind) -> Result<Vec<Value>, GovernanceError> {
         self.blocking(move |s| {
             Ok(match kind {

@@ -73,6 +73,11 @@ impl Governance for RemoteAdmin {
         field(v, Kind::VirtualKey.one())
     }
 
+    async fn import(&self, batch: Value) -> Result<Value, GovernanceError> {
+        let p = "/api/governance/import";
+        Ok(self.call(Method::POST, p, Some(body(&batch)?)).await?)
+    }
+
     async fn usage(&self, id: &str) -> Result<Value, GovernanceError> {
         let p = format!("{}/usage", path(Kind::VirtualKey, Some(id)));
         Ok(self.call(Method::GET, &p, None).await?)

@@ -12,6 +12,7 @@ mod auth_tests;
 mod doc;
 mod governance;
 mod governance_file;
+mod governance_import;
 mod governance_local;
 mod governance_remote;
 #[cfg(test)]
@@ -33,6 +34,7 @@ pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenIn
 pub use doc::ProviderDoc;
 pub use governance::{Governance, GovernanceError, Kind};
 pub use governance_file::apply_declared;
+pub use governance_import::import_body;
 pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use health::{report as health_report, KeyHealthDoc, ProviderHealthDoc};
 pub use local::{LocalAdmin, Publisher};

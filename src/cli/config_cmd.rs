@@ -40,7 +40,8 @@ pub enum ConfigCommand {
         #[arg(short, long, value_name = "FILE", conflicts_with = "apply")]
         output: Option<PathBuf>,
         /// Write providers, customers, teams and virtual keys into the store (as if made
-        /// with the CLI) instead; the server must be stopped.
+        /// with the CLI) instead: through the running server (or --url) when there is
+        /// one, else into the data dir. Nothing is written if anything is invalid.
         #[arg(long)]
         apply: bool,
     },
@@ -144,6 +145,11 @@ async fn import(
         imported.notes.len()
     );
     if apply {
+        if let Some(server) = backend::server(data_dir).await? {
+            super::config_apply::through_server(&server, &config).await?;
+            eprintln!("{summary}");
+            return Ok(());
+        }
         let dir = data_dir.to_path_buf();
         tokio::task::spawn_blocking(move || apply_imported(&dir, &config))
             .await
@@ -174,8 +180,8 @@ async fn import(
     Ok(())
 }
 
-/// Writes an imported config into the store as API-made objects, refusing while a
-/// server holds the store (it would not see the change).
+/// Writes an imported config into the store as API-made objects, when no server holds
+/// it (one that does is written through: [`super::config_apply`]).
 fn apply_imported(data_dir: &std::path::Path, config: &FileConfig) -> CmdResult {
     let declared = config
         .governance

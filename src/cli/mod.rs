@@ -6,6 +6,7 @@
 mod admin;
 mod assets;
 pub mod backend;
+mod config_apply;
 mod config_cmd;
 mod governance;
 mod key_settings;

@@ -18,6 +18,7 @@ mod model;
 mod money;
 mod refusal;
 mod select;
+pub mod tokens;
 mod usage;
 mod validate;
 mod window;

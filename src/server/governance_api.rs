@@ -43,6 +43,7 @@ pub fn routes() -> axum::Router<AppState> {
     router
         .route("/governance/virtual-keys/{id}/rotate", post(rotate))
         .route("/governance/virtual-keys/{id}/usage", get(usage))
+        .route("/governance/import", post(import))
 }
 
 fn governance(state: &AppState) -> LocalGovernance {
@@ -129,6 +130,16 @@ async fn rotate(
 ) -> Result<Response, ApiError> {
     let item = governance(&state).rotate(&id).await.map_err(api_error)?;
     Ok(Json(json!({"message": "Virtual key rotated; the old value no longer works", "virtual_key": item})).into_response())
+}
+
+async fn import(
+    State(state): State<AppState>,
+    headers: http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    let body: Value = super::body::read_json(&state, &headers, body).await?;
+    let written = governance(&state).import(body).await.map_err(api_error)?;
+    Ok(Json(json!({"message": "Imported", "imported": written})).into_response())
 }
 
 async fn usage(

@@ -41,12 +41,27 @@ impl StreamEnd {
     }
 }
 
+/// A count to run off the async workers when a stream ends: the tokenizer estimate of a
+/// stream that reported no usage (the first one also builds the BPE, ~0.5 s).
+pub type Count = Box<dyn FnOnce() -> Option<Usage> + Send>;
+
 /// What watches a stream on its way out: sees (and may edit) each item, reporting its
 /// usage, and hears once how the stream ended. The request's outcome report lives in
 /// it, so a stream's end reaches the hooks exactly once, however it ends.
 pub trait Watch<T>: Send + 'static {
     /// One item, before it is encoded.
     fn item(&mut self, item: &mut T) -> Option<Usage>;
+    /// The count a complete stream needs before its trailer, if any.
+    fn unmeasured(&mut self) -> Option<Count> {
+        None
+    }
+    /// What that count found.
+    fn counted(&mut self, _usage: Option<Usage>) {}
+    /// An item to send after the last one of a complete stream (the request's
+    /// `extra_fields`), for encoders that carry one.
+    fn trailer(&mut self) -> Option<T> {
+        None
+    }
     /// The end, exactly once (also when the client goes away and the stream is dropped).
     fn end(self, end: StreamEnd);
 }
@@ -59,6 +74,11 @@ pub trait Encoder<T>: Send + 'static {
     fn item(&mut self, item: &T) -> Result<Bytes, String>;
     /// What closes a complete stream.
     fn done(&mut self) -> Bytes;
+    /// Whether a complete stream ends with the watch's trailer item (OpenAI's chunks
+    /// carry the reference gateway's `extra_fields`; other formats have no place for it).
+    fn carries_trailer(&self) -> bool {
+        false
+    }
     /// The last event of a stream cut short by `error`.
     fn error(&mut self, error: &ApiError) -> Bytes;
 }
@@ -76,6 +96,10 @@ impl<T: Serialize> Encoder<T> for OpenAiSse {
 
     fn done(&mut self) -> Bytes {
         Bytes::from_static(b"data: [DONE]\n\n")
+    }
+
+    fn carries_trailer(&self) -> bool {
+        true
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {
@@ -130,7 +154,19 @@ where
             }
         }
         match &error {
-            None => yield Ok(encoder.done()),
+            None => {
+                if encoder.carries_trailer() {
+                    if let Some(count) = end.unmeasured() {
+                        // Off the async workers: a long prompt takes milliseconds.
+                        let usage = tokio::task::spawn_blocking(count).await.ok().flatten();
+                        end.counted(usage);
+                    }
+                    if let Some(bytes) = end.trailer().and_then(|t| encoder.item(&t).ok()) {
+                        yield Ok(bytes);
+                    }
+                }
+                yield Ok(encoder.done())
+            }
             Some(e) => {
                 let api = ApiError::from(DispatchError::Failed {
                     provider: provider.clone(),
@@ -168,6 +204,23 @@ impl<T, W: Watch<T>> OnEnd<T, W> {
     /// Shows the watch an item; returns its usage.
     pub(super) fn item(&mut self, item: &mut T) -> Option<Usage> {
         self.watch.as_mut().and_then(|w| w.item(item))
+    }
+
+    /// The watch's trailer item, if it has one.
+    pub(super) fn trailer(&mut self) -> Option<T> {
+        self.watch.as_mut().and_then(Watch::trailer)
+    }
+
+    /// The count the watch needs before its trailer, if any.
+    pub(super) fn unmeasured(&mut self) -> Option<Count> {
+        self.watch.as_mut().and_then(Watch::unmeasured)
+    }
+
+    /// Hands the watch what its count found.
+    pub(super) fn counted(&mut self, usage: Option<Usage>) {
+        if let Some(w) = self.watch.as_mut() {
+            w.counted(usage);
+        }
     }
 
     /// The stream's own end, cut short by `error` or complete.

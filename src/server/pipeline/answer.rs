@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::super::error::ApiError;
-use super::super::stream::{self, StreamEnd, Watch};
+use super::super::stream::{self, Count, StreamEnd, Watch};
 use super::{Ctx, Stamp};
 use crate::config::JsonRepairMode;
 use crate::hooks::json_repair::StreamRepair;
@@ -48,8 +48,23 @@ struct ExtraFields<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     dropped_params: Option<Vec<&'a str>>,
     /// What the request cost (US dollars), for a governed request with a priced model.
+    /// Always measured: an answer without usage has no cost here (its reservation is
+    /// billed, and the outcome says `cost_estimated`).
     #[serde(skip_serializing_if = "Option::is_none")]
     cost: Option<f64>,
+}
+
+/// What a chat stream's closing chunk carries in `extra_fields`.
+#[derive(serde::Serialize)]
+struct StreamExtraFields<'a> {
+    provider: &'a str,
+    model_requested: &'a str,
+    model_resolved: &'a str,
+    request_type: &'static str,
+    cost: f64,
+    /// The cost came from a tokenizer estimate: the stream reported no usage.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cost_estimated: bool,
 }
 
 /// A decoded upstream answer for a drop-in route to translate.
@@ -266,10 +281,14 @@ impl Ctx {
     pub(in crate::server) fn chat_watch(self) -> ChatWatch {
         let repair = self.wants_json_repair().then(StreamRepair::default);
         let assembled = self.report.wants_content().then(ChunkAssembler::default);
+        let sent = self.report.keeps_usage().then(String::new);
         ChatWatch {
             ctx: self,
             repair,
             assembled,
+            sent,
+            usage: None,
+            first: None,
         }
     }
 
@@ -370,6 +389,14 @@ pub(in crate::server) struct ChatWatch {
     ctx: Ctx,
     repair: Option<StreamRepair>,
     assembled: Option<ChunkAssembler>,
+    /// The text sent so far, while the stream has reported no usage and an estimate
+    /// may be needed (a governed request, or a hook listens).
+    sent: Option<String>,
+    /// The last usage the stream reported.
+    usage: Option<Usage>,
+    /// The first chunk's id, creation time and model, for a governed stream's closing
+    /// chunk.
+    first: Option<(String, u64, String)>,
 }
 
 impl Watch<ChatChunk> for ChatWatch {
@@ -384,10 +411,91 @@ impl Watch<ChatChunk> for ChatWatch {
         if let Some(a) = &mut self.assembled {
             a.push(chunk);
         }
+        if self.first.is_none() && self.ctx.report.governed() {
+            self.first = Some((chunk.id.clone(), chunk.created, chunk.model.clone()));
+        }
+        match &chunk.usage {
+            Some(u) => {
+                // Measured: no estimate will be needed.
+                self.sent = None;
+                self.usage = Some(u.clone());
+            }
+            None => {
+                if let Some(sent) = &mut self.sent {
+                    super::estimate::sent_text(sent, chunk);
+                }
+            }
+        }
         chunk.usage.clone()
     }
 
+    fn unmeasured(&mut self) -> Option<Count> {
+        if self.usage.is_some() {
+            return None;
+        }
+        let sent = self.sent.take()?;
+        self.ctx.report.unmeasured(sent)
+    }
+
+    fn counted(&mut self, usage: Option<Usage>) {
+        self.ctx.report.estimated(usage);
+    }
+
+    /// A governed stream's cost (estimated when no usage was reported) in a closing
+    /// chunk with no choices, as the usage chunk is.
+    fn trailer(&mut self) -> Option<ChatChunk> {
+        if let Some(u) = &self.usage {
+            self.ctx.report.measured(u);
+        }
+        let cost = self.ctx.report.cost()?;
+        let info = &self.ctx.report.info;
+        let served = self.ctx.report.served.as_ref();
+        let extra_fields = StreamExtraFields {
+            provider: served.map_or("", |s| &s.route.provider.name),
+            model_requested: &info.model_requested,
+            model_resolved: served.map_or("", |s| &*s.route.model),
+            request_type: info.endpoint.request_type(),
+            cost,
+            cost_estimated: self.ctx.report.cost_estimated(),
+        };
+        let mut extra = crate::schema::Extra::new();
+        extra.insert(
+            "extra_fields".into(),
+            serde_json::to_value(extra_fields).ok()?,
+        );
+        let (id, created, model) = self.first.clone().unwrap_or_default();
+        Some(ChatChunk {
+            id,
+            object: "chat.completion.chunk".into(),
+            created,
+            model,
+            choices: Vec::new(),
+            usage: None,
+            extra,
+        })
+    }
+
     fn end(mut self, end: StreamEnd) {
+        if end.usage.is_none() && tokio::runtime::Handle::try_current().is_ok() {
+            if let Some(count) = self.unmeasured() {
+                // Cut short without usage: counted off the async workers, and the
+                // outcome reported once the count is in.
+                let background = self.ctx.state.hooks().background().clone();
+                background.spawn(async move {
+                    let usage = tokio::task::spawn_blocking(count).await.ok().flatten();
+                    self.counted(usage);
+                    self.finish(end);
+                });
+                return;
+            }
+        }
+        self.finish(end);
+    }
+}
+
+impl ChatWatch {
+    /// The outcome's end: the answer's content when a hook wants it, then the stream's end.
+    fn finish(mut self, end: StreamEnd) {
         if let Some(a) = self.assembled.take() {
             self.ctx
                 .report

@@ -108,6 +108,7 @@ pub(in crate::server) async fn routed<D: ChatDialect>(
     };
     if req.is_stream() {
         let result = dispatch_chat_stream(&ctx, &targets).await;
+        ctx.report.keep_prompt(req);
         let events = dialect.events(ctx.info());
         return stream_typed(&dialect, ctx.stream(&plan, result, Ctx::chat_watch, events));
     }

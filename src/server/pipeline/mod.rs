@@ -17,6 +17,7 @@
 
 mod answer;
 mod chat;
+mod estimate;
 mod fallbacks;
 mod gate;
 mod outcome;

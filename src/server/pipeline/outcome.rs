@@ -7,7 +7,8 @@
 //!
 //! It also holds a governed request's reservation ([`Admission`]) and settles it when
 //! dropped, with the usage the request reported: every route is billed, streams the
-//! client abandoned included (for the last usage seen, else the estimate).
+//! client abandoned included (for the last usage seen, else a tokenizer estimate of
+//! the prompt and of the text sent, flagged `cost_estimated`; else the reservation).
 //!
 //! With no hooks registered and no reservation, nothing is recorded: each setter
 //! returns at once.
@@ -16,13 +17,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use super::super::error::ApiError;
-use super::super::stream::StreamEnd;
+use super::super::stream::{Count, StreamEnd};
 use super::gate::{cost_usage, Admission, Gate};
 use crate::governance::cost::Price;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::observability::InFlight;
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
-use crate::schema::{RawJson, Usage};
+use crate::schema::{ChatRequest, RawJson, Usage};
 
 /// Which target served a request, and how it got there.
 pub(crate) struct Served {
@@ -61,6 +62,9 @@ pub(crate) struct Report {
     /// An upstream answered successfully: a request that failed before (refused here,
     /// or every attempt failed, which providers do not bill) releases its reservation.
     reached_upstream: bool,
+    /// A chat stream's request, kept (moved, not copied) to estimate its prompt's
+    /// tokens should the stream end without a usage report.
+    prompt: Option<Box<ChatRequest>>,
 }
 
 impl Report {
@@ -77,6 +81,7 @@ impl Report {
             pricing: None,
             reached_upstream: false,
             served: None,
+            prompt: None,
         }
     }
 
@@ -123,9 +128,59 @@ impl Report {
         Some(self.admission().as_ref()?.cost(usage).dollars())
     }
 
+    /// Whether the request holds a reservation (it presented a virtual key).
+    pub(super) fn governed(&self) -> bool {
+        self.admission().is_some()
+    }
+
+    /// Whether the cost recorded so far is an estimate (no usage report).
+    pub(super) fn cost_estimated(&self) -> bool {
+        self.outcome.cost_estimated
+    }
+
+    /// Keeps a chat stream's request, should its usage have to be estimated.
+    pub(super) fn keep_prompt(&mut self, req: ChatRequest) {
+        if self.keeps_usage() {
+            self.prompt = Some(Box::new(req));
+        }
+    }
+
+    /// The usage a stream reported so far, before its end (for its closing chunk).
+    pub(super) fn measured(&mut self, usage: &Usage) {
+        if self.keeps_usage() {
+            self.outcome.usage = Some(usage.clone());
+        }
+    }
+
+    /// A served chat stream that reported no usage: the count that estimates it from
+    /// the kept prompt and `sent`, the text the client received (run it off the async
+    /// workers, then hand its result to [`Report::estimated`]).
+    pub(super) fn unmeasured(&mut self, sent: String) -> Option<Count> {
+        if self.outcome.usage.is_some() || !self.reached_upstream {
+            return None;
+        }
+        let req = self.prompt.take()?;
+        let model = self
+            .served
+            .as_ref()
+            .map_or_else(|| req.model.clone(), |s| s.route.model.to_string());
+        Some(Box::new(move || {
+            super::estimate::usage(&model, &req, &sent)
+        }))
+    }
+
+    /// An estimated usage, flagged as such; `None` (no tokenizer) leaves the
+    /// reservation to be billed.
+    pub(super) fn estimated(&mut self, usage: Option<Usage>) {
+        if let Some(usage) = usage {
+            self.outcome.usage = Some(usage);
+            self.outcome.cost_estimated = true;
+        }
+    }
+
     /// Whether usage must be kept: for the hooks, or to settle a reservation.
-    fn keeps_usage(&mut self) -> bool {
-        self.active() || self.admission_mut().is_some()
+    pub(super) fn keeps_usage(&self) -> bool {
+        self.active() || self.admission().is_some()
     }
 
     /// Whether anything listens; recording is skipped when not.
