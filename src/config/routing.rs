@@ -34,9 +34,10 @@ pub struct AliasConfig {
     /// `provider/model` ids tried in order after the picked target fails.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fallbacks: Vec<String>,
-    /// Continue a stream cut mid-answer on the next target (used by the executor).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub stream_resume: bool,
+    /// Continue a stream cut mid-answer on the next target; unset follows
+    /// `[client] stream_resume`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_resume: Option<bool>,
 }
 
 /// One target of an alias.
@@ -407,7 +408,7 @@ mod tests {
                 weight: 0.0,
             }],
             fallbacks: vec![],
-            stream_resume: false,
+            stream_resume: None,
         };
         let all = alias.problems("fast", &|_| false).join("\n");
         assert!(

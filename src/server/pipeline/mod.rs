@@ -20,6 +20,7 @@ mod chat;
 mod fallbacks;
 mod gate;
 mod outcome;
+mod resume;
 
 use std::sync::Arc;
 use std::time::Instant;
