@@ -54,6 +54,7 @@ mod responses_sdk;
 mod responses_vendors;
 mod routing_rules;
 mod same_dialect;
+mod stream_resume;
 mod streaming;
 mod top;
 mod traces;
