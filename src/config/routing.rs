@@ -378,6 +378,32 @@ mod tests {
     }
 
     #[test]
+    fn stream_resume_is_read_and_exported_for_the_client_and_per_alias() {
+        let text = r#"
+[client]
+stream_resume = true
+stream_resume_max = 2
+[providers.a]
+type = "mock"
+[models.fast]
+targets = [{ model = "a/m" }]
+stream_resume = false
+[models.slow]
+targets = [{ model = "a/m" }]
+"#;
+        let c = crate::config::FileConfig::parse(text).unwrap();
+        assert!(c.client.stream_resume);
+        assert_eq!(c.client.stream_resume_max, 2);
+        assert_eq!(c.models["fast"].stream_resume, Some(false));
+        assert_eq!(c.models["slow"].stream_resume, None);
+        let exported = c.to_toml(true);
+        assert!(exported.contains("stream_resume = false"), "{exported}");
+        assert_eq!(crate::config::FileConfig::parse(&exported).unwrap(), c);
+        let off = crate::config::FileConfig::parse("").unwrap();
+        assert!(!off.client.stream_resume);
+    }
+
+    #[test]
     fn rules_name_the_field_at_fault() {
         let known = |p: &str| p == "openai";
         let rule: RoutingRule = serde_json::from_value(serde_json::json!({
