@@ -371,3 +371,48 @@ async fn a_resumed_stream_on_the_anthropic_route_is_one_valid_message() {
     assert!(summary.contains("1 passed"), "{summary}");
     assert_eq!(b.request_count(), 2);
 }
+
+/// Anthropic's stream events for `parts`, as `data:` texts (their `type` names them).
+fn anthropic_events(parts: &[&str]) -> Vec<String> {
+    let mut events = vec![
+        json!({"type": "message_start", "message": {"id": "msg_a", "type": "message", "role": "assistant",
+            "model": "claude-x", "content": [], "stop_reason": null, "stop_sequence": null,
+            "usage": {"input_tokens": 12, "output_tokens": 1}}}),
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+    ];
+    for p in parts {
+        events.push(json!({"type": "content_block_delta", "index": 0,
+            "delta": {"type": "text_delta", "text": p}}));
+    }
+    events.iter().map(Value::to_string).collect()
+}
+
+#[tokio::test]
+async fn a_parameter_dropped_for_the_first_part_is_not_sent_to_the_continuation() {
+    let a = MockUpstream::always(Reply::Stream {
+        events: anthropic_events(&["one ", "two ", "three ", "four"]),
+        gap: Duration::ZERO,
+        done: false,
+        hold_after_first: None,
+        drop_after: Some(5),
+    })
+    .await;
+    let b = MockUpstream::always(anthropic_stream("four.")).await;
+    // Anthropic refuses `seed`; should_drop_params drops it.
+    let extra = format!("{RESUME_ON}[client.compat]\nshould_drop_params = true\n");
+    let config = config(&a.base_url(), "anthropic", &b.base_url(), &extra)
+        .replace("type = \"openai-compatible\"", "type = \"anthropic\"");
+    let gw = Gateway::start(&config).await;
+    let body = json!({"model": "a/claude-x", "stream": true, "seed": 7, "fallbacks": ["b/claude-x"],
+        "messages": [{"role": "user", "content": "x"}]});
+    let resp = post(&gw.url("/v1/chat/completions"), &body).await;
+    let (chunks, done) = data_events(&resp.text());
+    assert!(done, "{}", resp.text());
+    assert_eq!(content(&chunks), "one two three four.");
+    let sent = &b.requests()[0].body;
+    assert!(sent.get("seed").is_none(), "{sent}");
+    assert_eq!(
+        text_of(sent["messages"].as_array().unwrap().last().unwrap()),
+        PART_ONE.trim_end()
+    );
+}

@@ -116,7 +116,9 @@ pub(in crate::server) async fn routed<D: ChatDialect>(
         let response = match result {
             Ok(d) if limit > 0 => {
                 // Resumption is on: the request is kept for a continuation.
-                let fits = resume::Fits::new(&plan, req, original, fit);
+                let dropped = d.value.headers.get(DROPPED_PARAMS_HEADER);
+                let dropped = dropped.and_then(|v| v.to_str().ok());
+                let fits = resume::Fits::new(&plan, req, original, fit, dropped);
                 resume::stream(ctx, &plan, d, fits, limit, events)
             }
             result => ctx.stream(&plan, result, Ctx::chat_watch, events),

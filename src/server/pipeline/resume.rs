@@ -58,12 +58,15 @@ pub(super) struct Fits {
 
 impl Fits {
     /// `fitted` (for the primary), and `original` refitted by `fit` for every other
-    /// kind of upstream in `plan`.
+    /// kind of upstream in `plan`; without the parameters `should_drop_params` had to
+    /// drop for the first part (`dropped`, comma-separated), which a continuation would
+    /// only be refused again.
     pub(super) fn new(
         plan: &Plan,
         fitted: ChatRequest,
         original: Option<ChatRequest>,
         fit: impl Fn(&mut ChatRequest, Accepts),
+        dropped: Option<&str>,
     ) -> Fits {
         let primary = plan.primary().provider.adapter.accepts();
         let mut others: Vec<(Accepts, ChatRequest)> = Vec::new();
@@ -77,10 +80,17 @@ impl Fits {
                 }
             }
         }
-        Fits {
+        let mut fits = Fits {
             primary: fitted,
             others,
+        };
+        for param in dropped.into_iter().flat_map(|d| d.split(',')) {
+            fits.primary.extra.remove(param);
+            for (_, req) in &mut fits.others {
+                req.extra.remove(param);
+            }
         }
+        fits
     }
 
     /// A copy of the request for `provider`, naming the call's model.
