@@ -126,8 +126,7 @@ pub(super) fn stream<E: Encoder<ChatChunk>>(
         limit,
         tx,
     };
-    let first = std::mem::replace(&mut d.value.body, Box::pin(futures_util::stream::empty()));
-    d.value.body = resumer.run(first, &mut d);
+    resumer.wrap(&mut d);
     let watch = |ctx: Ctx| ResumeWatch {
         inner: ctx.chat_watch(),
         rx,
@@ -156,13 +155,14 @@ struct Resumer {
 }
 
 impl Resumer {
-    /// `first` (from `d`'s target), continued on the plan's next targets when it is cut.
-    /// `d`'s key masking moves in here, since errors are looked at before they go out.
-    fn run(self, first: ChunkStream, d: &mut Dispatched<Reply<ChunkStream>>) -> ChunkStream {
+    /// `d`'s stream, continued on the plan's next targets when it is cut. `d`'s key
+    /// masking moves in here, since errors are looked at before they go out.
+    fn wrap(self, d: &mut Dispatched<Reply<ChunkStream>>) {
+        let first = std::mem::replace(&mut d.value.body, Box::pin(futures_util::stream::empty()));
         let mut current = masked(first, d.redaction.take());
         let mut route = d.route.clone();
         let mut index = d.fallback_index;
-        Box::pin(async_stream::stream! {
+        d.value.body = Box::pin(async_stream::stream! {
             let Resumer { plan, fits, origin, clock, limit, tx } = self;
             let mut partial = Partial::default();
             let mut splice: Option<Splice> = None;
@@ -232,7 +232,7 @@ impl Resumer {
                     }
                 }
             }
-        })
+        });
     }
 }
 
