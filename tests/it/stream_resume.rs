@@ -416,3 +416,39 @@ async fn a_parameter_dropped_for_the_first_part_is_not_sent_to_the_continuation(
         PART_ONE.trim_end()
     );
 }
+
+#[tokio::test]
+async fn a_provider_with_another_key_continues_its_own_cut_stream() {
+    // The first call is cut; whichever key the continuation picks answers it.
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let a = MockUpstream::start(move |_| {
+        if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Reply::Stream {
+                events: chat_stream_events("m", &["one ", "two ", "three ", "four"]),
+                gap: Duration::ZERO,
+                done: true,
+                hold_after_first: None,
+                drop_after: Some(3),
+            }
+        } else {
+            Reply::stream(chat_stream_events("m", &["four"]))
+        }
+    })
+    .await;
+    let config = format!(
+        "{RESUME_ON}[providers.a]\ntype = \"openai-compatible\"\nbase_url = \"{}\"\n\
+         [[providers.a.keys]]\nname = \"k1\"\nvalue = \"sk-1\"\n\
+         [[providers.a.keys]]\nname = \"k2\"\nvalue = \"sk-2\"\n",
+        a.base_url()
+    );
+    let gw = Gateway::start(&config).await;
+    let body =
+        json!({"model": "a/m", "stream": true, "messages": [{"role": "user", "content": "x"}]});
+    let resp = post(&gw.url("/v1/chat/completions"), &body).await;
+    let (chunks, done) = data_events(&resp.text());
+    assert!(done, "{}", resp.text());
+    assert_eq!(content(&chunks), "one two three four");
+    let seen = a.requests();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(text_of(&seen[1].body["messages"][1]), PART_ONE);
+}
