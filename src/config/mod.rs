@@ -115,6 +115,12 @@ pub struct ClientConfig {
     pub compat: CompatConfig,
     /// Streamed JSON (JSON mode, tool arguments) repaired so every chunk parses.
     pub stream_json_repair: JsonRepairMode,
+    /// A stream whose upstream dies mid-answer is continued by the plan's next target
+    /// and spliced into the same client stream (`[models.X] stream_resume` overrides
+    /// it per alias). Off by default: the continuation is a second, billed call.
+    pub stream_resume: bool,
+    /// How many times one stream may be resumed.
+    pub stream_resume_max: u32,
     /// Every inference request must present a virtual key (401 otherwise). Unset,
     /// `serve` turns it on when it binds a non-loopback address and off on loopback,
     /// and says which at start.
@@ -196,6 +202,8 @@ impl Default for ClientConfig {
             drop_excess_requests: false,
             compat: CompatConfig::default(),
             stream_json_repair: JsonRepairMode::Off,
+            stream_resume: false,
+            stream_resume_max: 1,
             enforce_auth_on_inference: None,
             prometheus_labels: Vec::new(),
             prometheus_label_cap: 100,

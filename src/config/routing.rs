@@ -34,9 +34,10 @@ pub struct AliasConfig {
     /// `provider/model` ids tried in order after the picked target fails.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fallbacks: Vec<String>,
-    /// Continue a stream cut mid-answer on the next target (used by the executor).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub stream_resume: bool,
+    /// Continue a stream cut mid-answer on the next target; unset follows
+    /// `[client] stream_resume`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_resume: Option<bool>,
 }
 
 /// One target of an alias.
@@ -377,6 +378,32 @@ mod tests {
     }
 
     #[test]
+    fn stream_resume_is_read_and_exported_for_the_client_and_per_alias() {
+        let text = r#"
+[client]
+stream_resume = true
+stream_resume_max = 2
+[providers.a]
+type = "mock"
+[models.fast]
+targets = [{ model = "a/m" }]
+stream_resume = false
+[models.slow]
+targets = [{ model = "a/m" }]
+"#;
+        let c = crate::config::FileConfig::parse(text).unwrap();
+        assert!(c.client.stream_resume);
+        assert_eq!(c.client.stream_resume_max, 2);
+        assert_eq!(c.models["fast"].stream_resume, Some(false));
+        assert_eq!(c.models["slow"].stream_resume, None);
+        let exported = c.to_toml(true);
+        assert!(exported.contains("stream_resume = false"), "{exported}");
+        assert_eq!(crate::config::FileConfig::parse(&exported).unwrap(), c);
+        let off = crate::config::FileConfig::parse("").unwrap();
+        assert!(!off.client.stream_resume);
+    }
+
+    #[test]
     fn rules_name_the_field_at_fault() {
         let known = |p: &str| p == "openai";
         let rule: RoutingRule = serde_json::from_value(serde_json::json!({
@@ -407,7 +434,7 @@ mod tests {
                 weight: 0.0,
             }],
             fallbacks: vec![],
-            stream_resume: false,
+            stream_resume: None,
         };
         let all = alias.problems("fast", &|_| false).join("\n");
         assert!(

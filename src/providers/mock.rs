@@ -101,6 +101,11 @@ fn delta(content: Option<&str>, role: bool) -> Extra {
 
 #[async_trait]
 impl Provider for Mock {
+    /// Stands in for a prefill-capable upstream, so resumption runs offline.
+    fn prefill(&self, _model: &str) -> bool {
+        true
+    }
+
     async fn chat(
         &self,
         call: &Call,

@@ -178,6 +178,12 @@ pub trait Provider: Send + Sync {
     fn accepts(&self) -> Accepts {
         Accepts::default()
     }
+    /// Whether `model` continues a trailing assistant message (prefill) rather than
+    /// answering after it: a resumed stream then sends its partial text as the start
+    /// of the answer, not as context with an instruction to continue. None by default.
+    fn prefill(&self, _model: &str) -> bool {
+        false
+    }
     /// Non-streaming chat completion.
     async fn chat(
         &self,

@@ -36,8 +36,8 @@ pub(super) struct Routing {
 /// One compiled alias.
 pub(super) struct Alias {
     pub(super) choice: Choice,
-    /// Continue a cut stream on the next target (the executor reads it).
-    pub(super) stream_resume: bool,
+    /// Continue a cut stream on the next target; `None` follows `[client]`.
+    pub(super) stream_resume: Option<bool>,
     /// Definition entries that could not be used (a provider removed since).
     pub(super) problems: Vec<String>,
 }
@@ -289,12 +289,13 @@ impl Snapshot {
         self.routing.reads_params
     }
 
-    /// Whether `model` names an alias that asks for stream resumption.
-    pub fn stream_resume(&self, model: &str) -> bool {
+    /// Whether `model` names an alias that turns stream resumption on or off; `None`
+    /// when it is no alias or leaves it to `[client] stream_resume`.
+    pub fn stream_resume(&self, model: &str) -> Option<bool> {
         self.routing
             .aliases
             .get(model)
-            .is_some_and(|a| a.stream_resume)
+            .and_then(|a| a.stream_resume)
     }
 
     /// This snapshot's providers with `defs` compiled over them.

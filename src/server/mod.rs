@@ -186,6 +186,12 @@ impl AppState {
         self.inner.client.stream_json_repair
     }
 
+    /// `[client] stream_resume`, and the most resumes one stream may make.
+    fn stream_resume(&self) -> (bool, u32) {
+        let c = &self.inner.client;
+        (c.stream_resume, c.stream_resume_max)
+    }
+
     fn compat(&self) -> &crate::config::CompatConfig {
         &self.inner.client.compat
     }

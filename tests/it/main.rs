@@ -57,6 +57,7 @@ mod routing_failover;
 mod routing_rules;
 mod same_dialect;
 mod stream_estimate;
+mod stream_resume;
 mod streaming;
 mod top;
 mod traces;

@@ -111,6 +111,11 @@ impl Provider for Anthropic {
         }
     }
 
+    /// Messages continues a trailing assistant message.
+    fn prefill(&self, _model: &str) -> bool {
+        true
+    }
+
     /// A Messages request in Anthropic's own format, sent as the client wrote it (only
     /// its model rewritten by the route), with the client's `anthropic-version` and
     /// `anthropic-beta` in place of bifrost's defaults; the answer comes back untouched.

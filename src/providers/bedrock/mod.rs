@@ -187,6 +187,11 @@ impl Provider for Bedrock {
         }
     }
 
+    /// Converse continues a trailing assistant message for Claude models only.
+    fn prefill(&self, model: &str) -> bool {
+        model.contains("claude")
+    }
+
     /// A Converse body in Bedrock's own format, sent as the client wrote it to this
     /// adapter's URL for the resolved model (its deployment, if mapped) and signed over
     /// those exact bytes; the answer (JSON, or the event-stream frames) comes back

@@ -178,6 +178,11 @@ impl Provider for Vertex {
         }
     }
 
+    /// Claude on Vertex continues a trailing assistant message; Gemini does not.
+    fn prefill(&self, model: &str) -> bool {
+        model.contains("claude")
+    }
+
     async fn chat(
         &self,
         call: &Call,

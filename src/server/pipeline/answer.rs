@@ -399,6 +399,14 @@ pub(in crate::server) struct ChatWatch {
     first: Option<(String, u64, String)>,
 }
 
+impl ChatWatch {
+    /// The request's context, for a stream that adds to its outcome on the way (a
+    /// resumed stream's continuation).
+    pub(super) fn ctx(&mut self) -> &mut Ctx {
+        &mut self.ctx
+    }
+}
+
 impl Watch<ChatChunk> for ChatWatch {
     fn item(&mut self, chunk: &mut ChatChunk) -> Option<Usage> {
         if let Some(repair) = &mut self.repair {

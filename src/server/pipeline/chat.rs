@@ -14,7 +14,7 @@ use http::{HeaderValue, StatusCode};
 
 use super::super::stream::Encoder;
 use super::answer::DROPPED_PARAMS_HEADER;
-use super::{Ctx, Early};
+use super::{resume, Ctx, Early};
 use crate::hooks::RequestInfo;
 use crate::providers::{Accepts, Call, ChunkStream, Provider, ProviderError, Reply};
 use crate::routing::{started, DispatchError, Dispatched, Plan};
@@ -108,9 +108,29 @@ pub(in crate::server) async fn routed<D: ChatDialect>(
     };
     if req.is_stream() {
         let result = dispatch_chat_stream(&ctx, &targets).await;
-        ctx.report.keep_prompt(req);
         let events = dialect.events(ctx.info());
-        return stream_typed(&dialect, ctx.stream(&plan, result, Ctx::chat_watch, events));
+        let limit = match &result {
+            Ok(_) => resume::limit(&ctx, &plan),
+            Err(_) => 0,
+        };
+        let response = match result {
+            Ok(d) if limit > 0 => {
+                // Resumption is on: the request is kept for a continuation, and a
+                // copy for the estimate of a stream that reports no usage.
+                if ctx.report.keeps_usage() {
+                    ctx.report.keep_prompt(req.clone());
+                }
+                let dropped = d.value.headers.get(DROPPED_PARAMS_HEADER);
+                let dropped = dropped.and_then(|v| v.to_str().ok());
+                let fits = resume::Fits::new(&plan, req, original, fit, dropped);
+                resume::stream(ctx, &plan, d, fits, limit, events)
+            }
+            result => {
+                ctx.report.keep_prompt(req);
+                ctx.stream(&plan, result, Ctx::chat_watch, events)
+            }
+        };
+        return stream_typed(&dialect, response);
     }
     let result = dispatch_chat(&ctx, &targets).await;
     dialect.respond(&mut ctx, &plan, result)

@@ -21,6 +21,7 @@ mod estimate;
 mod fallbacks;
 mod gate;
 mod outcome;
+mod resume;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -263,6 +263,21 @@ impl Report {
         self.outcome.first_byte = Some(self.info.started.elapsed());
     }
 
+    /// A resumed stream's continuation, dispatched at `began`: its attempts, timed from
+    /// then, join the request's.
+    pub(super) fn continued(&mut self, began: Instant, attempts: Vec<Attempt>) {
+        if !self.active() {
+            return;
+        }
+        let offset = began.saturating_duration_since(self.info.started);
+        self.outcome
+            .attempts
+            .extend(attempts.into_iter().map(|a| Attempt {
+                started: offset + a.started,
+                ..a
+            }));
+    }
+
     /// A dispatch that failed: every attempt it made.
     pub(super) fn dispatch_failed(&mut self, e: &DispatchError) {
         if !self.active() {
