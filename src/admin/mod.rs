@@ -25,6 +25,7 @@ mod remote;
 mod routing;
 mod routing_local;
 mod routing_remote;
+pub mod settings;
 
 use async_trait::async_trait;
 
@@ -40,6 +41,7 @@ pub use ops::{add_key, remove_key};
 pub use remote::{RemoteAdmin, RemoteCredential};
 pub use routing::{ExplainRequest, RoutingAdmin, RoutingError};
 pub use routing_local::LocalRouting;
+pub use settings::{LocalSettings, SettingsAdmin, SettingsDoc, SettingsError};
 
 use crate::config::quote;
 use crate::store::StoreError;
