@@ -137,6 +137,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     )
     .header(Row::new(vec!["setting", "value", "applies"]).style(t.dim()))
     .row_highlight_style(t.selected())
+    // Seen without colour too (NO_COLOR, a light terminal).
+    .highlight_symbol("> ")
     .block(block);
     let mut state = TableState::default().with_selected(Some(s.selected));
     f.render_stateful_widget(table, list, &mut state);
