@@ -32,7 +32,7 @@ use async_trait::async_trait;
 pub use auth::{AdminAuth, Denied, Principal, FAILURE_WINDOW, MAX_FAILURES};
 pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenInfo};
 pub use doc::ProviderDoc;
-pub use governance::{Governance, GovernanceError, Kind};
+pub use governance::{parse_provider, Governance, GovernanceError, Kind};
 pub use governance_file::apply_declared;
 pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use health::{report as health_report, KeyHealthDoc, ProviderHealthDoc};

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::event::Action;
 use super::form::{Context, Field, Form};
 use super::model::{num, text};
-use crate::admin::{Kind, ProviderDoc};
+use crate::admin::{parse_provider, Kind, ProviderDoc};
 use crate::config::{KeyConfig, ProviderType, SecretValue};
 use crate::governance::ResetDuration;
 
@@ -183,6 +183,11 @@ pub fn virtual_key(key: Option<&Value>) -> Form {
             "empty: unlimited",
         ),
         Field::new("expires at", field("/expires_at"), "RFC 3339; empty: never"),
+        Field::new(
+            "providers",
+            provider_specs(key),
+            "e.g. openai:0.8:gpt-4o azure",
+        ),
     ]);
     let id = key.map(|k| text(k, "/id").to_string()).unwrap_or_default();
     let (title, question) = match key {
@@ -202,6 +207,31 @@ pub fn virtual_key(key: Option<&Value>) -> Form {
         build_key,
         Context { id, extra: None },
     )
+}
+
+/// A key's `provider_configs` as the form's compact specs, the CLI's `--provider`
+/// syntax: `openai:0.8:gpt-4o,gpt-4o-mini azure:0.2`.
+fn provider_specs(key: Option<&Value>) -> String {
+    let configs = key
+        .and_then(|k| k.get("provider_configs"))
+        .and_then(Value::as_array);
+    configs
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let models: Vec<&str> = p
+                .get("allowed_models")
+                .and_then(Value::as_array)
+                .map(|m| m.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let weight = num(p, &["/weight"]).unwrap_or(1.0);
+            match models.as_slice() {
+                [] | ["*"] => format!("{}:{weight}", text(p, "/provider")),
+                m => format!("{}:{weight}:{}", text(p, "/provider"), m.join(",")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// An empty field is `null`: left out of a create body, removed by an update.
@@ -236,6 +266,23 @@ fn build_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
         whole(&fs[9], &mut problems).map_or(Value::Null, |n| json!(n)),
     );
     body.insert("expires_at".into(), optional(fs[10].get()));
+    let specs: Vec<Value> = fs[11]
+        .get()
+        .split_whitespace()
+        .filter_map(|spec| {
+            parse_provider(spec)
+                .map_err(|e| problems.push(format!("{}: {e}", fs[11].label)))
+                .ok()
+        })
+        .collect();
+    body.insert(
+        "provider_configs".into(),
+        match (specs.is_empty(), c.id.is_empty()) {
+            // Left out of a create; an edit that empties the field removes them all.
+            (true, true) => Value::Null,
+            _ => json!(specs),
+        },
+    );
     if !problems.is_empty() {
         return Err(problems);
     }

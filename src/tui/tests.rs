@@ -353,6 +353,43 @@ fn vk_create_form_validates_confirms_then_writes_once() {
 }
 
 #[test]
+fn vk_form_takes_per_provider_configs_in_the_clis_syntax() {
+    let mut app = fixture();
+    app.screen = Screen::Keys;
+    keys(&mut app, &[Key::Char('c')]);
+    typed(&mut app, "routed");
+    // The last field: providers.
+    keys(&mut app, &[Key::Up]);
+    typed(&mut app, "openai:heavy");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty());
+    let error = app.form.as_ref().and_then(|f| f.error.clone());
+    assert_eq!(
+        error.as_deref(),
+        Some("providers: weight `heavy` in `openai:heavy` is not a number of 0 or more; use e.g. openai:0.8")
+    );
+    keys(&mut app, &[Key::Backspace; 12]);
+    typed(&mut app, "openai:0.8:gpt-4o,gpt-4o-mini azure");
+    let effects = keys(&mut app, &[Key::Enter, Key::Char('y')]);
+    let Some(Effect::Act(Action::Create(Kind::VirtualKey, body))) = effects.first() else {
+        panic!("expected a create, got {effects:?}");
+    };
+    assert_eq!(
+        body["provider_configs"],
+        json!([
+            {"provider": "openai", "weight": 0.8, "allowed_models": ["gpt-4o", "gpt-4o-mini"]},
+            {"provider": "azure", "weight": 1.0, "allowed_models": ["*"]},
+        ])
+    );
+    // Editing shows them back in the same syntax.
+    let key = json!({"id": "vk-9", "name": "routed", "provider_configs": body["provider_configs"]});
+    let form = super::forms::virtual_key(Some(&key));
+    assert_eq!(
+        form.fields[11].value,
+        "openai:0.8:gpt-4o,gpt-4o-mini azure:1"
+    );
+}
+
+#[test]
 fn esc_cancels_every_form_without_writing() {
     let opens: [(Screen, &[Key]); 9] = [
         (Screen::Keys, &[Key::Char('c')]),
