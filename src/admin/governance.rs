@@ -6,7 +6,7 @@
 //! the typed `governance` model, so nothing unvalidated reaches the store.
 
 use async_trait::async_trait;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::AdminError;
 use crate::store::StoreError;
@@ -156,4 +156,37 @@ pub trait Governance: Send + Sync {
     /// Writes a batch of customers, teams and keys in the store's shape (ids, key
     /// digests; see [`super::import_body`]), all or nothing: `config import --apply`.
     async fn import(&self, batch: Value) -> Result<Value, GovernanceError>;
+}
+
+/// One entry of a virtual key's `provider_configs` from `NAME[:WEIGHT[:MODEL,MODEL...]]`
+/// (e.g. `openai:0.8:gpt-4o,gpt-4o-mini`): `bifrost vk --provider` and the dashboard's
+/// key form read it alike, with the same messages.
+pub fn parse_provider(s: &str) -> Result<Value, String> {
+    let mut parts = s.splitn(3, ':');
+    let provider = parts.next().unwrap_or_default();
+    if provider.is_empty() {
+        return Err(format!(
+            "`{s}` names no provider; use NAME[:WEIGHT[:MODEL,...]], e.g. openai:0.8:gpt-4o"
+        ));
+    }
+    let weight = match parts.next() {
+        None | Some("") => 1.0,
+        Some(w) => match w.parse::<f64>() {
+            Ok(w) if w.is_finite() && w >= 0.0 => w,
+            _ => {
+                return Err(format!(
+                    "weight `{w}` in `{s}` is not a number of 0 or more; use e.g. openai:0.8"
+                ))
+            }
+        },
+    };
+    let models: Vec<&str> = match parts.next() {
+        None | Some("") => vec!["*"],
+        Some(m) => m
+            .split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .collect(),
+    };
+    Ok(json!({"provider": provider, "weight": weight, "allowed_models": models}))
 }

@@ -26,13 +26,14 @@ mod remote;
 mod routing;
 mod routing_local;
 mod routing_remote;
+pub mod settings;
 
 use async_trait::async_trait;
 
 pub use auth::{AdminAuth, Denied, Principal, FAILURE_WINDOW, MAX_FAILURES};
 pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenInfo};
 pub use doc::ProviderDoc;
-pub use governance::{Governance, GovernanceError, Kind};
+pub use governance::{parse_provider, Governance, GovernanceError, Kind};
 pub use governance_file::apply_declared;
 pub use governance_import::import_body;
 pub use governance_local::{CatalogPublisher, LocalGovernance};
@@ -42,6 +43,7 @@ pub use ops::{add_key, remove_key};
 pub use remote::{RemoteAdmin, RemoteCredential};
 pub use routing::{ExplainRequest, RoutingAdmin, RoutingError};
 pub use routing_local::LocalRouting;
+pub use settings::{LocalSettings, SettingsAdmin, SettingsDoc, SettingsError};
 
 use crate::config::quote;
 use crate::store::StoreError;

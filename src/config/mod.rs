@@ -17,6 +17,7 @@ mod provider_type;
 mod quote;
 mod routing;
 mod secret;
+mod settings;
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,7 @@ pub use routing::{
     RuleTarget, Scope, MAX_RULES,
 };
 pub use secret::{is_credential_header, SecretError, SecretValue};
+pub use settings::{client_problems, live_client, FileKeys, LiveClient, LiveSettings};
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -67,6 +69,9 @@ pub struct FileConfig {
     /// Routing rules (`[[routing_rules]]`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub routing_rules: Vec<RoutingRule>,
+    /// The `[client]` keys the file spelled out: those stay the file's.
+    #[serde(skip)]
+    pub client_keys: FileKeys,
 }
 
 /// `[server]`.
@@ -304,6 +309,7 @@ impl FileConfig {
                 rule.id.clone_from(&rule.name);
             }
         }
+        config.client_keys = FileKeys::of_client(text);
         let mut problems = config.problems(text);
         problems.extend(routing::file_problems(&config, text));
         if problems.is_empty() {
@@ -316,20 +322,6 @@ impl FileConfig {
     fn problems(&self, text: &str) -> Vec<Problem> {
         let spans = provider_spans(text);
         let mut out = Vec::new();
-        if self.client.request_body_timeout_secs == 0 {
-            out.push(Problem {
-                line: 0,
-                column: 0,
-                message: "client.request_body_timeout_secs must be at least 1".to_string(),
-            });
-        }
-        if self.client.max_request_body_size_mb == 0 {
-            out.push(Problem {
-                line: 0,
-                column: 0,
-                message: "client.max_request_body_size_mb must be at least 1".to_string(),
-            });
-        }
         if let Err(e) =
             limits::check_count("providers", self.providers.len(), limits::MAX_PROVIDERS)
         {
@@ -339,9 +331,8 @@ impl FileConfig {
                 message: e.to_string(),
             });
         }
-        let prometheus = parse_prometheus_labels(&self.client.prometheus_labels).err();
         out.extend(
-            prometheus
+            client_problems(&self.client)
                 .into_iter()
                 .chain(self.otel.problems())
                 .chain(pricing_problems(&self.pricing))

@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub use metrics::{InFlight, Metrics};
 pub use traces::{traceparent, Traces};
 
-use crate::config::{ClientConfig, OtelConfig};
+use crate::config::{ClientConfig, LiveClient, OtelConfig};
 use crate::hooks::{Background, Hook};
 use crate::store::{LogStore, Store};
 
@@ -34,9 +34,11 @@ pub struct Observability {
 
 impl Observability {
     /// Starts what `client` and `otel` turn on, writing to `store`; background tasks
-    /// are tracked by `background`, so graceful shutdown flushes them.
+    /// are tracked by `background`, so graceful shutdown flushes them. `live` holds the
+    /// settings the request log follows while running.
     pub fn start(
         client: &ClientConfig,
+        live: &LiveClient,
         otel: &OtelConfig,
         store: &Arc<Store>,
         background: &Background,
@@ -52,8 +54,13 @@ impl Observability {
             let dir = store.path().parent().unwrap_or(std::path::Path::new("."));
             match LogStore::open(dir) {
                 Ok(store) => {
-                    let (logging, hook) =
-                        log::Logging::start(client, Arc::new(store), background, log_drops.clone());
+                    let (logging, hook) = log::Logging::start(
+                        client,
+                        live.clone(),
+                        Arc::new(store),
+                        background,
+                        log_drops.clone(),
+                    );
                     logs = Some(logging);
                     hooks.push(hook);
                 }

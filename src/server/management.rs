@@ -37,6 +37,7 @@ pub fn routes(state: AppState, access: Access) -> axum::Router<AppState> {
         .merge(super::governance_api::routes())
         .merge(super::admin_api::routes())
         .merge(super::routing_api::routes())
+        .merge(super::config_api::routes())
         .merge(super::logs_api::routes());
     match access {
         Access::LocalSocket => router,

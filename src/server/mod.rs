@@ -6,6 +6,7 @@
 mod admin_api;
 pub(crate) mod body;
 mod compat;
+mod config_api;
 mod error;
 mod governance_api;
 mod health;
@@ -34,7 +35,7 @@ pub use listener::Server;
 
 use crate::admin::{
     apply_declared, AdminAuth, GovernanceError, LocalAdmin, LocalGovernance, LocalRouting,
-    Publisher,
+    LocalSettings, Publisher,
 };
 use crate::config::{ClientConfig, FileConfig, OtelConfig, PricingConfig, SecretValue};
 use crate::governance::cost::Pricing;
@@ -58,6 +59,7 @@ struct Inner {
     observability: Observability,
     admin: LocalAdmin,
     client: ClientConfig,
+    settings: LocalSettings,
     auth: AdminAuth,
     started: Instant,
 }
@@ -73,6 +75,8 @@ impl AppState {
         pricing: &PricingConfig,
         otel: &OtelConfig,
     ) -> Result<AppState, StoreError> {
+        let client = crate::admin::settings::at_start(&store, client)?;
+        let live = crate::config::live_client(&client);
         let engine = Engine::new(SystemClock);
         engine.apply(&store.catalog()?);
         engine.load(&store.usage_records()?);
@@ -89,7 +93,12 @@ impl AppState {
         let routing = Arc::new(store.routing_defs()?);
         let snapshot = Snapshot::build(providers, &client, None).with_routing(routing);
         let router = Arc::new(Router::new(snapshot));
-        let observability = Observability::start(&client, otel, &store, hooks.background());
+        let observability = Observability::start(&client, &live, otel, &store, hooks.background());
+        let running = crate::admin::settings::Running {
+            started: client.clone(),
+            live,
+            logging: observability.logs().is_some(),
+        };
         let auth = AdminAuth::new(
             store.clone(),
             admin_token,
@@ -110,6 +119,7 @@ impl AppState {
                 hooks,
                 gate,
                 observability,
+                settings: LocalSettings::new(store.clone(), Some(running)),
                 admin: LocalAdmin::new(store, Some(publish)),
                 client,
                 auth,
@@ -162,6 +172,11 @@ impl AppState {
             self.inner.admin.store().clone(),
             Some(self.inner.router.clone()),
         )
+    }
+
+    /// Client-settings management: live settings reach the request log at once.
+    pub fn settings_admin(&self) -> &LocalSettings {
+        &self.inner.settings
     }
 
     /// The governance stage of the request pipeline.
@@ -228,6 +243,10 @@ pub fn apply_file(store: &Store, config: &FileConfig) -> Result<(), GovernanceEr
         }
     }
     store.put_file_routing(&config.models, &config.routing_rules)?;
+    store.put_file_settings(&crate::admin::settings::declared(
+        &config.client,
+        &config.client_keys.0,
+    ))?;
     apply_declared(store, &declared, Timestamp(SystemClock.now()), true)
 }
 

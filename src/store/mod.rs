@@ -11,6 +11,7 @@ mod logs_hours;
 mod logs_query;
 mod logs_record;
 mod routing_rules;
+mod settings;
 
 use std::path::{Path, PathBuf};
 

@@ -8,11 +8,11 @@ use super::form::{Form, Step};
 use super::forms;
 use super::model::{Avail, Live, Sample};
 use super::screens::{
-    keys::Keys, logs::Logs, overview::Overview, providers::Providers, Reply, Screen,
+    keys::Keys, logs::Logs, overview::Overview, providers::Providers, settings::Settings, Reply,
+    Screen,
 };
 use super::theme::Theme;
 use crate::admin::Kind;
-use serde_json::Value;
 
 /// Everything the dashboard shows.
 #[derive(Debug, Clone)]
@@ -27,8 +27,8 @@ pub struct App {
     pub providers: Providers,
     /// Virtual keys, teams, customers.
     pub keys: Keys,
-    /// `GET /api/settings`.
-    pub settings: Avail<Value>,
+    /// Client settings.
+    pub settings: Settings,
     /// The server is not answering: why, and seconds to the next try.
     pub lost: Option<(String, u64)>,
     /// An open form or question.
@@ -58,7 +58,7 @@ impl App {
             logs: Logs::default(),
             providers: Providers::default(),
             keys: Keys::default(),
-            settings: Avail::Waiting,
+            settings: Settings::default(),
             lost: None,
             form: None,
             secret: None,
@@ -123,7 +123,15 @@ impl App {
                 teams,
                 customers,
             } => self.keys.arrived(keys, usage, teams, customers),
-            Data::Settings(s) => self.settings = s,
+            Data::Settings(doc) => {
+                self.settings.doc = doc;
+                let len = self
+                    .settings
+                    .doc
+                    .ready()
+                    .map_or(0, |d| d.client_config.len());
+                self.settings.selected = self.settings.selected.min(len.saturating_sub(1));
+            }
         }
     }
 
@@ -217,7 +225,7 @@ impl App {
             Screen::Logs => self.logs.key(key),
             Screen::Providers => self.providers.key(key),
             Screen::Keys => self.keys.key(key),
-            Screen::Settings => Reply::Nothing,
+            Screen::Settings => self.settings.key(key),
         };
         self.reply(reply)
     }

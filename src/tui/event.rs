@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::model::{Avail, Stats};
-use crate::admin::{Kind, ProviderDoc};
+use crate::admin::{Kind, ProviderDoc, SettingsDoc};
 use crate::config::KeyConfig;
 
 /// A key press, decoupled from the terminal library so tests can type.
@@ -89,8 +89,8 @@ pub enum Data {
         /// Customers.
         customers: Vec<Value>,
     },
-    /// `GET /api/settings`.
-    Settings(Avail<Value>),
+    /// `GET /api/config`.
+    Settings(Avail<SettingsDoc>),
 }
 
 /// How a management action ended.
@@ -140,6 +140,8 @@ pub enum Action {
     RemoveKey(String, String),
     /// Send one test chat through a provider, as `bifrost provider test` does.
     TestProvider(String),
+    /// Change the `[client]` settings an object of them names (`PUT /api/config`).
+    UpdateSettings(Value),
 }
 
 /// What the state machine asks of the outside world.

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::event::Action;
 use super::form::{Context, Field, Form};
 use super::model::{num, text};
-use crate::admin::{Kind, ProviderDoc};
+use crate::admin::{parse_provider, Kind, ProviderDoc};
 use crate::config::{KeyConfig, ProviderType, SecretValue};
 use crate::governance::ResetDuration;
 
@@ -183,6 +183,11 @@ pub fn virtual_key(key: Option<&Value>) -> Form {
             "empty: unlimited",
         ),
         Field::new("expires at", field("/expires_at"), "RFC 3339; empty: never"),
+        Field::new(
+            "providers",
+            provider_specs(key),
+            "e.g. openai:0.8:gpt-4o azure",
+        ),
     ]);
     let id = key.map(|k| text(k, "/id").to_string()).unwrap_or_default();
     let (title, question) = match key {
@@ -202,6 +207,31 @@ pub fn virtual_key(key: Option<&Value>) -> Form {
         build_key,
         Context { id, extra: None },
     )
+}
+
+/// A key's `provider_configs` as the form's compact specs, the CLI's `--provider`
+/// syntax: `openai:0.8:gpt-4o,gpt-4o-mini azure:0.2`.
+fn provider_specs(key: Option<&Value>) -> String {
+    let configs = key
+        .and_then(|k| k.get("provider_configs"))
+        .and_then(Value::as_array);
+    configs
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let models: Vec<&str> = p
+                .get("allowed_models")
+                .and_then(Value::as_array)
+                .map(|m| m.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let weight = num(p, &["/weight"]).unwrap_or(1.0);
+            match models.as_slice() {
+                [] | ["*"] => format!("{}:{weight}", text(p, "/provider")),
+                m => format!("{}:{weight}:{}", text(p, "/provider"), m.join(",")),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// An empty field is `null`: left out of a create body, removed by an update.
@@ -236,6 +266,23 @@ fn build_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
         whole(&fs[9], &mut problems).map_or(Value::Null, |n| json!(n)),
     );
     body.insert("expires_at".into(), optional(fs[10].get()));
+    let specs: Vec<Value> = fs[11]
+        .get()
+        .split_whitespace()
+        .filter_map(|spec| {
+            parse_provider(spec)
+                .map_err(|e| problems.push(format!("{}: {e}", fs[11].label)))
+                .ok()
+        })
+        .collect();
+    body.insert(
+        "provider_configs".into(),
+        match (specs.is_empty(), c.id.is_empty()) {
+            // Left out of a create; an edit that empties the field removes them all.
+            (true, true) => Value::Null,
+            _ => json!(specs),
+        },
+    );
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -455,4 +502,54 @@ fn build_provider_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> 
         None => Action::AddKey(c.id.clone(), Box::new(key)),
         Some(old) => Action::UpdateKey(c.id.clone(), old.name, Box::new(key)),
     })
+}
+
+/// The form for one `[client]` setting, filled with its value (`current`, whose JSON
+/// type says how the text is read).
+pub fn setting(name: &str, current: &Value) -> Form {
+    let hint = match current {
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::Array(_) => "comma-separated; empty: none",
+        Value::Object(_) => "JSON object",
+        Value::Null => "empty: unset",
+        Value::String(_) => "text",
+    };
+    Form::new(
+        format!("Edit client.{name}"),
+        format!("Save client.{name}?"),
+        vec![Field::new(
+            "value",
+            super::screens::settings::shown(current),
+            hint,
+        )],
+        build_setting,
+        Context {
+            id: name.to_string(),
+            extra: Some(current.clone()),
+        },
+    )
+}
+
+/// Reads the typed text as the kind of value the setting holds; the server checks
+/// the rest (and says which field is wrong).
+fn build_setting(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
+    let current = c.extra.clone().unwrap_or(Value::Null);
+    let text = fs[0].get();
+    let value = match &current {
+        Value::Array(_) => json!(list(&fs[0])),
+        Value::String(_) => json!(text),
+        _ if text.is_empty() => Value::Null,
+        Value::Null => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
+        Value::Bool(_) => match text {
+            "true" | "on" | "yes" => json!(true),
+            "false" | "off" | "no" => json!(false),
+            _ => return Err(vec![format!("value: `{text}` is not true or false")]),
+        },
+        _ => serde_json::from_str(text)
+            .map_err(|_| vec![format!("value: `{text}` is not {}", fs[0].hint)])?,
+    };
+    let mut patch = Map::new();
+    patch.insert(c.id.clone(), value);
+    Ok(Action::UpdateSettings(Value::Object(patch)))
 }

@@ -18,7 +18,10 @@ use tokio::sync::{mpsc, watch, Notify};
 
 use super::event::{Action, Data, Event, LogQuery, Outcome};
 use super::model::{self, Avail, Stats};
-use crate::admin::{self, AdminError, Governance, GovernanceError, Kind, Management, RemoteAdmin};
+use crate::admin::{
+    self, AdminError, Governance, GovernanceError, Kind, Management, RemoteAdmin, SettingsAdmin,
+    SettingsError,
+};
 use crate::config::ProviderType;
 
 /// The management channel the dashboard reads and writes through.
@@ -30,6 +33,8 @@ pub trait Source: Send + Sync {
     fn management(&self) -> &dyn Management;
     /// Governance operations, as the CLI makes them.
     fn governance(&self) -> &dyn Governance;
+    /// Client-settings operations, as the HTTP API makes them.
+    fn settings(&self) -> &dyn SettingsAdmin;
     /// One chat request through the gateway (`provider test`): status and body.
     async fn chat(&self, request_id: &str, body: Vec<u8>) -> Result<(u16, Bytes), AdminError>;
 }
@@ -56,6 +61,10 @@ impl Source for RemoteAdmin {
     }
 
     fn governance(&self) -> &dyn Governance {
+        self
+    }
+
+    fn settings(&self) -> &dyn SettingsAdmin {
         self
     }
 
@@ -87,6 +96,18 @@ impl From<GovernanceError> for Failure {
             e => Failure::Refused(e.to_string()),
         }
     }
+}
+
+/// `GET /api/config`; `Missing` on a server without it.
+async fn settings(source: &dyn Source) -> Result<Data, Failure> {
+    Ok(Data::Settings(
+        match source.settings().get_settings().await {
+            Ok(doc) => Avail::Ready(doc),
+            Err(SettingsError::Remote { status: 404, .. }) => Avail::Missing,
+            Err(SettingsError::Unreachable(m)) => return Err(Failure::Lost(m)),
+            Err(e) => return Err(Failure::Refused(e.to_string())),
+        },
+    ))
 }
 
 async fn json(source: &dyn Source, path: &str) -> Result<Avail<Value>, Failure> {
@@ -224,9 +245,7 @@ pub async fn poll(
             if slow {
                 out.push(providers(source.as_ref()).await?);
                 out.push(governance(source.as_ref()).await?);
-                out.push(Data::Settings(
-                    json(source.as_ref(), "/api/settings").await?,
-                ));
+                out.push(settings(source.as_ref()).await?);
             }
             Ok(out)
         }
@@ -377,6 +396,23 @@ pub async fn act(source: &dyn Source, action: Action) -> Outcome {
                 ok(format!("removed key `{key}` from `{provider}`"))
             }
             Action::TestProvider(name) => test(source, &name).await?,
+            Action::UpdateSettings(patch) => {
+                let keys: Vec<String> = patch
+                    .as_object()
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default();
+                let doc = source
+                    .settings()
+                    .update_settings(json!({ "client_config": patch }))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let when = if keys.iter().all(|k| doc.live.contains(k)) {
+                    "in force from the next request"
+                } else {
+                    "stored; restart the server to apply it"
+                };
+                ok(format!("saved client.{}: {when}", keys.join(", client.")))
+            }
         })
     }
     .await;

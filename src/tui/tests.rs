@@ -12,7 +12,7 @@ use super::model::{Avail, Stats};
 use super::screens::Screen;
 use super::theme::Theme;
 use super::view;
-use crate::admin::{Kind, ProviderDoc};
+use crate::admin::{Kind, ProviderDoc, SettingsDoc};
 use crate::config::{KeyConfig, ProviderType, SecretValue};
 
 fn record(i: usize) -> Value {
@@ -94,8 +94,21 @@ fn fixture() -> App {
         teams: vec![json!({"id": "t-1", "name": "platform", "budgets": [{"max_limit": 500.0, "reset_duration": "1M"}]})],
         customers: vec![],
     }));
-    app.update(Event::Data(Data::Settings(Avail::Missing)));
+    app.update(Event::Data(Data::Settings(Avail::Ready(settings_doc()))));
     app
+}
+
+/// The default client settings, retention declared by the file.
+fn settings_doc() -> SettingsDoc {
+    SettingsDoc {
+        client_config: crate::admin::settings::client_json(&Default::default()),
+        restart_required: false,
+        from_file: vec!["log_retention_days".into()],
+        live: crate::config::LiveSettings::KEYS
+            .iter()
+            .map(|k| k.to_string())
+            .collect(),
+    }
 }
 
 fn render(app: &App, w: u16, h: u16) -> String {
@@ -179,9 +192,88 @@ fn missing_endpoints_say_not_available() {
         in_flight: None,
     }));
     app.update(Event::Data(Data::Logs(Avail::Missing)));
-    assert!(render(&app, 80, 24).contains("not available on this server"));
-    app.screen = Screen::Logs;
-    assert!(render(&app, 80, 24).contains("not available on this server"));
+    app.update(Event::Data(Data::Settings(Avail::Missing)));
+    for screen in [Screen::Overview, Screen::Logs, Screen::Settings] {
+        app.screen = screen;
+        assert!(
+            render(&app, 80, 24).contains("not available on this server"),
+            "{screen:?}"
+        );
+    }
+}
+
+#[test]
+fn a_setting_is_edited_with_confirmation_and_a_refusal_keeps_the_screen() {
+    let mut app = fixture();
+    app.screen = Screen::Settings;
+    let rows: Vec<String> = settings_doc().client_config.keys().cloned().collect();
+    let at = |name: &str| rows.iter().position(|k| k == name).unwrap();
+    // Down to `enable_logging`, a true/false setting.
+    keys(&mut app, &vec![Key::Down; at("enable_logging")]);
+    assert!(keys(&mut app, &[Key::Enter]).is_empty());
+    let form = app.form.as_ref().expect("edit form");
+    assert_eq!(form.title, "Edit client.enable_logging");
+    assert_eq!(form.fields[0].value, "true");
+    // Not a boolean: said inline, nothing sent.
+    keys(&mut app, &[Key::Backspace; 4]);
+    typed(&mut app, "maybe");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty());
+    insta::assert_snapshot!("settings_form_80x24", render(&app, 80, 24));
+    assert!(app
+        .form
+        .as_ref()
+        .and_then(|f| f.error.as_deref())
+        .is_some_and(|e| e.contains("`maybe` is not true or false")));
+    keys(&mut app, &[Key::Backspace; 5]);
+    typed(&mut app, "false");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty(), "asks first");
+    let effects = keys(&mut app, &[Key::Char('y')]);
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Action::UpdateSettings(
+            json!({"enable_logging": false})
+        ))]
+    );
+    // The server refuses: the form stays as typed with its message; the table is
+    // unchanged underneath.
+    let before = app.settings.clone();
+    app.update(Event::Done(Outcome::Failed(
+        "`client.enable_logging` is declared in bifrost.toml, which wins".into(),
+    )));
+    let form = app.form.as_ref().expect("form kept");
+    assert_eq!(form.fields[0].value, "false");
+    assert!(form.error.as_deref().unwrap_or("").contains("bifrost.toml"));
+    assert_eq!(app.settings, before);
+    // Esc leaves it as it was.
+    keys(&mut app, &[Key::Esc]);
+    assert!(app.form.is_none());
+    assert_eq!(app.settings, before);
+
+    // Lists are comma-separated, optional numbers empty for unset.
+    let mut app = fixture();
+    app.screen = Screen::Settings;
+    keys(&mut app, &vec![Key::Down; at("logging_headers")]);
+    keys(&mut app, &[Key::Enter]);
+    typed(&mut app, "x-team, x-user");
+    let effects = keys(&mut app, &[Key::Enter, Key::Enter]);
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Action::UpdateSettings(
+            json!({"logging_headers": ["x-team", "x-user"]})
+        ))]
+    );
+    let mut app = fixture();
+    app.screen = Screen::Settings;
+    keys(&mut app, &vec![Key::Down; at("content_retention_days")]);
+    keys(&mut app, &[Key::Char('e')]);
+    typed(&mut app, "7");
+    let effects = keys(&mut app, &[Key::Enter, Key::Char('y')]);
+    assert_eq!(
+        effects,
+        vec![Effect::Act(Action::UpdateSettings(
+            json!({"content_retention_days": 7})
+        ))]
+    );
 }
 
 #[test]
@@ -258,6 +350,43 @@ fn vk_create_form_validates_confirms_then_writes_once() {
     assert_eq!(app.secret.as_deref(), Some("sk-bf-x"));
     keys(&mut app, &[Key::Enter]);
     assert!(app.secret.is_none());
+}
+
+#[test]
+fn vk_form_takes_per_provider_configs_in_the_clis_syntax() {
+    let mut app = fixture();
+    app.screen = Screen::Keys;
+    keys(&mut app, &[Key::Char('c')]);
+    typed(&mut app, "routed");
+    // The last field: providers.
+    keys(&mut app, &[Key::Up]);
+    typed(&mut app, "openai:heavy");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty());
+    let error = app.form.as_ref().and_then(|f| f.error.clone());
+    assert_eq!(
+        error.as_deref(),
+        Some("providers: weight `heavy` in `openai:heavy` is not a number of 0 or more; use e.g. openai:0.8")
+    );
+    keys(&mut app, &[Key::Backspace; 12]);
+    typed(&mut app, "openai:0.8:gpt-4o,gpt-4o-mini azure");
+    let effects = keys(&mut app, &[Key::Enter, Key::Char('y')]);
+    let Some(Effect::Act(Action::Create(Kind::VirtualKey, body))) = effects.first() else {
+        panic!("expected a create, got {effects:?}");
+    };
+    assert_eq!(
+        body["provider_configs"],
+        json!([
+            {"provider": "openai", "weight": 0.8, "allowed_models": ["gpt-4o", "gpt-4o-mini"]},
+            {"provider": "azure", "weight": 1.0, "allowed_models": ["*"]},
+        ])
+    );
+    // Editing shows them back in the same syntax.
+    let key = json!({"id": "vk-9", "name": "routed", "provider_configs": body["provider_configs"]});
+    let form = super::forms::virtual_key(Some(&key));
+    assert_eq!(
+        form.fields[11].value,
+        "openai:0.8:gpt-4o,gpt-4o-mini azure:1"
+    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ mod cli;
 mod cohere;
 mod cohere_route;
 mod compat;
+mod config_api;
 mod config_import;
 mod config_import_apply;
 mod failover;

@@ -298,3 +298,62 @@ async fn top_attaches_to_a_server_at_a_url() {
     tmux.keys(&["q"]);
     tmux.assert_restored(d);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn top_edits_a_setting_and_shows_the_servers_refusal_inline() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let served = tempfile::tempdir().unwrap();
+    let server = Serving::start_with(served.path(), Some("top-admin-token"));
+    let here = tempfile::tempdir().unwrap();
+    let d = here.path();
+    let extra = format!(
+        "BIFROST_URL={} BIFROST_ADMIN_TOKEN=top-admin-token BIFROST_CREDENTIALS_FILE='{}/creds.json'",
+        server.1,
+        d.display()
+    );
+    let tmux = Tmux::top_with(d, &extra);
+    tmux.keys(&["5"]);
+    tmux.await_screen("the settings", |s| s.contains("log_retention_days"));
+    // Rows follow `[client]`'s order; log_retention_days is the tenth (serve sets
+    // enforce_auth_on_inference, which then is listed among them).
+    for _ in 0..9 {
+        tmux.keys(&["Down"]);
+    }
+    tmux.await_screen("the row selected", |s| s.contains("> log_retention_days"));
+    tmux.keys(&["Enter"]);
+    tmux.await_screen("the form", |s| s.contains("Edit client.log_retention_days"));
+    tmux.keys(&["BSpace", "BSpace"]);
+    tmux.type_text("0");
+    tmux.keys(&["Enter"]);
+    tmux.await_screen("the confirmation", |s| {
+        s.contains("Save client.log_retention_days?")
+    });
+    tmux.keys(&["y"]);
+    // The server's own message, in the form, which stays open.
+    tmux.await_screen("the refusal", |s| {
+        s.contains("must be at least 1") && s.contains("Edit client.log_retention_days")
+    });
+    tmux.keys(&["BSpace"]);
+    tmux.type_text("12");
+    tmux.keys(&["Enter"]);
+    tmux.await_screen("the confirmation", |s| {
+        s.contains("Save client.log_retention_days?")
+    });
+    tmux.keys(&["y"]);
+    tmux.await_screen("the saved setting", |s| {
+        s.contains("saved client.log_retention_days") && s.contains(" 12 ")
+    });
+    let answer = call(
+        Method::GET,
+        &format!("{}/api/config", server.1),
+        &[("authorization", "Bearer top-admin-token")],
+        "",
+    )
+    .await;
+    assert_eq!(answer.json()["client_config"]["log_retention_days"], 12);
+    tmux.keys(&["q"]);
+    tmux.assert_restored(d);
+}

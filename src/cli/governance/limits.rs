@@ -73,36 +73,7 @@ impl LimitFlags {
     }
 }
 
-/// `--provider NAME[:WEIGHT[:MODEL,MODEL...]]`, e.g. `openai:0.8:gpt-4o,gpt-4o-mini`.
-pub fn parse_provider(s: &str) -> Result<Value, String> {
-    let mut parts = s.splitn(3, ':');
-    let provider = parts.next().unwrap_or_default();
-    if provider.is_empty() {
-        return Err(format!(
-            "`{s}` names no provider; use NAME[:WEIGHT[:MODEL,...]], e.g. openai:0.8:gpt-4o"
-        ));
-    }
-    let weight = match parts.next() {
-        None | Some("") => 1.0,
-        Some(w) => match w.parse::<f64>() {
-            Ok(w) if w.is_finite() && w >= 0.0 => w,
-            _ => {
-                return Err(format!(
-                    "weight `{w}` in `{s}` is not a number of 0 or more; use e.g. openai:0.8"
-                ))
-            }
-        },
-    };
-    let models: Vec<&str> = match parts.next() {
-        None | Some("") => vec!["*"],
-        Some(m) => m
-            .split(',')
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-            .collect(),
-    };
-    Ok(json!({"provider": provider, "weight": weight, "allowed_models": models}))
-}
+pub use crate::admin::parse_provider;
 
 #[cfg(test)]
 mod tests {

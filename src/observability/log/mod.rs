@@ -24,7 +24,7 @@ use tokio::sync::{broadcast, mpsc};
 
 pub use retention::Retention;
 
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, LiveClient};
 use crate::governance::SystemClock;
 use crate::hooks::{Background, Hook, Outcome, RequestInfo};
 use crate::store::{LogRecord, LogStore};
@@ -47,9 +47,11 @@ pub struct Logging {
 
 impl Logging {
     /// Starts the writer and retention tasks on `background` for `store`, and returns
-    /// the log with the hook that feeds it. `drops` counts records a full queue lost.
+    /// the log with the hook that feeds it. `drops` counts records a full queue lost;
+    /// `live` switches logging, content logging and retention while running.
     pub fn start(
         client: &ClientConfig,
+        live: LiveClient,
         store: Arc<LogStore>,
         background: &Background,
         drops: Arc<AtomicU64>,
@@ -57,7 +59,7 @@ impl Logging {
         let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
         let (tail, _) = broadcast::channel(TAIL_CAPACITY);
         writer::spawn(store.clone(), rx, tail.clone(), background);
-        Retention::from_config(client).spawn(store.clone(), SystemClock, background);
+        Retention::spawn(live.clone(), store.clone(), SystemClock, background);
         let hook = LogHook {
             queue: tx,
             headers: client
@@ -65,7 +67,7 @@ impl Logging {
                 .iter()
                 .map(|h| h.to_ascii_lowercase())
                 .collect(),
-            content: !client.disable_content_logging,
+            live,
             drops,
             last_warning: AtomicU64::new(0),
         };
@@ -87,7 +89,9 @@ impl Logging {
 struct LogHook {
     queue: mpsc::Sender<LogRecord>,
     headers: Vec<String>,
-    content: bool,
+    /// Loaded per request (a lock-free pointer read): `PUT /api/config` applies from
+    /// the next request on.
+    live: LiveClient,
     drops: Arc<AtomicU64>,
     /// When the last drop warning went out (seconds since the epoch).
     last_warning: AtomicU64,
@@ -121,7 +125,11 @@ impl Hook for LogHook {
     }
 
     fn on_complete(&self, info: &RequestInfo, outcome: &Outcome) {
-        let record = record::build(info, outcome, &self.headers, self.content);
+        let live = self.live.load();
+        if !live.enable_logging {
+            return;
+        }
+        let record = record::build(info, outcome, &self.headers, live.log_content());
         match self.queue.try_send(record) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => self.dropped(),
@@ -131,6 +139,6 @@ impl Hook for LogHook {
     }
 
     fn wants_content(&self) -> bool {
-        self.content
+        self.live.load().log_content()
     }
 }

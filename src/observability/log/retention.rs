@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::ClientConfig;
+use crate::config::{LiveClient, LiveSettings};
 use crate::governance::Clock;
 use crate::hooks::Background;
 use crate::store::LogStore;
@@ -30,13 +30,11 @@ pub struct Retention {
 }
 
 impl Retention {
-    /// `client`'s retention (content: the records' unless set).
-    pub fn from_config(client: &ClientConfig) -> Retention {
+    /// The retention of the live settings.
+    pub fn of(live: &LiveSettings) -> Retention {
         Retention {
-            records_days: client.log_retention_days,
-            content_days: client
-                .content_retention_days
-                .unwrap_or(client.log_retention_days),
+            records_days: live.log_retention_days,
+            content_days: live.content_retention_days,
         }
     }
 
@@ -70,8 +68,14 @@ impl Retention {
         }
     }
 
-    /// Runs retention every minute on `background` until shutdown.
-    pub fn spawn(self, store: Arc<LogStore>, clock: impl Clock, background: &Background) {
+    /// Runs retention every minute on `background` until shutdown, as `live` says at
+    /// each round (so a changed retention applies from the next round).
+    pub fn spawn(
+        live: LiveClient,
+        store: Arc<LogStore>,
+        clock: impl Clock,
+        background: &Background,
+    ) {
         let stop = background.clone();
         let clock = Arc::new(clock);
         background.spawn(async move {
@@ -83,8 +87,9 @@ impl Retention {
                 }
                 let store = store.clone();
                 let clock = clock.clone();
+                let retention = Retention::of(&live.load());
                 let pruned =
-                    tokio::task::spawn_blocking(move || self.run_once(&store, &clock)).await;
+                    tokio::task::spawn_blocking(move || retention.run_once(&store, &clock)).await;
                 if let Ok((records, contents)) = pruned {
                     if records + contents > 0 {
                         tracing::debug!(records, contents, "request log pruned");
