@@ -120,7 +120,10 @@ fn logs_query_figures() {
     time("newest page of 50, unfiltered (page only)", runs, || {
         format!(
             "{} records",
-            store.page(&newest.filter, newest.spec).unwrap().len()
+            store
+                .page(&newest.filter, newest.spec, false)
+                .unwrap()
+                .len()
         )
     });
     time(
@@ -141,7 +144,10 @@ fn logs_query_figures() {
         || {
             format!(
                 "{} records",
-                store.page(&filtered.filter, filtered.spec).unwrap().len()
+                store
+                    .page(&filtered.filter, filtered.spec, false)
+                    .unwrap()
+                    .len()
             )
         },
     );

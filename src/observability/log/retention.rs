@@ -2,7 +2,8 @@
 //! content of records older than `client.content_retention_days` (their metadata
 //! stays). Pruned in transactions of a few hundred records, so the writer waits behind
 //! at most one of them; the pages freed are reused by redb, so once retention is
-//! reached the file stops growing.
+//! reached the file stops growing. A sweep that removed many records is followed by a
+//! compaction (see `store::logs_compact`), so the file also shrinks back after a burst.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,14 @@ const PRUNE_BATCH: usize = 500;
 
 /// How often retention runs.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+/// A sweep that removed at least this many records compacts the file after it: enough
+/// freed space to be worth holding the store alone for a moment.
+const COMPACT_AFTER: usize = 50_000;
+
+/// How long the sweep looks for a moment with no query or write running before it
+/// leaves the compaction to the next sweep.
+const COMPACT_WAIT: Duration = Duration::from_secs(2);
 
 const DAY_US: u64 = 86_400 * 1_000_000;
 
@@ -83,15 +92,32 @@ impl Retention {
                 }
                 let store = store.clone();
                 let clock = clock.clone();
-                let pruned =
-                    tokio::task::spawn_blocking(move || self.run_once(&store, &clock)).await;
-                if let Ok((records, contents)) = pruned {
+                let swept = tokio::task::spawn_blocking(move || {
+                    let pruned = self.run_once(&store, &clock);
+                    (pruned.0 >= COMPACT_AFTER).then(|| compact(&store));
+                    pruned
+                })
+                .await;
+                if let Ok((records, contents)) = swept {
                     if records + contents > 0 {
                         tracing::debug!(records, contents, "request log pruned");
                     }
                 }
             }
         });
+    }
+}
+
+/// Compacts `store` after a large sweep, reporting what it gave back.
+fn compact(store: &LogStore) {
+    match store.compact(COMPACT_WAIT) {
+        Ok(c) => tracing::info!(
+            bytes_before = c.bytes_before,
+            bytes_after = c.bytes_after,
+            took_ms = c.took_ms,
+            "request log compacted"
+        ),
+        Err(e) => tracing::warn!(error = %e, "request log compaction skipped"),
     }
 }
 

@@ -469,7 +469,7 @@ impl Ctx {
         let gate = self.state.gate().clone();
         match gate.admit(&key, route, demand()).await {
             Ok(admission) => {
-                self.report.admitted(admission, &key.key().name);
+                self.report.admitted(admission, key.key());
                 Ok(())
             }
             Err(r) => Err(self.fail(gate::refused(r))),
