@@ -2,8 +2,9 @@
 //! content of records older than `client.content_retention_days` (their metadata
 //! stays). Pruned in transactions of a few hundred records, so the writer waits behind
 //! at most one of them; the pages freed are reused by redb, so once retention is
-//! reached the file stops growing. A sweep that removed many records is followed by a
-//! compaction (see `store::logs_compact`), so the file also shrinks back after a burst.
+//! reached the file stops growing. When more than half the file (and 64 MiB) is free
+//! after a sweep (a burst since pruned), the sweep compacts it (see
+//! `store::logs_compact`), so the file also shrinks back.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,12 +20,16 @@ const PRUNE_BATCH: usize = 500;
 /// How often retention runs.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
-/// A sweep that removed at least this many records compacts the file after it: enough
-/// freed space to be worth holding the store alone for a moment.
-const COMPACT_AFTER: usize = 50_000;
+/// A sweep compacts the file when at least this much of it is free and...
+const COMPACT_MIN_FREE: u64 = 64 * 1024 * 1024;
+
+/// ...free pages are at least half the file: a burst that retention has since pruned.
+/// In a steady state redb reuses the freed pages, the free part stays small, and the
+/// store is never held for nothing.
+const COMPACT_FREE_SHARE: f64 = 0.5;
 
 /// How long the sweep looks for a moment with no query or write running before it
-/// leaves the compaction to the next sweep.
+/// leaves the compaction to the next sweep (a minute later).
 const COMPACT_WAIT: Duration = Duration::from_secs(2);
 
 const DAY_US: u64 = 86_400 * 1_000_000;
@@ -85,6 +90,10 @@ impl Retention {
         let clock = Arc::new(clock);
         background.spawn(async move {
             let mut tick = tokio::time::interval(PRUNE_EVERY);
+            // The file size below which no compaction is tried: after one, the file
+            // must grow by COMPACT_MIN_FREE again, so a compaction that could not give
+            // much back (redb's overhead) is not repeated every sweep.
+            let mut floor = 0u64;
             loop {
                 tokio::select! {
                     _ = tick.tick() => {}
@@ -94,11 +103,11 @@ impl Retention {
                 let clock = clock.clone();
                 let swept = tokio::task::spawn_blocking(move || {
                     let pruned = self.run_once(&store, &clock);
-                    (pruned.0 >= COMPACT_AFTER).then(|| compact(&store));
-                    pruned
+                    (pruned, compact_if_worth_it(&store, floor))
                 })
                 .await;
-                if let Ok((records, contents)) = swept {
+                if let Ok(((records, contents), compacted)) = swept {
+                    floor = compacted.unwrap_or(floor);
                     if records + contents > 0 {
                         tracing::debug!(records, contents, "request log pruned");
                     }
@@ -108,16 +117,37 @@ impl Retention {
     }
 }
 
-/// Compacts `store` after a large sweep, reporting what it gave back.
-fn compact(store: &LogStore) {
+/// Compacts `store` when its file is past `floor` and much of it is free, reporting
+/// what it gave back; the next floor when it compacted.
+fn compact_if_worth_it(store: &LogStore, floor: u64) -> Option<u64> {
+    let size = std::fs::metadata(store.path()).map_or(0, |m| m.len());
+    if size < floor {
+        return None;
+    }
+    let free = match store.reclaimable() {
+        Ok(free) => free,
+        Err(e) => {
+            tracing::warn!(error = %e, "request log: cannot measure free space");
+            return None;
+        }
+    };
+    if free < COMPACT_MIN_FREE || (free as f64) < size as f64 * COMPACT_FREE_SHARE {
+        return None;
+    }
     match store.compact(COMPACT_WAIT) {
-        Ok(c) => tracing::info!(
-            bytes_before = c.bytes_before,
-            bytes_after = c.bytes_after,
-            took_ms = c.took_ms,
-            "request log compacted"
-        ),
-        Err(e) => tracing::warn!(error = %e, "request log compaction skipped"),
+        Ok(c) => {
+            tracing::info!(
+                bytes_before = c.bytes_before,
+                bytes_after = c.bytes_after,
+                took_ms = c.took_ms,
+                "request log compacted"
+            );
+            Some(c.bytes_after + COMPACT_MIN_FREE)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "request log compaction skipped");
+            None
+        }
     }
 }
 
