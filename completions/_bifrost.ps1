@@ -1060,10 +1060,20 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Give the space retention freed back to the filesystem (compact logs.redb). Queries answer "busy, retry" while it runs; the server''s writer waits')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout. JSONL carries each record''s request and response content where it is still kept (content retention, content logging on); CSV carries the metadata only')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;logs;compact' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'bifrost;logs;show' {
@@ -1105,6 +1115,7 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only records whose request or response contains this text')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('--no-content', '--no-content', [CompletionResultType]::ParameterName, 'JSONL without the request and response content')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -1112,10 +1123,14 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;logs;help' {
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Give the space retention freed back to the filesystem (compact logs.redb). Queries answer "busy, retry" while it runs; the server''s writer waits')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout. JSONL carries each record''s request and response content where it is still kept (content retention, content logging on); CSV carries the metadata only')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'bifrost;logs;help;compact' {
             break
         }
         'bifrost;logs;help;show' {
@@ -1366,9 +1381,13 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;logs' {
+            [CompletionResult]::new('compact', 'compact', [CompletionResultType]::ParameterValue, 'Give the space retention freed back to the filesystem (compact logs.redb). Queries answer "busy, retry" while it runs; the server''s writer waits')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one record with its content, pretty-printed')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count, error rate, latency percentiles, tokens and cost')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every matching record to a file or stdout. JSONL carries each record''s request and response content where it is still kept (content retention, content logging on); CSV carries the metadata only')
+            break
+        }
+        'bifrost;help;logs;compact' {
             break
         }
         'bifrost;help;logs;show' {

@@ -250,6 +250,9 @@ _bifrost() {
             bifrost__subcmd__help__subcmd__customer,update)
                 cmd="bifrost__subcmd__help__subcmd__customer__subcmd__update"
                 ;;
+            bifrost__subcmd__help__subcmd__logs,compact)
+                cmd="bifrost__subcmd__help__subcmd__logs__subcmd__compact"
+                ;;
             bifrost__subcmd__help__subcmd__logs,export)
                 cmd="bifrost__subcmd__help__subcmd__logs__subcmd__export"
                 ;;
@@ -352,6 +355,9 @@ _bifrost() {
             bifrost__subcmd__help__subcmd__vk,usage)
                 cmd="bifrost__subcmd__help__subcmd__vk__subcmd__usage"
                 ;;
+            bifrost__subcmd__logs,compact)
+                cmd="bifrost__subcmd__logs__subcmd__compact"
+                ;;
             bifrost__subcmd__logs,export)
                 cmd="bifrost__subcmd__logs__subcmd__export"
                 ;;
@@ -363,6 +369,9 @@ _bifrost() {
                 ;;
             bifrost__subcmd__logs,stats)
                 cmd="bifrost__subcmd__logs__subcmd__stats"
+                ;;
+            bifrost__subcmd__logs__subcmd__help,compact)
+                cmd="bifrost__subcmd__logs__subcmd__help__subcmd__compact"
                 ;;
             bifrost__subcmd__logs__subcmd__help,export)
                 cmd="bifrost__subcmd__logs__subcmd__help__subcmd__export"
@@ -1718,8 +1727,22 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__logs)
-            opts="show stats export"
+            opts="compact show stats export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__logs__subcmd__compact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2344,7 +2367,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__logs)
-            opts="-f -h -V --provider --model --status --vk --since --until --search --follow --limit --json --data-dir --url --help --version show stats export help"
+            opts="-f -h -V --provider --model --status --vk --since --until --search --follow --limit --json --data-dir --url --help --version compact show stats export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2397,8 +2420,30 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__logs__subcmd__compact)
+            opts="-h -V --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__logs__subcmd__export)
-            opts="-o -h -V --format --output --provider --model --status --vk --since --until --search --data-dir --url --help --version"
+            opts="-o -h -V --format --no-content --output --provider --model --status --vk --since --until --search --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2460,8 +2505,22 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__logs__subcmd__help)
-            opts="show stats export help"
+            opts="compact show stats export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__logs__subcmd__help__subcmd__compact)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -503,24 +503,29 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand top" -l data-dir -d 'Dir
 complete -c bifrost -n "__fish_bifrost_using_subcommand top" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand top" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand top" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l provider -d 'Only this provider (repeatable)' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l model -d 'Only this model (repeatable)' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l status -d 'Only `success` or `error`' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l until -d 'Until this long ago or an RFC 3339 time' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l search -d 'Only records whose request or response contains this text' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l limit -d 'Records to list (newest first)' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s f -l follow -d 'Keep printing new records as they arrive, until Ctrl-C'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -l json -d 'One JSON object per line (NDJSON), for jq'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s h -l help -d 'Print help'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "show" -d 'Print one record with its content, pretty-printed'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "export" -d 'Write every matching record to a file or stdout'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from show stats export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l provider -d 'Only this provider (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l model -d 'Only this model (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l status -d 'Only `success` or `error`' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l vk -d 'Only this virtual key, by name or id (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l since -d 'From this long ago (`30s`, `15m`, `1h`, `2d`, `1w`) or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l until -d 'Until this long ago or an RFC 3339 time' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l search -d 'Only records whose request or response contains this text' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l limit -d 'Records to list (newest first)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -s f -l follow -d 'Keep printing new records as they arrive, until Ctrl-C'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -l json -d 'One JSON object per line (NDJSON), for jq'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -f -a "compact" -d 'Give the space retention freed back to the filesystem (compact logs.redb). Queries answer "busy, retry" while it runs; the server\'s writer waits'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -f -a "show" -d 'Print one record with its content, pretty-printed'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -f -a "export" -d 'Write every matching record to a file or stdout. JSONL carries each record\'s request and response content where it is still kept (content retention, content logging on); CSV carries the metadata only'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and not __fish_seen_subcommand_from compact show stats export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from compact" -l data-dir -d 'Directory holding the store and the management socket' -r -F
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from compact" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from compact" -s h -l help -d 'Print help'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from compact" -s V -l version -d 'Print version'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -537,8 +542,8 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -l json -d 'Print JSON'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line'
-csv\t'Comma-separated values with a header row'"
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "jsonl\t'One JSON object per line, with content'
+csv\t'Comma-separated values with a header row; metadata only'"
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s o -l output -d 'Write here instead of stdout' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l provider -d 'Only this provider (repeatable)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l model -d 'Only this model (repeatable)' -r
@@ -549,11 +554,13 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l search -d 'Only records whose request or response contains this text' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -l no-content -d 'JSONL without the request and response content'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "compact" -d 'Give the space retention freed back to the filesystem (compact logs.redb). Queries answer "busy, retry" while it runs; the server\'s writer waits'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one record with its content, pretty-printed'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
-complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every matching record to a file or stdout'
+complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every matching record to a file or stdout. JSONL carries each record\'s request and response content where it is still kept (content retention, content logging on); CSV carries the metadata only'
 complete -c bifrost -n "__fish_bifrost_using_subcommand logs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l data-dir -d 'Directory holding the store and the management socket' -r -F
 complete -c bifrost -n "__fish_bifrost_using_subcommand completions" -l url -d 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)' -r
@@ -611,6 +618,7 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_su
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from customer" -f -a "delete" -d 'Delete one; its keys are refused until attached elsewhere'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "set-password" -d 'Set the admin username and password for Basic auth (prompts twice on a terminal, else reads one line from stdin). Stored as an Argon2id hash'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "token" -d 'Manage admin API tokens'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "compact" -d 'Give the space retention freed back to the filesystem (compact logs.redb). Queries answer "busy, retry" while it runs; the server\'s writer waits'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "show" -d 'Print one record with its content, pretty-printed'
 complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "stats" -d 'Count, error rate, latency percentiles, tokens and cost'
-complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "export" -d 'Write every matching record to a file or stdout'
+complete -c bifrost -n "__fish_bifrost_using_subcommand help; and __fish_seen_subcommand_from logs" -f -a "export" -d 'Write every matching record to a file or stdout. JSONL carries each record\'s request and response content where it is still kept (content retention, content logging on); CSV carries the metadata only'

@@ -40,13 +40,16 @@ pub struct LogQuery {
     pub spec: PageSpec,
     /// `compare_to_previous=true` (stats only).
     pub compare: bool,
+    /// `content=true`: the page's records carry their content (for exports).
+    pub content: bool,
 }
 
 /// Parses the reference's query parameters (`providers`, `models`, `status`,
 /// `virtual_key_ids`, `start_time`, `end_time`, `min_latency`, `max_latency`,
 /// `min_cost`, `max_cost`, `content_search`, `limit`, `offset`, `sort_by`, `order`,
-/// `compare_to_previous`). Lists are comma-separated or repeated; unknown parameters
-/// are ignored, as the reference does.
+/// `compare_to_previous`), plus bifrost's `virtual_key` (an id or a name, like
+/// `virtual_key_ids`) and `content=true`. Lists are comma-separated or repeated;
+/// unknown parameters are ignored, as the reference does.
 pub fn parse_query(params: &[(String, String)]) -> Result<LogQuery, BadParam> {
     let mut q = LogQuery {
         filter: LogFilter::default(),
@@ -57,6 +60,7 @@ pub fn parse_query(params: &[(String, String)]) -> Result<LogQuery, BadParam> {
             offset: 0,
         },
         compare: false,
+        content: false,
     };
     let f = &mut q.filter;
     for (name, value) in params {
@@ -70,7 +74,9 @@ pub fn parse_query(params: &[(String, String)]) -> Result<LogQuery, BadParam> {
         match name.as_str() {
             "providers" | "provider" => f.providers.extend(list()),
             "models" | "model" => f.models.extend(list()),
-            "virtual_key_ids" | "virtual_keys" | "vk" => f.virtual_keys.extend(list()),
+            "virtual_key_ids" | "virtual_keys" | "virtual_key" | "vk" => {
+                f.virtual_keys.extend(list())
+            }
             "status" => {
                 f.status = match value.as_str() {
                     "success" => Some(Status::Success),
@@ -131,13 +137,8 @@ pub fn parse_query(params: &[(String, String)]) -> Result<LogQuery, BadParam> {
                     }
                 }
             }
-            "compare_to_previous" => {
-                q.compare = match value.as_str() {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => return Err(bad("compare_to_previous", "is `true` or `false`")),
-                }
-            }
+            "compare_to_previous" => q.compare = flag("compare_to_previous", value)?,
+            "content" => q.content = flag("content", value)?,
             _ => {}
         }
     }
@@ -152,6 +153,14 @@ pub fn parse_query(params: &[(String, String)]) -> Result<LogQuery, BadParam> {
         }
     }
     Ok(q)
+}
+
+fn flag(param: &'static str, value: &str) -> Result<bool, BadParam> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(bad(param, "is `true` or `false`")),
+    }
 }
 
 fn time_param(param: &'static str, value: &str) -> Result<u64, BadParam> {
@@ -204,7 +213,7 @@ fn count(param: &'static str, value: &str) -> Result<usize, BadParam> {
 /// The answer to `GET /api/logs`, in the reference's shape.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LogList {
-    /// The page, without content (see `GET /api/logs/{id}`).
+    /// The page, without content unless `content=true` (see `GET /api/logs/{id}`).
     pub logs: Vec<LogRecord>,
     /// Where the page is.
     pub pagination: Pagination,
@@ -285,7 +294,7 @@ fn sort_name(s: SortBy) -> &'static str {
 
 /// `GET /api/logs` on `store`.
 pub fn list(store: &LogStore, q: &LogQuery) -> Result<LogList, StoreError> {
-    let logs = store.page(&q.filter, q.spec)?;
+    let logs = store.page(&q.filter, q.spec, q.content)?;
     let s = store.summarize(&q.filter, false)?;
     Ok(LogList {
         logs,

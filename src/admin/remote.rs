@@ -175,6 +175,61 @@ impl RemoteAdmin {
         request_id: Option<&str>,
         body: Vec<u8>,
     ) -> Result<(u16, Bytes), AdminError> {
+        let response = self.respond(method, path, request_id, body).await?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| AdminError::Unreachable(e.to_string()))?
+            .to_bytes();
+        Ok((status, bytes))
+    }
+
+    /// Opens a `GET` whose body is a feed that lasts (server-sent events such as
+    /// `/api/logs/stream`): the response once its headers arrive, its body still
+    /// streaming. The timeout covers connecting and the headers only; an error status
+    /// is an error.
+    pub async fn open_stream(
+        &self,
+        path: &str,
+    ) -> Result<http::Response<hyper::body::Incoming>, AdminError> {
+        let response = tokio::time::timeout(
+            REMOTE_TIMEOUT,
+            self.respond(Method::GET, path, None, Vec::new()),
+        )
+        .await
+        .map_err(|_| {
+            AdminError::Unreachable(format!(
+                "{} did not answer within {} s",
+                self.target(),
+                REMOTE_TIMEOUT.as_secs()
+            ))
+        })??;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        Err(AdminError::Remote {
+            status,
+            message: error_message(&body),
+        })
+    }
+
+    /// Sends one request over the transport; the response with its body unread.
+    async fn respond(
+        &self,
+        method: Method,
+        path: &str,
+        request_id: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<http::Response<hyper::body::Incoming>, AdminError> {
         let unreachable = |e: &dyn std::fmt::Display| AdminError::Unreachable(e.to_string());
         let mut request = Request::builder()
             .method(method)
@@ -182,7 +237,7 @@ impl RemoteAdmin {
         if let Some(id) = request_id {
             request = request.header("x-request-id", id);
         }
-        let response = match &self.transport {
+        match &self.transport {
             Transport::Socket(socket) => {
                 let stream = tokio::net::UnixStream::connect(socket)
                     .await
@@ -200,7 +255,7 @@ impl RemoteAdmin {
                 sender
                     .send_request(request)
                     .await
-                    .map_err(|e| unreachable(&e))?
+                    .map_err(|e| unreachable(&e))
             }
             Transport::Http {
                 base,
@@ -217,17 +272,9 @@ impl RemoteAdmin {
                 client
                     .request(request)
                     .await
-                    .map_err(|e| AdminError::Unreachable(format!("{base}: {}", error_chain(&e))))?
+                    .map_err(|e| AdminError::Unreachable(format!("{base}: {}", error_chain(&e))))
             }
-        };
-        let status = response.status().as_u16();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| unreachable(&e))?
-            .to_bytes();
-        Ok((status, bytes))
+        }
     }
 
     /// One JSON call to the server's management API; an error status is an error.
@@ -241,15 +288,22 @@ impl RemoteAdmin {
             .send(method, path, None, body.unwrap_or_default())
             .await?;
         if status >= 400 {
-            let message = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|v| v.pointer("/error/message")?.as_str().map(str::to_string))
-                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
-            return Err(AdminError::Remote { status, message });
+            return Err(AdminError::Remote {
+                status,
+                message: error_message(&bytes),
+            });
         }
         serde_json::from_slice(&bytes)
             .map_err(|e| AdminError::Unreachable(format!("bad answer: {e}")))
     }
+}
+
+/// The `error.message` of an API error body, else the body as text.
+pub(super) fn error_message(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.pointer("/error/message")?.as_str().map(str::to_string))
+        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
 }
 
 /// hyper's client error says only "client error (Connect)"; the cause says why.

@@ -1,12 +1,14 @@
-//! `bifrost logs`: the request log from the terminal. Through a running server's
-//! socket, or on a stopped server's data dir for reading (`--follow` needs a server).
+//! `bifrost logs`: the request log from the terminal. Through a running server (its
+//! local socket or `--url`, as `cli::backend` picks), or on a stopped server's data
+//! dir for reading and compacting (`--follow` needs a server).
+
+mod follow;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
 use clap::{Args, Subcommand, ValueEnum};
-use http_body_util::BodyExt;
 
 use super::{output, CmdResult, Failure};
 use crate::admin::logs_source::{now_us, ExportCursor, LogSource};
@@ -61,6 +63,9 @@ struct Filters {
 /// `bifrost logs` subcommands.
 #[derive(Debug, Subcommand)]
 enum LogsCommand {
+    /// Give the space retention freed back to the filesystem (compact logs.redb).
+    /// Queries answer "busy, retry" while it runs; the server's writer waits.
+    Compact,
     /// Print one record with its content, pretty-printed.
     Show {
         /// The request id.
@@ -74,11 +79,16 @@ enum LogsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Write every matching record to a file or stdout.
+    /// Write every matching record to a file or stdout. JSONL carries each record's
+    /// request and response content where it is still kept (content retention, content
+    /// logging on); CSV carries the metadata only.
     Export {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Jsonl)]
         format: Format,
+        /// JSONL without the request and response content.
+        #[arg(long)]
+        no_content: bool,
         /// Write here instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -90,9 +100,9 @@ enum LogsCommand {
 /// Export formats.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
-    /// One JSON object per line.
+    /// One JSON object per line, with content.
     Jsonl,
-    /// Comma-separated values with a header row.
+    /// Comma-separated values with a header row; metadata only.
     Csv,
 }
 
@@ -150,23 +160,25 @@ fn point_in_time(text: &str) -> Option<u64> {
 
 /// Runs `bifrost logs`.
 pub async fn run(args: LogsArgs, data_dir: PathBuf) -> CmdResult {
-    // `--url` reads that server's log; otherwise the local server, or its file.
-    let source = match super::backend::url() {
-        Some(_) => match super::backend::server(&data_dir).await? {
-            Some(server) => LogSource::remote(server),
-            None => LogSource::open(&data_dir).await?,
-        },
-        None => LogSource::open(&data_dir).await?,
+    // The server `--url` names or the local one; with neither, the log file.
+    let source = match super::backend::server(&data_dir).await? {
+        Some(server) => LogSource::Server(server),
+        None => LogSource::file(&data_dir).await?,
     };
     match args.command {
+        Some(LogsCommand::Compact) => compact(&source).await,
         Some(LogsCommand::Show { id }) => show(&source, &id).await,
         Some(LogsCommand::Stats { filters, json }) => stats(&source, &filters, json).await,
         Some(LogsCommand::Export {
             format,
+            no_content,
             output,
             filters,
-        }) => export(&source, &filters, format, output).await,
-        None if args.follow => follow(&source, &args.filters, args.json).await,
+        }) => {
+            let content = matches!(format, Format::Jsonl) && !no_content;
+            export(&source, &filters, format, content, output).await
+        }
+        None if args.follow => follow::run(&source, &args.filters, args.json).await,
         None => {
             let mut params = args.filters.params()?;
             params.push(("limit".into(), args.limit.to_string()));
@@ -284,46 +296,31 @@ async fn stats(source: &LogSource, filters: &Filters, json: bool) -> CmdResult {
     ))
 }
 
-async fn follow(source: &LogSource, filters: &Filters, json: bool) -> CmdResult {
-    let params = filters.params()?;
-    let mut body = source.follow(&params).await?.into_body();
-    // The server has subscribed this feed: every record from now on arrives.
-    eprintln!("following new request log records (Ctrl-C to stop)");
-    let mut pending: Vec<u8> = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let frame = frame.context("the server's log stream broke")?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        pending.extend_from_slice(&data);
-        while let Some(end) = pending.windows(2).position(|w| w == b"\n\n") {
-            let event: Vec<u8> = pending.drain(..end + 2).collect();
-            let text = String::from_utf8_lossy(&event);
-            for data in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
-                let Ok(record) = serde_json::from_str::<LogRecord>(data) else {
-                    continue;
-                };
-                let line = if json {
-                    json_line(&record)?
-                } else {
-                    paint(output::table(&HEADER, &[row(&record)]))
-                        .lines()
-                        .nth(1)
-                        .unwrap_or_default()
-                        .to_string()
-                        + "\n"
-                };
-                output::print(&line)?;
-            }
-        }
+/// One record as `--follow` prints it: NDJSON, or a table row without the header.
+fn line(record: &LogRecord, json: bool) -> Result<String, Failure> {
+    if json {
+        return json_line(record);
     }
-    Ok(())
+    let table = paint(output::table(&HEADER, &[row(record)]));
+    Ok(table.lines().nth(1).unwrap_or_default().to_string() + "\n")
+}
+
+async fn compact(source: &LogSource) -> CmdResult {
+    let c = source.compact().await?;
+    let mib = |b: u64| b as f64 / 1_048_576.0;
+    output::print(&format!(
+        "compacted the request log: {:.1} MiB -> {:.1} MiB in {} ms\n",
+        mib(c.bytes_before),
+        mib(c.bytes_after),
+        c.took_ms
+    ))
 }
 
 async fn export(
     source: &LogSource,
     filters: &Filters,
     format: Format,
+    content: bool,
     path: Option<PathBuf>,
 ) -> CmdResult {
     const PAGE: usize = 1000;
@@ -347,7 +344,9 @@ async fn export(
     }
     let mut cursor = ExportCursor::default();
     loop {
-        let page = source.export_page(&params, &mut cursor, PAGE).await?;
+        let page = source
+            .export_page(&params, &mut cursor, PAGE, content)
+            .await?;
         if page.is_empty() {
             break;
         }
@@ -365,7 +364,7 @@ async fn export(
     Ok(())
 }
 
-const CSV_COLUMNS: [&str; 16] = [
+const CSV_COLUMNS: [&str; 17] = [
     "id",
     "timestamp",
     "route",
@@ -373,6 +372,7 @@ const CSV_COLUMNS: [&str; 16] = [
     "provider",
     "model",
     "model_requested",
+    "virtual_key_id",
     "virtual_key",
     "status",
     "http_status",
@@ -393,6 +393,7 @@ fn csv_line(r: &LogRecord) -> String {
         r.provider.clone().unwrap_or_default(),
         r.model.clone().unwrap_or_default(),
         r.model_requested.clone(),
+        r.virtual_key_id.clone().unwrap_or_default(),
         r.virtual_key_name.clone().unwrap_or_default(),
         r.status.as_str().to_string(),
         r.http_status.to_string(),

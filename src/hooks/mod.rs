@@ -191,6 +191,8 @@ pub struct Outcome {
     pub content: Option<Content>,
     /// The virtual key the request was governed under, by name.
     pub virtual_key: Option<String>,
+    /// The same key's stable id (a name can be renamed or reused; the id cannot).
+    pub virtual_key_id: Option<String>,
     /// What the request cost in US dollars, when it reported usage and its model has a price.
     pub cost: Option<f64>,
     /// The request was billed on an estimate, not on usage the provider reported (a

@@ -12,7 +12,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Json;
 use http::StatusCode;
 use serde_json::json;
@@ -26,6 +26,10 @@ use crate::store::{LogStore, StoreError};
 /// Records deleted per transaction by `DELETE /api/logs`.
 const DELETE_BATCH: usize = 1000;
 
+/// How long `POST /api/logs/compact` looks for a moment with no query or write
+/// running before it answers "busy, retry".
+const COMPACT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The `/logs` routes (nested under `/api`).
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
@@ -33,6 +37,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/logs/stats", get(stats))
         .route("/logs/stream", get(stream))
         .route("/logs/dropped", get(dropped))
+        .route("/logs/compact", post(compact))
         .route("/logs/{id}", get(show))
 }
 
@@ -81,6 +86,15 @@ async fn blocking<T: Send + 'static>(
     let failed = |m: String| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "log_store_error", m);
     match tokio::task::spawn_blocking(f).await {
         Ok(Ok(v)) => Ok(v),
+        Ok(Err(e @ StoreError::Busy(_))) => {
+            let mut busy = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "log_store_busy",
+                e.to_string(),
+            );
+            busy.retry_after = Some("1".into());
+            Err(busy)
+        }
         Ok(Err(e)) => Err(failed(e.to_string())),
         Err(e) => Err(failed(format!("log query task failed: {e}"))),
     }
@@ -122,6 +136,14 @@ async fn remove(State(state): State<AppState>, params: Params) -> Result<Respons
     let store = store(&state)?;
     let deleted = blocking(move || store.delete(&q.filter, DELETE_BATCH)).await?;
     Ok(Json(json!({ "deleted": deleted })).into_response())
+}
+
+/// Compacts the log file now (`bifrost logs compact`); see `store::logs_compact` for
+/// what readers and the writer see meanwhile.
+async fn compact(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let store = store(&state)?;
+    let done = blocking(move || store.compact(COMPACT_WAIT)).await?;
+    Ok(Json(done).into_response())
 }
 
 async fn dropped(State(state): State<AppState>) -> Response {

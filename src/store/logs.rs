@@ -13,12 +13,19 @@
 //! - `log_ids`: request id to key, for `GET /api/logs/{id}`;
 //! - `log_index`: one empty entry per (provider | model | virtual key | error, value,
 //!   key), so a filtered newest-first page walks only the matching keys;
-//! - `log_hours`: totals per hour (`logs_hours.rs`), for unfiltered summaries.
+//! - `log_hours`: totals per hour (`logs_hours.rs`), for unfiltered summaries;
+//! - `log_cube`: totals per hour and indexed dimensions (`logs_cube.rs`), for the
+//!   totals of filtered lists.
+//!
+//! The database sits behind a `RwLock` only so that compaction (`logs_compact.rs`) can
+//! have it alone: every query and write shares it, and compaction never waits for it.
 
 use std::path::{Path, PathBuf};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, TryLockError};
 
-use redb::{Database, ReadableTable, TableDefinition};
+use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 
+use super::logs_cube::{CubeChanges, CUBE};
 use super::logs_hours::{HourChanges, HOURS};
 use super::logs_record::{Facts, LogContent, LogRecord, Status, FACTS_LEN};
 use super::StoreError;
@@ -92,7 +99,7 @@ pub(super) fn index_entries(record: &LogRecord, key: LogKey) -> Vec<Vec<u8>> {
 
 /// The open request-log store.
 pub struct LogStore {
-    pub(super) db: Database,
+    pub(super) db: RwLock<Database>,
     path: PathBuf,
 }
 
@@ -130,8 +137,32 @@ impl LogStore {
         txn.open_table(IDS)?;
         txn.open_table(INDEX)?;
         txn.open_table(HOURS)?;
+        txn.open_table(CUBE)?;
+        build_cube(&txn)?;
         txn.commit()?;
-        Ok(LogStore { db, path })
+        Ok(LogStore {
+            db: RwLock::new(db),
+            path,
+        })
+    }
+
+    /// The database for one query: "busy, retry" while a compaction holds it, so a
+    /// reader never waits behind one.
+    pub(super) fn reading(&self) -> Result<RwLockReadGuard<'_, Database>, StoreError> {
+        match self.db.try_read() {
+            Ok(db) => Ok(db),
+            // A panic elsewhere leaves the database as consistent as redb keeps it.
+            Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(TryLockError::WouldBlock) => {
+                Err(StoreError::Busy("the request log is being compacted"))
+            }
+        }
+    }
+
+    /// The database for a write (the writer, retention, deletes): waits out a
+    /// compaction, since these run in the background where waiting costs no request.
+    pub(super) fn writing(&self) -> RwLockReadGuard<'_, Database> {
+        self.db.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The file's path.
@@ -144,7 +175,8 @@ impl LogStore {
     /// to set their content aside while their metadata is encoded; they come back
     /// as they were.
     pub fn append(&self, records: &mut [LogRecord]) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
+        let db = self.writing();
+        let txn = db.begin_write()?;
         {
             let mut facts = txn.open_table(FACTS)?;
             let mut metas = txn.open_table(RECORDS)?;
@@ -157,11 +189,13 @@ impl LogStore {
             let mut meta = Vec::with_capacity(512);
             let mut content_bytes = Vec::with_capacity(2048);
             let mut hours = HourChanges::default();
+            let mut cube = CubeChanges::default();
             for record in records.iter_mut() {
                 seq += 1;
                 let key = (record.timestamp, seq);
                 let f = record.facts();
                 hours.add(key.0, &f);
+                cube.add(record, &f);
                 facts.insert(key, f.encode())?;
                 meta.clear();
                 // The metadata is the record without its content, which goes apart.
@@ -181,6 +215,7 @@ impl LogStore {
                 }
             }
             hours.apply(&txn)?;
+            cube.apply(&txn)?;
         }
         txn.commit()?;
         Ok(())
@@ -189,7 +224,8 @@ impl LogStore {
     /// The record with request id `id` (the newest, when a client reused an id), with
     /// its content when still kept.
     pub fn get(&self, id: &str) -> Result<Option<LogRecord>, StoreError> {
-        let txn = self.db.begin_read()?;
+        let db = self.reading()?;
+        let txn = db.begin_read()?;
         let ids = txn.open_table(IDS)?;
         let Some(key) = ids.get(id)?.map(|k| k.value()) else {
             return Ok(None);
@@ -209,7 +245,8 @@ impl LogStore {
         content_before: u64,
         batch: usize,
     ) -> Result<(usize, usize), StoreError> {
-        let txn = self.db.begin_write()?;
+        let db = self.writing();
+        let txn = db.begin_write()?;
         let counts = {
             let old: Vec<LogKey> = {
                 let facts = txn.open_table(FACTS)?;
@@ -269,9 +306,11 @@ pub(super) fn remove_keys(
     let mut index = txn.open_table(INDEX)?;
     let mut removed = 0;
     let mut hours = HourChanges::default();
+    let mut cube = CubeChanges::default();
     for &key in keys {
-        if let Some(f) = facts.remove(key)? {
-            hours.remove(key.0, &Facts::decode(&f.value()));
+        let f = facts.remove(key)?.map(|f| Facts::decode(&f.value()));
+        if let Some(f) = &f {
+            hours.remove(key.0, f);
         }
         contents.remove(key)?;
         let Some(meta) = metas.remove(key)? else {
@@ -284,6 +323,9 @@ pub(super) fn remove_keys(
             continue;
         };
         drop(meta);
+        if let Some(f) = &f {
+            cube.remove(&record, f);
+        }
         if ids.get(record.id.as_str())?.map(|k| k.value()) == Some(key) {
             ids.remove(record.id.as_str())?;
         }
@@ -292,5 +334,31 @@ pub(super) fn remove_keys(
         }
     }
     hours.apply(txn)?;
+    cube.apply(txn)?;
     Ok(removed)
+}
+
+/// Fills the cube from the records of a file written before it existed: once, when
+/// the cube is empty but records are not (on 1,000,000 records, seconds).
+fn build_cube(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    if !txn.open_table(CUBE)?.is_empty()? || txn.open_table(FACTS)?.is_empty()? {
+        return Ok(());
+    }
+    let facts = txn.open_table(FACTS)?;
+    let metas = txn.open_table(RECORDS)?;
+    let mut cube = CubeChanges::default();
+    for entry in facts.iter()? {
+        let (k, f) = entry?;
+        let key = k.value();
+        let Some(meta) = metas.get(key)? else {
+            continue;
+        };
+        // An undecodable record stays out of the filtered totals, as it stays out of
+        // every page.
+        if let Ok(record) = serde_json::from_slice::<LogRecord>(meta.value()) {
+            cube.add(&record, &Facts::decode(&f.value()));
+        }
+    }
+    drop((facts, metas));
+    cube.apply(txn)
 }

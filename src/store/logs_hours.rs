@@ -28,7 +28,7 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, f: &Facts) {
+    pub fn add(&mut self, f: &Facts) {
         self.count += 1;
         self.errors += u64::from(f.error);
         self.latency_us += f.latency_us;
@@ -44,7 +44,7 @@ impl Tally {
         self.cost += o.cost;
     }
 
-    fn less(&mut self, o: &Tally) {
+    pub fn less(&mut self, o: &Tally) {
         self.count = self.count.saturating_sub(o.count);
         self.errors = self.errors.saturating_sub(o.errors);
         self.latency_us = self.latency_us.saturating_sub(o.latency_us);
@@ -52,7 +52,7 @@ impl Tally {
         self.cost = (self.cost - o.cost).max(0.0);
     }
 
-    fn encode(&self) -> [u8; 40] {
+    pub fn encode(&self) -> [u8; 40] {
         let mut b = [0u8; 40];
         for (i, v) in [self.count, self.errors, self.latency_us, self.tokens]
             .iter()

@@ -15,6 +15,7 @@ use super::logs::{
     index_key, key_of_index, load, remove_keys, Dim, LogKey, LogStore, CONTENT, FACTS, INDEX,
     RECORDS,
 };
+use super::logs_cube;
 use super::logs_hours::{Tally, HOURS, HOUR_US};
 use super::logs_record::{Facts, LogRecord, Status};
 use super::StoreError;
@@ -172,10 +173,17 @@ impl LogFilter {
 }
 
 impl LogStore {
-    /// The page `spec` of the records `filter` matches, without content. In time
-    /// order the walk stops at the page's end; other orders rank every match.
-    pub fn page(&self, filter: &LogFilter, spec: PageSpec) -> Result<Vec<LogRecord>, StoreError> {
-        let txn = self.db.begin_read()?;
+    /// The page `spec` of the records `filter` matches, with their content when
+    /// `content`. In time order the walk stops at the page's end; other orders rank
+    /// every match.
+    pub fn page(
+        &self,
+        filter: &LogFilter,
+        spec: PageSpec,
+        content: bool,
+    ) -> Result<Vec<LogRecord>, StoreError> {
+        let db = self.reading()?;
+        let txn = db.begin_read()?;
         let wanted = spec.offset.saturating_add(spec.limit);
         let mut keys: Vec<LogKey> = Vec::new();
         let mut ranked: Vec<(f64, LogKey)> = Vec::new();
@@ -208,10 +216,10 @@ impl LogStore {
             keys = ranked.into_iter().take(wanted).map(|(_, k)| k).collect();
         }
         let table = txn.open_table(RECORDS)?;
-        let none: Option<&redb::ReadOnlyTable<LogKey, &[u8]>> = None;
+        let contents = txn.open_table(CONTENT)?;
         let mut records = Vec::with_capacity(spec.limit.min(keys.len()));
         for key in keys.into_iter().skip(spec.offset) {
-            if let Some(r) = load(&table, none, key)? {
+            if let Some(r) = load(&table, content.then_some(&contents), key)? {
                 records.push(r);
             }
         }
@@ -219,11 +227,13 @@ impl LogStore {
     }
 
     /// The summary of the records `filter` matches; with every latency when
-    /// `latencies` (for percentiles). A filter on time alone, without percentiles,
-    /// adds up the hourly totals of the whole hours it covers and walks only the
-    /// partial hours at its ends.
+    /// `latencies` (for percentiles). Without percentiles, a filter on time alone adds
+    /// up the hourly totals of the whole hours it covers, and one on time and indexed
+    /// dimensions the hourly cube's (`logs_cube.rs`); either walks only the partial
+    /// hours at its ends.
     pub fn summarize(&self, filter: &LogFilter, latencies: bool) -> Result<Summary, StoreError> {
-        let txn = self.db.begin_read()?;
+        let db = self.reading()?;
+        let txn = db.begin_read()?;
         let mut summary = Summary::default();
         let mut add = |_, facts: &Facts| {
             summary.add(facts, latencies);
@@ -239,18 +249,23 @@ impl LogStore {
         // to the last one ending at or before hi.
         let first = lo.div_ceil(HOUR_US);
         let past = hi.saturating_add(1) / HOUR_US;
-        if latencies || *filter != time_only || first >= past {
+        if latencies || !filter.cube_answers() || first >= past {
             walk(&txn, filter, true, add)?;
             return Ok(summary);
         }
-        let mut whole = Tally::default();
-        for entry in txn.open_table(HOURS)?.range(first..past)? {
-            whole.merge(&Tally::decode(&entry?.1.value()));
-        }
+        let whole = if *filter == time_only {
+            let mut whole = Tally::default();
+            for entry in txn.open_table(HOURS)?.range(first..past)? {
+                whole.merge(&Tally::decode(&entry?.1.value()));
+            }
+            whole
+        } else {
+            logs_cube::sum(&txn, filter, first, past)?
+        };
         let edge = |start: u64, end: u64| LogFilter {
             start: Some(start),
             end: Some(end),
-            ..LogFilter::default()
+            ..filter.clone()
         };
         if first * HOUR_US > lo {
             walk(&txn, &edge(lo, first * HOUR_US - 1), true, &mut add)?;
@@ -275,7 +290,8 @@ impl LogStore {
         limit: usize,
         content: bool,
     ) -> Result<Vec<(LogKey, LogRecord)>, StoreError> {
-        let txn = self.db.begin_read()?;
+        let db = self.reading()?;
+        let txn = db.begin_read()?;
         let mut narrowed = filter.clone();
         if let Some(after) = after {
             narrowed.start = Some(narrowed.start.unwrap_or(0).max(after.0));
@@ -308,7 +324,8 @@ impl LogStore {
     /// many went.
     pub fn delete(&self, filter: &LogFilter, batch: usize) -> Result<u64, StoreError> {
         let keys = {
-            let txn = self.db.begin_read()?;
+            let db = self.reading()?;
+            let txn = db.begin_read()?;
             let mut keys = Vec::new();
             walk(&txn, filter, false, |key, _| {
                 keys.push(key);
@@ -318,7 +335,8 @@ impl LogStore {
         };
         let mut removed = 0u64;
         for chunk in keys.chunks(batch.max(1)) {
-            let txn = self.db.begin_write()?;
+            let db = self.writing();
+            let txn = db.begin_write()?;
             removed += remove_keys(&txn, chunk)? as u64;
             txn.commit()?;
         }
@@ -426,6 +444,9 @@ fn walk(
         }
     }
     candidates.sort_unstable();
+    // A record can match two values of one dimension (a virtual key's id and its
+    // name); it counts once.
+    candidates.dedup();
     if descending {
         candidates.reverse();
     }
@@ -467,6 +488,8 @@ mod tests {
             },
             input_tokens: i,
             cost: Some(i as f64 / 100.0),
+            virtual_key_id: Some(format!("id-{}", i % 3)),
+            virtual_key_name: Some(format!("name-{}", i % 5)),
             ..LogRecord::default()
         }
     }
@@ -483,21 +506,47 @@ mod tests {
             ..LogFilter::default()
         };
         assert_eq!(store.delete(&gone, 7).unwrap(), 50);
-        for (start, end) in [
+        let spans = [
             (None, None),
             (Some(100 * HOUR_US + 1234), Some(103 * HOUR_US + 99)),
             (Some(101 * HOUR_US), Some(102 * HOUR_US - 1)),
             (Some(101 * HOUR_US + 5), Some(101 * HOUR_US + 9_000_000)),
-        ] {
+        ];
+        // Time alone (hourly totals), and time with indexed dimensions (the cube).
+        let narrowings = [
+            LogFilter::default(),
+            LogFilter {
+                providers: vec!["a".into()],
+                status: Some(Status::Error),
+                ..LogFilter::default()
+            },
+            LogFilter {
+                providers: vec!["b".into(), "a".into()],
+                status: Some(Status::Success),
+                ..LogFilter::default()
+            },
+            LogFilter {
+                virtual_keys: vec!["id-1".into(), "name-2".into()],
+                ..LogFilter::default()
+            },
+        ];
+        for ((start, end), narrowing) in spans
+            .into_iter()
+            .flat_map(|s| narrowings.iter().map(move |n| (s, n)))
+        {
             let f = LogFilter {
                 start,
                 end,
-                ..LogFilter::default()
+                ..narrowing.clone()
             };
             let fast = store.summarize(&f, false).unwrap();
             let mut walked = store.summarize(&f, true).unwrap();
             walked.latencies_us.clear();
-            assert_eq!(fast.count, walked.count, "{start:?}..{end:?}");
+            assert_eq!(fast.count, walked.count, "{start:?}..{end:?} {narrowing:?}");
+            assert!(
+                start.is_some() || fast.count > 0,
+                "{narrowing:?} matches nothing"
+            );
             assert_eq!(
                 (fast.errors, fast.latency_sum_us, fast.tokens),
                 (walked.errors, walked.latency_sum_us, walked.tokens)
@@ -519,6 +568,7 @@ mod tests {
                     limit: 5,
                     offset: 2,
                 },
+                false,
             )
             .unwrap();
         assert_eq!(page.len(), 5);

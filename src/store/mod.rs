@@ -7,6 +7,8 @@
 mod admin;
 mod governance;
 mod logs;
+mod logs_compact;
+mod logs_cube;
 mod logs_hours;
 mod logs_query;
 mod logs_record;
@@ -23,6 +25,7 @@ use crate::config::ProviderConfig;
 pub use admin::{StoredLogin, StoredToken};
 pub use governance::Record;
 pub use logs::{LogKey, LogStore, LOGS_FILE_NAME};
+pub use logs_compact::Compaction;
 pub use logs_query::{LogFilter, PageSpec, SortBy, Summary};
 pub use logs_record::{format_micros, parse_micros, LogContent, LogRecord, Status};
 
@@ -101,6 +104,10 @@ pub enum StoreError {
         /// The name.
         name: String,
     },
+    /// The store is held alone for a moment (the request log during a compaction);
+    /// the same call succeeds once it ends.
+    #[error("{0}; retry in a moment")]
+    Busy(&'static str),
     /// Anything redb reports.
     #[error("store error: {0}")]
     Db(Box<redb::Error>),

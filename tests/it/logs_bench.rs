@@ -120,7 +120,10 @@ fn logs_query_figures() {
     time("newest page of 50, unfiltered (page only)", runs, || {
         format!(
             "{} records",
-            store.page(&newest.filter, newest.spec).unwrap().len()
+            store
+                .page(&newest.filter, newest.spec, false)
+                .unwrap()
+                .len()
         )
     });
     time(
@@ -141,7 +144,10 @@ fn logs_query_figures() {
         || {
             format!(
                 "{} records",
-                store.page(&filtered.filter, filtered.spec).unwrap().len()
+                store
+                    .page(&filtered.filter, filtered.spec, false)
+                    .unwrap()
+                    .len()
             )
         },
     );
@@ -151,6 +157,14 @@ fn logs_query_figures() {
         || {
             let l = logs::list(&store, &filtered).unwrap();
             format!("{} of {}", l.logs.len(), l.pagination.total_count)
+        },
+    );
+    time(
+        "provider + status=error, totals by walking every match (how they were counted before the hourly cube)",
+        runs,
+        || {
+            let s = store.summarize(&filtered.filter, true).unwrap();
+            format!("{} records", s.count)
         },
     );
     let last_day = q(&[("start_time", format_micros(now - day))]);
@@ -174,5 +188,25 @@ fn logs_query_figures() {
             let l = logs::list(&store, &search).unwrap();
             format!("{} of {}", l.logs.len(), l.pagination.total_count)
         },
+    );
+
+    // Compaction after the older half expires: what an operator's `bifrost logs
+    // compact` (or the server after a large retention sweep) gives back, and for how
+    // long it holds the store.
+    let expired = bifrost::store::LogFilter {
+        end: Some(start + day / 2),
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let deleted = store.delete(&expired, 10_000).unwrap();
+    let deleting = t.elapsed();
+    let c = store.compact(Duration::from_secs(5)).unwrap();
+    println!();
+    println!(
+        "compaction after expiring {deleted} records (deleted in {:.1} s): {:.1} MiB -> {:.1} MiB, store held {} ms",
+        deleting.as_secs_f64(),
+        c.bytes_before as f64 / 1048576.0,
+        c.bytes_after as f64 / 1048576.0,
+        c.took_ms
     );
 }

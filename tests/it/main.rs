@@ -42,6 +42,7 @@ mod lifecycle;
 mod litellm_route;
 mod logs;
 mod logs_bench;
+mod logs_remote;
 mod management;
 mod management_limits;
 mod metrics;

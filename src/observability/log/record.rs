@@ -39,7 +39,7 @@ pub fn build(
         key_name: outcome.key.clone(),
         model_requested: info.model_requested.clone(),
         model: outcome.model.clone(),
-        virtual_key_id: None,
+        virtual_key_id: outcome.virtual_key_id.clone(),
         virtual_key_name: outcome.virtual_key.clone(),
         stream: info.stream,
         status: if failed {

@@ -2,7 +2,9 @@
 //! content of records older than `client.content_retention_days` (their metadata
 //! stays). Pruned in transactions of a few hundred records, so the writer waits behind
 //! at most one of them; the pages freed are reused by redb, so once retention is
-//! reached the file stops growing.
+//! reached the file stops growing. When more than half the file (and 64 MiB) is free
+//! after a sweep (a burst since pruned), the sweep compacts it (see
+//! `store::logs_compact`), so the file also shrinks back.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +19,18 @@ const PRUNE_BATCH: usize = 500;
 
 /// How often retention runs.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+/// A sweep compacts the file when at least this much of it is free and...
+const COMPACT_MIN_FREE: u64 = 64 * 1024 * 1024;
+
+/// ...free pages are at least half the file: a burst that retention has since pruned.
+/// In a steady state redb reuses the freed pages, the free part stays small, and the
+/// store is never held for nothing.
+const COMPACT_FREE_SHARE: f64 = 0.5;
+
+/// How long the sweep looks for a moment with no query or write running before it
+/// leaves the compaction to the next sweep (a minute later).
+const COMPACT_WAIT: Duration = Duration::from_secs(2);
 
 const DAY_US: u64 = 86_400 * 1_000_000;
 
@@ -80,6 +94,10 @@ impl Retention {
         let clock = Arc::new(clock);
         background.spawn(async move {
             let mut tick = tokio::time::interval(PRUNE_EVERY);
+            // The file size below which no compaction is tried: after one, the file
+            // must grow by COMPACT_MIN_FREE again, so a compaction that could not give
+            // much back (redb's overhead) is not repeated every sweep.
+            let mut floor = 0u64;
             loop {
                 tokio::select! {
                     _ = tick.tick() => {}
@@ -88,15 +106,53 @@ impl Retention {
                 let store = store.clone();
                 let clock = clock.clone();
                 let retention = Retention::of(&live.load());
-                let pruned =
-                    tokio::task::spawn_blocking(move || retention.run_once(&store, &clock)).await;
-                if let Ok((records, contents)) = pruned {
+                let swept = tokio::task::spawn_blocking(move || {
+                    let pruned = retention.run_once(&store, &clock);
+                    (pruned, compact_if_worth_it(&store, floor))
+                })
+                .await;
+                if let Ok(((records, contents), compacted)) = swept {
+                    floor = compacted.unwrap_or(floor);
                     if records + contents > 0 {
                         tracing::debug!(records, contents, "request log pruned");
                     }
                 }
             }
         });
+    }
+}
+
+/// Compacts `store` when its file is past `floor` and much of it is free, reporting
+/// what it gave back; the next floor when it compacted.
+fn compact_if_worth_it(store: &LogStore, floor: u64) -> Option<u64> {
+    let size = std::fs::metadata(store.path()).map_or(0, |m| m.len());
+    if size < floor {
+        return None;
+    }
+    let free = match store.reclaimable() {
+        Ok(free) => free,
+        Err(e) => {
+            tracing::warn!(error = %e, "request log: cannot measure free space");
+            return None;
+        }
+    };
+    if free < COMPACT_MIN_FREE || (free as f64) < size as f64 * COMPACT_FREE_SHARE {
+        return None;
+    }
+    match store.compact(COMPACT_WAIT) {
+        Ok(c) => {
+            tracing::info!(
+                bytes_before = c.bytes_before,
+                bytes_after = c.bytes_after,
+                took_ms = c.took_ms,
+                "request log compacted"
+            );
+            Some(c.bytes_after + COMPACT_MIN_FREE)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "request log compaction skipped");
+            None
+        }
     }
 }
 

@@ -479,7 +479,7 @@ impl Ctx {
         let demand = demand();
         match gate.admit(&key, route, demand).await {
             Ok(admission) => {
-                self.report.admitted(admission, &key.key().name);
+                self.report.admitted(admission, key.key());
                 self.governed = Some(gate::Governed::new(key, demand, route));
                 Ok(())
             }

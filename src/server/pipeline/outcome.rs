@@ -86,9 +86,10 @@ impl Report {
     }
 
     /// A governed request's reservation, and the key it was made under.
-    pub(super) fn admitted(&mut self, admission: Admission, key_name: &str) {
+    pub(super) fn admitted(&mut self, admission: Admission, key: &crate::governance::VirtualKey) {
         if self.active() {
-            self.outcome.virtual_key = Some(key_name.to_string());
+            self.outcome.virtual_key = Some(key.name.clone());
+            self.outcome.virtual_key_id = Some(key.id.clone()).filter(|id| !id.is_empty());
         }
         *self.admission_mut() = Some(admission);
     }
