@@ -163,10 +163,10 @@ EOF
     STARTED_PORT=$port
 }
 
-# wait_http NAME PID URL: bounded wait (~60 s) until GET URL answers 2xx.
+# wait_http NAME PID URL [SECONDS]: bounded wait (default 60 s) until GET URL answers 2xx.
 wait_http() {
-    local name=$1 pid=$2 url=$3
-    for _ in $(seq 1 600); do
+    local name=$1 pid=$2 url=$3 deadline=$((SECONDS + ${4:-60}))
+    while [ "$SECONDS" -lt "$deadline" ]; do
         kill -0 "$pid" 2>/dev/null || die "$name exited during startup; last log lines:
 $(tail -n 30 "$WORK/$name.log")"
         if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
@@ -175,7 +175,7 @@ $(tail -n 30 "$WORK/$name.log")"
         fi
         sleep 0.1
     done
-    die "$name did not answer GET $url within ~60 s; last log lines:
+    die "$name did not answer GET $url within ${4:-60} s; last log lines:
 $(tail -n 30 "$WORK/$name.log")"
 }
 
@@ -210,11 +210,11 @@ reset_tree_peak() {
 }
 
 # check_target NAME URL [CURL-ARGS...]: one real request ($BODY) must come back 200
-# before load.
+# before load, within CHECK_TIMEOUT seconds (default 10).
 check_target() {
     local name=$1 url=$2 code
     shift 2
-    code=$(curl -sS -o "$WORK/$name.check" -w '%{http_code}' --max-time 10 \
+    code=$(curl -sS -o "$WORK/$name.check" -w '%{http_code}' --max-time "${CHECK_TIMEOUT:-10}" \
         -H 'content-type: application/json' "$@" -d "$BODY" "$url") || code=000
     [ "$code" = 200 ] || die "$name answered the bench request with HTTP $code: $(head -c 500 "$WORK/$name.check" 2>/dev/null)"
 }
