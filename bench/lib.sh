@@ -127,11 +127,11 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_bifrost NAME UPSTREAM_PORT [EXTRA_CLIENT_TOML]: writes its config (provider
+# start_bifrost NAME UPSTREAM_PORT: writes its config (provider
 # `up`, model `up/bench-model`), starts $BIFROST, waits for GET /health; sets
 # STARTED_PID and STARTED_PORT.
 start_bifrost() {
-    local name=$1 upstream_port=$2 client=${3:-} port data cfg
+    local name=$1 upstream_port=$2 port data cfg
     port=$(free_port)
     data="$WORK/$name-data"
     cfg="$WORK/$name.toml"
@@ -142,7 +142,6 @@ host = "127.0.0.1"
 port = $port
 [client]
 drop_excess_requests = false
-$client
 [providers.up]
 type = "openai-compatible"
 base_url = "http://127.0.0.1:$upstream_port/v1"

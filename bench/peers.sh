@@ -124,13 +124,19 @@ if [ "$(npm_version @portkey-ai/gateway)" != "$PORTKEY_VERSION" ] \
 fi
 
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-meta command "$COMMAND_LINE"
 meta cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) CPUs"
 meta clk_tck "$(getconf CLK_TCK)"
 meta rounds "$ROUNDS"; meta run_s "$RUN_S"; meta rate "$RATE"; meta rate_conns "$RATE_CONNS"
 meta sat_conns "$SAT_CONNS"
 meta oha "$("$OHA" --version)"
-meta bifrost_version "$("$BIFROST" --version 2>/dev/null | head -n 1) at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "${BENCH_GATEWAY_BIN:-}" ]; then # a given binary: say so, its commit is unknown here
+    COMMAND_LINE="BENCH_GATEWAY_BIN=$BIFROST $COMMAND_LINE"
+    BUILT="binary from BENCH_GATEWAY_BIN built $(date -u -r "$BIFROST" '+%Y-%m-%d %H:%M UTC')"
+else
+    BUILT="at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+fi
+meta bifrost_version "$("$BIFROST" --version 2>/dev/null | head -n 1) $BUILT"
+meta command "$COMMAND_LINE"
 meta litellm_version "$(litellm_version) ($("$VENV/bin/python" --version 2>&1))"
 meta portkey_version "$(npm_version @portkey-ai/gateway) (Node $(node --version), @hono/node-server $(npm_version @hono/node-server))"
 
@@ -312,7 +318,8 @@ w("the targets in turn; throughput and latency are the median over rounds, peak 
 w(f"Saturation: {meta['sat_conns']} connections, no rate limit; CPU/req is the target's own CPU time")
 w("over its 2xx answers, the measure least moved by other load on the box. Fixed rate:")
 w(f"{meta['rate']} req/s over {meta['rate_conns']} connections with `--latency-correction`, low so latency is")
-w("each request's own cost rather than queueing (the rate column shows what each achieved).")
+w("each request's own cost rather than queueing; a target whose achieved rate (its column) falls")
+w("short could not keep up, and its latencies include queueing.")
 w("RSS is summed over each target's process tree; idle is after start-up and two requests.")
 w("Setups: bifrost with its defaults (request log with content on, all cores); LiteLLM with one")
 w("`model_list` entry, a master key, no database, its default single uvicorn worker (two")

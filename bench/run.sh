@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Measures bifrost's overhead on this machine and writes BENCHMARKS.md.
+# Measures bifrost's overhead on this machine and writes its sections of
+# BENCHMARKS.md (Machine through Targets; the other scripts' sections are kept).
 #
 #   bench/run.sh [--quick] [--out FILE]
 #
 #   --quick     shorten every run (3 s runs, 10 s for the 1.5 s-upstream
 #               scenario) to smoke-test the script; the numbers are not a
 #               valid measurement and the report says so.
-#   --out FILE  where to write the report (default: BENCHMARKS.md at the repo root)
+#   --out FILE  where to put the report's sections (default: BENCHMARKS.md at the repo root)
 #
 # Environment:
 #   BENCH_SKIP_GATEWAY=1  do not build or run bifrost (tests the harness alone)
@@ -23,6 +24,7 @@
 # then runs the published scenario
 # (upstream answering after 1.5 s, 5000 req/s for 60 s, ~7,500 requests in
 # flight) through a second bifrost and, for reference, through bare-proxy,
+# reading each one's RSS idle before, at peak, and 30 s after that load,
 # and writes the report. Every process it
 # starts is killed by PID on exit, and every oha run is bounded by `timeout`.
 set -euo pipefail
