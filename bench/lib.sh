@@ -249,7 +249,8 @@ measure() {
     shift 5
     reset=$(reset_tree_peak "$pid")
     t0=$(tree_cpu_ticks "$pid")
-    log "$label/$kind: oha -z $dur $* (pid under test $pid)"
+    # The arguments may carry a bearer token (the peers' keys): keep it out of the log.
+    log "$label/$kind: oha -z $dur $(sed 's/Bearer [^ ]*/Bearer <redacted>/g' <<<"$*") (pid under test $pid)"
     run_oha "$RESULTS/$label.$kind.json" "$dur" "$@" "$url"
     if ! kill -0 "$pid" 2>/dev/null; then
         log "ERROR: $label (pid $pid) died during the $kind run"
