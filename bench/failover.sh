@@ -5,7 +5,8 @@
 #   bench/failover.sh [--requests N] [--out FILE]
 #
 #   --requests N  requests per oha run (default 20000), always 1,000 at a time
-#   --out FILE    where to write the report section (default: print to stdout)
+#   --out FILE    put the report section into FILE (e.g. BENCHMARKS.md) in place of
+#                 its previous copy, keeping the other sections (default: print it)
 #
 # Environment:
 #   BENCH_GATEWAY_BIN=PATH  the bifrost binary (default target/release/bifrost; build
@@ -40,6 +41,9 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
+COMMAND_LINE="bench/failover.sh --requests $REQUESTS"
 BIFROST=${BENCH_GATEWAY_BIN:-$ROOT/target/release/bifrost}
 OHA=${OHA:-$BENCH_DIR/.tools/bin/oha}
 [ -x "$OHA" ] || OHA=$(command -v oha || true)
@@ -130,9 +134,20 @@ measure direct "$DIRECT" "$(body backup/demo-model)"
 measure failover "$FAILOVER" "$(body primary/m backup/demo-model)"
 measure raw "$RAW" "$(body primary/m backup/demo-model)"
 
-REPORT=$(python3 - "$WORK" "$REQUESTS" "$(nproc)" <<'PY'
+REPORT=$(python3 - "$WORK" "$REQUESTS" "$(nproc)" "$COMMAND_LINE" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+    "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
 import json, os, statistics, sys
-work, requests, cpus = sys.argv[1], sys.argv[2], sys.argv[3]
+work, requests, cpus, command, date, rev = sys.argv[1:7]
+print("## Failover under load (`bench/failover.sh`)")
+print()
+print(f"Written by `{command}` on {date} (bifrost at {rev}, {cpus} CPUs). The primary provider")
+print("refuses every connection; the fallback is the built-in mock streaming 8 chunks. `direct`")
+print("asks the mock itself; `failover` asks for the dead primary with")
+print('`fallbacks: ["backup/demo-model"]` and default health settings (the primary\'s breaker')
+print("opens after 5 failures, so later requests skip it); `raw` disables the breaker, so every")
+print("request first fails on the primary. On a shared machine the throughput columns are noise;")
+print("the status, error and complete-stream columns are the point.")
+print()
 rows = []
 ttfb = {}
 for name in ("direct", "failover", "raw"):
@@ -160,4 +175,8 @@ print(f"Added time to first byte of a failover (median of 300 sequential request
       f"{requests} requests per oha run at 1,000 connections, {cpus} CPUs.")
 PY
 )
-if [ -n "$OUT" ]; then printf '%s\n' "$REPORT" >"$OUT"; else printf '%s\n' "$REPORT"; fi
+if [ -n "$OUT" ]; then
+    replace_section "Failover under load" "$OUT" <<<"$REPORT"
+else
+    printf '%s\n' "$REPORT"
+fi

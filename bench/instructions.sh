@@ -6,10 +6,13 @@
 # usage: bench/instructions.sh MOCK_UPSTREAM BARE_PROXY BIFROST OHA [OUT.md]
 # Each process runs under callgrind twice, serving N1 and then N2 requests (4 at a time);
 # (I(N2) - I(N1)) / (N2 - N1) removes start-up and shutdown from the count. Prints a
-# markdown section (and writes it to OUT.md when given). Needs valgrind.
+# markdown section (and puts it into OUT.md when given, e.g. BENCHMARKS.md, in place of
+# its previous copy). Needs valgrind.
 # Environment: N1, N2 (request counts, default 500 and 2500); PROFILE_DIR (keep each
 # run's callgrind output there, for `callgrind_annotate`).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MOCK=$1 BARE=$2 BIFROST=$3 OHA=$4 OUT=${5:-}
 N1=${N1:-500} N2=${N2:-2500}
 command -v valgrind >/dev/null || { echo "instructions.sh: valgrind not installed" >&2; exit 2; }
@@ -118,4 +121,4 @@ chunks, a usage chunk and \`[DONE]\` from the mock upstream.
 MD
 )
 echo "$section"
-[ -z "$OUT" ] || echo "$section" >"$OUT"
+[ -z "$OUT" ] || replace_section "Instructions per request" "$OUT" <<<"$section"

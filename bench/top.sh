@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # CPU of `bifrost top` while the server it watches is under load.
 #
-#   bench/top.sh [SECONDS] [RATE]      (defaults: 30 s at 5000 req/s)
+#   bench/top.sh [--out FILE] [SECONDS] [RATE]      (defaults: 30 s at 5000 req/s)
+#
+#   --out FILE  also put the figure into FILE (e.g. BENCHMARKS.md) as its
+#               "`bifrost top` CPU" section, in place of the previous copy
 #
 # Environment:
 #   BENCH_GATEWAY_BIN=PATH  the bifrost binary (default target/release/bifrost)
@@ -15,6 +18,14 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+OUT=""
+if [ "${1:-}" = --out ]; then
+    [ $# -ge 2 ] || die "--out needs a file"
+    OUT=$2
+    shift 2
+fi
 SECS=${1:-30}
 RATE=${2:-5000}
 BIN=${BENCH_GATEWAY_BIN:-$ROOT/target/release/bifrost}
@@ -63,7 +74,14 @@ START=$(date +%s.%N)
 END=$(date +%s.%N)
 AFTER=$(ticks)
 RPS=$(grep -m1 'Requests/sec' "$WORK/oha.txt" | awk '{print $2}')
-awk -v b="$BEFORE" -v a="$AFTER" -v hz="$HZ" -v s="$START" -v e="$END" -v rps="$RPS" -v bin="$BIN" 'BEGIN {
+FIGURE=$(awk -v b="$BEFORE" -v a="$AFTER" -v hz="$HZ" -v s="$START" -v e="$END" -v rps="$RPS" 'BEGIN {
     cpu = (a - b) / hz; wall = e - s;
-    printf "bifrost top CPU: %.2f s over %.1f s = %.1f%% of one core, server at %s req/s (%s)\n", cpu, wall, 100 * cpu / wall, rps, bin
-}'
+    printf "bifrost top CPU: %.2f s over %.1f s = %.1f%% of one core, server at %s req/s", cpu, wall, 100 * cpu / wall, rps
+}')
+echo "$FIGURE ($BIN)"
+if [ -n "$OUT" ]; then
+    printf '## `bifrost top` CPU under load\n\nWritten by `bench/top.sh %s %s` on %s (bifrost at %s, %s CPUs): the\ndashboard attached to a server under oha at a fixed rate, its own user+system CPU time.\n\n%s.\n' \
+        "$SECS" "$RATE" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+        "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(nproc)" "$FIGURE" \
+        | replace_section '`bifrost top` CPU' "$OUT"
+fi
