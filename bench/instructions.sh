@@ -54,21 +54,26 @@ printf '%s' '{"model":"up/bench-model","stream":true,"messages":[{"role":"user",
 
 # count WHAT BODY N: total instructions of one callgrind run serving N requests of BODY
 # (plain or stream). WHAT is bare, nolog (logging off), default (logging with content
-# and metrics), or all (the defaults, a routing rule, and a virtual key with a budget
-# and a rate limit on every request). With PROFILE_DIR set, the callgrind output of
-# each run is kept there for callgrind_annotate.
+# and metrics), rule (the defaults and a routing rule that matches), vk (the defaults
+# and a virtual key with a budget and a rate limit on every request), or all (both).
+# With PROFILE_DIR set, the callgrind output of each run is kept there.
 count() {
     local what=$1 body=$2 n=$3 port=18599 pid extra=()
     rm -rf "$WORK/data" "$WORK/cg.out"
-    if [ "$what" = all ]; then
+    if [ "$what" = all ] || [ "$what" = vk ]; then
         local key
         key=$("$BIFROST" --data-dir "$WORK/data" vk create --name bench --budget 1000000 \
             --reset 1d --rpm 100000000 --tpm 1000000000 2>/dev/null)
-        extra=(-H "x-bf-vk: $key" -H "x-tier: premium")
+        extra=(-H "x-bf-vk: $key")
     fi
+    if [ "$what" = all ] || [ "$what" = rule ]; then
+        extra+=(-H "x-tier: premium")
+    fi
+    local config=$what
+    case $what in rule) config=all ;; vk) config=default ;; esac
     if [ "$what" != bare ]; then
         valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$BIFROST" serve \
-            --port $port --data-dir "$WORK/data" --config "$WORK/$what.toml" >"$WORK/run.log" 2>&1 &
+            --port $port --data-dir "$WORK/data" --config "$WORK/$config.toml" >"$WORK/run.log" 2>&1 &
     else
         valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$BARE" \
             --port $port --upstream "http://127.0.0.1:$UPORT" >"$WORK/run.log" 2>&1 &
@@ -99,6 +104,8 @@ ratio() { awk -v g="$1" -v b="$2" 'BEGIN { printf "%.2fx", g / b }'; }
 bare=$(per_request bare plain)
 nolog=$(per_request nolog plain)
 default=$(per_request default plain)
+rule=$(per_request rule plain)
+vk=$(per_request vk plain)
 all=$(per_request all plain)
 bare_stream=$(per_request bare stream)
 all_stream=$(per_request all stream)
@@ -115,7 +122,9 @@ chunks, a usage chunk and \`[DONE]\` from the mock upstream.
 | bare-proxy (hyper floor) | $bare | 1.00x |
 | bifrost, request logging off (routing, metrics) | $nolog | $(ratio "$nolog" "$bare") |
 | bifrost, defaults (request logging with content, metrics) | $default | $(ratio "$default" "$bare") |
-| bifrost, everything on (defaults, a routing rule, a virtual key with a budget and a rate limit) | $all | $(ratio "$all" "$bare") |
+| bifrost, defaults and a routing rule (CEL on a header) | $rule | $(ratio "$rule" "$bare") |
+| bifrost, defaults and a virtual key with a budget and a rate limit | $vk | $(ratio "$vk" "$bare") |
+| bifrost, everything on (defaults, the rule and the virtual key) | $all | $(ratio "$all" "$bare") |
 | bare-proxy, streamed | $bare_stream | 1.00x |
 | bifrost, everything on, streamed | $all_stream | $(ratio "$all_stream" "$bare_stream") |
 MD
