@@ -316,10 +316,19 @@ async fn top_edits_a_setting_and_shows_the_servers_refusal_inline() {
     );
     let tmux = Tmux::top_with(d, &extra);
     tmux.keys(&["5"]);
-    tmux.await_screen("the settings", |s| s.contains("log_retention_days"));
-    // Rows follow `[client]`'s order; log_retention_days is the tenth (serve sets
-    // enforce_auth_on_inference, which then is listed among them).
-    for _ in 0..9 {
+    let shown = tmux.await_screen("the settings", |s| s.contains("log_retention_days"));
+    // Rows follow `[client]`'s order, which grows as settings are added: count the
+    // rows from the first (selected) one down to log_retention_days.
+    let lines: Vec<&str> = shown.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("│> "))
+        .expect("a selected row");
+    let target = lines
+        .iter()
+        .position(|l| l.contains(" log_retention_days "))
+        .expect("the row");
+    for _ in first..target {
         tmux.keys(&["Down"]);
     }
     tmux.await_screen("the row selected", |s| s.contains("> log_retention_days"));
