@@ -130,20 +130,51 @@ struct CatalogFile {
     models: HashMap<String, Price>,
 }
 
+/// Prices keyed `prefix/model`, held by prefix then model, so a lookup borrows the two
+/// halves it has instead of formatting the joined key on every request.
+type PriceTable = HashMap<String, HashMap<String, Price>>;
+
+fn table(prices: impl IntoIterator<Item = (String, Price)>) -> PriceTable {
+    let mut out = PriceTable::new();
+    for (key, price) in prices {
+        let (prefix, model) = key.split_once('/').unwrap_or((&key, ""));
+        out.entry(prefix.to_string())
+            .or_default()
+            .insert(model.to_string(), price);
+    }
+    out
+}
+
+fn find<'a>(table: &'a PriceTable, prefix: &str, model: &str) -> Option<&'a Price> {
+    table.get(prefix)?.get(model)
+}
+
+/// The shipped catalog.
+struct Catalog {
+    source: String,
+    generated: String,
+    models: PriceTable,
+}
+
 /// The shipped catalog, parsed on first use; empty (with a log line) if it cannot be.
-fn builtin() -> &'static CatalogFile {
-    static PARSED: OnceLock<CatalogFile> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        serde_json::from_str(CATALOG).unwrap_or_else(|e| {
+fn builtin() -> &'static Catalog {
+    static PARSED: OnceLock<Catalog> = OnceLock::new();
+    PARSED.get_or_init(|| match serde_json::from_str::<CatalogFile>(CATALOG) {
+        Ok(f) => Catalog {
+            source: f.source,
+            generated: f.generated,
+            models: table(f.models),
+        },
+        Err(e) => {
             tracing::error!(
                 "data/prices.json does not parse ({e}); every cost is zero until it is fixed"
             );
-            CatalogFile {
+            Catalog {
                 source: String::new(),
                 generated: String::new(),
-                models: HashMap::new(),
+                models: PriceTable::new(),
             }
-        })
+        }
     })
 }
 
@@ -156,26 +187,23 @@ pub fn catalog_source() -> (&'static str, &'static str) {
 /// Prices: overrides first, then the shipped catalog.
 #[derive(Debug, Clone, Default)]
 pub struct Pricing {
-    overrides: HashMap<String, Price>,
+    overrides: PriceTable,
 }
 
 impl Pricing {
     /// The shipped catalog under `overrides` (keyed `provider/model`).
     pub fn new(overrides: impl IntoIterator<Item = (String, Price)>) -> Pricing {
         Pricing {
-            overrides: overrides.into_iter().collect(),
+            overrides: table(overrides),
         }
     }
 
     /// The price of `model` served by the provider named `provider` of type `kind`: an
     /// override for `provider/model`, then for `kind/model`, then the catalog's `kind/model`.
     pub fn lookup(&self, provider: &str, kind: &str, model: &str) -> Option<&Price> {
-        let named = format!("{provider}/{model}");
-        let typed = format!("{kind}/{model}");
-        self.overrides
-            .get(&named)
-            .or_else(|| self.overrides.get(&typed))
-            .or_else(|| builtin().models.get(&typed))
+        find(&self.overrides, provider, model)
+            .or_else(|| find(&self.overrides, kind, model))
+            .or_else(|| find(&builtin().models, kind, model))
     }
 }
 
