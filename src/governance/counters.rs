@@ -4,6 +4,7 @@
 
 use super::model::{Budget, RateLimit};
 use super::money::Usd;
+use super::rate_headers::{RateHeaders, RateWindow};
 use super::refusal::{BudgetState, Level, Refusal};
 use super::usage::{BudgetUsage, BudgetView, LevelUsage, WindowUsage, WindowView};
 use super::window::ResetDuration;
@@ -196,7 +197,7 @@ impl Counters {
                     w.resets_at(),
                     now,
                 );
-                r.headers.extend(self.rate_headers(now));
+                r.headers.extend(self.rate_headers(now).pairs());
                 return Err(r);
             }
         }
@@ -210,7 +211,7 @@ impl Counters {
                     w.resets_at(),
                     now,
                 );
-                r.headers.extend(self.rate_headers(now));
+                r.headers.extend(self.rate_headers(now).pairs());
                 return Err(r);
             }
         }
@@ -276,35 +277,19 @@ impl Counters {
         }
     }
 
-    /// `x-ratelimit-*` values for the request and token windows that exist.
-    pub(super) fn rate_headers(&self, now: u64) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        let sets = [
-            (
-                &self.requests,
-                [
-                    "x-ratelimit-limit-requests",
-                    "x-ratelimit-remaining-requests",
-                    "x-ratelimit-reset-requests",
-                ],
-            ),
-            (
-                &self.tokens,
-                [
-                    "x-ratelimit-limit-tokens",
-                    "x-ratelimit-remaining-tokens",
-                    "x-ratelimit-reset-tokens",
-                ],
-            ),
-        ];
-        for (w, [limit, remaining, reset]) in sets {
-            if let Some(w) = w {
-                out.push((limit, w.limit.to_string()));
-                out.push((remaining, w.remaining().to_string()));
-                out.push((reset, format!("{}s", w.resets_at().saturating_sub(now))));
-            }
+    /// `x-ratelimit-*` figures for the request and token windows that exist.
+    pub(super) fn rate_headers(&self, now: u64) -> RateHeaders {
+        let window = |w: &Option<WindowCounter>| {
+            w.as_ref().map(|w| RateWindow {
+                limit: w.limit,
+                remaining: w.remaining(),
+                reset_secs: w.resets_at().saturating_sub(now),
+            })
+        };
+        RateHeaders {
+            requests: window(&self.requests),
+            tokens: window(&self.tokens),
         }
-        out
     }
 
     /// What survives a restart: settled spend and usage with their window starts.

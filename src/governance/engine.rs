@@ -19,6 +19,7 @@ use super::counters::{Alert, Charge, Counters};
 use super::credential::Credential;
 use super::key::{hint, KeyHash};
 use super::model::{Customer, Team, VirtualKey};
+use super::rate_headers::RateHeaders;
 use super::refusal::{Level, Refusal};
 use super::select::{self, Route};
 use super::usage::{LevelUsage, UsageRecord};
@@ -368,14 +369,14 @@ pub struct Ticket {
     shared: Arc<Shared>,
     nodes: Vec<Arc<Node>>,
     estimate: Charge,
-    headers: Vec<(&'static str, String)>,
+    headers: RateHeaders,
     done: bool,
 }
 
 impl Ticket {
     /// `x-ratelimit-*` headers for the response, when the key has a rate limit.
-    pub fn headers(&self) -> &[(&'static str, String)] {
-        &self.headers
+    pub fn headers(&self) -> RateHeaders {
+        self.headers
     }
 
     /// What was reserved.

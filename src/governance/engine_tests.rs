@@ -450,7 +450,8 @@ fn rate_limited_keys_get_ratelimit_headers_on_success() {
             },
         )
         .unwrap();
-    let h: Vec<(&str, &str)> = t.headers().iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let h = t.headers().pairs();
+    let h: Vec<(&str, &str)> = h.iter().map(|(n, v)| (*n, v.as_str())).collect();
     assert_eq!(
         h,
         [

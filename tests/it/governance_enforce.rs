@@ -181,13 +181,19 @@ async fn a_rate_limited_key_gets_429_with_retry_after_and_ratelimit_headers() {
     let vk = [("x-bf-vk", value.as_str())];
     let first = chat(&gw, &vk, "up/m").await;
     assert_eq!(first.status, 200);
+    let header = |name: &str| {
+        (first.headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    assert_eq!(header("x-ratelimit-limit-requests").as_deref(), Some("2"));
     assert_eq!(
-        first
-            .headers
-            .get("x-ratelimit-limit-requests")
-            .and_then(|v| v.to_str().ok()),
-        Some("2")
+        header("x-ratelimit-remaining-requests").as_deref(),
+        Some("1")
     );
+    let reset = header("x-ratelimit-reset-requests").unwrap_or_default();
+    let secs = reset.strip_suffix('s').and_then(|s| s.parse::<u64>().ok());
+    assert!(secs.is_some_and(|s| s <= 3600), "{reset}");
     assert_eq!(chat(&gw, &vk, "up/m").await.status, 200);
     let third = chat(&gw, &vk, "up/m").await;
     assert_eq!(third.status, 429, "{}", third.text());

@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 
 use super::super::error::ApiError;
 use crate::governance::cost::{Price, Pricing};
-use crate::governance::{extract, Authorized, Charge, Engine, Refusal, Ticket, Usd};
+use crate::governance::{extract, Authorized, Charge, Engine, RateHeaders, Refusal, Ticket, Usd};
 use crate::hooks::Background;
 use crate::observability::AlertSink;
 use crate::routing::{DispatchError, Entry, Route};
@@ -97,8 +97,11 @@ impl Drop for Admission {
 
 impl Admission {
     /// `x-ratelimit-*` headers for every response to the key.
-    pub fn headers(&self) -> &[(&'static str, String)] {
-        self.ticket.as_ref().map_or(&[], |t| t.headers())
+    pub fn headers(&self) -> RateHeaders {
+        self.ticket
+            .as_ref()
+            .map(Ticket::headers)
+            .unwrap_or_default()
     }
 
     /// What `usage` costs at this request's price; zero when the model has no price.

@@ -29,7 +29,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -41,10 +41,10 @@ pub(crate) use gate::Gate;
 
 use super::error::ApiError;
 use super::AppState;
-use crate::governance::Authorized;
+use crate::governance::{Authorized, RateHeaders, WindowNames, REQUEST_NAMES, TOKEN_NAMES};
 use crate::hooks::{Endpoint, InferenceRequest, PreOutcome, RequestInfo};
 use crate::providers::Origin;
-use crate::routing::{DispatchError, Plan, Route};
+use crate::routing::{DispatchError, Plan, ProviderRuntime, Route};
 use crate::schema::{
     ChatChunk, ChatRequest, CompletionRequest, EmbeddingRequest, RawJson, RerankRequest,
 };
@@ -490,15 +490,14 @@ impl Ctx {
     /// What every response of this request carries: its id, the key's rate-limit
     /// headers, and where an upstream answer came from.
     pub(super) fn stamp(&self) -> Stamp {
-        let mut headers = self.report.rate_headers();
-        if let Some(served) = &self.report.served {
-            headers.push(("x-bf-provider", served.route.provider.name.clone()));
-            headers.push(("x-bf-fallback-index", served.fallback_index.to_string()));
-            headers.push(("x-bf-retries", served.retries.to_string()));
-        }
         Stamp {
             id: self.origin.request_id.clone(),
-            headers,
+            rate: self.report.rate_headers(),
+            served: self.report.served.as_ref().map(|s| ServedBy {
+                provider: s.route.provider.clone(),
+                fallback_index: s.fallback_index,
+                retries: s.retries,
+            }),
         }
     }
 
@@ -665,20 +664,59 @@ impl Ctx {
 /// `x-bf-retries`).
 pub(super) struct Stamp {
     id: Arc<str>,
-    headers: Vec<(&'static str, String)>,
+    rate: RateHeaders,
+    served: Option<ServedBy>,
+}
+
+/// Which target answered, for the `x-bf-*` headers.
+struct ServedBy {
+    provider: Arc<ProviderRuntime>,
+    fallback_index: usize,
+    retries: u32,
 }
 
 impl Stamp {
-    /// `response` with the stamp's headers set.
+    /// `response` with the stamp's headers set. Header names are built at compile time
+    /// and numbers written without formatting: this runs for every response.
     pub(super) fn apply(&self, response: Response) -> Response {
         let mut response = with_id(response, &self.id);
-        for (name, value) in &self.headers {
-            if let Ok(v) = HeaderValue::from_str(value) {
-                response.headers_mut().insert(*name, v);
+        let headers = response.headers_mut();
+        let windows = [
+            (const { header_names(&REQUEST_NAMES) }, self.rate.requests),
+            (const { header_names(&TOKEN_NAMES) }, self.rate.tokens),
+        ];
+        for ([limit, remaining, reset], w) in windows {
+            let Some(w) = w else { continue };
+            headers.insert(limit, HeaderValue::from(w.limit));
+            headers.insert(remaining, HeaderValue::from(w.remaining));
+            if let Ok(v) = HeaderValue::try_from(format!("{}s", w.reset_secs)) {
+                headers.insert(reset, v);
             }
+        }
+        if let Some(s) = &self.served {
+            if let Ok(v) = HeaderValue::from_str(&s.provider.name) {
+                headers.insert(const { HeaderName::from_static("x-bf-provider") }, v);
+            }
+            headers.insert(
+                const { HeaderName::from_static("x-bf-fallback-index") },
+                HeaderValue::from(s.fallback_index),
+            );
+            headers.insert(
+                const { HeaderName::from_static("x-bf-retries") },
+                HeaderValue::from(s.retries),
+            );
         }
         response
     }
+}
+
+/// A window's `x-ratelimit-*` names as header names, made at compile time.
+const fn header_names(names: &WindowNames) -> [HeaderName; 3] {
+    [
+        HeaderName::from_static(names[0]),
+        HeaderName::from_static(names[1]),
+        HeaderName::from_static(names[2]),
+    ]
 }
 
 /// The client's `x-request-id` when usable, else a fresh one.
@@ -694,7 +732,7 @@ pub(super) fn request_id(headers: &HeaderMap) -> Arc<str> {
 /// `response` with the `x-request-id` header set.
 pub(super) fn with_id(mut response: Response, id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(id) {
-        response.headers_mut().insert("x-request-id", v);
+        (response.headers_mut()).insert(const { HeaderName::from_static("x-request-id") }, v);
     }
     response
 }

@@ -20,6 +20,7 @@ use super::super::error::ApiError;
 use super::super::stream::{Count, StreamEnd};
 use super::gate::{cost_usage, Admission, Gate};
 use crate::governance::cost::Price;
+use crate::governance::RateHeaders;
 use crate::hooks::{Attempt, Content, Outcome, Pipeline, RequestInfo};
 use crate::observability::InFlight;
 use crate::routing::{DispatchError, Dispatched, KeyFailure, Route};
@@ -116,11 +117,12 @@ impl Report {
         *self.admission() = Some(admission);
     }
 
-    /// The reservation's `x-ratelimit-*` headers, for every response.
-    pub(super) fn rate_headers(&self) -> Vec<(&'static str, String)> {
+    /// The reservation's `x-ratelimit-*` figures, for every response.
+    pub(super) fn rate_headers(&self) -> RateHeaders {
         self.admission()
             .as_ref()
-            .map_or_else(Vec::new, |a| a.headers().to_vec())
+            .map(Admission::headers)
+            .unwrap_or_default()
     }
 
     /// What the usage recorded so far costs, for a governed request.
