@@ -8,6 +8,8 @@ pub(crate) mod body;
 mod compat;
 mod config_api;
 mod error;
+#[cfg(test)]
+mod future_sizes;
 mod governance_api;
 mod health;
 pub(crate) mod integrations;

@@ -227,7 +227,9 @@ pub(super) struct Ctx {
     pub(super) state: AppState,
     pub(super) dialect: Dialect,
     origin: Origin,
-    report: Report,
+    /// Boxed: the report is most of a request's state, and the context is moved into
+    /// and held across every await of a handler's future (see `future_sizes`).
+    report: Box<Report>,
     /// Where to go when the primary fails: the body's `fallbacks`, else a virtual
     /// key's other providers.
     fallbacks: fallbacks::Fallbacks,
@@ -266,7 +268,11 @@ impl Ctx {
             state: state.clone(),
             dialect,
             origin,
-            report: Report::new(state.hooks().clone(), info, observability.in_flight()),
+            report: Box::new(Report::new(
+                state.hooks().clone(),
+                info,
+                observability.in_flight(),
+            )),
             fallbacks: fallbacks::Fallbacks::default(),
             governed: None,
             handover: None,
