@@ -8,6 +8,9 @@
 # (I(N2) - I(N1)) / (N2 - N1) removes start-up and shutdown from the count. Prints a
 # markdown section (and puts it into OUT.md when given, e.g. BENCHMARKS.md, in place of
 # its previous copy). Needs valgrind.
+# Allocations per request come from the same runs: the calls into the allocator
+# (glibc's malloc/calloc/realloc, and the mi_*_aligned entry points mimalloc gives
+# Rust's global allocator), counted by bench/callgrind_calls.py.
 # Environment: N1, N2 (request counts, default 500 and 2500); PROFILE_DIR (keep each
 # run's callgrind output there, for `callgrind_annotate`).
 set -euo pipefail
@@ -52,7 +55,9 @@ CFG
 printf '%s' '{"model":"up/bench-model","messages":[{"role":"user","content":"hello"}]}' >"$WORK/plain.json"
 printf '%s' '{"model":"up/bench-model","stream":true,"messages":[{"role":"user","content":"hello"}]}' >"$WORK/stream.json"
 
-# count WHAT BODY N: total instructions of one callgrind run serving N requests of BODY
+ALLOCATORS=(malloc calloc realloc mi_malloc_aligned mi_zalloc_aligned mi_realloc_aligned)
+
+# count WHAT BODY N: "INSTRUCTIONS ALLOCATIONS" of one callgrind run serving N requests of BODY
 # (plain or stream). WHAT is bare, nolog (logging off), default (logging with content
 # and metrics), rule (the defaults and a routing rule that matches), vk (the defaults
 # and a virtual key with a budget and a rate limit on every request), or all (both).
@@ -89,44 +94,48 @@ count() {
     kill -TERM "$pid"
     wait "$pid" 2>/dev/null || true
     [ -z "${PROFILE_DIR:-}" ] || cp "$WORK/cg.out" "$PROFILE_DIR/$what-$body-$n.out"
-    awk '/^(summary|totals):/ { print $2; exit }' "$WORK/cg.out"
+    echo "$(awk '/^(summary|totals):/ { print $2; exit }' "$WORK/cg.out")" \
+        "$(python3 "$(dirname "${BASH_SOURCE[0]}")/callgrind_calls.py" "$WORK/cg.out" "${ALLOCATORS[@]}")"
 }
 
+# per_request WHAT BODY: "INSTRUCTIONS ALLOCATIONS" per request
 per_request() {
     local a b
-    a=$(count "$1" "$2" $N1)
-    b=$(count "$1" "$2" $N2)
-    echo $(((b - a) / (N2 - N1)))
+    read -r ai aa < <(count "$1" "$2" $N1)
+    read -r bi ba < <(count "$1" "$2" $N2)
+    echo $(((bi - ai) / (N2 - N1))) $(((ba - aa) / (N2 - N1)))
 }
 
 ratio() { awk -v g="$1" -v b="$2" 'BEGIN { printf "%.2fx", g / b }'; }
 
-bare=$(per_request bare plain)
-nolog=$(per_request nolog plain)
-default=$(per_request default plain)
-rule=$(per_request rule plain)
-vk=$(per_request vk plain)
-all=$(per_request all plain)
-bare_stream=$(per_request bare stream)
-all_stream=$(per_request all stream)
+read -r bare bare_a < <(per_request bare plain)
+read -r nolog nolog_a < <(per_request nolog plain)
+read -r default default_a < <(per_request default plain)
+read -r rule rule_a < <(per_request rule plain)
+read -r vk vk_a < <(per_request vk plain)
+read -r all all_a < <(per_request all plain)
+read -r bare_stream bare_stream_a < <(per_request bare stream)
+read -r all_stream all_stream_a < <(per_request all stream)
 section=$(cat <<MD
 ## Instructions per request (callgrind)
 
 Counted, not timed: \`bench/instructions.sh\` runs each process under callgrind serving
 $N1 and then $N2 chat requests (4 at a time) and divides the difference, so start-up is
 excluded and the figures repeat from run to run. A streamed request is eight content
-chunks, a usage chunk and \`[DONE]\` from the mock upstream.
+chunks, a usage chunk and \`[DONE]\` from the mock upstream. Allocations are the calls
+into the allocator (malloc, calloc, realloc) in the same runs, counted by
+\`bench/callgrind_calls.py\`.
 
-| target | instructions / request | vs bare-proxy |
-|---|---:|---:|
-| bare-proxy (hyper floor) | $bare | 1.00x |
-| bifrost, request logging off (routing, metrics) | $nolog | $(ratio "$nolog" "$bare") |
-| bifrost, defaults (request logging with content, metrics) | $default | $(ratio "$default" "$bare") |
-| bifrost, defaults and a routing rule (CEL on a header) | $rule | $(ratio "$rule" "$bare") |
-| bifrost, defaults and a virtual key with a budget and a rate limit | $vk | $(ratio "$vk" "$bare") |
-| bifrost, everything on (defaults, the rule and the virtual key) | $all | $(ratio "$all" "$bare") |
-| bare-proxy, streamed | $bare_stream | 1.00x |
-| bifrost, everything on, streamed | $all_stream | $(ratio "$all_stream" "$bare_stream") |
+| target | instructions / request | vs bare-proxy | allocations / request |
+|---|---:|---:|---:|
+| bare-proxy (hyper floor) | $bare | 1.00x | $bare_a |
+| bifrost, request logging off (routing, metrics) | $nolog | $(ratio "$nolog" "$bare") | $nolog_a |
+| bifrost, defaults (request logging with content, metrics) | $default | $(ratio "$default" "$bare") | $default_a |
+| bifrost, defaults and a routing rule (CEL on a header) | $rule | $(ratio "$rule" "$bare") | $rule_a |
+| bifrost, defaults and a virtual key with a budget and a rate limit | $vk | $(ratio "$vk" "$bare") | $vk_a |
+| bifrost, everything on (defaults, the rule and the virtual key) | $all | $(ratio "$all" "$bare") | $all_a |
+| bare-proxy, streamed | $bare_stream | 1.00x | $bare_stream_a |
+| bifrost, everything on, streamed | $all_stream | $(ratio "$all_stream" "$bare_stream") | $all_stream_a |
 MD
 )
 echo "$section"
