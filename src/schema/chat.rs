@@ -1,22 +1,23 @@
 //! Chat completions: request, response and stream chunk.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
+use super::with_extra::{or, required, with_extra};
 use super::Extra;
 
 /// `POST /v1/chat/completions` body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChatRequest {
     /// `provider/model` or a bare model name.
     pub model: String,
     /// The conversation so far.
     pub messages: Vec<Message>,
     /// Whether the client wants server-sent events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
     /// Streaming options (`include_usage`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_options: Option<StreamOptions>,
     /// Every other parameter, forwarded as sent.
     #[serde(flatten)]
@@ -59,24 +60,35 @@ impl ChatRequest {
     }
 }
 
+with_extra!(ChatRequest, "a chat completion request object", {
+    model: String = required("model"),
+    messages: Vec<Message> = required("messages"),
+    stream: Option<bool> = or(None),
+    stream_options: Option<StreamOptions> = or(None),
+}, skip { vendor_headers = http::HeaderMap::new() });
+
 /// `stream_options` of a chat request.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StreamOptions {
     /// Ask for a last chunk that carries token usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_usage: Option<bool>,
     /// Other options, forwarded as sent.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+with_extra!(StreamOptions, "stream options", {
+    include_usage: Option<bool> = or(None),
+});
+
 /// One chat message. `content` is a string or a list of parts.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Message {
     /// `system`, `user`, `assistant`, `tool`, ...
     pub role: String,
     /// Text or content parts; absent on some assistant tool-call messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
     /// `name`, `tool_calls`, `tool_call_id`, ...
     #[serde(flatten)]
@@ -107,26 +119,26 @@ impl Message {
     }
 }
 
+with_extra!(Message, "a message object", {
+    role: String = required("role"),
+    content: Option<Value> = or(None),
+});
+
 /// A non-streaming chat completion.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChatResponse {
     /// Upstream completion id.
-    #[serde(default)]
     pub id: String,
     /// Always `chat.completion`.
-    #[serde(default = "chat_completion_object")]
     pub object: String,
     /// Unix seconds.
-    #[serde(default)]
     pub created: u64,
     /// The model that answered.
-    #[serde(default)]
     pub model: String,
     /// The answers.
-    #[serde(default)]
     pub choices: Vec<ChatChoice>,
     /// Token counts, when the upstream reports them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
     /// `system_fingerprint`, `service_tier`, ...
     #[serde(flatten)]
@@ -137,38 +149,54 @@ fn chat_completion_object() -> String {
     "chat.completion".to_string()
 }
 
+with_extra!(ChatResponse, "a chat completion object", {
+    id: String = or(String::new()),
+    object: String = or(chat_completion_object()),
+    created: u64 = or(0),
+    model: String = or(String::new()),
+    choices: Vec<ChatChoice> = or(Vec::new()),
+    usage: Option<Usage> = or(None),
+});
+
 /// One choice of a non-streaming completion.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChatChoice {
     /// Position in `choices`.
-    #[serde(default)]
     pub index: u32,
     /// The assistant's message.
     pub message: Message,
     /// Why generation stopped.
-    #[serde(default)]
     pub finish_reason: Option<String>,
     /// `logprobs`, ...
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+with_extra!(ChatChoice, "a choice object", {
+    index: u32 = or(0),
+    message: Message = required("message"),
+    finish_reason: Option<String> = or(None),
+});
+
 /// Token usage of one call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Usage {
     /// Input tokens (`input_tokens` in the Responses API).
-    #[serde(default, alias = "input_tokens")]
     pub prompt_tokens: u64,
     /// Output tokens (`output_tokens` in the Responses API).
-    #[serde(default, alias = "output_tokens")]
     pub completion_tokens: u64,
     /// Their sum.
-    #[serde(default)]
     pub total_tokens: u64,
     /// `prompt_tokens_details`, `completion_tokens_details`, ...
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+with_extra!(Usage, "a usage object", {
+    prompt_tokens | "input_tokens": u64 = or(0),
+    completion_tokens | "output_tokens": u64 = or(0),
+    total_tokens: u64 = or(0),
+});
 
 impl Usage {
     /// Usage with the total filled in.
@@ -183,25 +211,20 @@ impl Usage {
 }
 
 /// One `chat.completion.chunk` of a stream.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChatChunk {
     /// Completion id, the same on every chunk.
-    #[serde(default)]
     pub id: String,
     /// Always `chat.completion.chunk`.
-    #[serde(default = "chat_chunk_object")]
     pub object: String,
     /// Unix seconds.
-    #[serde(default)]
     pub created: u64,
     /// The model that answers.
-    #[serde(default)]
     pub model: String,
     /// Deltas; empty on the final usage chunk.
-    #[serde(default)]
     pub choices: Vec<ChunkChoice>,
     /// Present on the final chunk when `include_usage` was asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
     /// Other fields, forwarded as sent.
     #[serde(flatten)]
@@ -212,26 +235,77 @@ fn chat_chunk_object() -> String {
     "chat.completion.chunk".to_string()
 }
 
+with_extra!(ChatChunk, "a chat.completion.chunk object", {
+    id: String = or(String::new()),
+    object: String = or(chat_chunk_object()),
+    created: u64 = or(0),
+    model: String = or(String::new()),
+    choices: Vec<ChunkChoice> = or(Vec::new()),
+    usage: Option<Usage> = or(None),
+});
+
 /// One choice's delta within a chunk.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChunkChoice {
     /// Position in `choices`.
-    #[serde(default)]
     pub index: u32,
     /// `role`, `content`, `tool_calls` fragments.
-    #[serde(default)]
     pub delta: Extra,
     /// Set on the last content chunk of this choice.
-    #[serde(default)]
     pub finish_reason: Option<String>,
     /// `logprobs`, ...
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+with_extra!(ChunkChoice, "a chunk choice object", {
+    index: u32 = or(0),
+    delta: Extra = or(Extra::new()),
+    finish_reason: Option<String> = or(None),
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_decode_once_into_fields_or_extra() {
+        let chunk: ChatChunk = serde_json::from_str(
+            r#"{"id":"c1","choices":[{"index":1,"delta":{"content":"hi"},"logprobs":null}],
+                "usage":null,"system_fingerprint":"fp","\u0078":1}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (chunk.id.as_str(), chunk.object.as_str()),
+            ("c1", "chat.completion.chunk")
+        );
+        assert_eq!(chunk.choices[0].index, 1);
+        assert_eq!(chunk.choices[0].delta["content"], "hi");
+        assert!(chunk.choices[0].extra["logprobs"].is_null());
+        assert!(chunk.usage.is_none(), "null usage is no usage");
+        assert_eq!(chunk.extra["system_fingerprint"], "fp");
+        assert_eq!(chunk.extra["x"], 1, "an escaped member name is decoded");
+        let usage: Usage =
+            serde_json::from_str(r#"{"input_tokens":3,"output_tokens":4,"x":{}}"#).unwrap();
+        assert_eq!((usage.prompt_tokens, usage.completion_tokens), (3, 4));
+        assert!(usage.extra.contains_key("x"));
+    }
+
+    #[test]
+    fn required_members_and_wrong_types_are_named() {
+        let e = serde_json::from_str::<ChatRequest>(r#"{"messages":[]}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `model`"), "{e}");
+        let e =
+            serde_json::from_str::<ChatRequest>(r#"{"model":"m","messages":[{}]}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `role`"), "{e}");
+        let e = serde_json::from_str::<ChatRequest>(r#"{"model":1,"messages":[]}"#).unwrap_err();
+        assert!(e.to_string().contains("invalid type: integer"), "{e}");
+        let e = serde_json::from_str::<ChatRequest>("[]").unwrap_err();
+        assert!(
+            e.to_string().contains("a chat completion request object"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn unknown_fields_survive_a_round_trip() {

@@ -11,6 +11,7 @@ mod chat;
 mod raw_json;
 mod rerank;
 mod text;
+pub(crate) mod with_extra;
 
 pub use answer::{append_member, Answer, AnswerError, HasUsage};
 pub use assemble::ChunkAssembler;
