@@ -89,9 +89,12 @@ pub struct OpenAiSse;
 
 impl<T: Serialize> Encoder<T> for OpenAiSse {
     fn item(&mut self, item: &T) -> Result<Bytes, String> {
-        serde_json::to_vec(item)
-            .map(|json| event(&json))
-            .map_err(|e| format!("cannot encode chunk: {e}"))
+        // Encoded straight after the `data: ` prefix: one buffer per chunk, no copy.
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(b"data: ");
+        serde_json::to_writer(&mut out, item).map_err(|e| format!("cannot encode chunk: {e}"))?;
+        out.extend_from_slice(b"\n\n");
+        Ok(Bytes::from(out))
     }
 
     fn done(&mut self) -> Bytes {
