@@ -125,8 +125,8 @@ print()
 print(f"Written by `{command}` on {date} (bifrost {rev}, {cpus} CPUs shared with other work):")
 print(f"{rate} req/s for {duration} s through the release bifrost (request log with content on),")
 print(f"RSS sampled every 10 s (the CSV: `target/soak-rss.csv`). Warm-up: the first {warmup} s{note}.")
-print("Issue 13's target is under 10% growth after warm-up over one hour;"
-      + ("" if duration >= 3600 else f" **this run is {duration // 60} min, not the hour**") + ".")
+print("Issue 13's target is under 10% growth after warm-up over one hour"
+      + ("" if duration >= 3600 else f"; **this run is {duration // 60} min, not the hour**") + ".")
 print()
 print("| measure | value |")
 print("|---|---:|")
