@@ -49,6 +49,7 @@ mod metrics;
 mod openai_routes;
 mod pipeline;
 mod python_sdk;
+mod relay_estimate;
 mod request_encoding;
 mod resilience;
 mod resilience_health;
