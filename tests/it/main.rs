@@ -36,6 +36,7 @@ mod governance_cli;
 mod governance_enforce;
 mod governance_estimates;
 mod hostile_input;
+mod import_transaction;
 mod inference;
 mod json_repair;
 mod lifecycle;
