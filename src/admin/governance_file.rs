@@ -6,13 +6,16 @@
 //!
 //! Ids are the file's (`id`, else the name), so spend counted under a declared key
 //! survives restarts and edits of the file.
+//!
+//! Everything is checked, then written in one store transaction (a [`Batch`]): all or
+//! nothing.
 
 use serde::Serialize;
 
 use super::governance::{GovernanceError, Kind};
 use crate::config::DeclaredObjects;
 use crate::governance::{Customer, Team, Timestamp, VirtualKey};
-use crate::store::{Record, Store};
+use crate::store::{Batch, Record, Store};
 
 /// What each kind needs to be written as a declared object.
 trait Declared: Record + Clone + PartialEq + Serialize {
@@ -58,6 +61,21 @@ pub fn apply_declared(
     now: Timestamp,
     from_file: bool,
 ) -> Result<(), GovernanceError> {
+    let mut batch = Batch::default();
+    declared_batch(store, declared, now, from_file, &[], &mut batch)?;
+    Ok(store.write_batch(batch)?)
+}
+
+/// Adds to `batch` what [`apply_declared`] writes; `providers` are those written with it
+/// (before it, in the same batch), which `provider_configs` may name too.
+pub(super) fn declared_batch(
+    store: &Store,
+    declared: &DeclaredObjects,
+    now: Timestamp,
+    from_file: bool,
+    providers: &[String],
+    batch: &mut Batch,
+) -> Result<(), GovernanceError> {
     let mut problems = Vec::new();
     let customers = &declared.customers;
     let mut teams = declared.teams.clone();
@@ -71,7 +89,9 @@ pub fn apply_declared(
             &mut problems,
         )?;
     }
-    let providers: Vec<String> = store.providers()?.into_iter().map(|(n, _)| n).collect();
+    let mut known: Vec<String> = store.providers()?.into_iter().map(|(n, _)| n).collect();
+    known.extend_from_slice(providers);
+    let providers = known;
     let mut keys = declared.keys.clone();
     for k in &mut keys {
         k.team_id = resolve(
@@ -103,27 +123,28 @@ pub fn apply_declared(
         return Err(GovernanceError::Invalid(problems));
     }
     for c in customers {
-        put(store, c.clone(), now, from_file)?;
+        put(store, batch, c.clone(), now, from_file)?;
     }
     for t in teams {
-        put(store, t, now, from_file)?;
+        put(store, batch, t, now, from_file)?;
     }
     for k in keys {
-        put(store, k, now, from_file)?;
+        put(store, batch, k, now, from_file)?;
     }
     if !from_file {
         return Ok(());
     }
-    remove_undeclared::<VirtualKey>(store, declared.keys.iter().map(|k| k.id.as_str()))?;
-    remove_undeclared::<Team>(store, declared.teams.iter().map(|t| t.id.as_str()))?;
-    remove_undeclared::<Customer>(store, customers.iter().map(|c| c.id.as_str()))?;
+    remove_undeclared::<VirtualKey>(store, batch, declared.keys.iter().map(|k| k.id.as_str()))?;
+    remove_undeclared::<Team>(store, batch, declared.teams.iter().map(|t| t.id.as_str()))?;
+    remove_undeclared::<Customer>(store, batch, customers.iter().map(|c| c.id.as_str()))?;
     Ok(())
 }
 
-/// Writes one declared object, keeping its creation time (and its last change when
-/// nothing changed), replacing an API-made object that has its name.
+/// Adds one declared object to `batch`, keeping its creation time (and its last change
+/// when nothing changed), replacing an API-made object that has its name.
 fn put<T: Declared>(
     store: &Store,
+    batch: &mut Batch,
     mut object: T,
     now: Timestamp,
     from_file: bool,
@@ -139,7 +160,7 @@ fn put<T: Declared>(
             name = object.name(),
             "the config file declares this name; replacing the object made through the API"
         );
-        store.delete_record::<T>(other.id())?;
+        batch.delete_record::<T>(other.id().to_string());
     }
     let (created, updated) = match store.record::<T>(object.id())? {
         Some(mut existing) => {
@@ -154,7 +175,7 @@ fn put<T: Declared>(
         None => (now, now),
     };
     object.stamp(created, updated);
-    store.put_record(&object)?;
+    batch.put_record(object);
     Ok(())
 }
 
@@ -208,6 +229,7 @@ fn resolve<T: Declared>(
 /// Deletes the objects of a kind the file declared before but not now.
 fn remove_undeclared<'a, T: Declared>(
     store: &Store,
+    batch: &mut Batch,
     declared: impl Iterator<Item = &'a str>,
 ) -> Result<(), GovernanceError> {
     let keep: std::collections::HashSet<&str> = declared.collect();
@@ -218,7 +240,7 @@ fn remove_undeclared<'a, T: Declared>(
                 name = r.name(),
                 "removing an object no longer declared in the config file"
             );
-            store.delete_record::<T>(r.id())?;
+            batch.delete_record::<T>(r.id().to_string());
         }
     }
     Ok(())

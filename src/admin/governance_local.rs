@@ -264,10 +264,10 @@ fn with_value(mut shown: Value, value: String) -> Value {
 #[async_trait]
 impl Governance for LocalGovernance {
     async fn import(&self, batch: Value) -> Result<Value, GovernanceError> {
-        let objects = super::governance_import::decode(batch)?;
-        let summary = super::governance_import::summary(&objects);
+        let imported = super::governance_import::decode(batch)?;
+        let summary = super::governance_import::summary(&imported);
         let written = self
-            .blocking(move |s| super::apply_declared(s, &objects, now(), false))
+            .blocking(move |s| super::governance_import::write(s, &imported, now()))
             .await;
         self.changed(written).await?;
         Ok(summary)

@@ -35,7 +35,7 @@ pub use auth_ops::{parse_expiry, CredentialError, Credentials, NewToken, TokenIn
 pub use doc::ProviderDoc;
 pub use governance::{parse_provider, Governance, GovernanceError, Kind};
 pub use governance_file::apply_declared;
-pub use governance_import::import_body;
+pub use governance_import::{import_body, write as write_import, Imported};
 pub use governance_local::{CatalogPublisher, LocalGovernance};
 pub use health::{report as health_report, KeyHealthDoc, ProviderHealthDoc};
 pub use local::{LocalAdmin, Publisher};

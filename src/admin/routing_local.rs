@@ -40,7 +40,7 @@ impl LocalRouting {
     }
 
     /// Compiles the store's aliases and rules into the live snapshot.
-    async fn republish(&self) -> Result<(), RoutingError> {
+    pub async fn republish(&self) -> Result<(), RoutingError> {
         let Some(router) = self.router.clone() else {
             return Ok(());
         };

@@ -183,24 +183,17 @@ async fn import(
 /// Writes an imported config into the store as API-made objects, when no server holds
 /// it (one that does is written through: [`super::config_apply`]).
 fn apply_imported(data_dir: &std::path::Path, config: &FileConfig) -> CmdResult {
-    let declared = config
-        .governance
-        .declared()
+    let imported = super::config_apply::imported(config)
         .map_err(|p| Failure::Problem(anyhow!("{}", p.join("\n"))))?;
     let store = crate::store::Store::open(data_dir).map_err(|e| {
         anyhow::Error::new(e)
             .context("stop `bifrost serve` first, or import to a file (-o) and serve with it")
     })?;
-    for (name, provider) in &config.providers {
-        store
-            .put_provider(name, provider, crate::store::Origin::Api)
-            .map_err(anyhow::Error::new)?;
-    }
     let now = crate::governance::Timestamp(crate::governance::Clock::now(
         &crate::governance::SystemClock,
     ));
-    crate::admin::apply_declared(&store, &declared, now, false)
-        .map_err(|e| Failure::Problem(e.into()))
+    // One store transaction: all or nothing.
+    crate::admin::write_import(&store, &imported, now).map_err(|e| Failure::Problem(e.into()))
 }
 
 /// `BIFROST_<PROVIDER>_<KEY>_KEY` for a key's value, `BIFROST_<PROVIDER>_<KEY>_<FIELD>`

@@ -56,6 +56,17 @@ impl<T> Answer<T> {
         Ok(Answer::Raw { json, usage_at })
     }
 
+    /// Whether the answer reports usage, found without decoding it.
+    pub fn reports_usage(&self) -> bool
+    where
+        T: HasUsage,
+    {
+        match self {
+            Answer::Raw { usage_at, .. } => usage_at.is_some(),
+            Answer::Typed(t) => t.usage().is_some(),
+        }
+    }
+
     /// Token usage, when the answer reports it.
     pub fn usage(&self) -> Option<Usage>
     where

@@ -44,15 +44,25 @@ pub(super) async fn complete(
     let targets = Targets::single(plan, &chat);
     if chat.is_stream() {
         let result = dispatch_chat_stream(&ctx, &targets).await;
+        if result.is_ok() {
+            ctx.keep_prompt(chat);
+        }
         let result = result.map(|d| {
             d.map(|reply| Reply {
                 body: reply.body.map(|c| c.map(chunk)).boxed(),
                 headers: reply.headers,
             })
         });
-        return ctx.stream(plan, result, PlainWatch, OpenAiSse);
+        return ctx.stream(plan, result, PlainWatch::new, OpenAiSse);
     }
     let result = match dispatch_chat(&ctx, &targets).await {
+        Ok(d) if !d.value.body.reports_usage() => {
+            ctx.keep_prompt(chat);
+            Ok(d)
+        }
+        other => other,
+    };
+    let result = match result {
         Ok(d) => match d.value.body.clone().into_typed() {
             Ok(answer) => Ok(d.map(|reply| Reply {
                 body: Answer::Typed(response(answer)),

@@ -139,6 +139,24 @@ async fn import(
 ) -> Result<Response, ApiError> {
     let body: Value = super::body::read_json(&state, &headers, body).await?;
     let written = governance(&state).import(body).await.map_err(api_error)?;
+    // Providers and routing rules came in the same write: the live routing is rebuilt.
+    let stale = |e: String| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "store_error",
+            format!("imported, but the live routing was not refreshed: {e}"),
+        )
+    };
+    state
+        .admin()
+        .republish()
+        .await
+        .map_err(|e| stale(e.to_string()))?;
+    state
+        .routing_admin()
+        .republish()
+        .await
+        .map_err(|e| stale(e.to_string()))?;
     Ok(Json(json!({"message": "Imported", "imported": written})).into_response())
 }
 

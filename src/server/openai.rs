@@ -74,7 +74,11 @@ pub async fn completions(
         if super::compat::falls_back(&ctx, &result) {
             return super::compat::complete(ctx, &plan, req).await;
         }
-        return ctx.stream(&plan, result, PlainWatch, OpenAiSse);
+        if result.is_ok() && ctx.keeps_usage() {
+            // The prompt, for the estimate of a stream that reports no usage.
+            ctx.keep_body(&prompt_body(req));
+        }
+        return ctx.stream(&plan, result, PlainWatch::new, OpenAiSse);
     }
     let result = ctx
         .dispatch(&plan, |p, call| async move {
@@ -84,7 +88,17 @@ pub async fn completions(
     if super::compat::falls_back(&ctx, &result) {
         return super::compat::complete(ctx, &plan, req).await;
     }
+    if matches!(&result, Ok(d) if !d.value.body.reports_usage()) {
+        ctx.keep_body(&prompt_body(req));
+    }
     ctx.answer(&plan, result)
+}
+
+/// A completion's prompt as JSON, counted as its text should the answer report no usage.
+fn prompt_body(req: &CompletionRequest) -> bytes::Bytes {
+    serde_json::to_vec(&req.prompt)
+        .map(bytes::Bytes::from)
+        .unwrap_or_default()
 }
 
 /// `POST /v1/embeddings`.

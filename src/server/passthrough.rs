@@ -15,6 +15,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use super::error::ApiError;
+use super::native::EventWatch;
 use super::pipeline::{Ctx, Demand, Dialect, PlainWatch};
 use super::relay::{openai_error_event, relay, Framing};
 use super::stream::Watch;
@@ -166,12 +167,17 @@ pub(super) async fn send(
         )
         .await;
     match result {
-        Ok(d) => Ok(answer(ctx, &plan, d)),
+        Ok(d) => Ok(answer(ctx, &plan, d, forward)),
         Err(e) => Err((ctx, e)),
     }
 }
 
-fn answer(mut ctx: Ctx, plan: &Plan, d: Dispatched<Reply<Forwarded>>) -> Response {
+fn answer(
+    mut ctx: Ctx,
+    plan: &Plan,
+    d: Dispatched<Reply<Forwarded>>,
+    forward: &Forward,
+) -> Response {
     // A JSON object answer gets `extra_fields` like chat; anything else (audio, an
     // image's bytes) goes back exactly as it came.
     let json = match &d.value.body {
@@ -180,7 +186,12 @@ fn answer(mut ctx: Ctx, plan: &Plan, d: Dispatched<Reply<Forwarded>>) -> Respons
         }
         _ => None,
     };
+    // Only text endpoints are estimated from tokens (an image is priced per image).
+    let text = forward.endpoint == Endpoint::Responses;
     if let Some(answer) = json {
+        if text && !answer.reports_usage() {
+            ctx.keep_body(&forward.body);
+        }
         return ctx.answer(
             plan,
             Ok(d.map(|reply| Reply {
@@ -231,8 +242,18 @@ fn answer(mut ctx: Ctx, plan: &Plan, d: Dispatched<Reply<Forwarded>>) -> Respons
                 openai_error_event(&e)
             };
             let stamp = ctx.stamp();
-            let framing = if sse { Framing::Sse } else { Framing::Raw };
-            let body = Body::from_stream(relay(stream, framing, permit, to_event, PlainWatch(ctx)));
+            let body = if sse && text {
+                if ctx.keeps_usage() {
+                    ctx.keep_body(&forward.body);
+                }
+                let wants = ctx.wants_content();
+                let watch = EventWatch::new(ctx, wants, read_responses_usage, responses_text);
+                Body::from_stream(relay(stream, Framing::Sse, permit, to_event, watch))
+            } else {
+                let framing = if sse { Framing::Sse } else { Framing::Raw };
+                let watch = PlainWatch::new(ctx);
+                Body::from_stream(relay(stream, framing, permit, to_event, watch))
+            };
             respond(&stamp, body, content_type, headers, sse)
         }
     }
@@ -273,10 +294,11 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
     } = d;
     Ok(match body {
         Forwarded::Body { content_type, body } => {
-            if ctx.reports() {
-                ctx.sent_body(usage_of(&body), &body);
+            if ctx.keeps_usage() {
+                ctx.sent_body(usage_of(&body), &body, &forward.body);
             }
-            respond(&ctx.stamp(), Body::from(body), content_type, headers, false)
+            let response = respond(&ctx.stamp(), Body::from(body), content_type, headers, false);
+            ctx.with_cost(response)
         }
         Forwarded::Stream {
             content_type,
@@ -298,6 +320,10 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
                 }))
             };
             let stamp = ctx.stamp();
+            if ctx.keeps_usage() {
+                // The prompt, for the estimate of a stream that reports no usage.
+                ctx.keep_body(&forward.body);
+            }
             let wants_content = ctx.wants_content();
             let watch = watch(ctx, wants_content);
             // Bedrock's streams are AWS event-stream frames, every other vendor's SSE.
@@ -313,6 +339,30 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
             respond(&stamp, body, content_type, headers, true)
         }
     })
+}
+
+/// A Responses stream's usage, in its closing `response.completed` (or `.incomplete`,
+/// `.failed`) event.
+fn read_responses_usage(event: &serde_json::Value, usage: &mut Option<crate::schema::Usage>) {
+    if let Some(u) = event.pointer("/response/usage").filter(|u| u.is_object()) {
+        if let Ok(u) = serde_json::from_value(u.clone()) {
+            *usage = Some(u);
+        }
+    }
+}
+
+/// The text a Responses stream event sends: its `*.delta` string (output text,
+/// reasoning, refusal, a function call's arguments).
+fn responses_text(event: &serde_json::Value, out: &mut String) {
+    let is_delta = event
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|t| t.ends_with(".delta"));
+    if let Some(delta) = event.get("delta").and_then(serde_json::Value::as_str) {
+        if is_delta {
+            out.push_str(delta);
+        }
+    }
 }
 
 fn is_json(content_type: &HeaderValue) -> bool {

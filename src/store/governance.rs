@@ -5,7 +5,7 @@
 //! migration and reads of a missing table see it empty. Names are unique per kind,
 //! checked inside the write transaction so two creates cannot both win.
 
-use redb::{ReadableTable, TableDefinition, TableError};
+use redb::{ReadableTable, TableDefinition, TableError, WriteTransaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -71,6 +71,41 @@ fn encode<T: Serialize>(key: &str, value: &T) -> Result<Vec<u8>, StoreError> {
     })
 }
 
+/// [`Store::put_record`] within `txn`.
+pub(super) fn put_record_in<T: Record>(
+    txn: &WriteTransaction,
+    record: &T,
+) -> Result<(), StoreError> {
+    let bytes = encode(record.id(), record)?;
+    let mut table = txn.open_table(T::TABLE)?;
+    for item in table.iter()? {
+        let (k, v) = item?;
+        let other: T = decode(k.value(), v.value())?;
+        if other.name() == record.name() && other.id() != record.id() {
+            return Err(StoreError::NameTaken {
+                kind: T::KIND,
+                name: record.name().to_string(),
+            });
+        }
+    }
+    table.insert(record.id(), bytes.as_slice())?;
+    Ok(())
+}
+
+/// [`Store::delete_record`] within `txn`.
+pub(super) fn delete_record_in<T: Record>(
+    txn: &WriteTransaction,
+    id: &str,
+) -> Result<bool, StoreError> {
+    let entity = format!("{}:{id}", T::ENTITY);
+    let mut table = txn.open_table(T::TABLE)?;
+    let removed = table.remove(id)?.is_some();
+    let mut usage = txn.open_table(USAGE)?;
+    let nested = format!("{entity}/");
+    usage.retain(|k, _| k != entity && !k.starts_with(&nested))?;
+    Ok(removed)
+}
+
 impl Store {
     fn read_all<T: DeserializeOwned>(&self, def: Table) -> Result<Vec<(String, T)>, StoreError> {
         let txn = self.db.begin_read()?;
@@ -114,38 +149,16 @@ impl Store {
 
     /// Creates or replaces a record; refused when another record of the kind has its name.
     pub fn put_record<T: Record>(&self, record: &T) -> Result<(), StoreError> {
-        let bytes = encode(record.id(), record)?;
         let txn = self.db.begin_write()?;
-        {
-            let mut table = txn.open_table(T::TABLE)?;
-            for item in table.iter()? {
-                let (k, v) = item?;
-                let other: T = decode(k.value(), v.value())?;
-                if other.name() == record.name() && other.id() != record.id() {
-                    return Err(StoreError::NameTaken {
-                        kind: T::KIND,
-                        name: record.name().to_string(),
-                    });
-                }
-            }
-            table.insert(record.id(), bytes.as_slice())?;
-        }
+        put_record_in(&txn, record)?;
         txn.commit()?;
         Ok(())
     }
 
     /// Deletes a record and its usage counters; false when there was none.
     pub fn delete_record<T: Record>(&self, id: &str) -> Result<bool, StoreError> {
-        let entity = format!("{}:{id}", T::ENTITY);
         let txn = self.db.begin_write()?;
-        let removed = {
-            let mut table = txn.open_table(T::TABLE)?;
-            let removed = table.remove(id)?.is_some();
-            let mut usage = txn.open_table(USAGE)?;
-            let nested = format!("{entity}/");
-            usage.retain(|k, _| k != entity && !k.starts_with(&nested))?;
-            removed
-        };
+        let removed = delete_record_in::<T>(&txn, id)?;
         txn.commit()?;
         Ok(removed)
     }

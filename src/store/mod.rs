@@ -6,6 +6,7 @@
 
 mod admin;
 mod governance;
+mod import;
 mod logs;
 mod logs_compact;
 mod logs_cube;
@@ -24,6 +25,7 @@ use crate::config::ProviderConfig;
 
 pub use admin::{StoredLogin, StoredToken};
 pub use governance::Record;
+pub use import::Batch;
 pub use logs::{LogKey, LogStore, LOGS_FILE_NAME};
 pub use logs_compact::Compaction;
 pub use logs_query::{LogFilter, PageSpec, SortBy, Summary};
@@ -229,33 +231,7 @@ impl Store {
         origin: Origin,
     ) -> Result<StoredProvider, StoreError> {
         let txn = self.db.begin_write()?;
-        let stored = {
-            let mut table = txn.open_table(PROVIDERS)?;
-            let existing = table
-                .get(name)?
-                .map(|b| decode(name, b.value()))
-                .transpose()?;
-            let seq = match existing {
-                Some(e) => e.seq,
-                None => {
-                    let mut meta = txn.open_table(META)?;
-                    let next = meta.get(SEQ_KEY)?.map_or(0, |v| v.value()) + 1;
-                    meta.insert(SEQ_KEY, next)?;
-                    next
-                }
-            };
-            let stored = StoredProvider {
-                seq,
-                origin,
-                config: config.clone(),
-            };
-            let bytes = serde_json::to_vec(&stored).map_err(|source| StoreError::Corrupt {
-                name: name.to_string(),
-                source,
-            })?;
-            table.insert(name, bytes.as_slice())?;
-            stored
-        };
+        let stored = put_provider_in(&txn, name, config, origin)?;
         txn.commit()?;
         Ok(stored)
     }
@@ -276,6 +252,41 @@ impl Store {
     pub fn ping(&self) -> Result<(), StoreError> {
         self.schema_version().map(|_| ())
     }
+}
+
+/// Creates or replaces a provider within `txn`, keeping its place in the order when it
+/// exists.
+pub(super) fn put_provider_in(
+    txn: &redb::WriteTransaction,
+    name: &str,
+    config: &ProviderConfig,
+    origin: Origin,
+) -> Result<StoredProvider, StoreError> {
+    let mut table = txn.open_table(PROVIDERS)?;
+    let existing = table
+        .get(name)?
+        .map(|b| decode(name, b.value()))
+        .transpose()?;
+    let seq = match existing {
+        Some(e) => e.seq,
+        None => {
+            let mut meta = txn.open_table(META)?;
+            let next = meta.get(SEQ_KEY)?.map_or(0, |v| v.value()) + 1;
+            meta.insert(SEQ_KEY, next)?;
+            next
+        }
+    };
+    let stored = StoredProvider {
+        seq,
+        origin,
+        config: config.clone(),
+    };
+    let bytes = serde_json::to_vec(&stored).map_err(|source| StoreError::Corrupt {
+        name: name.to_string(),
+        source,
+    })?;
+    table.insert(name, bytes.as_slice())?;
+    Ok(stored)
 }
 
 fn decode(name: &str, bytes: &[u8]) -> Result<StoredProvider, StoreError> {

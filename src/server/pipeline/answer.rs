@@ -15,7 +15,9 @@ use crate::config::JsonRepairMode;
 use crate::hooks::json_repair::StreamRepair;
 use crate::providers::{ItemStream, Reply};
 use crate::routing::{DispatchError, Dispatched, Plan};
-use crate::schema::{append_member, Answer, ChatChunk, ChunkAssembler, HasUsage, RawJson, Usage};
+use crate::schema::{
+    append_member, Answer, ChatChunk, ChatRequest, ChunkAssembler, HasUsage, RawJson, Usage,
+};
 
 /// The response header naming the parameters `should_drop_params` removed.
 pub(in crate::server) const DROPPED_PARAMS_HEADER: &str = "x-bifrost-dropped-params";
@@ -48,8 +50,8 @@ struct ExtraFields<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     dropped_params: Option<Vec<&'a str>>,
     /// What the request cost (US dollars), for a governed request with a priced model.
-    /// Always measured: an answer without usage has no cost here (its reservation is
-    /// billed, and the outcome says `cost_estimated`).
+    /// Always measured: an answer without usage has no cost here (a tokenizer estimate
+    /// is billed once the answer is out, and the outcome says `cost_estimated`).
     #[serde(skip_serializing_if = "Option::is_none")]
     cost: Option<f64>,
 }
@@ -119,6 +121,8 @@ impl Ctx {
         let d = result.map_err(|e| self.dispatch_failed(plan, e))?;
         self.report.dispatched(&d);
         let usage = d.value.body.usage();
+        self.report.answered(200, || usage);
+        self.unmeasured(&d.value.body);
         let answer: T = match d.value.body.into_typed() {
             Ok(answer) => answer,
             Err(e) => {
@@ -129,7 +133,6 @@ impl Ctx {
                 )))
             }
         };
-        self.report.answered(200, || usage);
         self.report.response_content(|| RawJson::encode(&answer));
         Ok(Typed {
             answer,
@@ -149,18 +152,59 @@ impl Ctx {
         self.report.wants_content()
     }
 
-    /// Whether an outcome is being recorded (a hook listens): work done only for the
-    /// outcome (parsing usage out of forwarded bytes) is skipped when not.
-    pub(in crate::server) fn reports(&self) -> bool {
-        self.report.active()
-    }
-
-    /// A forwarded answer, sent as it came: its usage and (when a hook wants it) its
-    /// JSON for the outcome.
-    pub(in crate::server) fn sent_body(&mut self, usage: Option<Usage>, body: &Bytes) {
+    /// A forwarded answer, sent as it came: its usage (else an estimate of `prompt`, the
+    /// request's body, and of the answer) and (when a hook wants it) its JSON for the
+    /// outcome.
+    pub(in crate::server) fn sent_body(
+        &mut self,
+        usage: Option<Usage>,
+        body: &Bytes,
+        prompt: &Bytes,
+    ) {
+        let measured = usage.is_some();
         self.report.answered(200, || usage);
+        if !measured && self.report.keeps_usage() {
+            self.report.keep_body(prompt);
+            self.report.unmeasured_answer(body.clone());
+        }
         self.report
             .response_content(|| RawJson::parse(body.clone()));
+    }
+
+    /// Whether usage must be read from the answer: a hook listens, or a reservation
+    /// waits to be settled.
+    pub(in crate::server) fn keeps_usage(&self) -> bool {
+        self.report.keeps_usage()
+    }
+
+    /// Keeps the request's body (shared, not copied), to estimate an answer that
+    /// reports no usage.
+    pub(in crate::server) fn keep_body(&mut self, body: &Bytes) {
+        self.report.keep_body(body);
+    }
+
+    /// Keeps a chat request, to estimate an answer that reports no usage.
+    pub(in crate::server) fn keep_prompt(&mut self, req: ChatRequest) {
+        self.report.keep_prompt(req);
+    }
+
+    /// A relayed stream that reported no usage: `sent`, the text the client received,
+    /// and the kept request are counted once the stream is over.
+    pub(in crate::server) fn unmeasured_stream(&mut self, sent: String) {
+        self.report.unmeasured_stream(sent);
+    }
+
+    /// A whole answer without usage: its text and the kept prompt are counted (off the
+    /// async workers) once the answer is out. Encoded only when that is so.
+    fn unmeasured<T: serde::Serialize + HasUsage>(&mut self, answer: &Answer<T>) {
+        if !self.report.awaits_estimate() {
+            return;
+        }
+        let json = match answer {
+            Answer::Raw { json, .. } => json.clone(),
+            Answer::Typed(t) => serde_json::to_vec(t).map(Bytes::from).unwrap_or_default(),
+        };
+        self.report.unmeasured_answer(json);
     }
 
     /// The answer's content for the outcome (a forwarded stream's events).
@@ -191,8 +235,8 @@ impl Ctx {
     }
 
     /// `response` with the request's cost in `x-bf-cost`, for a governed request whose
-    /// model has a price.
-    fn with_cost(&self, mut response: Response) -> Response {
+    /// model has a price and whose answer reported usage.
+    pub(in crate::server) fn with_cost(&self, mut response: Response) -> Response {
         if let Some(cost) = self.report.cost() {
             if let Ok(v) = HeaderValue::from_str(&format!("{cost:.9}")) {
                 response.headers_mut().insert("x-bf-cost", v);
@@ -214,6 +258,7 @@ impl Ctx {
         self.report.dispatched(&d);
         let value = d.value;
         self.report.answered(200, || value.body.usage());
+        self.unmeasured(&value.body);
         let info = &self.report.info;
         let route = &d.route;
         let extra_fields = ExtraFields {
@@ -514,16 +559,42 @@ impl ChatWatch {
 }
 
 /// The watch of a stream whose items only report usage (legacy completions) or
-/// nothing (relayed bytes): it holds the context for its report.
-pub(in crate::server) struct PlainWatch(pub(in crate::server) Ctx);
+/// nothing (relayed audio): it holds the context for its report. A completion stream
+/// that reports no usage is billed an estimate of the text it sent.
+pub(in crate::server) struct PlainWatch {
+    ctx: Ctx,
+    /// The text sent so far, while no usage was seen and an estimate may be needed.
+    sent: Option<String>,
+}
+
+impl PlainWatch {
+    /// The watch for `ctx`'s stream.
+    pub(in crate::server) fn new(ctx: Ctx) -> PlainWatch {
+        let sent = ctx.report.keeps_usage().then(String::new);
+        PlainWatch { ctx, sent }
+    }
+}
 
 impl Watch<serde_json::Value> for PlainWatch {
     fn item(&mut self, item: &mut serde_json::Value) -> Option<Usage> {
-        item.usage()
+        let usage = item.usage();
+        match (&usage, &mut self.sent) {
+            (Some(_), _) => self.sent = None,
+            (None, Some(sent)) => {
+                if let Some(choices) = item.get("choices") {
+                    super::estimate::text_of(choices, sent);
+                }
+            }
+            (None, None) => {}
+        }
+        usage
     }
 
     fn end(mut self, end: StreamEnd) {
-        self.0.stream_ended(end);
+        if let (None, Some(sent)) = (&end.usage, self.sent.take()) {
+            self.ctx.report.unmeasured_stream(sent);
+        }
+        self.ctx.stream_ended(end);
     }
 }
 
@@ -533,6 +604,6 @@ impl Watch<bytes::Bytes> for PlainWatch {
     }
 
     fn end(mut self, end: StreamEnd) {
-        self.0.report.stream_ended(end);
+        self.ctx.report.stream_ended(end);
     }
 }

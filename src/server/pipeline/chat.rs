@@ -133,6 +133,10 @@ pub(in crate::server) async fn routed<D: ChatDialect>(
         return stream_typed(&dialect, response);
     }
     let result = dispatch_chat(&ctx, &targets).await;
+    if matches!(&result, Ok(d) if !d.value.body.reports_usage()) {
+        // No usage to bill: the request is kept (moved) for the estimate.
+        ctx.report.keep_prompt(req);
+    }
     dialect.respond(&mut ctx, &plan, result)
 }
 

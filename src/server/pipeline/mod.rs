@@ -36,6 +36,7 @@ use serde_json::Value;
 
 pub(super) use answer::{PlainWatch, DROPPED_PARAMS_HEADER};
 pub(super) use chat::{chat, dispatch_chat, dispatch_chat_stream, routed, ChatDialect, Targets};
+pub(super) use estimate::text_of;
 pub(super) use gate::Demand;
 pub(crate) use gate::Gate;
 

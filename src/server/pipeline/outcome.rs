@@ -9,6 +9,9 @@
 //! dropped, with the usage the request reported: every route is billed, streams the
 //! client abandoned included (for the last usage seen, else a tokenizer estimate of
 //! the prompt and of the text sent, flagged `cost_estimated`; else the reservation).
+//! An answer that needs that estimate hands the count to a background task when the
+//! report is dropped, so the tokenizer never runs on the async workers; the report
+//! goes out once the count is in.
 //!
 //! With no hooks registered and no reservation, nothing is recorded: each setter
 //! returns at once.
@@ -18,6 +21,7 @@ use std::time::Instant;
 
 use super::super::error::ApiError;
 use super::super::stream::{Count, StreamEnd};
+use super::estimate::Prompt;
 use super::gate::{cost_usage, Admission, Gate};
 use crate::governance::cost::Price;
 use crate::governance::RateHeaders;
@@ -41,7 +45,7 @@ pub(crate) struct Report {
     hooks: Pipeline,
     /// Counts the request in `bifrost_in_flight_requests` until the report is dropped
     /// (after the hooks have run).
-    _in_flight: InFlight,
+    _in_flight: Option<InFlight>,
     pub(super) info: RequestInfo,
     outcome: Outcome,
     /// A status was recorded: the request was answered (or failed) on purpose. A report
@@ -63,16 +67,22 @@ pub(crate) struct Report {
     /// An upstream answered successfully: a request that failed before (refused here,
     /// or every attempt failed, which providers do not bill) releases its reservation.
     reached_upstream: bool,
-    /// A chat stream's request, kept (moved, not copied) to estimate its prompt's
-    /// tokens should the stream end without a usage report.
-    prompt: Option<Box<ChatRequest>>,
+    /// The request, kept (moved or shared, not copied) to estimate its prompt's tokens
+    /// should the answer come without a usage report.
+    prompt: Option<Prompt>,
+    /// The estimate an answer without usage needs, run off the async workers when the
+    /// report is dropped.
+    pending: Option<Pending>,
 }
+
+/// A [`Count`] a report holds (and may be shared, as the request's context is).
+type Pending = Box<dyn FnOnce() -> Option<Usage> + Send + Sync>;
 
 impl Report {
     pub(super) fn new(hooks: Pipeline, info: RequestInfo, in_flight: InFlight) -> Report {
         Report {
             hooks,
-            _in_flight: in_flight,
+            _in_flight: Some(in_flight),
             info,
             outcome: Outcome::default(),
             settled: false,
@@ -83,6 +93,27 @@ impl Report {
             reached_upstream: false,
             served: None,
             prompt: None,
+            pending: None,
+        }
+    }
+
+    /// A report that records nothing, left in the place of one whose estimate is being
+    /// counted in the background.
+    fn inert(&self) -> Report {
+        Report {
+            hooks: Pipeline::default(),
+            _in_flight: None,
+            info: self.info.clone(),
+            outcome: Outcome::default(),
+            settled: true,
+            dispatched_at: None,
+            admission: Mutex::new(None),
+            price: None,
+            pricing: None,
+            reached_upstream: false,
+            served: None,
+            prompt: None,
+            pending: None,
         }
     }
 
@@ -141,10 +172,18 @@ impl Report {
         self.outcome.cost_estimated
     }
 
-    /// Keeps a chat stream's request, should its usage have to be estimated.
+    /// Keeps a chat request, should its usage have to be estimated.
     pub(super) fn keep_prompt(&mut self, req: ChatRequest) {
         if self.keeps_usage() {
-            self.prompt = Some(Box::new(req));
+            self.prompt = Some(Prompt::Chat(Box::new(req)));
+        }
+    }
+
+    /// Keeps a request's body (shared, not copied), should its usage have to be
+    /// estimated.
+    pub(super) fn keep_body(&mut self, body: &bytes::Bytes) {
+        if self.keeps_usage() {
+            self.prompt = Some(Prompt::Body(body.clone()));
         }
     }
 
@@ -155,21 +194,41 @@ impl Report {
         }
     }
 
-    /// A served chat stream that reported no usage: the count that estimates it from
-    /// the kept prompt and `sent`, the text the client received (run it off the async
+    /// A served answer that reported no usage: the count that estimates it from the
+    /// kept prompt and `sent`, the text the client received (run it off the async
     /// workers, then hand its result to [`Report::estimated`]).
     pub(super) fn unmeasured(&mut self, sent: String) -> Option<Count> {
+        Some(self.count(move || sent)?)
+    }
+
+    /// The count of the kept prompt and of the text `sent` finds (work left to the
+    /// count); `None` when the answer reported usage, none was served or no prompt was
+    /// kept.
+    fn count(&mut self, sent: impl FnOnce() -> String + Send + Sync + 'static) -> Option<Pending> {
         if self.outcome.usage.is_some() || !self.reached_upstream {
             return None;
         }
-        let req = self.prompt.take()?;
-        let model = self
-            .served
-            .as_ref()
-            .map_or_else(|| req.model.clone(), |s| s.route.model.to_string());
+        let prompt = self.prompt.take()?;
+        let model = match (&self.served, &prompt) {
+            (Some(s), _) => s.route.model.to_string(),
+            (None, Prompt::Chat(req)) => req.model.clone(),
+            (None, Prompt::Body(_)) => self.info.model_requested.clone(),
+        };
         Some(Box::new(move || {
-            super::estimate::usage(&model, &req, &sent)
+            super::estimate::prompt_usage(&model, &prompt, &sent())
         }))
+    }
+
+    /// A relayed stream's end without usage: `sent`, the text the client received, is
+    /// counted when the report is dropped.
+    pub(in crate::server) fn unmeasured_stream(&mut self, sent: String) {
+        self.pending = self.count(move || sent);
+    }
+
+    /// A whole answer (its JSON) that reported no usage: its text is counted when the
+    /// report is dropped. Nothing is done when no prompt was kept.
+    pub(super) fn unmeasured_answer(&mut self, answer: bytes::Bytes) {
+        self.pending = self.count(move || super::estimate::answer_text(&answer));
     }
 
     /// An estimated usage, flagged as such; `None` (no tokenizer) leaves the
@@ -179,6 +238,11 @@ impl Report {
             self.outcome.usage = Some(usage);
             self.outcome.cost_estimated = true;
         }
+    }
+
+    /// Whether the answer is unmeasured and a kept prompt awaits its estimate.
+    pub(super) fn awaits_estimate(&self) -> bool {
+        self.prompt.is_some() && self.outcome.usage.is_none()
     }
 
     /// Whether usage must be kept: for the hooks, or to settle a reservation.
@@ -367,6 +431,18 @@ impl Report {
 
 impl Drop for Report {
     fn drop(&mut self) {
+        if let Some(count) = self.pending.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                // Counted off the async workers; this report goes out once it is in.
+                let background = self.hooks.background().clone();
+                let mut report = std::mem::replace(self, self.inert());
+                background.spawn(async move {
+                    let usage = tokio::task::spawn_blocking(count).await.ok().flatten();
+                    report.estimated(usage);
+                });
+                return;
+            }
+        }
         if let Some(admission) = self.admission_mut().take() {
             match &self.outcome.usage {
                 Some(usage) => {

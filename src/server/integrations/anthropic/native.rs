@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use super::super::super::native::{with_model, EventWatch};
 use super::super::super::passthrough::{send_native, vendor_headers};
-use super::super::super::pipeline::Ctx;
+use super::super::super::pipeline::{text_of, Ctx};
 use crate::providers::{Endpoint, Forward, JsonBody};
 use crate::routing::{DispatchError, Plan};
 use crate::schema::Usage;
@@ -54,7 +54,7 @@ pub(super) async fn forward(
         forward,
         usage_of_message,
         error_event,
-        |ctx, wants_content| EventWatch::new(ctx, wants_content, read_event),
+        |ctx, wants_content| EventWatch::new(ctx, wants_content, read_event, read_text),
     )
     .await
 }
@@ -109,6 +109,15 @@ fn read_event(event: &Value, usage: &mut Option<Usage>) {
     };
     if let Some(u) = u {
         *usage = usage_from(u, usage.take());
+    }
+}
+
+/// The text a `content_block_delta` sends (text, thinking, a tool call's JSON).
+fn read_text(event: &Value, out: &mut String) {
+    if event.get("type").and_then(Value::as_str) == Some("content_block_delta") {
+        if let Some(delta) = event.get("delta") {
+            text_of(delta, out);
+        }
     }
 }
 

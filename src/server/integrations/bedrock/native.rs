@@ -19,7 +19,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 
 use super::super::super::passthrough::send_native;
-use super::super::super::pipeline::Ctx;
+use super::super::super::pipeline::{text_of, Ctx};
 use super::super::super::stream::{StreamEnd, Watch};
 use crate::providers::bedrock::eventstream::{classify, Frame, FrameReader};
 use crate::providers::bedrock::response::usage;
@@ -64,19 +64,28 @@ fn usage_of_answer(body: &[u8]) -> Option<Usage> {
 
 /// Reads usage from a relayed event stream's `metadata` event as whole frames pass
 /// (untouched), keeping the events when a hook wants the content; reports at the end.
+/// Until usage is seen it keeps the text the `contentBlockDelta` events send, so a
+/// stream that ends without usage is billed an estimate of it.
 struct FrameWatch {
     ctx: Ctx,
     reader: FrameReader,
+    /// Usage matters: a hook listens or a reservation waits (else frames go unread).
+    keeps_usage: bool,
     usage: Option<Usage>,
+    /// The text sent while no usage was seen.
+    sent: Option<String>,
     events: Option<Vec<Value>>,
 }
 
 impl FrameWatch {
     fn new(ctx: Ctx, wants_content: bool) -> FrameWatch {
+        let keeps_usage = ctx.keeps_usage();
         FrameWatch {
             ctx,
             reader: FrameReader::new(),
+            keeps_usage,
             usage: None,
+            sent: keeps_usage.then(String::new),
             events: wants_content.then(Vec::new),
         }
     }
@@ -84,7 +93,7 @@ impl FrameWatch {
 
 impl Watch<Bytes> for FrameWatch {
     fn item(&mut self, frames: &mut Bytes) -> Option<Usage> {
-        if !self.ctx.reports() {
+        if !self.keeps_usage {
             return None;
         }
         self.reader.push(frames);
@@ -99,6 +108,12 @@ impl Watch<Bytes> for FrameWatch {
             if kind == "metadata" {
                 if let Some(u) = payload.get("usage").and_then(usage_from) {
                     self.usage = Some(u);
+                    self.sent = None;
+                }
+            }
+            if let (Some(sent), "contentBlockDelta") = (&mut self.sent, kind.as_str()) {
+                if let Some(delta) = payload.get("delta") {
+                    text_of(delta, sent);
                 }
             }
             if let Some(kept) = &mut self.events {
@@ -109,6 +124,9 @@ impl Watch<Bytes> for FrameWatch {
     }
 
     fn end(mut self, end: StreamEnd) {
+        if let (None, Some(sent)) = (&end.usage, self.sent.take()) {
+            self.ctx.unmeasured_stream(sent);
+        }
         if let Some(events) = self.events.take() {
             self.ctx.response_json(Value::Array(events));
         }

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::super::super::native::{with_model, EventWatch};
 use super::super::super::passthrough::send_native;
-use super::super::super::pipeline::Ctx;
+use super::super::super::pipeline::{text_of, Ctx};
 use crate::providers::{Endpoint, Forward, JsonBody};
 use crate::routing::{DispatchError, Plan};
 use crate::schema::Usage;
@@ -43,7 +43,7 @@ pub(super) async fn forward(
         forward,
         usage_of_answer,
         cut_event,
-        |ctx, wants| EventWatch::new(ctx, wants, read_event),
+        |ctx, wants| EventWatch::new(ctx, wants, read_event, read_text),
     )
     .await
 }
@@ -79,6 +79,16 @@ fn usage_from(u: &Value) -> Option<Usage> {
 fn usage_of_answer(body: &[u8]) -> Option<Usage> {
     let answer: Value = serde_json::from_slice(body).ok()?;
     usage_from(answer.get("usage")?)
+}
+
+/// The text a `content-delta` or `tool-call-delta` event sends (under `delta.message`).
+fn read_text(event: &Value, out: &mut String) {
+    let kind = event.get("type").and_then(Value::as_str);
+    if matches!(kind, Some("content-delta" | "tool-call-delta")) {
+        if let Some(message) = event.pointer("/delta/message") {
+            text_of(message, out);
+        }
+    }
 }
 
 /// Usage comes in the stream's last event, `message-end`, under `delta.usage`.

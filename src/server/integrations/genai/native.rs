@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use super::super::super::native::EventWatch;
 use super::super::super::passthrough::send_native;
-use super::super::super::pipeline::Ctx;
+use super::super::super::pipeline::{text_of, Ctx};
 use crate::providers::{Endpoint, Forward};
 use crate::routing::{DispatchError, Plan};
 use crate::schema::Usage;
@@ -41,9 +41,21 @@ pub(super) async fn forward(
         forward,
         usage_of_answer,
         super::error_event,
-        |ctx, wants| EventWatch::new(ctx, wants, read_event),
+        |ctx, wants| EventWatch::new(ctx, wants, read_event, read_text),
     )
     .await
+}
+
+/// The text an event's candidates send (their parts: text, function calls' arguments).
+fn read_text(event: &Value, out: &mut String) {
+    let candidates = event.get("candidates").and_then(Value::as_array);
+    for parts in candidates
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.pointer("/content/parts"))
+    {
+        text_of(parts, out);
+    }
 }
 
 /// Gemini's `usageMetadata` in the canonical shape, as the `gemini` adapter reads it:
