@@ -161,6 +161,8 @@ pub enum DispatchError {
         error: ProviderError,
         /// Every key that failed before, the last included.
         attempts: Vec<KeyFailure>,
+        /// Passes repeated after a transient failure, over every target tried.
+        retries: u32,
     },
 }
 
@@ -335,6 +337,7 @@ where
             provider,
             error,
             attempts: run.failures,
+            retries: run.retries,
         },
         Some(other) => other,
         None if !open.is_empty() => DispatchError::Unavailable {
@@ -345,6 +348,7 @@ where
             provider: String::new(),
             error: ProviderError::Transport("the routing plan has no targets".into()),
             attempts: run.failures,
+            retries: run.retries,
         },
     })
 }
@@ -426,6 +430,7 @@ impl Run<'_> {
                         provider: provider.name.clone(),
                         error: error.clone(),
                         attempts: self.failures[before..].to_vec(),
+                        retries: self.retries,
                     };
                     if retry >= policy.max_retries || !retryable(&error) {
                         return Err(failed());

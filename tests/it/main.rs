@@ -35,6 +35,7 @@ mod governance_alerts;
 mod governance_cli;
 mod governance_enforce;
 mod governance_estimates;
+mod handover;
 mod hostile_input;
 mod inference;
 mod json_repair;

@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod gateway;
+pub mod outcomes;
 pub mod python;
 pub mod upstream;
 
