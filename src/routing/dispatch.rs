@@ -269,6 +269,32 @@ where
     dispatch_with(plan, origin, clock, &(), op).await
 }
 
+/// A key a dispatch must not use: the one whose stream was just cut, when the next
+/// target is asked to continue it (the same key would most likely cut again).
+#[derive(Debug, Clone, Copy)]
+pub struct Avoid<'a> {
+    /// The provider the key belongs to.
+    pub provider: &'a str,
+    /// The key's name.
+    pub key: &'a str,
+}
+
+/// [`dispatch`], never sending to `avoid`'s key; a target left with no other key is
+/// passed over as failed.
+pub async fn dispatch_avoiding<T, F, Fut>(
+    plan: &Plan,
+    origin: &Origin,
+    clock: &dyn Clock,
+    avoid: Option<Avoid<'_>>,
+    op: F,
+) -> Result<Dispatched<T>, DispatchError>
+where
+    F: Fn(Arc<dyn Provider>, Call) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    walk(plan, origin, clock, &(), avoid, op).await
+}
+
 /// [`dispatch`], asking `entry` before each target's first attempt.
 ///
 /// A target whose provider breaker is open is skipped; a half-open one lets exactly one
@@ -285,11 +311,28 @@ where
     F: Fn(Arc<dyn Provider>, Call) -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
+    walk(plan, origin, clock, entry, None, op).await
+}
+
+/// The walk along `plan` behind every dispatch.
+async fn walk<T, F, Fut>(
+    plan: &Plan,
+    origin: &Origin,
+    clock: &dyn Clock,
+    entry: &impl Entry,
+    avoid: Option<Avoid<'_>>,
+    op: F,
+) -> Result<Dispatched<T>, DispatchError>
+where
+    F: Fn(Arc<dyn Provider>, Call) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
     let mut run = Run {
         origin,
         clock,
         failures: Vec::new(),
         retries: 0,
+        avoid,
     };
     let mut primary: Option<DispatchError> = None;
     let mut open: Vec<OpenBreaker> = Vec::new();
@@ -368,6 +411,7 @@ struct Run<'a> {
     clock: &'a dyn Clock,
     failures: Vec<KeyFailure>,
     retries: u32,
+    avoid: Option<Avoid<'a>>,
 }
 
 /// A pass that found a key that answered.
@@ -521,6 +565,12 @@ impl Run<'_> {
             let key = &keys[index];
             let state = &health.keys[index];
             if !state.admit(self.clock.now_ms(), settings) && !last_target {
+                continue;
+            }
+            if self
+                .avoid
+                .is_some_and(|a| a.key == key.name && a.provider == provider.name)
+            {
                 continue;
             }
             let start = Instant::now();
