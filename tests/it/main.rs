@@ -61,6 +61,7 @@ mod routing_rules;
 mod same_dialect;
 mod stream_estimate;
 mod stream_resume;
+mod stream_resume_dialects;
 mod stream_resume_targets;
 mod streaming;
 mod top;
