@@ -147,61 +147,61 @@ where
     E: Encoder<T>,
 {
     async_stream::stream! {
-            let _permit = permit;
-            // Tells `watch` the end even when the client goes away and the stream is dropped.
-            let mut end = OnEnd::new(watch);
-            let mut items = std::pin::pin!(items);
-            let mut error = None;
-            while let Some(item) = items.next().await {
-                match item {
-                    Ok(mut item) => {
-                        if let Some(u) = end.item(&mut item) {
-                            end.usage = Some(u);
+        let _permit = permit;
+        // Tells `watch` the end even when the client goes away and the stream is dropped.
+        let mut end = OnEnd::new(watch);
+        let mut items = std::pin::pin!(items);
+        let mut error = None;
+        while let Some(item) = items.next().await {
+            match item {
+                Ok(mut item) => {
+                    if let Some(u) = end.item(&mut item) {
+                        end.usage = Some(u);
+                    }
+                    match encoder.item(&item) {
+                        Ok(bytes) if bytes.is_empty() => {}
+                        Ok(bytes) => {
+                            end.first_token.get_or_insert_with(Instant::now);
+                            yield Ok(bytes)
                         }
-                        match encoder.item(&item) {
-                            Ok(bytes) if bytes.is_empty() => {}
-                            Ok(bytes) => {
-                                end.first_token.get_or_insert_with(Instant::now);
-                                yield Ok(bytes)
-                            }
-                            Err(e) => {
-                                error = Some(ProviderError::InvalidResponse(e));
-                                break;
-                            }
+                        Err(e) => {
+                            error = Some(ProviderError::InvalidResponse(e));
+                            break;
                         }
                     }
-                    Err(e) => {
-                        error = Some(e);
-                        break;
-                    }
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
                 }
             }
-            match &error {
-                None => {
-                    if encoder.carries_trailer() {
-                        if let Some(count) = end.unmeasured() {
-                            // Off the async workers: a long prompt takes milliseconds.
-                            let usage = tokio::task::spawn_blocking(count).await.ok().flatten();
-                            end.counted(usage);
-                        }
-                        if let Some(bytes) = end.trailer().and_then(|t| encoder.item(&t).ok()) {
-                            yield Ok(bytes);
-                        }
-                    }
-                    yield Ok(encoder.done())
-                }
-                Some(e) => {
-                    let api = ApiError::from(DispatchError::Failed {
-                        provider: provider.clone(),
-                        error: e.clone(),
-                        attempts: Vec::new(),
-    retries: 0,
-                    });
-                    yield Ok(encoder.error(&api));
-                }
-            }
-            end.finish(error);
         }
+        match &error {
+            None => {
+                if encoder.carries_trailer() {
+                    if let Some(count) = end.unmeasured() {
+                        // Off the async workers: a long prompt takes milliseconds.
+                        let usage = tokio::task::spawn_blocking(count).await.ok().flatten();
+                        end.counted(usage);
+                    }
+                    if let Some(bytes) = end.trailer().and_then(|t| encoder.item(&t).ok()) {
+                        yield Ok(bytes);
+                    }
+                }
+                yield Ok(encoder.done())
+            }
+            Some(e) => {
+                let api = ApiError::from(DispatchError::Failed {
+                    provider: provider.clone(),
+                    error: e.clone(),
+                    attempts: Vec::new(),
+                    retries: 0,
+                });
+                yield Ok(encoder.error(&api));
+            }
+        }
+        end.finish(error);
+    }
 }
 
 /// Holds a stream's [`Watch`] and tells it the end once: [`OnEnd::finish`] at a
