@@ -255,20 +255,6 @@ impl Entry for () {
     }
 }
 
-/// Runs `op` along `plan`: each target in turn, each with its keys and retries.
-pub async fn dispatch<T, F, Fut>(
-    plan: &Plan,
-    origin: &Origin,
-    clock: &dyn Clock,
-    op: F,
-) -> Result<Dispatched<T>, DispatchError>
-where
-    F: Fn(Arc<dyn Provider>, Call) -> Fut,
-    Fut: Future<Output = Result<T, ProviderError>>,
-{
-    dispatch_with(plan, origin, clock, &(), op).await
-}
-
 /// A key a dispatch must not use: the one whose stream was just cut, when the next
 /// target is asked to continue it (the same key would most likely cut again).
 #[derive(Debug, Clone, Copy)]
@@ -279,8 +265,9 @@ pub struct Avoid<'a> {
     pub key: &'a str,
 }
 
-/// [`dispatch`], never sending to `avoid`'s key; a target left with no other key is
-/// passed over as failed.
+/// Runs `op` along `plan` (each target in turn, each with its keys and retries),
+/// never sending to `avoid`'s key; a target left with no other key is passed over as
+/// failed.
 pub async fn dispatch_avoiding<T, F, Fut>(
     plan: &Plan,
     origin: &Origin,
@@ -295,7 +282,8 @@ where
     walk(plan, origin, clock, &(), avoid, op).await
 }
 
-/// [`dispatch`], asking `entry` before each target's first attempt.
+/// Runs `op` along `plan` (each target in turn, each with its keys and retries),
+/// asking `entry` before each target's first attempt.
 ///
 /// A target whose provider breaker is open is skipped; a half-open one lets exactly one
 /// request through as its probe. When every target is skipped so, nothing is sent and
