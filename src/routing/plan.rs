@@ -90,3 +90,64 @@ impl Plan {
         &self.targets[0]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ClientConfig, FileConfig};
+    use crate::routing::Snapshot;
+
+    /// A plan over `names` (`provider/model`), providers `a1`, `a2` (anthropic) and
+    /// `o` (OpenAI-compatible).
+    fn plan(names: &[&str]) -> Plan {
+        let toml = r#"
+[providers.a1]
+type = "anthropic"
+[[providers.a1.keys]]
+name = "k"
+value = "x"
+[providers.a2]
+type = "anthropic"
+[[providers.a2.keys]]
+name = "k"
+value = "x"
+[providers.o]
+type = "openai-compatible"
+base_url = "http://127.0.0.1:1/v1"
+[[providers.o.keys]]
+name = "k"
+value = "x"
+"#;
+        let cfg = FileConfig::parse(toml).unwrap();
+        let snapshot = Snapshot::build(cfg.providers, &ClientConfig::default(), None);
+        let targets = names.iter().map(|n| snapshot.resolve(n).unwrap()).collect();
+        Plan {
+            targets,
+            rule: None,
+        }
+    }
+
+    fn names(plan: &Plan) -> Vec<String> {
+        plan.targets
+            .iter()
+            .map(|t| format!("{}/{}", t.provider.name, t.model))
+            .collect()
+    }
+
+    #[test]
+    fn a_forwarded_plan_hands_over_at_the_first_target_of_another_type_in_order() {
+        let p = plan(&["a1/c", "a2/c", "o/g", "a2/c", "a1/other"]);
+        assert_eq!(names(&p.forwardable()), ["a1/c", "a2/c"]);
+        let (rest, at) = p.handover();
+        assert_eq!(at, 2);
+        assert_eq!(names(&rest), ["o/g", "a2/c", "a1/other"]);
+        // Without a translation, every same-type target is tried and the rest named.
+        assert_eq!(names(&p.same_type()), ["a1/c", "a2/c", "a2/c"]);
+        let others: Vec<&str> = p.other_types().map(|t| t.provider.name.as_str()).collect();
+        assert_eq!(others, ["o", "a1"]);
+        // A plan of one type never hands over.
+        let (rest, at) = plan(&["a1/c", "a2/c"]).handover();
+        assert!(rest.targets.is_empty());
+        assert_eq!(at, 2);
+    }
+}
