@@ -161,6 +161,8 @@ pub enum DispatchError {
         error: ProviderError,
         /// Every key that failed before, the last included.
         attempts: Vec<KeyFailure>,
+        /// Passes repeated after a transient failure, over every target tried.
+        retries: u32,
     },
 }
 
@@ -253,21 +255,35 @@ impl Entry for () {
     }
 }
 
-/// Runs `op` along `plan`: each target in turn, each with its keys and retries.
-pub async fn dispatch<T, F, Fut>(
+/// A key a dispatch must not use: the one whose stream was just cut, when the next
+/// target is asked to continue it (the same key would most likely cut again).
+#[derive(Debug, Clone, Copy)]
+pub struct Avoid<'a> {
+    /// The provider the key belongs to.
+    pub provider: &'a str,
+    /// The key's name.
+    pub key: &'a str,
+}
+
+/// Runs `op` along `plan` (each target in turn, each with its keys and retries),
+/// never sending to `avoid`'s key; a target left with no other key is passed over as
+/// failed.
+pub async fn dispatch_avoiding<T, F, Fut>(
     plan: &Plan,
     origin: &Origin,
     clock: &dyn Clock,
+    avoid: Option<Avoid<'_>>,
     op: F,
 ) -> Result<Dispatched<T>, DispatchError>
 where
     F: Fn(Arc<dyn Provider>, Call) -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
-    dispatch_with(plan, origin, clock, &(), op).await
+    walk(plan, origin, clock, &(), avoid, op).await
 }
 
-/// [`dispatch`], asking `entry` before each target's first attempt.
+/// Runs `op` along `plan` (each target in turn, each with its keys and retries),
+/// asking `entry` before each target's first attempt.
 ///
 /// A target whose provider breaker is open is skipped; a half-open one lets exactly one
 /// request through as its probe. When every target is skipped so, nothing is sent and
@@ -283,11 +299,28 @@ where
     F: Fn(Arc<dyn Provider>, Call) -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
+    walk(plan, origin, clock, entry, None, op).await
+}
+
+/// The walk along `plan` behind every dispatch.
+async fn walk<T, F, Fut>(
+    plan: &Plan,
+    origin: &Origin,
+    clock: &dyn Clock,
+    entry: &impl Entry,
+    avoid: Option<Avoid<'_>>,
+    op: F,
+) -> Result<Dispatched<T>, DispatchError>
+where
+    F: Fn(Arc<dyn Provider>, Call) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
     let mut run = Run {
         origin,
         clock,
         failures: Vec::new(),
         retries: 0,
+        avoid,
     };
     let mut primary: Option<DispatchError> = None;
     let mut open: Vec<OpenBreaker> = Vec::new();
@@ -335,6 +368,7 @@ where
             provider,
             error,
             attempts: run.failures,
+            retries: run.retries,
         },
         Some(other) => other,
         None if !open.is_empty() => DispatchError::Unavailable {
@@ -345,6 +379,7 @@ where
             provider: String::new(),
             error: ProviderError::Transport("the routing plan has no targets".into()),
             attempts: run.failures,
+            retries: run.retries,
         },
     })
 }
@@ -364,6 +399,7 @@ struct Run<'a> {
     clock: &'a dyn Clock,
     failures: Vec<KeyFailure>,
     retries: u32,
+    avoid: Option<Avoid<'a>>,
 }
 
 /// A pass that found a key that answered.
@@ -426,6 +462,7 @@ impl Run<'_> {
                         provider: provider.name.clone(),
                         error: error.clone(),
                         attempts: self.failures[before..].to_vec(),
+                        retries: self.retries,
                     };
                     if retry >= policy.max_retries || !retryable(&error) {
                         return Err(failed());
@@ -516,6 +553,12 @@ impl Run<'_> {
             let key = &keys[index];
             let state = &health.keys[index];
             if !state.admit(self.clock.now_ms(), settings) && !last_target {
+                continue;
+            }
+            if self
+                .avoid
+                .is_some_and(|a| a.key == key.name && a.provider == provider.name)
+            {
                 continue;
             }
             let start = Instant::now();

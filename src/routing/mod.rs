@@ -30,7 +30,8 @@ use indexmap::IndexMap;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use dispatch::{
-    dispatch, dispatch_with, DispatchError, Dispatched, Entry, KeyFailure, OpenBreaker, Redaction,
+    dispatch_avoiding, dispatch_with, Avoid, DispatchError, Dispatched, Entry, KeyFailure,
+    OpenBreaker, Redaction,
 };
 pub use health::{BreakerState, Health, ProviderHealth, Verdict};
 pub use limiter::{Limiter, Permit};

@@ -100,7 +100,8 @@ async fn forward_json(
         Ok(plan) => plan,
         Err(done) => return done,
     };
-    match forward_routed(ctx, &plan, req, endpoint, stream).await {
+    // No translation here: it falls over only to the same provider type and model.
+    match forward_routed(ctx, &plan.same_type(), req, endpoint, stream).await {
         Ok(response) => response,
         Err((mut ctx, e)) => ctx.forward_failed(&plan, e),
     }
@@ -149,25 +150,25 @@ pub(super) fn vendor_headers(info: &hooks::RequestInfo, allowed: &[HeaderName]) 
 /// OpenAI's beta opt-in header, passed on to OpenAI-format upstreams.
 pub(super) const OPENAI_BETA: HeaderName = HeaderName::from_static("openai-beta");
 
-/// Dispatches a prepared forward along the targets it can go to unchanged, and
-/// answers it; `Err` with the context when they all failed, for the caller to go on
-/// along the plan's other targets ([`Ctx::hand_over`]) or say why it cannot
-/// ([`Ctx::forward_failed`]). Nothing has been sent to the client then.
+/// Dispatches a prepared forward along `plan` (the targets it can go to unchanged:
+/// [`Plan::forwardable`] or [`Plan::same_type`]), and answers it; `Err` with the
+/// context when they all failed, for the caller to go on along the plan's other
+/// targets ([`Ctx::hand_over`]) or say why it cannot ([`Ctx::forward_failed`]).
+/// Nothing has been sent to the client then.
 pub(super) async fn send(
     ctx: Ctx,
     plan: &Plan,
     forward: Forward,
 ) -> Result<Response, (Ctx, DispatchError)> {
     let forward = &forward;
-    let plan = plan.forwardable();
     let result = ctx
         .dispatch(
-            &plan,
+            plan,
             |p, call| async move { p.forward(&call, forward).await },
         )
         .await;
     match result {
-        Ok(d) => Ok(answer(ctx, &plan, d, forward)),
+        Ok(d) => Ok(answer(ctx, plan, d, forward)),
         Err(e) => Err((ctx, e)),
     }
 }
@@ -235,6 +236,7 @@ fn answer(
                     provider,
                     error,
                     attempts: Vec::new(),
+                    retries: 0,
                 });
                 e.context.model_requested = Some(requested);
                 e.context.model_resolved = Some(model);
@@ -317,6 +319,7 @@ pub(super) async fn send_native<W: Watch<Bytes>>(
                     provider,
                     error,
                     attempts: Vec::new(),
+                    retries: 0,
                 }))
             };
             let stamp = ctx.stamp();

@@ -74,13 +74,36 @@ pub trait Encoder<T>: Send + 'static {
     fn item(&mut self, item: &T) -> Result<Bytes, String>;
     /// What closes a complete stream.
     fn done(&mut self) -> Bytes;
-    /// Whether a complete stream ends with the watch's trailer item (OpenAI's chunks
-    /// carry the reference gateway's `extra_fields`; other formats have no place for it).
+    /// Whether a complete stream ends with the watch's trailer item (the request's
+    /// `extra_fields`: OpenAI's chunks carry it as is, other dialects on their closing
+    /// event, see [`ExtraFields`]).
     fn carries_trailer(&self) -> bool {
         false
     }
     /// The last event of a stream cut short by `error`.
     fn error(&mut self, error: &ApiError) -> Bytes;
+}
+
+/// The request's `extra_fields` a chat stream's chunks carry (the resume marker on the
+/// chunks that end a resumed answer, a governed stream's cost in the trailer chunk),
+/// gathered for a dialect that has no chunk of its own to carry them and puts them on
+/// the event that ends its stream. A stream that carries none is left as it was.
+#[derive(Default)]
+pub struct ExtraFields(Option<serde_json::Map<String, serde_json::Value>>);
+
+impl ExtraFields {
+    /// Takes note of `chunk`'s `extra_fields` members, if it has any.
+    pub fn note(&mut self, chunk: &crate::schema::ChatChunk) {
+        if let Some(serde_json::Value::Object(fields)) = chunk.extra.get("extra_fields") {
+            let all = self.0.get_or_insert_with(Default::default);
+            all.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+
+    /// Every member noted so far, as one object; `None` when there was none.
+    pub fn take(&mut self) -> Option<serde_json::Value> {
+        self.0.take().map(serde_json::Value::Object)
+    }
 }
 
 /// OpenAI's format: each item as one `data:` event, `[DONE]` at the end, the error
@@ -175,6 +198,7 @@ where
                     provider: provider.clone(),
                     error: e.clone(),
                     attempts: Vec::new(),
+                    retries: 0,
                 });
                 yield Ok(encoder.error(&api));
             }

@@ -68,7 +68,7 @@ pub async fn transcriptions(
         ..Forward::json(Endpoint::AudioTranscriptions, body, stream)
     };
     // Audio has no translation: it falls over only to the same provider type and model.
-    match send(ctx, &plan, forward).await {
+    match send(ctx, &plan.same_type(), forward).await {
         Ok(response) => response,
         Err((mut ctx, e)) => ctx.forward_failed(&plan, e),
     }

@@ -61,7 +61,7 @@ fn frame(headers: &[(&str, &str)], payload: &Value) -> Vec<u8> {
     out
 }
 
-fn event(kind: &str, payload: &Value) -> Vec<u8> {
+pub(crate) fn event(kind: &str, payload: &Value) -> Vec<u8> {
     frame(
         &[
             (":event-type", kind),
@@ -83,7 +83,7 @@ fn stream_frames() -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn event_stream(chunks: Vec<Vec<u8>>, hold: Option<Arc<Notify>>) -> Reply {
+pub(crate) fn event_stream(chunks: Vec<Vec<u8>>, hold: Option<Arc<Notify>>) -> Reply {
     Reply::Chunked {
         status: 200,
         content_type: "application/vnd.amazon.eventstream".into(),

@@ -3,103 +3,23 @@
 //! sends three chunks and drops the connection; fallback `b` continues. Each test
 //! states what the client saw, what `b` was asked, and how many calls each got.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use bifrost::hooks::{Hook, Outcome, Pipeline, RequestInfo};
 use serde_json::{json, Value};
-use tokio::sync::mpsc;
 
 use crate::support::client::post;
 use crate::support::gateway::Gateway;
+use crate::support::outcomes;
 use crate::support::python::assert_pytest_async;
+use crate::support::resume::{
+    anthropic_events, anthropic_stream, config, content, cut_primary, data_events, openai_fallback,
+    text_of, CONTINUE, PART_ONE, RESUME_ON,
+};
 use crate::support::upstream::{chat_stream_events, word_tokens, MockUpstream, Reply};
-
-const CONTINUE: &str =
-    "Continue exactly where your previous message stopped; do not repeat anything.";
-
-/// What the client has when `a` is cut: three chunks.
-const PART_ONE: &str = "one two three ";
-
-/// Providers `a` (openai-compatible) and `b` (of `b_type`) with `extra` appended.
-fn config(a: &str, b_type: &str, b: &str, extra: &str) -> String {
-    format!(
-        r#"
-[providers.a]
-type = "openai-compatible"
-base_url = "{a}"
-[[providers.a.keys]]
-name = "ka"
-value = "sk-a"
-[providers.b]
-type = "{b_type}"
-base_url = "{b}"
-[[providers.b.keys]]
-name = "kb"
-value = "sk-b"
-{extra}
-"#
-    )
-}
-
-const RESUME_ON: &str = "[client]\nstream_resume = true\n";
-
-/// `a`: a stream cut after its first three chunks ([`PART_ONE`]).
-async fn cut_primary() -> MockUpstream {
-    MockUpstream::always(Reply::Stream {
-        events: chat_stream_events("m", &["one ", "two ", "three ", "four"]),
-        gap: Duration::ZERO,
-        done: true,
-        hold_after_first: None,
-        drop_after: Some(3),
-    })
-    .await
-}
-
-/// `b` in OpenAI's format: `parts`, under another completion id and model name.
-async fn openai_fallback(parts: &[&str]) -> MockUpstream {
-    let events = chat_stream_events("m2", parts)
-        .into_iter()
-        .map(|e| e.replace("chatcmpl-mock0123456789", "chatcmpl-other"))
-        .collect();
-    MockUpstream::always(Reply::stream(events)).await
-}
 
 fn stream_chat(model: &str) -> Value {
     json!({"model": model, "stream": true, "fallbacks": ["b/m"],
         "messages": [{"role": "user", "content": "x"}]})
-}
-
-/// The JSON of each `data:` event, and whether the stream ended with `[DONE]`.
-fn data_events(text: &str) -> (Vec<Value>, bool) {
-    let data: Vec<&str> = text
-        .split("\n\n")
-        .filter_map(|e| e.trim().strip_prefix("data: "))
-        .collect();
-    let done = data.last() == Some(&"[DONE]");
-    let json = data
-        .iter()
-        .filter(|d| **d != "[DONE]")
-        .map(|d| serde_json::from_str(d).unwrap_or_else(|e| panic!("{e}: {d}")))
-        .collect();
-    (json, done)
-}
-
-/// The answer text of OpenAI chunks.
-fn content(chunks: &[Value]) -> String {
-    chunks
-        .iter()
-        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
-        .collect()
-}
-
-/// A message's text, whether its content is a string or a list of blocks.
-fn text_of(message: &Value) -> String {
-    match &message["content"] {
-        Value::String(s) => s.clone(),
-        Value::Array(blocks) => blocks.iter().filter_map(|b| b["text"].as_str()).collect(),
-        _ => String::new(),
-    }
 }
 
 #[tokio::test]
@@ -149,30 +69,6 @@ async fn a_cut_openai_stream_is_continued_by_the_fallback_as_one_answer() {
     assert_eq!(text_of(&messages[1]), PART_ONE);
     assert_eq!(text_of(&messages[2]), CONTINUE);
     assert_eq!(sent["model"], "m");
-}
-
-/// Anthropic's stream events for an answer of `text`.
-fn anthropic_stream(text: &str) -> Reply {
-    let events = [
-        json!({"type": "message_start", "message": {"id": "msg_b", "type": "message", "role": "assistant",
-            "model": "claude-x", "content": [], "stop_reason": null, "stop_sequence": null,
-            "usage": {"input_tokens": 12, "output_tokens": 1}}}),
-        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
-        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}}),
-        json!({"type": "content_block_stop", "index": 0}),
-        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null},
-            "usage": {"output_tokens": 2}}),
-        json!({"type": "message_stop"}),
-    ];
-    let body: String = events
-        .iter()
-        .map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().unwrap()))
-        .collect();
-    Reply::Raw {
-        status: 200,
-        content_type: "text/event-stream".into(),
-        body: body.into_bytes(),
-    }
 }
 
 #[tokio::test]
@@ -306,30 +202,17 @@ async fn a_tool_call_stream_is_not_resumed() {
     assert_eq!(b.request_count(), 0);
 }
 
-struct Outcomes(mpsc::UnboundedSender<Outcome>);
-
-impl Hook for Outcomes {
-    fn on_complete(&self, _info: &RequestInfo, outcome: &Outcome) {
-        let _ = self.0.send(outcome.clone());
-    }
-}
-
 #[tokio::test]
 async fn the_outcome_lists_both_parts_and_the_summed_usage() {
     let a = cut_primary().await;
     let b = openai_fallback(&["four"]).await;
-    let (tx, mut outcomes) = mpsc::unbounded_channel();
     let config = config(&a.base_url(), "openai-compatible", &b.base_url(), RESUME_ON);
-    let gw = Gateway::start_with(&config, Pipeline::new(vec![Arc::new(Outcomes(tx))])).await;
+    let (gw, mut outcomes) = outcomes::gateway(&config).await;
     let resp = post(&gw.url("/v1/chat/completions"), &stream_chat("a/m")).await;
     assert!(data_events(&resp.text()).1);
     let outcome = outcomes.recv().await.unwrap();
-    let tried: Vec<(&str, Option<u16>)> = outcome
-        .attempts
-        .iter()
-        .map(|a| (a.provider.as_str(), a.status))
-        .collect();
-    assert_eq!(tried, [("a", Some(200)), ("b", Some(200))]);
+    let tried = outcomes::tried(&outcome);
+    assert_eq!(tried, [("a".into(), Some(200)), ("b".into(), Some(200))]);
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
     let usage = outcome.usage.unwrap();
     assert_eq!(usage.completion_tokens, 4 + u64::from(word_tokens("four")));
@@ -372,21 +255,6 @@ async fn a_resumed_stream_on_the_anthropic_route_is_one_valid_message() {
     assert_eq!(b.request_count(), 2);
 }
 
-/// Anthropic's stream events for `parts`, as `data:` texts (their `type` names them).
-fn anthropic_events(parts: &[&str]) -> Vec<String> {
-    let mut events = vec![
-        json!({"type": "message_start", "message": {"id": "msg_a", "type": "message", "role": "assistant",
-            "model": "claude-x", "content": [], "stop_reason": null, "stop_sequence": null,
-            "usage": {"input_tokens": 12, "output_tokens": 1}}}),
-        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
-    ];
-    for p in parts {
-        events.push(json!({"type": "content_block_delta", "index": 0,
-            "delta": {"type": "text_delta", "text": p}}));
-    }
-    events.iter().map(Value::to_string).collect()
-}
-
 #[tokio::test]
 async fn a_parameter_dropped_for_the_first_part_is_not_sent_to_the_continuation() {
     let a = MockUpstream::always(Reply::Stream {
@@ -418,30 +286,27 @@ async fn a_parameter_dropped_for_the_first_part_is_not_sent_to_the_continuation(
 }
 
 #[tokio::test]
-async fn a_provider_with_another_key_continues_its_own_cut_stream() {
-    // The first call is cut; whichever key the continuation picks answers it.
-    let calls = std::sync::atomic::AtomicUsize::new(0);
-    let a = MockUpstream::start(move |_| {
-        if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-            Reply::Stream {
-                events: chat_stream_events("m", &["one ", "two ", "three ", "four"]),
-                gap: Duration::ZERO,
-                done: true,
-                hold_after_first: None,
-                drop_after: Some(3),
-            }
-        } else {
-            Reply::stream(chat_stream_events("m", &["four"]))
-        }
+async fn a_continuation_never_goes_to_the_key_that_cut_the_stream() {
+    // Key `k1` (weight 1) is always picked first, and its streams are always cut; `k2`
+    // (weight 0) is picked only when `k1` is passed over, and answers.
+    let a = MockUpstream::start(|r| match r.bearer() {
+        Some("sk-1") => Reply::Stream {
+            events: chat_stream_events("m", &["one ", "two ", "three ", "four"]),
+            gap: Duration::ZERO,
+            done: true,
+            hold_after_first: None,
+            drop_after: Some(3),
+        },
+        _ => Reply::stream(chat_stream_events("m", &["four"])),
     })
     .await;
     let config = format!(
         "{RESUME_ON}[providers.a]\ntype = \"openai-compatible\"\nbase_url = \"{}\"\n\
-         [[providers.a.keys]]\nname = \"k1\"\nvalue = \"sk-1\"\n\
-         [[providers.a.keys]]\nname = \"k2\"\nvalue = \"sk-2\"\n",
+         [[providers.a.keys]]\nname = \"k1\"\nvalue = \"sk-1\"\nweight = 1.0\n\
+         [[providers.a.keys]]\nname = \"k2\"\nvalue = \"sk-2\"\nweight = 0.0\n",
         a.base_url()
     );
-    let gw = Gateway::start(&config).await;
+    let (gw, mut outcomes) = outcomes::gateway(&config).await;
     let body =
         json!({"model": "a/m", "stream": true, "messages": [{"role": "user", "content": "x"}]});
     let resp = post(&gw.url("/v1/chat/completions"), &body).await;
@@ -449,6 +314,10 @@ async fn a_provider_with_another_key_continues_its_own_cut_stream() {
     assert!(done, "{}", resp.text());
     assert_eq!(content(&chunks), "one two three four");
     let seen = a.requests();
-    assert_eq!(seen.len(), 2);
+    let keys: Vec<Option<&str>> = seen.iter().map(|r| r.bearer()).collect();
+    assert_eq!(keys, [Some("sk-1"), Some("sk-2")]);
     assert_eq!(text_of(&seen[1].body["messages"][1]), PART_ONE);
+    let outcome = outcomes.recv().await.unwrap();
+    let used: Vec<Option<&str>> = outcome.attempts.iter().map(|a| a.key.as_deref()).collect();
+    assert_eq!(used, [Some("k1"), Some("k2")]);
 }

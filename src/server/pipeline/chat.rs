@@ -336,6 +336,7 @@ mod tests {
             provider: "p".into(),
             error: ProviderError::unsupported_param(param, format!("no `{param}`")),
             attempts: Vec::new(),
+            retries: 0,
         })
     }
 
@@ -357,6 +358,7 @@ mod tests {
             provider: "p".into(),
             error: ProviderError::Unsupported("no such API".into()),
             attempts: Vec::new(),
+            retries: 0,
         });
         assert!(drops.next(&other).is_none());
         assert_eq!(drops.dropped, ["logit_bias", "seed"]);

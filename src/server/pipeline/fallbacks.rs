@@ -102,32 +102,35 @@ impl Fallbacks {
     }
 }
 
-/// A forwarded request whose forwardable targets failed, going on along the plan's
-/// targets of another type through the route's translation. Kept so the answer still
-/// counts over the whole plan: `fallback_index`, every attempt, and the primary's error
-/// when every target fails.
+/// A forwarded request whose leading targets (those that take its body unchanged)
+/// failed, going on translated along the rest of the plan, in plan order. Kept so the
+/// answer still counts over the whole plan: `fallback_index`, every attempt and retry,
+/// and the primary's error when every target fails.
 pub(super) struct Handover {
     /// The whole plan's primary, named in the final error.
     pub(super) primary: Route,
-    /// Each translated target's index in the whole plan.
-    indices: Vec<usize>,
+    /// The index in the whole plan of the first translated target.
+    offset: usize,
     /// How the forwarded targets failed.
     error: DispatchError,
 }
 
 impl Handover {
-    pub(super) fn new(primary: Route, indices: Vec<usize>, error: DispatchError) -> Handover {
+    pub(super) fn new(primary: Route, offset: usize, error: DispatchError) -> Handover {
         Handover {
             primary,
-            indices,
+            offset,
             error,
         }
     }
 
-    fn attempts(&self) -> &[KeyFailure] {
+    /// The attempts and retries the forwarded targets made.
+    fn earlier(&self) -> (&[KeyFailure], u32) {
         match &self.error {
-            DispatchError::Failed { attempts, .. } => attempts,
-            _ => &[],
+            DispatchError::Failed {
+                attempts, retries, ..
+            } => (attempts, *retries),
+            _ => (&[], 0),
         }
     }
 
@@ -136,10 +139,11 @@ impl Handover {
         &self,
         result: Result<Dispatched<T>, DispatchError>,
     ) -> Result<Dispatched<T>, DispatchError> {
-        let earlier = self.attempts();
+        let (earlier, earlier_retries) = self.earlier();
         match result {
             Ok(mut d) => {
-                d.fallback_index = self.indices.get(d.fallback_index).copied().unwrap_or(0);
+                d.fallback_index += self.offset;
+                d.retries += earlier_retries;
                 let mut failures = earlier.to_vec();
                 failures.append(&mut d.failures);
                 d.attempts = failures.len() as u32 + 1;
@@ -147,9 +151,11 @@ impl Handover {
                 Ok(d)
             }
             Err(later) => {
-                let later_attempts = match &later {
-                    DispatchError::Failed { attempts, .. } => attempts.as_slice(),
-                    _ => &[],
+                let (later_attempts, later_retries) = match &later {
+                    DispatchError::Failed {
+                        attempts, retries, ..
+                    } => (attempts.as_slice(), *retries),
+                    _ => (&[][..], 0),
                 };
                 let attempts = [earlier, later_attempts].concat();
                 // The primary's error, as when every target is tried in one dispatch.
@@ -173,6 +179,7 @@ impl Handover {
                         provider,
                         error,
                         attempts,
+                        retries: earlier_retries + later_retries,
                     },
                     None => later,
                 })

@@ -612,33 +612,36 @@ impl Ctx {
         }
     }
 
-    /// After the targets of `plan` that take a forwarded body unchanged failed with
-    /// `e`: the plan of its other targets (another provider type or model), for the
-    /// route to serve translated, before any response header went out; else (no other
-    /// targets, or `e` ends the request) the finished error.
+    /// After the leading targets of `plan` that take a forwarded body unchanged
+    /// ([`Plan::forwardable`]) failed with `e`: the rest of the plan from the first
+    /// target of another type on ([`Plan::handover`]), for the route to serve
+    /// translated, before any response header went out; else (no such target, or `e`
+    /// ends the request) the finished error.
     #[allow(clippy::result_large_err)]
     pub(super) fn hand_over(&mut self, plan: &Plan, e: DispatchError) -> Result<Plan, Response> {
-        let (rest, indices) = plan.translated();
+        let (rest, offset) = plan.handover();
         if rest.targets.is_empty() || !e.falls_back() {
             return Err(self.dispatch_failed(plan, e));
         }
         tracing::debug!(request_id = %self.origin, error = %e, "forwarded targets failed; going on translated");
-        self.handover = Some(fallbacks::Handover::new(plan.primary().clone(), indices, e));
+        self.handover = Some(fallbacks::Handover::new(plan.primary().clone(), offset, e));
         Ok(rest)
     }
 
     /// The error for a forwarded request on an endpoint with no translation (audio,
-    /// images, moderations): its other targets could not be tried, and it says so.
+    /// images, moderations), after its [`Plan::same_type`] targets failed: its other
+    /// targets could not be tried, and it says so.
     pub(super) fn forward_failed(&mut self, plan: &Plan, e: DispatchError) -> Response {
-        let (rest, _) = plan.translated();
-        if rest.targets.is_empty() || !e.falls_back() {
+        if !e.falls_back() {
             return self.dispatch_failed(plan, e);
         }
-        let skipped: Vec<String> = rest
-            .targets
-            .iter()
+        let skipped: Vec<String> = plan
+            .other_types()
             .map(|t| format!("`{}/{}`", t.provider.name, t.model))
             .collect();
+        if skipped.is_empty() {
+            return self.dispatch_failed(plan, e);
+        }
         let note = format!(
             " (fallbacks not tried: {}; this endpoint is forwarded as is, so it falls over only to the same provider type and model)",
             skipped.join(", ")

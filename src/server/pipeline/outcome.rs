@@ -350,7 +350,11 @@ impl Report {
         if !self.active() {
             return;
         }
-        if let DispatchError::Failed { attempts, .. } = e {
+        if let DispatchError::Failed {
+            attempts, retries, ..
+        } = e
+        {
+            self.outcome.retries = *retries;
             self.failures(attempts);
             if let Some(last) = attempts.last() {
                 self.outcome.provider = Some(last.provider.clone());

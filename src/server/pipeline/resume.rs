@@ -24,8 +24,8 @@ use super::Ctx;
 use crate::hooks::Attempt;
 use crate::providers::{Accepts, Call, ChunkStream, Origin, Provider, Reply};
 use crate::routing::{
-    continuation, dispatch, started, Clock, DispatchError, Dispatched, KeyFailure, Partial, Permit,
-    Plan, Redaction, ResumedFrom, Route, Splice,
+    continuation, dispatch_avoiding, started, Avoid, Clock, DispatchError, Dispatched, KeyFailure,
+    Partial, Permit, Plan, Redaction, ResumedFrom, Route, Splice,
 };
 use crate::schema::{ChatChunk, ChatRequest, Usage};
 
@@ -161,6 +161,7 @@ impl Resumer {
         let first = std::mem::replace(&mut d.value.body, Box::pin(futures_util::stream::empty()));
         let mut current = masked(first, d.redaction.take());
         let mut route = d.route.clone();
+        let mut key = d.key_name.clone();
         let mut index = d.fallback_index;
         d.value.body = Box::pin(async_stream::stream! {
             let Resumer { plan, fits, origin, clock, limit, tx } = self;
@@ -198,7 +199,10 @@ impl Resumer {
                 tracing::debug!(request_id = %origin, provider = %from.provider, chars = from.chars, %error, "stream cut mid-answer; resuming on the next target");
                 let began = Instant::now();
                 let text = partial.text();
-                let result = dispatch(&rest.plan, &origin, &**clock, |p, call| {
+                // Never the key that just cut the stream; a provider whose breaker
+                // opened is skipped by the dispatch itself.
+                let avoid = key.as_deref().map(|key| Avoid { provider: &route.provider.name, key });
+                let result = dispatch_avoiding(&rest.plan, &origin, &**clock, avoid, |p, call| {
                     let mut req = fits.for_call(&p, &call);
                     continuation(&mut req, text, p.prefill(&call.model));
                     async move { started(p.chat_stream(&call, &req).await?).await }
@@ -217,6 +221,7 @@ impl Resumer {
                         splice = Some(s);
                         index = rest.start + next.fallback_index;
                         route = next.route;
+                        key = next.key_name;
                         _permit = Some(next.permit);
                         current = masked(next.value.body, next.redaction);
                     }

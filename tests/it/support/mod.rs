@@ -5,7 +5,9 @@
 
 pub mod client;
 pub mod gateway;
+pub mod outcomes;
 pub mod python;
+pub mod resume;
 pub mod upstream;
 
 /// A JSON fixture from `tests/fixtures/`, e.g. `fixture("anthropic/messages_response")`.

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::response::{message_id, stop_reason, usage};
 use crate::schema::{ChatChunk, Usage};
-use crate::server::stream::Encoder;
+use crate::server::stream::{Encoder, ExtraFields};
 use crate::server::ApiError;
 
 /// One SSE event with Anthropic's `event:` line (equal to the data's `type`).
@@ -39,6 +39,8 @@ pub struct AnthropicSse {
     index: u32,
     stop_reason: Option<String>,
     usage: Option<Usage>,
+    /// Goes on the closing `message_delta`.
+    extra: ExtraFields,
     out: Vec<u8>,
 }
 
@@ -52,6 +54,7 @@ impl AnthropicSse {
             index: 0,
             stop_reason: None,
             usage: None,
+            extra: ExtraFields::default(),
             out: Vec::new(),
         }
     }
@@ -176,6 +179,7 @@ impl Encoder<ChatChunk> for AnthropicSse {
         if chunk.usage.is_some() {
             self.usage = chunk.usage.clone();
         }
+        self.extra.note(chunk);
         self.start(&chunk.id, chunk.usage.as_ref());
         // Anthropic has one answer per message; other choices (n > 1) have no place.
         for choice in chunk.choices.iter().filter(|c| c.index == 0) {
@@ -217,16 +221,21 @@ impl Encoder<ChatChunk> for AnthropicSse {
         self.close();
         let stop = self.stop_reason.take();
         let u = usage(self.usage.as_ref());
-        self.emit(
-            "message_delta",
-            json!({
-                "type": "message_delta",
-                "delta": {"stop_reason": stop, "stop_sequence": null},
-                "usage": u,
-            }),
-        );
+        let mut delta = json!({
+            "type": "message_delta",
+            "delta": {"stop_reason": stop, "stop_sequence": null},
+            "usage": u,
+        });
+        if let Some(extra) = self.extra.take() {
+            delta["extra_fields"] = extra;
+        }
+        self.emit("message_delta", delta);
         self.emit("message_stop", json!({"type": "message_stop"}));
         self.take()
+    }
+
+    fn carries_trailer(&self) -> bool {
+        true
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::response::{stop_reason, usage};
 use crate::schema::{ChatChunk, Usage};
-use crate::server::stream::Encoder;
+use crate::server::stream::{Encoder, ExtraFields};
 use crate::server::ApiError;
 
 /// The content type of a ConverseStream answer.
@@ -89,6 +89,8 @@ pub struct EventStream {
     index: u32,
     stop_reason: Option<&'static str>,
     usage: Option<Usage>,
+    /// Goes on the closing `metadata` event.
+    extra: ExtraFields,
     out: Vec<u8>,
     failed: Option<String>,
 }
@@ -103,6 +105,7 @@ impl EventStream {
             index: 0,
             stop_reason: None,
             usage: None,
+            extra: ExtraFields::default(),
             out: Vec::new(),
             failed: None,
         }
@@ -187,6 +190,7 @@ impl Encoder<ChatChunk> for EventStream {
         if chunk.usage.is_some() {
             self.usage = chunk.usage.clone();
         }
+        self.extra.note(chunk);
         self.start();
         // Converse has one answer per message; other choices (n > 1) have no place.
         for choice in chunk.choices.iter().filter(|c| c.index == 0) {
@@ -217,11 +221,16 @@ impl Encoder<ChatChunk> for EventStream {
         self.emit("messageStop", json!({"stopReason": stop}));
         let latency = self.started_at.elapsed().as_millis() as u64;
         let u = usage(self.usage.as_ref());
-        self.emit(
-            "metadata",
-            json!({"usage": u, "metrics": {"latencyMs": latency}}),
-        );
+        let mut metadata = json!({"usage": u, "metrics": {"latencyMs": latency}});
+        if let Some(extra) = self.extra.take() {
+            metadata["extra_fields"] = extra;
+        }
+        self.emit("metadata", metadata);
         self.take().unwrap_or_default()
+    }
+
+    fn carries_trailer(&self) -> bool {
+        true
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {

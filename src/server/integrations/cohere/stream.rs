@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::response::{finish_reason, usage};
 use crate::schema::{ChatChunk, Usage};
-use crate::server::stream::Encoder;
+use crate::server::stream::{Encoder, ExtraFields};
 use crate::server::ApiError;
 
 /// One SSE event whose `event:` line names its `type`.
@@ -45,6 +45,8 @@ pub struct CohereSse {
     next_tool: u32,
     finish: Option<String>,
     usage: Option<Usage>,
+    /// Goes on the closing `message-end`.
+    extra: ExtraFields,
     out: Vec<u8>,
 }
 
@@ -147,6 +149,7 @@ impl Encoder<ChatChunk> for CohereSse {
         if chunk.usage.is_some() {
             self.usage = chunk.usage.clone();
         }
+        self.extra.note(chunk);
         self.start(&chunk.id);
         for choice in chunk.choices.iter().filter(|c| c.index == 0) {
             let d = &choice.delta;
@@ -177,8 +180,17 @@ impl Encoder<ChatChunk> for CohereSse {
         self.close();
         let reason = finish_reason(self.finish.as_deref());
         let u = usage(self.usage.as_ref());
-        self.emit(json!({"type": "message-end", "delta": {"finish_reason": reason, "usage": u}}));
+        let mut end =
+            json!({"type": "message-end", "delta": {"finish_reason": reason, "usage": u}});
+        if let Some(extra) = self.extra.take() {
+            end["extra_fields"] = extra;
+        }
+        self.emit(end);
         self.take()
+    }
+
+    fn carries_trailer(&self) -> bool {
+        true
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {

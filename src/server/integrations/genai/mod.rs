@@ -31,7 +31,7 @@ use crate::hooks::{Endpoint, RequestInfo};
 use crate::providers::JsonBody;
 use crate::routing::Plan;
 use crate::schema::{decode, ChatChunk, ChatResponse, EmbeddingRequest};
-use crate::server::stream::Encoder;
+use crate::server::stream::{Encoder, ExtraFields};
 use crate::server::ApiError;
 
 /// Errors and hook answers in Google's shape.
@@ -60,7 +60,10 @@ impl ChatDialect for GenerateContent {
     type Events = GenaiSse;
 
     fn events(&self, info: &RequestInfo) -> GenaiSse {
-        GenaiSse(stream::GenaiStream::new(&info.model_requested))
+        GenaiSse(
+            stream::GenaiStream::new(&info.model_requested),
+            ExtraFields::default(),
+        )
     }
 
     fn render(&self, answer: &ChatResponse, info: &RequestInfo) -> Value {
@@ -393,7 +396,9 @@ async fn count_tokens(state: &AppState, model: &str, headers: HeaderMap, body: B
 
 /// Gemini's SSE: one `data:` event per `GenerateContentResponse`, no terminator
 /// (Google separates events with CRLF; plain LF is equally valid SSE).
-pub(crate) struct GenaiSse(stream::GenaiStream);
+/// The request's `extra_fields` go on the chunk that ends the answer (or, for a
+/// governed stream's cost, on a last chunk of their own).
+pub(crate) struct GenaiSse(stream::GenaiStream, ExtraFields);
 
 fn events(values: Vec<Value>) -> Bytes {
     let mut out = Vec::new();
@@ -415,11 +420,34 @@ fn error_event(error: &ApiError) -> Bytes {
 
 impl Encoder<ChatChunk> for GenaiSse {
     fn item(&mut self, item: &ChatChunk) -> Result<Bytes, String> {
-        Ok(events(self.0.on_chunk(item)))
+        self.1.note(item);
+        let mut out = self.0.on_chunk(item);
+        // On the chunk that carried them, or the next one Gemini's format sends.
+        if let Some(Value::Object(last)) = out.last_mut() {
+            if let Some(extra) = self.1.take() {
+                last.insert("extra_fields".into(), extra);
+            }
+        }
+        Ok(events(out))
     }
 
     fn done(&mut self) -> Bytes {
-        events(self.0.finish())
+        let mut last = self.0.finish();
+        if let Some(extra) = self.1.take() {
+            match last.last_mut() {
+                Some(Value::Object(chunk)) => {
+                    chunk.insert("extra_fields".into(), extra);
+                }
+                // Everything went out already (a governed stream's cost comes after
+                // its last chunk): a chunk of its own.
+                _ => last.push(json!({ "extra_fields": extra })),
+            }
+        }
+        events(last)
+    }
+
+    fn carries_trailer(&self) -> bool {
+        true
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {

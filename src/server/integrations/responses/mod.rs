@@ -106,10 +106,11 @@ pub async fn create(state: AppState, headers: HeaderMap, body: Body) -> Response
     };
     if offers_responses(plan.primary()) {
         let endpoint = providers::Endpoint::Responses;
-        let (failed, e) = match forward_routed(ctx, &plan, raw, endpoint, stream).await {
-            Ok(response) => return response,
-            Err(failed) => failed,
-        };
+        let (failed, e) =
+            match forward_routed(ctx, &plan.forwardable(), raw, endpoint, stream).await {
+                Ok(response) => return response,
+                Err(failed) => failed,
+            };
         ctx = failed;
         plan = match ctx.hand_over(&plan, e) {
             Ok(rest) => rest,

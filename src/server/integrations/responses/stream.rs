@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 
 use super::response::{call_item, envelope, item_id, output_text, response_id, status, usage};
 use crate::schema::{unix_now, ChatChunk, Usage};
-use crate::server::stream::Encoder;
+use crate::server::stream::{Encoder, ExtraFields};
 use crate::server::ApiError;
 
 /// Writes one Responses stream.
@@ -40,6 +40,8 @@ pub struct ResponsesSse {
     calls: HashMap<u64, usize>,
     finish_reason: Option<String>,
     usage: Option<Usage>,
+    /// Goes on the closing response object.
+    extra: ExtraFields,
     out: Vec<u8>,
 }
 
@@ -59,6 +61,7 @@ impl ResponsesSse {
             calls: HashMap::new(),
             finish_reason: None,
             usage: None,
+            extra: ExtraFields::default(),
             out: Vec::new(),
         }
     }
@@ -268,6 +271,7 @@ impl Encoder<ChatChunk> for ResponsesSse {
         if let Some(u) = &chunk.usage {
             self.usage = Some(u.clone());
         }
+        self.extra.note(chunk);
         for choice in chunk.choices.iter().filter(|c| c.index == 0) {
             let d = &choice.delta;
             let text_of = |key: &str| d.get(key).and_then(Value::as_str).filter(|t| !t.is_empty());
@@ -302,6 +306,9 @@ impl Encoder<ChatChunk> for ResponsesSse {
         if let Some(u) = &self.usage {
             response.insert("usage".into(), usage(u));
         }
+        if let Some(extra) = self.extra.take() {
+            response.insert("extra_fields".into(), extra);
+        }
         let kind = match status {
             "incomplete" => "response.incomplete",
             _ => "response.completed",
@@ -311,6 +318,10 @@ impl Encoder<ChatChunk> for ResponsesSse {
             Map::from_iter([("response".to_string(), Value::Object(response))]),
         );
         self.take()
+    }
+
+    fn carries_trailer(&self) -> bool {
+        true
     }
 
     fn error(&mut self, error: &ApiError) -> Bytes {
