@@ -27,6 +27,7 @@ mod routing;
 mod routing_local;
 mod routing_remote;
 pub mod settings;
+pub mod sse;
 
 use async_trait::async_trait;
 

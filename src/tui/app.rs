@@ -84,6 +84,10 @@ impl App {
                 self.lost = Some((reason, retry_secs));
                 Vec::new()
             }
+            Event::TailDropped { reason, retry_secs } => {
+                self.logs.dropped = Some((reason, retry_secs));
+                Vec::new()
+            }
             Event::Done(outcome) => {
                 self.done(outcome);
                 Vec::new()
@@ -113,8 +117,13 @@ impl App {
                 live.today = today;
                 live.month = month;
                 live.in_flight = in_flight;
+                live.secs = secs;
             }
             Data::Logs(rows) => self.logs.arrived(rows),
+            Data::Streamed(record) => {
+                self.overview.live.record(&record);
+                self.logs.streamed(record);
+            }
             Data::Record(record) => self.logs.detail = Some(record),
             Data::Providers(list) => self.providers.arrived(list),
             Data::Governance {

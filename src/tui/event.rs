@@ -47,6 +47,14 @@ pub enum Event {
     /// A read the server refused (a bad filter, a server error): said in the status
     /// line, never taken for the answer to an open form.
     Problem(String),
+    /// The live log feed dropped; the tail keeps what it had and reopens it after
+    /// `retry_secs`.
+    TailDropped {
+        /// Why.
+        reason: String,
+        /// Seconds until the next try.
+        retry_secs: u64,
+    },
     /// The server stopped answering; the fetcher retries after `retry_secs`.
     Lost {
         /// Why.
@@ -74,6 +82,8 @@ pub enum Data {
     },
     /// The newest log records matching the current filter, newest first.
     Logs(Avail<Vec<Value>>),
+    /// One new record from the live feed.
+    Streamed(Value),
     /// One whole log record.
     Record(Avail<Value>),
     /// Every provider (secrets masked) with its health when the server reports it.

@@ -177,6 +177,8 @@ pub struct Live {
     pub month: Option<f64>,
     /// Requests in flight, from `/metrics` when the server has it.
     pub in_flight: Option<f64>,
+    /// The length of the window `now` covers, seconds.
+    pub secs: f64,
 }
 
 impl Live {
@@ -189,6 +191,29 @@ impl Live {
             self.history.pop_front();
         }
         self.history.push_back(s);
+    }
+
+    /// Counts one record from the live feed into the latest window and the spend, so
+    /// the figures move between two fetches of the stats (which then replace them).
+    pub fn record(&mut self, r: &Value) {
+        let (Some(now), Some(last)) = (self.now.as_mut(), self.history.back_mut()) else {
+            return;
+        };
+        let failed = text(r, "/status") == "error";
+        let errors = now.error_rate.unwrap_or(0.0) * now.count + f64::from(u8::from(failed));
+        now.count += 1.0;
+        now.error_rate = Some(errors / now.count);
+        let tokens =
+            num(r, &["/input_tokens"]).unwrap_or(0.0) + num(r, &["/output_tokens"]).unwrap_or(0.0);
+        now.tokens = Some(now.tokens.unwrap_or(0.0) + tokens);
+        if self.secs > 0.0 {
+            *last = Sample::from_stats(now, self.secs);
+        }
+        if let Some(cost) = num(r, &["/cost"]) {
+            for total in [&mut self.today, &mut self.month].into_iter().flatten() {
+                *total += cost;
+            }
+        }
     }
 }
 

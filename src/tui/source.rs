@@ -7,20 +7,22 @@
 //! "not available on this server"; an unreachable server becomes [`Event::Lost`] and
 //! the poller retries with backoff.
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use http::Method;
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{mpsc, Notify};
 
 use super::event::{Action, Data, Event, LogQuery, Outcome};
 use super::model::{self, Avail, Stats};
 use crate::admin::{
-    self, AdminError, Governance, GovernanceError, Kind, Management, RemoteAdmin, SettingsAdmin,
-    SettingsError,
+    self, sse, AdminError, Governance, GovernanceError, Kind, Management, RemoteAdmin,
+    SettingsAdmin, SettingsError,
 };
 use crate::config::ProviderType;
 
@@ -37,7 +39,13 @@ pub trait Source: Send + Sync {
     fn settings(&self) -> &dyn SettingsAdmin;
     /// One chat request through the gateway (`provider test`): status and body.
     async fn chat(&self, request_id: &str, body: Vec<u8>) -> Result<(u16, Bytes), AdminError>;
+    /// `GET path` as a live feed (`/api/logs/stream`): each record as it arrives; an
+    /// `Err` item says why the feed broke, and the stream ends when the server closes it.
+    async fn stream(&self, path: &str) -> Result<Records, AdminError>;
 }
+
+/// The records of a live feed, as [`Source::stream`] gives them.
+pub type Records = Pin<Box<dyn Stream<Item = Result<Value, String>> + Send>>;
 
 #[async_trait]
 impl Source for RemoteAdmin {
@@ -72,10 +80,24 @@ impl Source for RemoteAdmin {
         self.send(Method::POST, "/v1/chat/completions", Some(request_id), body)
             .await
     }
+
+    async fn stream(&self, path: &str) -> Result<Records, AdminError> {
+        let response = self.open_stream(path).await?;
+        Ok(Box::pin(sse::events(response.into_body()).filter_map(
+            |event| async move {
+                match event {
+                    // A record the dashboard cannot read is skipped, not fatal.
+                    Ok((name, data)) if name == "log" => serde_json::from_str(&data).ok().map(Ok),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            },
+        )))
+    }
 }
 
 /// A poll that failed: the server is gone, or it refused one query.
-enum Failure {
+pub(super) enum Failure {
     Lost(String),
     Refused(String),
 }
@@ -125,7 +147,7 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-fn encode(s: &str) -> String {
+pub(super) fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
@@ -172,7 +194,7 @@ async fn live(source: &dyn Source) -> Result<Data, Failure> {
 /// How many records the tail shows.
 pub const TAIL: usize = 200;
 
-async fn logs(source: &dyn Source, query: &LogQuery) -> Result<Data, Failure> {
+pub(super) async fn logs(source: &dyn Source, query: &LogQuery) -> Result<Data, Failure> {
     let mut path = format!("/api/logs?limit={TAIL}&sort_by=timestamp&order=desc");
     for (k, v) in &query.params {
         path.push_str(&format!("&{k}={}", encode(v)));
@@ -224,50 +246,39 @@ async fn governance(source: &dyn Source) -> Result<Data, Failure> {
     })
 }
 
-/// Polls the server until `events` closes: live figures and the log tail every
-/// second, management data every five seconds and whenever `refresh` is notified.
-pub async fn poll(
-    source: Arc<dyn Source>,
-    mut query: watch::Receiver<LogQuery>,
-    refresh: Arc<Notify>,
-    events: mpsc::Sender<Event>,
-) {
+/// How often the aggregates and management data are fetched; the live counters and
+/// the log tail move between fetches from the live feed ([`super::tail`]).
+const PERIOD: Duration = Duration::from_secs(5);
+
+/// Polls the server until `events` closes: stats, providers, governance and settings
+/// every [`PERIOD`] and whenever `refresh` is notified.
+pub async fn poll(source: Arc<dyn Source>, refresh: Arc<Notify>, events: mpsc::Sender<Event>) {
     let mut backoff = 1;
-    let mut last_slow: Option<Instant> = None;
     loop {
-        let q = query.borrow_and_update().clone();
-        let slow = last_slow.is_none_or(|t| t.elapsed() >= Duration::from_secs(5));
         let result: Result<Vec<Data>, Failure> = async {
-            let mut out = vec![
+            Ok(vec![
                 live(source.as_ref()).await?,
-                logs(source.as_ref(), &q).await?,
-            ];
-            if slow {
-                out.push(providers(source.as_ref()).await?);
-                out.push(governance(source.as_ref()).await?);
-                out.push(settings(source.as_ref()).await?);
-            }
-            Ok(out)
+                providers(source.as_ref()).await?,
+                governance(source.as_ref()).await?,
+                settings(source.as_ref()).await?,
+            ])
         }
         .await;
         let wait = match result {
             Ok(data) => {
                 backoff = 1;
-                if slow {
-                    last_slow = Some(Instant::now());
-                }
                 for d in data {
                     if events.send(Event::Data(d)).await.is_err() {
                         return;
                     }
                 }
-                Duration::from_secs(1)
+                PERIOD
             }
             Err(Failure::Refused(message)) => {
                 if events.send(Event::Problem(message)).await.is_err() {
                     return;
                 }
-                Duration::from_secs(1)
+                PERIOD
             }
             Err(Failure::Lost(reason)) => {
                 let retry = backoff;
@@ -287,8 +298,7 @@ pub async fn poll(
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = refresh.notified() => last_slow = None,
-            changed = query.changed() => if changed.is_err() { return },
+            _ = refresh.notified() => {}
         }
     }
 }

@@ -10,6 +10,7 @@ use http_body_util::BodyExt;
 
 use super::{line, Filters};
 use crate::admin::logs_source::LogSource;
+use crate::admin::sse::Events;
 use crate::admin::AdminError;
 use crate::cli::{CmdResult, Failure};
 use crate::store::LogRecord;
@@ -117,60 +118,5 @@ fn write(text: &str) -> Result<bool, Failure> {
         Err(e) => Err(Failure::Problem(
             anyhow::Error::from(e).context("cannot write to stdout"),
         )),
-    }
-}
-
-/// Server-sent events split out of a byte stream that may break anywhere (mid-line,
-/// mid-UTF-8): `(event name, data)` per complete event.
-#[derive(Default)]
-struct Events {
-    pending: Vec<u8>,
-}
-
-impl Events {
-    fn push(&mut self, bytes: &[u8]) -> Vec<(String, String)> {
-        self.pending.extend_from_slice(bytes);
-        let mut out = Vec::new();
-        while let Some(end) = self.pending.windows(2).position(|w| w == b"\n\n") {
-            let raw: Vec<u8> = self.pending.drain(..end + 2).collect();
-            let text = String::from_utf8_lossy(&raw);
-            let mut event = "message".to_string();
-            let mut data: Vec<&str> = Vec::new();
-            for l in text.lines() {
-                if let Some(name) = l.strip_prefix("event:") {
-                    event = name.trim().to_string();
-                } else if let Some(d) = l.strip_prefix("data:") {
-                    data.push(d.strip_prefix(' ').unwrap_or(d));
-                }
-            }
-            if !data.is_empty() {
-                out.push((event, data.join("\n")));
-            }
-        }
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn events_survive_any_split() {
-        let feed = ": ready\n\nevent: log\ndata: {\"id\":\"é\"}\n\nevent: lagged\ndata: 3\n\n";
-        let bytes = feed.as_bytes();
-        for cut in 0..bytes.len() {
-            let mut e = Events::default();
-            let mut got = e.push(&bytes[..cut]);
-            got.extend(e.push(&bytes[cut..]));
-            assert_eq!(
-                got,
-                [
-                    ("log".to_string(), "{\"id\":\"é\"}".to_string()),
-                    ("lagged".to_string(), "3".to_string())
-                ],
-                "cut at {cut}"
-            );
-        }
     }
 }
