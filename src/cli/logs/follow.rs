@@ -6,11 +6,11 @@
 use std::io::Write;
 use std::time::Duration;
 
-use http_body_util::BodyExt;
+use futures_util::StreamExt;
 
 use super::{line, Filters};
 use crate::admin::logs_source::LogSource;
-use crate::admin::sse::Events;
+use crate::admin::sse;
 use crate::admin::AdminError;
 use crate::cli::{CmdResult, Failure};
 use crate::store::LogRecord;
@@ -79,31 +79,26 @@ enum Ended {
 }
 
 /// Prints each `log` event of `body` until it ends.
-async fn print_feed(mut body: hyper::body::Incoming, json: bool) -> Result<Ended, Failure> {
-    let mut events = Events::default();
-    while let Some(frame) = body.frame().await {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(e) => return Ok(Ended::Dropped(e.to_string())),
+async fn print_feed(body: hyper::body::Incoming, json: bool) -> Result<Ended, Failure> {
+    let mut events = std::pin::pin!(sse::events(body));
+    while let Some(event) = events.next().await {
+        let (event, data) = match event {
+            Ok(event) => event,
+            Err(e) => return Ok(Ended::Dropped(e)),
         };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        for (event, data) in events.push(&data) {
-            match event.as_str() {
-                "log" => {
-                    let Ok(record) = serde_json::from_str::<LogRecord>(&data) else {
-                        continue;
-                    };
-                    if !write(&line(&record, json)?)? {
-                        return Ok(Ended::StdoutClosed);
-                    }
+        match event.as_str() {
+            "log" => {
+                let Ok(record) = serde_json::from_str::<LogRecord>(&data) else {
+                    continue;
+                };
+                if !write(&line(&record, json)?)? {
+                    return Ok(Ended::StdoutClosed);
                 }
-                "lagged" => {
-                    eprintln!("{data} records skipped: this terminal reads slower than they arrive")
-                }
-                _ => {}
             }
+            "lagged" => {
+                eprintln!("{data} records skipped: this terminal reads slower than they arrive")
+            }
+            _ => {}
         }
     }
     Ok(Ended::Dropped("the server closed it".into()))
