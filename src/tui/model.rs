@@ -182,8 +182,11 @@ pub struct Live {
 }
 
 impl Live {
-    /// An hour of one-second samples.
-    pub const KEEP: usize = 3600;
+    /// Seconds between two samples: how often the stats are fetched.
+    pub const EVERY_SECS: usize = 5;
+
+    /// An hour of samples.
+    pub const KEEP: usize = 3600 / Self::EVERY_SECS;
 
     /// Appends a sample, dropping the oldest past [`Live::KEEP`].
     pub fn push(&mut self, s: Sample) {

@@ -1,6 +1,7 @@
 //! Where the dashboard's data comes from: a [`Source`] (today the running server's
 //! unix socket through [`RemoteAdmin`]; a `--url` client plugs in the same way), a
-//! background poller that turns its answers into [`Event`]s, and the executor of
+//! background poller that turns its answers into [`Event`]s (the log tail streams
+//! instead: `super::tail`), and the executor of
 //! confirmed [`Action`]s through the same admin operations as the CLI.
 //!
 //! An endpoint the server does not have (404) becomes [`Avail::Missing`], shown as
@@ -147,7 +148,7 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn encode(s: &str) -> String {
+fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
@@ -248,7 +249,7 @@ async fn governance(source: &dyn Source) -> Result<Data, Failure> {
 
 /// How often the aggregates and management data are fetched; the live counters and
 /// the log tail move between fetches from the live feed ([`super::tail`]).
-const PERIOD: Duration = Duration::from_secs(5);
+const PERIOD: Duration = Duration::from_secs(model::Live::EVERY_SECS as u64);
 
 /// Polls the server until `events` closes: stats, providers, governance and settings
 /// every [`PERIOD`] and whenever `refresh` is notified.

@@ -64,7 +64,7 @@ fn label(range: usize) -> String {
 
 /// The last `range` samples squeezed into `width` columns (each the mean of its bucket).
 fn series(live: &Live, range: usize, width: usize, f: impl Fn(&Sample) -> f64) -> Vec<u64> {
-    let n = RANGES[range.min(RANGES.len() - 1)];
+    let n = RANGES[range.min(RANGES.len() - 1)] / Live::EVERY_SECS;
     let skip = live.history.len().saturating_sub(n);
     let values: Vec<f64> = live.history.iter().skip(skip).map(&f).collect();
     if values.is_empty() || width == 0 {
