@@ -20,6 +20,7 @@ mod governance_tests;
 mod health;
 mod local;
 pub mod logs;
+pub mod logs_batch;
 pub mod logs_source;
 mod ops;
 mod remote;

@@ -41,6 +41,7 @@ mod json_repair;
 mod lifecycle;
 mod litellm_route;
 mod logs;
+mod logs_batch;
 mod logs_bench;
 mod logs_remote;
 mod management;
