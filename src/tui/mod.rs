@@ -90,6 +90,7 @@ pub async fn run(source: Arc<dyn Source>, server: String) -> Result<(), TuiError
     let redraw = Arc::new(Notify::new());
     let poller = tokio::spawn(source::poll(source.clone(), refresh.clone(), tx.clone()));
     let tail = tokio::spawn(tail::tail(source.clone(), query_rx, tx.clone()));
+    let live = tokio::spawn(tail::overview(source.clone(), tx.clone()));
     read_keys(tx.clone(), redraw.clone());
     // A steady redraw rate: bursts of events are folded into one frame.
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -142,6 +143,7 @@ pub async fn run(source: Arc<dyn Source>, server: String) -> Result<(), TuiError
     }
     poller.abort();
     tail.abort();
+    live.abort();
     drop(guard);
     Ok(())
 }

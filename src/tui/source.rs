@@ -21,6 +21,7 @@ use tokio::sync::{mpsc, Notify};
 
 use super::event::{Action, Data, Event, LogQuery, Outcome};
 use super::model::{self, Avail, Stats};
+use crate::admin::logs_batch::Batch;
 use crate::admin::{
     self, sse, AdminError, Governance, GovernanceError, Kind, Management, RemoteAdmin,
     SettingsAdmin, SettingsError,
@@ -40,13 +41,14 @@ pub trait Source: Send + Sync {
     fn settings(&self) -> &dyn SettingsAdmin;
     /// One chat request through the gateway (`provider test`): status and body.
     async fn chat(&self, request_id: &str, body: Vec<u8>) -> Result<(u16, Bytes), AdminError>;
-    /// `GET path` as a live feed (`/api/logs/stream`): each record as it arrives; an
-    /// `Err` item says why the feed broke, and the stream ends when the server closes it.
-    async fn stream(&self, path: &str) -> Result<Records, AdminError>;
+    /// `GET path` as a batched live feed (`/api/logs/stream?batch_ms=...`): each batch
+    /// as it arrives; an `Err` item says why the feed broke, and the stream ends when
+    /// the server closes it.
+    async fn stream(&self, path: &str) -> Result<Batches, AdminError>;
 }
 
-/// The records of a live feed, as [`Source::stream`] gives them.
-pub type Records = Pin<Box<dyn Stream<Item = Result<Value, String>> + Send>>;
+/// The batches of a live feed, as [`Source::stream`] gives them.
+pub type Batches = Pin<Box<dyn Stream<Item = Result<Batch<Value>, String>> + Send>>;
 
 #[async_trait]
 impl Source for RemoteAdmin {
@@ -82,13 +84,13 @@ impl Source for RemoteAdmin {
             .await
     }
 
-    async fn stream(&self, path: &str) -> Result<Records, AdminError> {
+    async fn stream(&self, path: &str) -> Result<Batches, AdminError> {
         let response = self.open_stream(path).await?;
         Ok(Box::pin(sse::events(response.into_body()).filter_map(
             |event| async move {
                 match event {
-                    // A record the dashboard cannot read is skipped, not fatal.
-                    Ok((name, data)) if name == "log" => serde_json::from_str(&data).ok().map(Ok),
+                    // A batch the dashboard cannot read is skipped, not fatal.
+                    Ok((name, data)) if name == "batch" => serde_json::from_str(&data).ok().map(Ok),
                     Ok(_) => None,
                     Err(e) => Some(Err(e)),
                 }
@@ -152,44 +154,25 @@ fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// The short window each overview sample covers.
-const WINDOW_SECS: i64 = 10;
-
-async fn live(source: &dyn Source) -> Result<Data, Failure> {
+/// Spend today and this month (UTC), the overview's figures too long for the live
+/// feed's intervals.
+async fn spend(source: &dyn Source) -> Result<Data, Failure> {
     let now = time::OffsetDateTime::now_utc();
-    let since =
-        |t: time::OffsetDateTime| format!("/api/logs/stats?start_time={}", encode(&rfc3339(t)));
-    let window = json(source, &since(now - time::Duration::seconds(WINDOW_SECS))).await?;
-    let now_stats = match &window {
-        Avail::Ready(v) => Avail::Ready(Stats::parse(v)),
-        Avail::Missing => Avail::Missing,
-        Avail::Waiting => Avail::Waiting,
+    let since = |t: time::OffsetDateTime| async move {
+        let path = format!("/api/logs/stats?start_time={}", encode(&rfc3339(t)));
+        json(source, &path).await
     };
-    let (mut today, mut month) = (None, None);
-    if !matches!(now_stats, Avail::Missing) {
-        let midnight = now.replace_time(time::Time::MIDNIGHT);
-        let first = midnight.replace_day(1).unwrap_or(midnight);
-        today = json(source, &since(midnight))
-            .await?
-            .ready()
-            .and_then(|v| Stats::parse(v).cost);
-        month = json(source, &since(first))
-            .await?
-            .ready()
-            .and_then(|v| Stats::parse(v).cost);
-    }
-    let in_flight = match source.get("/metrics").await {
-        Ok(Some(page)) => model::in_flight(&String::from_utf8_lossy(&page)),
-        Ok(None) | Err(AdminError::Remote { .. }) => None,
-        Err(e) => return Err(e.into()),
+    let midnight = now.replace_time(time::Time::MIDNIGHT);
+    let first = midnight.replace_day(1).unwrap_or(midnight);
+    let today = match since(midnight).await? {
+        Avail::Missing => return Ok(Data::Spend(Avail::Missing)),
+        day => day.ready().and_then(|v| Stats::parse(v).cost),
     };
-    Ok(Data::Live {
-        now: now_stats,
-        secs: WINDOW_SECS as f64,
-        today,
-        month,
-        in_flight,
-    })
+    let month = since(first)
+        .await?
+        .ready()
+        .and_then(|v| Stats::parse(v).cost);
+    Ok(Data::Spend(Avail::Ready((today, month))))
 }
 
 /// How many records the tail shows.
@@ -247,9 +230,9 @@ async fn governance(source: &dyn Source) -> Result<Data, Failure> {
     })
 }
 
-/// How often the aggregates and management data are fetched; the live counters and
-/// the log tail move between fetches from the live feed ([`super::tail`]).
-const PERIOD: Duration = Duration::from_secs(model::Live::EVERY_SECS as u64);
+/// How often the spend and management data are fetched; the live figures and the log
+/// tail come from the live feed ([`super::tail`]).
+const PERIOD: Duration = Duration::from_secs(5);
 
 /// Polls the server until `events` closes: stats, providers, governance and settings
 /// every [`PERIOD`] and whenever `refresh` is notified.
@@ -258,7 +241,7 @@ pub async fn poll(source: Arc<dyn Source>, refresh: Arc<Notify>, events: mpsc::S
     loop {
         let result: Result<Vec<Data>, Failure> = async {
             Ok(vec![
-                live(source.as_ref()).await?,
+                spend(source.as_ref()).await?,
                 providers(source.as_ref()).await?,
                 governance(source.as_ref()).await?,
                 settings(source.as_ref()).await?,

@@ -1,8 +1,11 @@
-//! The log tail from the server's live feed: one `GET /api/logs` for the newest
-//! records, then every new record as the server writes it (`GET /api/logs/stream`,
-//! with the filter the user set as its query), instead of polling. A changed filter
-//! reopens the feed; a dropped feed is said ([`Event::TailDropped`]) and reopened with
-//! backoff while the view keeps what it had. A server without the feed is polled.
+//! The live feeds: the server's batched log stream (`GET /api/logs/stream?batch_ms=`,
+//! one event per [`BATCH_MS`] whatever the traffic, so `bifrost top` costs the same at
+//! 10 and 5,000 req/s). Two are kept open: the tail's, filtered as the user asks and
+//! carrying the newest records (after one `GET /api/logs` for the older ones), and the
+//! overview's, unfiltered and carrying only the figures. A changed filter reopens the
+//! tail's; a dropped feed is said ([`Event::FeedDropped`]) and reopened with backoff
+//! while the screen keeps what it had. A server without the feed is polled for the
+//! tail.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,10 +13,16 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 
-use super::event::{Data, Event, LogQuery};
+use super::event::{Data, Event, Feed, LogQuery};
 use super::source::{logs, Failure, Source};
 use crate::admin::logs_source::query_string;
 use crate::admin::AdminError;
+
+/// The interval of the feeds' batches: one chart sample each.
+pub const BATCH_MS: u64 = 1000;
+
+/// Records a tail batch carries at most: more than a screen shows in a second.
+const TAIL_RECORDS: usize = 50;
 
 /// First wait before reopening a dropped feed; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -39,6 +48,22 @@ enum Ended {
 /// Feeds the log tail into `events` until it closes, following `query`.
 pub async fn tail(
     source: Arc<dyn Source>,
+    query: watch::Receiver<LogQuery>,
+    events: mpsc::Sender<Event>,
+) {
+    run(Feed::Tail, source, query, events).await
+}
+
+/// Feeds the overview's live figures into `events` until it closes.
+pub async fn overview(source: Arc<dyn Source>, events: mpsc::Sender<Event>) {
+    // The overview follows no filter: a query that never changes.
+    let (_unchanged, query) = watch::channel(LogQuery::default());
+    run(Feed::Overview, source, query, events).await
+}
+
+async fn run(
+    feed: Feed,
+    source: Arc<dyn Source>,
     mut query: watch::Receiver<LogQuery>,
     events: mpsc::Sender<Event>,
 ) {
@@ -46,7 +71,7 @@ pub async fn tail(
     loop {
         let q = query.borrow_and_update().clone();
         let ended = tokio::select! {
-            ended = follow(source.as_ref(), &q, &events, &mut backoff) => ended,
+            ended = follow(feed, source.as_ref(), &q, &events, &mut backoff) => ended,
             changed = query.changed() => {
                 if changed.is_err() {
                     return;
@@ -56,11 +81,14 @@ pub async fn tail(
         };
         let wait = match ended {
             Ended::Closed => return,
+            // Without a feed the overview has no live figures to poll for.
+            Ended::NoFeed if feed == Feed::Overview => MAX_BACKOFF,
             Ended::NoFeed => POLL,
             Ended::Dropped(reason) => {
                 let wait = backoff;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
-                let dropped = Event::TailDropped {
+                let dropped = Event::FeedDropped {
+                    feed,
                     reason,
                     retry_secs: wait.as_secs(),
                 };
@@ -84,19 +112,26 @@ pub async fn tail(
     }
 }
 
-/// Opens the feed for `q`, sends the newest records, then each new one until the
+/// Opens the feed for `q`, sends the tail's newest records, then each batch until the
 /// feed ends. The feed is opened first so no record falls between the two.
 async fn follow(
+    feed: Feed,
     source: &dyn Source,
     q: &LogQuery,
     events: &mpsc::Sender<Event>,
     backoff: &mut Duration,
 ) -> Ended {
-    let opened = source
-        .stream(&format!("/api/logs/stream?{}", query_string(&q.params)))
-        .await;
-    let mut feed = match opened {
-        Ok(feed) => Some(feed),
+    let records = match feed {
+        Feed::Tail => TAIL_RECORDS,
+        Feed::Overview => 0,
+    };
+    let mut path = format!("/api/logs/stream?batch_ms={BATCH_MS}&max_records={records}");
+    if !q.params.is_empty() {
+        path = format!("{path}&{}", query_string(&q.params));
+    }
+    let opened = source.stream(&path).await;
+    let mut batches = match opened {
+        Ok(batches) => Some(batches),
         Err(AdminError::Remote { status: 404, .. }) => None,
         Err(AdminError::Remote {
             status: 400..=499,
@@ -105,30 +140,28 @@ async fn follow(
         }) => return Ended::Refused(message),
         Err(e) => return Ended::Dropped(e.to_string()),
     };
-    let first = match logs(source, q).await {
-        Ok(data) => data,
-        Err(Failure::Lost(m)) => return Ended::Dropped(m),
-        Err(Failure::Refused(m)) => return Ended::Refused(m),
-    };
-    if events.send(Event::Data(first)).await.is_err() {
-        return Ended::Closed;
+    if feed == Feed::Tail {
+        let first = match logs(source, q).await {
+            Ok(data) => data,
+            Err(Failure::Lost(m)) => return Ended::Dropped(m),
+            Err(Failure::Refused(m)) => return Ended::Refused(m),
+        };
+        if events.send(Event::Data(first)).await.is_err() {
+            return Ended::Closed;
+        }
     }
-    let Some(feed) = feed.as_mut() else {
+    let Some(batches) = batches.as_mut() else {
         return Ended::NoFeed;
     };
     *backoff = FIRST_BACKOFF;
-    while let Some(record) = feed.next().await {
-        match record {
-            Ok(record) => {
-                if events
-                    .send(Event::Data(Data::Streamed(record)))
-                    .await
-                    .is_err()
-                {
-                    return Ended::Closed;
-                }
-            }
-            Err(why) => return Ended::Dropped(why),
+    while let Some(batch) = batches.next().await {
+        let data = match (batch, feed) {
+            (Ok(batch), Feed::Tail) => Data::Tail(batch.records),
+            (Ok(batch), Feed::Overview) => Data::Batch(batch),
+            (Err(why), _) => return Ended::Dropped(why),
+        };
+        if events.send(Event::Data(data)).await.is_err() {
+            return Ended::Closed;
         }
     }
     Ended::Dropped("the server closed it".into())
@@ -143,25 +176,54 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
+    use crate::admin::logs::Percentiles;
+    use crate::admin::logs_batch::Batch;
     use crate::admin::{Governance, Management, RemoteAdmin, SettingsAdmin};
     use crate::tui::app::App;
     use crate::tui::model::Avail;
-    use crate::tui::source::Records;
+    use crate::tui::source::Batches;
     use crate::tui::theme::Theme;
 
-    /// One opening of the feed: its records, or `None` when it fails to open.
-    type Feed = Option<Vec<Result<Value, String>>>;
+    /// One opening of the feed: its batches, or `None` when it fails to open.
+    type Script = Option<Vec<Result<Batch<Value>, String>>>;
+
+    /// A one-second batch of `matched` requests carrying `records`.
+    fn batch(matched: u64, records: Vec<Value>) -> Batch<Value> {
+        Batch {
+            interval_ms: 1000,
+            matched,
+            lagged: 0,
+            errors: 1,
+            input_tokens: 300,
+            output_tokens: 200,
+            cost: 0.5,
+            latency_ms: Percentiles {
+                p50: 10.0,
+                p95: 40.0,
+                p99: 90.0,
+                average: 15.0,
+            },
+            ttft_ms: Percentiles {
+                p50: 5.0,
+                p95: 8.0,
+                p99: 9.0,
+                average: 6.0,
+            },
+            in_flight: 7,
+            records,
+        }
+    }
 
     /// Fixed answers: one stored record for `GET /api/logs`, and a scripted feed per
     /// opening (`None`: the opening fails as an unreachable server would).
     struct Scripted {
-        feeds: Mutex<Vec<Feed>>,
+        feeds: Mutex<Vec<Script>>,
         opened: Mutex<Vec<String>>,
         nowhere: RemoteAdmin,
     }
 
     impl Scripted {
-        fn new(feeds: Vec<Feed>) -> Arc<Scripted> {
+        fn new(feeds: Vec<Script>) -> Arc<Scripted> {
             Arc::new(Scripted {
                 feeds: Mutex::new(feeds),
                 opened: Mutex::new(Vec::new()),
@@ -190,7 +252,7 @@ mod tests {
         async fn chat(&self, _: &str, _: Vec<u8>) -> Result<(u16, Bytes), AdminError> {
             unreachable!("the tail sends no chat")
         }
-        async fn stream(&self, path: &str) -> Result<Records, AdminError> {
+        async fn stream(&self, path: &str) -> Result<Batches, AdminError> {
             self.opened.lock().unwrap().push(path.to_string());
             let mut feeds = self.feeds.lock().unwrap();
             let next = if feeds.is_empty() {
@@ -216,8 +278,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_streamed_record_reaches_the_tail_without_a_poll() {
-        let source = Scripted::new(vec![Some(vec![Ok(json!({"id": "new"}))])]);
+    async fn a_batch_puts_its_records_on_top_of_the_tail() {
+        let source = Scripted::new(vec![Some(vec![Ok(batch(
+            900,
+            vec![json!({"id": "new2"}), json!({"id": "new1"})],
+        ))])]);
         let query = LogQuery {
             params: vec![("providers".into(), "openai".into())],
         };
@@ -226,26 +291,78 @@ mod tests {
         let task = tokio::spawn(tail(source.clone(), query_rx, tx));
         let mut app = App::new("test", Theme::plain());
         app.update(next(&mut rx).await);
-        let streamed = next(&mut rx).await;
-        assert_eq!(streamed, Event::Data(Data::Streamed(json!({"id": "new"}))));
-        app.update(streamed);
+        let batched = next(&mut rx).await;
+        assert_eq!(
+            batched,
+            Event::Data(Data::Tail(vec![
+                json!({"id": "new2"}),
+                json!({"id": "new1"})
+            ]))
+        );
+        app.update(batched);
         assert_eq!(
             app.logs.shown,
-            Avail::Ready(vec![json!({"id": "new"}), json!({"id": "old"})])
+            Avail::Ready(vec![
+                json!({"id": "new2"}),
+                json!({"id": "new1"}),
+                json!({"id": "old"})
+            ])
         );
         assert_eq!(
             source.opened.lock().unwrap().as_slice(),
-            ["/api/logs/stream?providers=openai"]
+            ["/api/logs/stream?batch_ms=1000&max_records=50&providers=openai"]
         );
         task.abort();
     }
 
     #[tokio::test]
+    async fn the_overview_takes_its_live_figures_from_unfiltered_batches() {
+        let source = Scripted::new(vec![Some(vec![Ok(batch(900, Vec::new()))])]);
+        let (tx, mut rx) = mpsc::channel(16);
+        let task = tokio::spawn(overview(source.clone(), tx));
+        let mut app = App::new("test", Theme::plain());
+        app.overview.live.today = Some(1.0);
+        app.update(next(&mut rx).await);
+        let live = &app.overview.live;
+        let last = live.history.back().copied().unwrap_or_default();
+        assert_eq!(
+            (last.rps, last.tokens_per_s, last.p95),
+            (900.0, 500.0, 40.0)
+        );
+        assert_eq!(live.in_flight, Some(7.0));
+        let now = live.now.clone().unwrap_or_default();
+        assert_eq!((now.ttft, now.ttft_p99), (Some(5.0), Some(9.0)));
+        assert_eq!(live.today, Some(1.5), "the batch's spend moves today's");
+        assert_eq!(
+            source.opened.lock().unwrap().as_slice(),
+            ["/api/logs/stream?batch_ms=1000&max_records=0"],
+            "no filter, no records"
+        );
+        task.abort();
+    }
+
+    #[test]
+    fn an_empty_interval_counts_zero_and_knows_no_latency() {
+        let mut app = App::new("test", Theme::plain());
+        let mut quiet = batch(0, Vec::new());
+        quiet.errors = 0;
+        quiet.latency_ms = Percentiles::default();
+        quiet.ttft_ms = Percentiles::default();
+        app.update(Event::Data(Data::Batch(quiet)));
+        let now = app.overview.live.now.clone().unwrap_or_default();
+        assert_eq!((now.count, now.error_rate, now.p50), (0.0, Some(0.0), None));
+        assert_eq!(now.ttft, None);
+    }
+
+    #[tokio::test]
     async fn a_dropped_feed_is_said_and_reopened_keeping_the_view() {
         let source = Scripted::new(vec![
-            Some(vec![Ok(json!({"id": "a"})), Err("reset by peer".into())]),
+            Some(vec![
+                Ok(batch(1, vec![json!({"id": "a"})])),
+                Err("reset by peer".into()),
+            ]),
             None,
-            Some(vec![Ok(json!({"id": "b"}))]),
+            Some(vec![Ok(batch(1, vec![json!({"id": "b"})]))]),
         ]);
         let (_query_tx, query_rx) = watch::channel(LogQuery::default());
         let (tx, mut rx) = mpsc::channel(16);
@@ -256,7 +373,7 @@ mod tests {
         }
         let dropped = next(&mut rx).await;
         assert!(
-            matches!(&dropped, Event::TailDropped { reason, retry_secs: 1 } if reason == "reset by peer"),
+            matches!(&dropped, Event::FeedDropped { feed: Feed::Tail, reason, retry_secs: 1 } if reason == "reset by peer"),
             "{dropped:?}"
         );
         app.update(dropped);
@@ -265,7 +382,7 @@ mod tests {
         // The second opening fails: the wait doubles.
         let again = next(&mut rx).await;
         assert!(
-            matches!(again, Event::TailDropped { retry_secs: 2, .. }),
+            matches!(again, Event::FeedDropped { retry_secs: 2, .. }),
             "{again:?}"
         );
         // The third opening works: the newest records, then the feed.
@@ -282,7 +399,7 @@ mod tests {
         app.screen = crate::tui::screens::Screen::Logs;
         app.logs.arrived(Avail::Ready(vec![json!({"id": "old"})]));
         app.logs.paused = true;
-        app.update(Event::Data(Data::Streamed(json!({"id": "new"}))));
+        app.update(Event::Data(Data::Tail(vec![json!({"id": "new"})])));
         assert_eq!(app.logs.shown, Avail::Ready(vec![json!({"id": "old"})]));
         assert_eq!(app.logs.latest.len(), 2);
         app.update(Event::Key(crate::tui::event::Key::Char('p')));

@@ -96,24 +96,28 @@ impl Logs {
         }
     }
 
-    /// One new record from the live feed goes on top. While paused it is kept but
-    /// not shown until resumed; the selection stays on the row it was on.
-    pub fn streamed(&mut self, record: Value) {
+    /// New records from the live feed (newest first) go on top. While paused they are
+    /// kept but not shown until resumed; the selection stays on the row it was on.
+    pub fn streamed(&mut self, records: Vec<Value>) {
         self.dropped = None;
-        self.latest.insert(0, record.clone());
+        if records.is_empty() {
+            return;
+        }
+        let n = records.len();
+        self.latest.splice(0..0, records.iter().cloned());
         self.latest.truncate(KEEP);
         if self.paused {
             return;
         }
         match &mut self.shown {
             Avail::Ready(rows) => {
-                rows.insert(0, record);
+                rows.splice(0..0, records);
                 rows.truncate(KEEP);
                 if self.selected > 0 {
-                    self.selected = (self.selected + 1).min(rows.len() - 1);
+                    self.selected = (self.selected + n).min(rows.len() - 1);
                 }
             }
-            shown => *shown = Avail::Ready(vec![record]),
+            shown => *shown = Avail::Ready(records),
         }
     }
 
