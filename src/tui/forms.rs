@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::event::Action;
 use super::form::{Context, Field, Form};
 use super::model::{num, text};
-use crate::admin::{parse_provider, Kind, ProviderDoc};
+use crate::admin::{parse_provider, settings, Kind, ProviderDoc};
 use crate::config::{KeyConfig, ProviderType, SecretValue};
 use crate::governance::ResetDuration;
 
@@ -507,21 +507,13 @@ fn build_provider_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> 
 /// The form for one `[client]` setting, filled with its value (`current`, whose JSON
 /// type says how the text is read).
 pub fn setting(name: &str, current: &Value) -> Form {
-    let hint = match current {
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::Array(_) => "comma-separated; empty: none",
-        Value::Object(_) => "JSON object",
-        Value::Null => "empty: unset",
-        Value::String(_) => "text",
-    };
     Form::new(
         format!("Edit client.{name}"),
         format!("Save client.{name}?"),
         vec![Field::new(
             "value",
-            super::screens::settings::shown(current),
-            hint,
+            settings::shown(current),
+            settings::hint(current),
         )],
         build_setting,
         Context {
@@ -531,24 +523,11 @@ pub fn setting(name: &str, current: &Value) -> Form {
     )
 }
 
-/// Reads the typed text as the kind of value the setting holds; the server checks
-/// the rest (and says which field is wrong).
+/// Reads the typed text as `bifrost config set` does; the server checks the rest (and
+/// says which field is wrong).
 fn build_setting(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
     let current = c.extra.clone().unwrap_or(Value::Null);
-    let text = fs[0].get();
-    let value = match &current {
-        Value::Array(_) => json!(list(&fs[0])),
-        Value::String(_) => json!(text),
-        _ if text.is_empty() => Value::Null,
-        Value::Null => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
-        Value::Bool(_) => match text {
-            "true" | "on" | "yes" => json!(true),
-            "false" | "off" | "no" => json!(false),
-            _ => return Err(vec![format!("value: `{text}` is not true or false")]),
-        },
-        _ => serde_json::from_str(text)
-            .map_err(|_| vec![format!("value: `{text}` is not {}", fs[0].hint)])?,
-    };
+    let value = settings::parse_value(&current, fs[0].get()).map_err(|e| vec![e])?;
     let mut patch = Map::new();
     patch.insert(c.id.clone(), value);
     Ok(Action::UpdateSettings(Value::Object(patch)))

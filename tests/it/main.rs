@@ -26,6 +26,7 @@ mod cohere;
 mod cohere_route;
 mod compat;
 mod config_api;
+mod config_cli;
 mod config_import;
 mod config_import_apply;
 mod failover;
