@@ -4209,7 +4209,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__create)
-            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
+            opts="-h -V --name --description --models --provider --provider-budget --provider-rpm --provider-tpm --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4228,6 +4228,18 @@ _bifrost() {
                     return 0
                     ;;
                 --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-rpm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-tpm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4569,7 +4581,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__update)
-            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
+            opts="-h -V --name --description --models --provider --provider-budget --provider-rpm --provider-tpm --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4588,6 +4600,18 @@ _bifrost() {
                     return 0
                     ;;
                 --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-rpm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-tpm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

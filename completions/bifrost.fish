@@ -274,6 +274,9 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subc
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l description -d 'Free text about the key' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l models -d 'Models the key may call, comma-separated (default: all)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l provider -d 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l provider-budget -d 'A budget on one provider\'s share: NAME:USD[:RESET] (repeatable), e.g. --provider-budget openai:50:1M. The provider must be among the key\'s' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l provider-rpm -d 'Requests per minute on one provider\'s share: NAME:N (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l provider-tpm -d 'Tokens per minute on one provider\'s share: NAME:N (repeatable)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l team -d 'The team the key belongs to (id or name)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l customer -d 'The customer the key belongs to directly' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from create" -l max-concurrent -d 'Requests in flight at once; over it, 429 at once' -r
@@ -305,6 +308,9 @@ complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subc
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l description -d 'Free text about the key' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l models -d 'Models the key may call, comma-separated (default: all)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l provider -d 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l provider-budget -d 'A budget on one provider\'s share: NAME:USD[:RESET] (repeatable), e.g. --provider-budget openai:50:1M. The provider must be among the key\'s' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l provider-rpm -d 'Requests per minute on one provider\'s share: NAME:N (repeatable)' -r
+complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l provider-tpm -d 'Tokens per minute on one provider\'s share: NAME:N (repeatable)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l team -d 'The team the key belongs to (id or name)' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l customer -d 'The customer the key belongs to directly' -r
 complete -c bifrost -n "__fish_bifrost_using_subcommand vk; and __fish_seen_subcommand_from update" -l max-concurrent -d 'Requests in flight at once; over it, 429 at once' -r

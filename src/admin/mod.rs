@@ -23,6 +23,7 @@ pub mod logs;
 pub mod logs_batch;
 pub mod logs_source;
 mod ops;
+pub mod provider_limits;
 mod remote;
 mod routing;
 mod routing_local;

@@ -372,8 +372,8 @@ fn vk_form_takes_per_provider_configs_in_the_clis_syntax() {
     app.screen = Screen::Keys;
     keys(&mut app, &[Key::Char('c')]);
     typed(&mut app, "routed");
-    // The last field: providers.
-    keys(&mut app, &[Key::Up]);
+    // Providers: the fourth field from the end.
+    keys(&mut app, &[Key::Up; 4]);
     typed(&mut app, "openai:heavy");
     assert!(keys(&mut app, &[Key::Enter]).is_empty());
     let error = app.form.as_ref().and_then(|f| f.error.clone());
@@ -401,6 +401,57 @@ fn vk_form_takes_per_provider_configs_in_the_clis_syntax() {
         form.fields[11].value,
         "openai:0.8:gpt-4o,gpt-4o-mini azure:1"
     );
+}
+
+#[test]
+fn vk_form_takes_per_provider_budgets_and_rate_limits_in_the_clis_syntax() {
+    let mut app = fixture();
+    app.screen = Screen::Keys;
+    keys(&mut app, &[Key::Char('c')]);
+    typed(&mut app, "capped");
+    keys(&mut app, &[Key::Up; 4]);
+    typed(&mut app, "openai azure");
+    // Budgets, requests and tokens per minute per provider: a stranger and a bad amount, shown inline.
+    keys(&mut app, &[Key::Down]);
+    typed(&mut app, "openai:lots");
+    keys(&mut app, &[Key::Down]);
+    typed(&mut app, "groq:100");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty(), "nothing written");
+    let error = app
+        .form
+        .as_ref()
+        .and_then(|f| f.error.clone())
+        .unwrap_or_default();
+    assert!(
+        error.contains(
+            "prov budgets: budget `lots` in `openai:lots` is not a positive amount in USD"
+        ),
+        "{error}"
+    );
+    keys(&mut app, &[Key::Backspace; 8]);
+    typed(&mut app, "azure:100");
+    keys(&mut app, &[Key::Up]);
+    keys(&mut app, &[Key::Backspace; 11]);
+    typed(&mut app, "openai:50:1d");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty(), "asks first");
+    let effects = keys(&mut app, &[Key::Char('y')]);
+    let Some(Effect::Act(Action::Create(Kind::VirtualKey, body))) = effects.first() else {
+        panic!("expected a create, got {effects:?}");
+    };
+    assert_eq!(
+        body["provider_configs"],
+        json!([
+            {"provider": "openai", "weight": 1.0, "allowed_models": ["*"],
+             "budgets": [{"max_limit": 50.0, "reset_duration": "1d"}]},
+            {"provider": "azure", "weight": 1.0, "allowed_models": ["*"],
+             "rate_limit": {"request_max_limit": 100, "request_reset_duration": "1m"}},
+        ])
+    );
+    // Editing shows them back, so saving an edit keeps them.
+    let key = json!({"id": "vk-9", "name": "capped", "provider_configs": body["provider_configs"]});
+    let form = super::forms::virtual_key(Some(&key));
+    let values: Vec<&str> = form.fields[12..].iter().map(|f| f.value.as_str()).collect();
+    assert_eq!(values, ["openai:50:1d", "azure:100", ""]);
 }
 
 #[test]

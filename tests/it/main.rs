@@ -71,3 +71,4 @@ mod upstream_paths;
 mod upstream_pool;
 mod upstream_selftest;
 mod vertex;
+mod vk_provider_limits;
