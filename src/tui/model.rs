@@ -208,8 +208,6 @@ pub struct Live {
     pub month: Option<f64>,
     /// Requests in flight as the last batch was sent.
     pub in_flight: Option<f64>,
-    /// The length of the window `now` covers, seconds.
-    pub secs: f64,
 }
 
 impl Live {
@@ -232,8 +230,8 @@ impl Live {
     /// the moment, and its spend added to the totals until the next fetch of them.
     pub fn batch<R>(&mut self, b: &Batch<R>) {
         let now = Stats::from_batch(b);
-        self.secs = (b.interval_ms as f64 / 1000.0).max(0.001);
-        self.push(Sample::from_stats(&now, self.secs));
+        let secs = (b.interval_ms as f64 / 1000.0).max(0.001);
+        self.push(Sample::from_stats(&now, secs));
         self.now = Some(now);
         self.in_flight = Some(b.in_flight as f64);
         for total in [&mut self.today, &mut self.month].into_iter().flatten() {
