@@ -438,6 +438,8 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config file; problems are printed as FILE:LINE:COLUMN: message')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the current setup as a bifrost.toml that reproduces it elsewhere')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the `[client]` settings in force (all, or KEY''s value), as the server''s Settings screen shows them; without a server, those the next start will use')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one `[client]` setting through the running server (or --url), or in the store without one. A setting bifrost.toml declares is refused: change it there')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a reference gateway''s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -463,6 +465,25 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'bifrost;config;get' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (the whole `GET /api/config` answer, or KEY''s value)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'bifrost;config;set' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Directory holding the store and the management socket')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Manage the bifrost server at this URL over HTTP(S) instead of the local one, with the credential `bifrost login` stored (or BIFROST_ADMIN_TOKEN)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'bifrost;config;import' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the bifrost.toml here instead of stdout (an existing file is kept)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the bifrost.toml here instead of stdout (an existing file is kept)')
@@ -478,6 +499,8 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         'bifrost;config;help' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config file; problems are printed as FILE:LINE:COLUMN: message')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the current setup as a bifrost.toml that reproduces it elsewhere')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the `[client]` settings in force (all, or KEY''s value), as the server''s Settings screen shows them; without a server, those the next start will use')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one `[client]` setting through the running server (or --url), or in the store without one. A setting bifrost.toml declares is refused: change it there')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a reference gateway''s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -486,6 +509,12 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;config;help;export' {
+            break
+        }
+        'bifrost;config;help;get' {
+            break
+        }
+        'bifrost;config;help;set' {
             break
         }
         'bifrost;config;help;import' {
@@ -518,6 +547,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text about the key')
             [CompletionResult]::new('--models', '--models', [CompletionResultType]::ParameterName, 'Models the key may call, comma-separated (default: all)')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2')
+            [CompletionResult]::new('--provider-budget', '--provider-budget', [CompletionResultType]::ParameterName, 'A budget on one provider''s share: NAME:USD[:RESET] (repeatable), e.g. --provider-budget openai:50:1M. The provider must be among the key''s')
+            [CompletionResult]::new('--provider-rpm', '--provider-rpm', [CompletionResultType]::ParameterName, 'Requests per minute on one provider''s share: NAME:N (repeatable)')
+            [CompletionResult]::new('--provider-tpm', '--provider-tpm', [CompletionResultType]::ParameterName, 'Tokens per minute on one provider''s share: NAME:N (repeatable)')
             [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'The team the key belongs to (id or name)')
             [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer the key belongs to directly')
             [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Requests in flight at once; over it, 429 at once')
@@ -564,6 +596,9 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Free text about the key')
             [CompletionResult]::new('--models', '--models', [CompletionResultType]::ParameterName, 'Models the key may call, comma-separated (default: all)')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'A provider the key may use: NAME[:WEIGHT[:MODEL,...]] (repeatable), e.g. --provider azure:0.8:gpt-4o --provider openai:0.2')
+            [CompletionResult]::new('--provider-budget', '--provider-budget', [CompletionResultType]::ParameterName, 'A budget on one provider''s share: NAME:USD[:RESET] (repeatable), e.g. --provider-budget openai:50:1M. The provider must be among the key''s')
+            [CompletionResult]::new('--provider-rpm', '--provider-rpm', [CompletionResultType]::ParameterName, 'Requests per minute on one provider''s share: NAME:N (repeatable)')
+            [CompletionResult]::new('--provider-tpm', '--provider-tpm', [CompletionResultType]::ParameterName, 'Tokens per minute on one provider''s share: NAME:N (repeatable)')
             [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'The team the key belongs to (id or name)')
             [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer the key belongs to directly')
             [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Requests in flight at once; over it, 429 at once')
@@ -1251,6 +1286,8 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
         'bifrost;help;config' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a config file; problems are printed as FILE:LINE:COLUMN: message')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the current setup as a bifrost.toml that reproduces it elsewhere')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the `[client]` settings in force (all, or KEY''s value), as the server''s Settings screen shows them; without a server, those the next start will use')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one `[client]` setting through the running server (or --url), or in the store without one. A setting bifrost.toml declares is refused: change it there')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a reference gateway''s config.json into a bifrost.toml (printed, or written with -o), or write it into the store with --apply. Every setting that cannot be carried over is listed on stderr with the reason')
             break
         }
@@ -1258,6 +1295,12 @@ Register-ArgumentCompleter -Native -CommandName 'bifrost' -ScriptBlock {
             break
         }
         'bifrost;help;config;export' {
+            break
+        }
+        'bifrost;help;config;get' {
+            break
+        }
+        'bifrost;help;config;set' {
             break
         }
         'bifrost;help;config;import' {

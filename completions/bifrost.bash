@@ -112,11 +112,17 @@ _bifrost() {
             bifrost__subcmd__config,export)
                 cmd="bifrost__subcmd__config__subcmd__export"
                 ;;
+            bifrost__subcmd__config,get)
+                cmd="bifrost__subcmd__config__subcmd__get"
+                ;;
             bifrost__subcmd__config,help)
                 cmd="bifrost__subcmd__config__subcmd__help"
                 ;;
             bifrost__subcmd__config,import)
                 cmd="bifrost__subcmd__config__subcmd__import"
+                ;;
+            bifrost__subcmd__config,set)
+                cmd="bifrost__subcmd__config__subcmd__set"
                 ;;
             bifrost__subcmd__config,validate)
                 cmd="bifrost__subcmd__config__subcmd__validate"
@@ -124,11 +130,17 @@ _bifrost() {
             bifrost__subcmd__config__subcmd__help,export)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__export"
                 ;;
+            bifrost__subcmd__config__subcmd__help,get)
+                cmd="bifrost__subcmd__config__subcmd__help__subcmd__get"
+                ;;
             bifrost__subcmd__config__subcmd__help,help)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__help"
                 ;;
             bifrost__subcmd__config__subcmd__help,import)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__import"
+                ;;
+            bifrost__subcmd__config__subcmd__help,set)
+                cmd="bifrost__subcmd__config__subcmd__help__subcmd__set"
                 ;;
             bifrost__subcmd__config__subcmd__help,validate)
                 cmd="bifrost__subcmd__config__subcmd__help__subcmd__validate"
@@ -229,8 +241,14 @@ _bifrost() {
             bifrost__subcmd__help__subcmd__config,export)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__export"
                 ;;
+            bifrost__subcmd__help__subcmd__config,get)
+                cmd="bifrost__subcmd__help__subcmd__config__subcmd__get"
+                ;;
             bifrost__subcmd__help__subcmd__config,import)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__import"
+                ;;
+            bifrost__subcmd__help__subcmd__config,set)
+                cmd="bifrost__subcmd__help__subcmd__config__subcmd__set"
                 ;;
             bifrost__subcmd__help__subcmd__config,validate)
                 cmd="bifrost__subcmd__help__subcmd__config__subcmd__validate"
@@ -973,7 +991,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config)
-            opts="-h -V --data-dir --url --help --version validate export import help"
+            opts="-h -V --data-dir --url --help --version validate export get set import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,8 +1038,30 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__config__subcmd__get)
+            opts="-h -V --json --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__config__subcmd__help)
-            opts="validate export import help"
+            opts="validate export get set import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1035,6 +1075,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__config__subcmd__help__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1063,6 +1117,20 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__config__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__config__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1105,6 +1173,28 @@ _bifrost() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__config__subcmd__set)
+            opts="-h -V --data-dir --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1545,7 +1635,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__help__subcmd__config)
-            opts="validate export import"
+            opts="validate export get set import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1572,7 +1662,35 @@ _bifrost() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bifrost__subcmd__help__subcmd__config__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bifrost__subcmd__help__subcmd__config__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bifrost__subcmd__help__subcmd__config__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4091,7 +4209,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__create)
-            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
+            opts="-h -V --name --description --models --provider --provider-budget --provider-rpm --provider-tpm --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4110,6 +4228,18 @@ _bifrost() {
                     return 0
                     ;;
                 --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-rpm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-tpm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4451,7 +4581,7 @@ _bifrost() {
             return 0
             ;;
         bifrost__subcmd__vk__subcmd__update)
-            opts="-h -V --name --description --models --provider --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
+            opts="-h -V --name --description --models --provider --provider-budget --provider-rpm --provider-tpm --team --customer --max-concurrent --expires-at --budget --reset --calendar-aligned --alert-at --no-budget --rpm --tpm --no-rate-limit --json --data-dir --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4470,6 +4600,18 @@ _bifrost() {
                     return 0
                     ;;
                 --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-rpm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider-tpm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -20,13 +20,16 @@ mod governance_tests;
 mod health;
 mod local;
 pub mod logs;
+pub mod logs_batch;
 pub mod logs_source;
 mod ops;
+pub mod provider_limits;
 mod remote;
 mod routing;
 mod routing_local;
 mod routing_remote;
 pub mod settings;
+pub mod sse;
 
 use async_trait::async_trait;
 

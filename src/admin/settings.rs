@@ -94,6 +94,57 @@ pub trait SettingsAdmin: Send + Sync {
     async fn update_settings(&self, patch: Value) -> Result<SettingsDoc, SettingsError>;
 }
 
+/// A setting's value as text (the Settings screen's table and form, `bifrost config
+/// get`): lists comma-separated, unset as empty.
+pub fn shown(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(","),
+        other => other.to_string(),
+    }
+}
+
+/// What text a setting whose value is now `current` takes.
+pub fn hint(current: &Value) -> &'static str {
+    match current {
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::Array(_) => "comma-separated; empty: none",
+        Value::Object(_) => "JSON object",
+        Value::Null => "empty: unset",
+        Value::String(_) => "text",
+    }
+}
+
+/// Reads typed text as the kind of value the setting holds now (`current`), so the
+/// Settings screen and `bifrost config set` read it alike; the update checks the rest
+/// (and names the field that is wrong).
+pub fn parse_value(current: &Value, text: &str) -> Result<Value, String> {
+    let text = text.trim();
+    Ok(match current {
+        Value::Array(_) => json!(text
+            .split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .collect::<Vec<_>>()),
+        Value::String(_) => json!(text),
+        _ if text.is_empty() => Value::Null,
+        Value::Null => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
+        Value::Bool(_) => match text {
+            "true" | "on" | "yes" => json!(true),
+            "false" | "off" | "no" => json!(false),
+            _ => return Err(format!("value: `{text}` is not true or false")),
+        },
+        _ => serde_json::from_str(text)
+            .map_err(|_| format!("value: `{text}` is not {}", hint(current)))?,
+    })
+}
+
 /// `client` as JSON with every key present, so a client can list them all.
 pub fn client_json(client: &ClientConfig) -> Map<String, Value> {
     let mut map = match serde_json::to_value(client) {

@@ -13,6 +13,7 @@ use bytes::Bytes;
 use http::Method;
 
 use super::login_store;
+use crate::admin::settings::{LocalSettings, SettingsAdmin};
 use crate::admin::{
     AdminAuth, AdminError, Credentials, Governance, LocalAdmin, LocalGovernance, LocalRouting,
     Management, RemoteAdmin, RemoteCredential, RoutingAdmin, SOCKET_NAME,
@@ -93,6 +94,17 @@ pub async fn connect_routing(data_dir: &Path) -> anyhow::Result<Box<dyn RoutingA
     match server(data_dir).await? {
         Some(remote) => Ok(Box::new(remote)),
         None => Ok(Box::new(LocalRouting::new(
+            open_store(data_dir).await?,
+            None,
+        ))),
+    }
+}
+
+/// The `[client]` settings backend: the selected server's, or (none running) the store.
+pub async fn connect_settings(data_dir: &Path) -> anyhow::Result<Box<dyn SettingsAdmin>> {
+    match server(data_dir).await? {
+        Some(remote) => Ok(Box::new(remote)),
+        None => Ok(Box::new(LocalSettings::new(
             open_store(data_dir).await?,
             None,
         ))),

@@ -1,4 +1,4 @@
-//! `bifrost config validate|export|import`.
+//! `bifrost config validate|export|import|get|set`.
 
 use std::path::PathBuf;
 
@@ -29,6 +29,23 @@ pub enum ConfigCommand {
         /// Print literal key values in clear (default: masked; `env.` references are always kept).
         #[arg(long)]
         include_secrets: bool,
+    },
+    /// Print the `[client]` settings in force (all, or KEY's value), as the server's
+    /// Settings screen shows them; without a server, those the next start will use.
+    Get {
+        /// One setting, e.g. `enable_logging`.
+        key: Option<String>,
+        /// Print JSON (the whole `GET /api/config` answer, or KEY's value).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change one `[client]` setting through the running server (or --url), or in the
+    /// store without one. A setting bifrost.toml declares is refused: change it there.
+    Set {
+        /// The setting, e.g. `log_retention_days`.
+        key: String,
+        /// Its value: true/false, a number, a comma-separated list, text; empty unsets.
+        value: String,
     },
     /// Convert a reference gateway's config.json into a bifrost.toml (printed, or written
     /// with -o), or write it into the store with --apply. Every setting that cannot be
@@ -118,6 +135,12 @@ pub async fn run(cmd: ConfigCommand, data_dir: PathBuf) -> CmdResult {
             output,
             apply,
         } => import(&file, output.as_deref(), apply, &data_dir).await,
+        ConfigCommand::Get { key, json } => {
+            super::config_settings::get(&data_dir, key.as_deref(), json).await
+        }
+        ConfigCommand::Set { key, value } => {
+            super::config_settings::set(&data_dir, &key, &value).await
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod assets;
 pub mod backend;
 mod config_apply;
 mod config_cmd;
+mod config_settings;
 mod governance;
 mod key_settings;
 mod login;

@@ -170,6 +170,11 @@ impl Metrics {
         InFlight(self.in_flight.clone())
     }
 
+    /// Requests being served now (the live feed's batches carry it).
+    pub fn in_flight_now(&self) -> i64 {
+        self.in_flight.get()
+    }
+
     /// The metrics in the Prometheus (OpenMetrics) text format.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(16 * 1024);

@@ -100,6 +100,11 @@ impl Observability {
         self.metrics.in_flight()
     }
 
+    /// Requests being served now, as `bifrost_in_flight_requests` reports them.
+    pub fn in_flight_now(&self) -> i64 {
+        self.metrics.in_flight_now()
+    }
+
     /// `GET /metrics`: the metrics in the Prometheus text format.
     pub fn render_metrics(&self) -> String {
         self.metrics.render()

@@ -20,6 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::{ApiError, AppState};
 use crate::admin::logs::{self, BadParam, LogQuery};
+use crate::admin::logs_batch::{self, BatchSpec, Window};
 use crate::observability::log::Logging;
 use crate::store::{LogStore, StoreError};
 
@@ -152,10 +153,32 @@ async fn dropped(State(state): State<AppState>) -> Response {
 
 /// Server-sent events: one `log` event per new record the filters match, as the
 /// writer stores it. A client too slow for the feed gets a `lagged` event saying how
-/// many records it missed, then the feed resumes.
+/// many records it missed, then the feed resumes. With `batch_ms`, one `batch` event
+/// per interval instead (`admin::logs_batch`): what a dashboard needs at any rate.
 async fn stream(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    let q = query(params)?;
-    let mut feed = logging(&state)?.subscribe();
+    let Query(pairs) = params.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            e.body_text(),
+        )
+    })?;
+    let q = logs::parse_query(&pairs).map_err(bad_param)?;
+    let spec = logs_batch::parse_spec(&pairs).map_err(bad_param)?;
+    let feed = logging(&state)?.subscribe();
+    let sse = match spec {
+        None => per_record(feed, q).into_response(),
+        Some(spec) => Sse::new(batched(feed, q, spec, state)).into_response(),
+    };
+    Ok(sse)
+}
+
+type Feed = tokio::sync::broadcast::Receiver<Arc<crate::store::LogRecord>>;
+
+fn per_record(
+    mut feed: Feed,
+    q: LogQuery,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
     let events = async_stream::stream! {
         // A first comment, so a client knows the feed is open before any record.
         yield Ok::<Event, Infallible>(Event::default().comment("ready"));
@@ -176,7 +199,41 @@ async fn stream(State(state): State<AppState>, params: Params) -> Result<Respons
             }
         }
     };
-    Ok(Sse::new(events)
-        .keep_alive(KeepAlive::default())
-        .into_response())
+    Sse::new(events).keep_alive(KeepAlive::default())
+}
+
+/// One `batch` event per `spec.every`, empty ones included: a quiet interval is a
+/// figure too (0 req/s), and it doubles as the keep-alive.
+fn batched(
+    mut feed: Feed,
+    q: LogQuery,
+    spec: BatchSpec,
+    state: AppState,
+) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
+    async_stream::stream! {
+        yield Ok::<Event, Infallible>(Event::default().comment("ready"));
+        let interval_ms = spec.every.as_millis() as u64;
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + spec.every, spec.every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut window = Window::new(spec.max_records);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    let batch = window.flush(interval_ms, state.observability().in_flight_now());
+                    if let Ok(event) = Event::default().event("batch").json_data(&batch) {
+                        yield Ok(event);
+                    }
+                }
+                got = feed.recv() => match got {
+                    Ok(record) => {
+                        if q.filter.matches(&record) {
+                            window.add(record);
+                        }
+                    }
+                    Err(RecvError::Lagged(n)) => window.lagged(n),
+                    Err(RecvError::Closed) => break,
+                },
+            }
+        }
+    }
 }

@@ -3,10 +3,10 @@
 //! `view::draw(&App, ..)`), so every key path is testable by feeding events.
 
 use super::cmdline::CmdLine;
-use super::event::{Data, Effect, Event, Key, Outcome};
+use super::event::{Data, Effect, Event, Feed, Key, Outcome};
 use super::form::{Form, Step};
 use super::forms;
-use super::model::{Avail, Live, Sample};
+use super::model::{Avail, Live};
 use super::screens::{
     keys::Keys, logs::Logs, overview::Overview, providers::Providers, settings::Settings, Reply,
     Screen,
@@ -84,6 +84,18 @@ impl App {
                 self.lost = Some((reason, retry_secs));
                 Vec::new()
             }
+            Event::FeedDropped {
+                feed,
+                reason,
+                retry_secs,
+            } => {
+                let dropped = Some((reason, retry_secs));
+                match feed {
+                    Feed::Tail => self.logs.dropped = dropped,
+                    Feed::Overview => self.overview.dropped = dropped,
+                }
+                Vec::new()
+            }
             Event::Done(outcome) => {
                 self.done(outcome);
                 Vec::new()
@@ -97,24 +109,17 @@ impl App {
 
     fn data(&mut self, data: Data) {
         match data {
-            Data::Live {
-                now,
-                secs,
-                today,
-                month,
-                in_flight,
-            } => {
+            Data::Spend(spend) => {
                 let live: &mut Live = &mut self.overview.live;
-                if let Avail::Ready(s) = &now {
-                    live.push(Sample::from_stats(s, secs));
-                }
-                live.now = now.ready().cloned();
-                self.overview.missing = matches!(now, Avail::Missing);
-                live.today = today;
-                live.month = month;
-                live.in_flight = in_flight;
+                self.overview.missing = matches!(spend, Avail::Missing);
+                (live.today, live.month) = spend.ready().copied().unwrap_or_default();
+            }
+            Data::Batch(batch) => {
+                self.overview.dropped = None;
+                self.overview.live.batch(&batch);
             }
             Data::Logs(rows) => self.logs.arrived(rows),
+            Data::Tail(records) => self.logs.streamed(records),
             Data::Record(record) => self.logs.detail = Some(record),
             Data::Providers(list) => self.providers.arrived(list),
             Data::Governance {

@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use super::model::{Avail, Stats};
+use super::model::Avail;
+use crate::admin::logs_batch::Batch;
 use crate::admin::{Kind, ProviderDoc, SettingsDoc};
 use crate::config::KeyConfig;
 
@@ -47,6 +48,16 @@ pub enum Event {
     /// A read the server refused (a bad filter, a server error): said in the status
     /// line, never taken for the answer to an open form.
     Problem(String),
+    /// A live feed dropped; its screen keeps what it had and the feed is reopened
+    /// after `retry_secs`.
+    FeedDropped {
+        /// Which feed.
+        feed: Feed,
+        /// Why.
+        reason: String,
+        /// Seconds until the next try.
+        retry_secs: u64,
+    },
     /// The server stopped answering; the fetcher retries after `retry_secs`.
     Lost {
         /// Why.
@@ -56,24 +67,26 @@ pub enum Event {
     },
 }
 
+/// The two live feeds `bifrost top` keeps open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// Filtered as the Logs screen asks, carrying the newest records.
+    Tail,
+    /// Unfiltered figures only: the overview's live numbers.
+    Overview,
+}
+
 /// One answer of the background fetcher.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Data {
-    /// Stats of the last few seconds (`secs` long), and spend today and this month.
-    Live {
-        /// The short window's stats.
-        now: Avail<Stats>,
-        /// Its length in seconds.
-        secs: f64,
-        /// Spend since midnight UTC.
-        today: Option<f64>,
-        /// Spend this month.
-        month: Option<f64>,
-        /// Requests in flight.
-        in_flight: Option<f64>,
-    },
+    /// Spend today and this month (`Missing`: the server has no `/api/logs/stats`).
+    Spend(Avail<(Option<f64>, Option<f64>)>),
+    /// One interval of the unfiltered live feed: the overview's live figures.
+    Batch(Batch<Value>),
     /// The newest log records matching the current filter, newest first.
     Logs(Avail<Vec<Value>>),
+    /// New records for the tail from the filtered live feed, newest first.
+    Tail(Vec<Value>),
     /// One whole log record.
     Record(Avail<Value>),
     /// Every provider (secrets masked) with its health when the server reports it.

@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 use super::event::Action;
 use super::form::{Context, Field, Form};
 use super::model::{num, text};
-use crate::admin::{parse_provider, Kind, ProviderDoc};
+use crate::admin::provider_limits::{parse_provider_budget, parse_provider_rate, ProviderLimits};
+use crate::admin::{parse_provider, settings, Kind, ProviderDoc};
 use crate::config::{KeyConfig, ProviderType, SecretValue};
 use crate::governance::ResetDuration;
 
@@ -189,6 +190,15 @@ pub fn virtual_key(key: Option<&Value>) -> Form {
             "e.g. openai:0.8:gpt-4o azure",
         ),
     ]);
+    let configs = key
+        .and_then(|k| k["provider_configs"].as_array())
+        .map_or(&[][..], Vec::as_slice);
+    let [budgets, rpm, tpm] = ProviderLimits::specs(configs);
+    fields.extend([
+        Field::new("prov budgets", budgets, "e.g. openai:50:1M"),
+        Field::new("prov req/min", rpm, "e.g. openai:100"),
+        Field::new("prov tok/min", tpm, "e.g. openai:50000"),
+    ]);
     let id = key.map(|k| text(k, "/id").to_string()).unwrap_or_default();
     let (title, question) = match key {
         None => (
@@ -234,6 +244,29 @@ fn provider_specs(key: Option<&Value>) -> String {
         .join(" ")
 }
 
+/// Reads the per-provider limit fields as `bifrost vk --provider-budget/-rpm/-tpm`
+/// do, and puts them on `specs`.
+fn provider_limits(fs: &[Field], specs: &mut [Value], problems: &mut Vec<String>) {
+    let mut limits = ProviderLimits::default();
+    for spec in fs[0].get().split_whitespace() {
+        match parse_provider_budget(spec) {
+            Ok(b) => limits.budgets.push(b),
+            Err(e) => problems.push(format!("{}: {e}", fs[0].label)),
+        }
+    }
+    for (field, out) in [(&fs[1], &mut limits.rpm), (&fs[2], &mut limits.tpm)] {
+        for spec in field.get().split_whitespace() {
+            match parse_provider_rate(spec) {
+                Ok(r) => out.push(r),
+                Err(e) => problems.push(format!("{}: {e}", field.label)),
+            }
+        }
+    }
+    if let Err(e) = limits.apply(specs) {
+        problems.push(e);
+    }
+}
+
 /// An empty field is `null`: left out of a create body, removed by an update.
 fn optional(v: &str) -> Value {
     if v.is_empty() {
@@ -266,7 +299,7 @@ fn build_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
         whole(&fs[9], &mut problems).map_or(Value::Null, |n| json!(n)),
     );
     body.insert("expires_at".into(), optional(fs[10].get()));
-    let specs: Vec<Value> = fs[11]
+    let mut specs: Vec<Value> = fs[11]
         .get()
         .split_whitespace()
         .filter_map(|spec| {
@@ -275,6 +308,7 @@ fn build_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
                 .ok()
         })
         .collect();
+    provider_limits(&fs[12..15], &mut specs, &mut problems);
     body.insert(
         "provider_configs".into(),
         match (specs.is_empty(), c.id.is_empty()) {
@@ -507,21 +541,13 @@ fn build_provider_key(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> 
 /// The form for one `[client]` setting, filled with its value (`current`, whose JSON
 /// type says how the text is read).
 pub fn setting(name: &str, current: &Value) -> Form {
-    let hint = match current {
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::Array(_) => "comma-separated; empty: none",
-        Value::Object(_) => "JSON object",
-        Value::Null => "empty: unset",
-        Value::String(_) => "text",
-    };
     Form::new(
         format!("Edit client.{name}"),
         format!("Save client.{name}?"),
         vec![Field::new(
             "value",
-            super::screens::settings::shown(current),
-            hint,
+            settings::shown(current),
+            settings::hint(current),
         )],
         build_setting,
         Context {
@@ -531,24 +557,11 @@ pub fn setting(name: &str, current: &Value) -> Form {
     )
 }
 
-/// Reads the typed text as the kind of value the setting holds; the server checks
-/// the rest (and says which field is wrong).
+/// Reads the typed text as `bifrost config set` does; the server checks the rest (and
+/// says which field is wrong).
 fn build_setting(fs: &[Field], c: &Context) -> Result<Action, Vec<String>> {
     let current = c.extra.clone().unwrap_or(Value::Null);
-    let text = fs[0].get();
-    let value = match &current {
-        Value::Array(_) => json!(list(&fs[0])),
-        Value::String(_) => json!(text),
-        _ if text.is_empty() => Value::Null,
-        Value::Null => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
-        Value::Bool(_) => match text {
-            "true" | "on" | "yes" => json!(true),
-            "false" | "off" | "no" => json!(false),
-            _ => return Err(vec![format!("value: `{text}` is not true or false")]),
-        },
-        _ => serde_json::from_str(text)
-            .map_err(|_| vec![format!("value: `{text}` is not {}", fs[0].hint)])?,
-    };
+    let value = settings::parse_value(&current, fs[0].get()).map_err(|e| vec![e])?;
     let mut patch = Map::new();
     patch.insert(c.id.clone(), value);
     Ok(Action::UpdateSettings(Value::Object(patch)))

@@ -14,6 +14,7 @@ mod forms;
 mod model;
 mod screens;
 mod source;
+mod tail;
 mod terminal;
 mod theme;
 mod view;
@@ -87,12 +88,9 @@ pub async fn run(source: Arc<dyn Source>, server: String) -> Result<(), TuiError
     let (query_tx, query_rx) = watch::channel(event::LogQuery::default());
     let refresh = Arc::new(Notify::new());
     let redraw = Arc::new(Notify::new());
-    let poller = tokio::spawn(source::poll(
-        source.clone(),
-        query_rx,
-        refresh.clone(),
-        tx.clone(),
-    ));
+    let poller = tokio::spawn(source::poll(source.clone(), refresh.clone(), tx.clone()));
+    let tail = tokio::spawn(tail::tail(source.clone(), query_rx, tx.clone()));
+    let live = tokio::spawn(tail::overview(source.clone(), tx.clone()));
     read_keys(tx.clone(), redraw.clone());
     // A steady redraw rate: bursts of events are folded into one frame.
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -144,6 +142,8 @@ pub async fn run(source: Arc<dyn Source>, server: String) -> Result<(), TuiError
         }
     }
     poller.abort();
+    tail.abort();
+    live.abort();
     drop(guard);
     Ok(())
 }

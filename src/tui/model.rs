@@ -8,6 +8,8 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
+use crate::admin::logs_batch::Batch;
+
 /// What a fetch of an optional endpoint found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Avail<T> {
@@ -82,6 +84,10 @@ pub struct Stats {
     pub p99: Option<f64>,
     /// Median time to first token, ms (streams).
     pub ttft: Option<f64>,
+    /// 95th percentile time to first token, ms.
+    pub ttft_p95: Option<f64>,
+    /// 99th percentile time to first token, ms.
+    pub ttft_p99: Option<f64>,
     /// Tokens in and out.
     pub tokens: Option<f64>,
     /// Spend, USD.
@@ -124,8 +130,33 @@ impl Stats {
                     "/ttft_ms",
                 ],
             ),
+            ttft_p95: None,
+            ttft_p99: None,
             tokens: num(v, &["/total_tokens", "/tokens/total", "/tokens"]),
             cost: num(v, &["/total_cost", "/cost"]),
+        }
+    }
+
+    /// The figures of one interval of the live feed. A percentile of an empty
+    /// interval is unknown, not 0 ms.
+    pub fn from_batch<R>(b: &Batch<R>) -> Stats {
+        let some = |v: f64| Some(v).filter(|_| b.matched > 0);
+        let streamed = |v: f64| Some(v).filter(|v| *v > 0.0);
+        Stats {
+            count: b.matched as f64,
+            error_rate: Some(if b.matched == 0 {
+                0.0
+            } else {
+                b.errors as f64 / b.matched as f64
+            }),
+            p50: some(b.latency_ms.p50),
+            p95: some(b.latency_ms.p95),
+            p99: some(b.latency_ms.p99),
+            ttft: streamed(b.ttft_ms.p50),
+            ttft_p95: streamed(b.ttft_ms.p95),
+            ttft_p99: streamed(b.ttft_ms.p99),
+            tokens: Some((b.input_tokens + b.output_tokens) as f64),
+            cost: Some(b.cost),
         }
     }
 }
@@ -175,13 +206,17 @@ pub struct Live {
     pub today: Option<f64>,
     /// Spend since the 1st of the month, UTC.
     pub month: Option<f64>,
-    /// Requests in flight, from `/metrics` when the server has it.
+    /// Requests in flight as the last batch was sent.
     pub in_flight: Option<f64>,
 }
 
 impl Live {
-    /// An hour of one-second samples.
-    pub const KEEP: usize = 3600;
+    /// Seconds between two samples: one per batch of the live feed
+    /// (`super::tail::BATCH_MS`).
+    pub const EVERY_SECS: usize = 1;
+
+    /// An hour of samples.
+    pub const KEEP: usize = 3600 / Self::EVERY_SECS;
 
     /// Appends a sample, dropping the oldest past [`Live::KEEP`].
     pub fn push(&mut self, s: Sample) {
@@ -190,23 +225,19 @@ impl Live {
         }
         self.history.push_back(s);
     }
-}
 
-/// Sums `bifrost_in_flight_requests` over its label sets in a Prometheus text page.
-pub fn in_flight(metrics: &str) -> Option<f64> {
-    let mut found = None;
-    for line in metrics.lines() {
-        let Some(rest) = line.strip_prefix("bifrost_in_flight_requests") else {
-            continue;
-        };
-        if !(rest.starts_with('{') || rest.starts_with(' ')) {
-            continue;
-        }
-        if let Some(v) = rest.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) {
-            *found.get_or_insert(0.0) += v;
+    /// Takes one interval of the live feed: a sample for the charts, the figures of
+    /// the moment, and its spend added to the totals until the next fetch of them.
+    pub fn batch<R>(&mut self, b: &Batch<R>) {
+        let now = Stats::from_batch(b);
+        let secs = (b.interval_ms as f64 / 1000.0).max(0.001);
+        self.push(Sample::from_stats(&now, secs));
+        self.now = Some(now);
+        self.in_flight = Some(b.in_flight as f64);
+        for total in [&mut self.today, &mut self.month].into_iter().flatten() {
+            *total += b.cost;
         }
     }
-    found
 }
 
 /// Traffic and cost per name over recent records, biggest first.
@@ -244,16 +275,6 @@ mod tests {
         assert_eq!(flat.error_rate, Some(0.25));
         assert_eq!(flat.p99, Some(3.0));
         assert_eq!(flat.cost, None);
-    }
-
-    #[test]
-    fn in_flight_sums_label_sets_and_ignores_lookalikes() {
-        let page = "# TYPE bifrost_in_flight_requests gauge\n\
-            bifrost_in_flight_requests{provider=\"a\"} 2\n\
-            bifrost_in_flight_requests{provider=\"b\"} 3\n\
-            bifrost_in_flight_requests_total 99\n";
-        assert_eq!(in_flight(page), Some(5.0));
-        assert_eq!(in_flight("other 1\n"), None);
     }
 
     #[test]

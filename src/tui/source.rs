@@ -1,26 +1,30 @@
 //! Where the dashboard's data comes from: a [`Source`] (today the running server's
 //! unix socket through [`RemoteAdmin`]; a `--url` client plugs in the same way), a
-//! background poller that turns its answers into [`Event`]s, and the executor of
+//! background poller that turns its answers into [`Event`]s (the log tail streams
+//! instead: `super::tail`), and the executor of
 //! confirmed [`Action`]s through the same admin operations as the CLI.
 //!
 //! An endpoint the server does not have (404) becomes [`Avail::Missing`], shown as
 //! "not available on this server"; an unreachable server becomes [`Event::Lost`] and
 //! the poller retries with backoff.
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use http::Method;
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{mpsc, Notify};
 
 use super::event::{Action, Data, Event, LogQuery, Outcome};
 use super::model::{self, Avail, Stats};
+use crate::admin::logs_batch::Batch;
 use crate::admin::{
-    self, AdminError, Governance, GovernanceError, Kind, Management, RemoteAdmin, SettingsAdmin,
-    SettingsError,
+    self, sse, AdminError, Governance, GovernanceError, Kind, Management, RemoteAdmin,
+    SettingsAdmin, SettingsError,
 };
 use crate::config::ProviderType;
 
@@ -37,7 +41,14 @@ pub trait Source: Send + Sync {
     fn settings(&self) -> &dyn SettingsAdmin;
     /// One chat request through the gateway (`provider test`): status and body.
     async fn chat(&self, request_id: &str, body: Vec<u8>) -> Result<(u16, Bytes), AdminError>;
+    /// `GET path` as a batched live feed (`/api/logs/stream?batch_ms=...`): each batch
+    /// as it arrives; an `Err` item says why the feed broke, and the stream ends when
+    /// the server closes it.
+    async fn stream(&self, path: &str) -> Result<Batches, AdminError>;
 }
+
+/// The batches of a live feed, as [`Source::stream`] gives them.
+pub type Batches = Pin<Box<dyn Stream<Item = Result<Batch<Value>, String>> + Send>>;
 
 #[async_trait]
 impl Source for RemoteAdmin {
@@ -72,10 +83,24 @@ impl Source for RemoteAdmin {
         self.send(Method::POST, "/v1/chat/completions", Some(request_id), body)
             .await
     }
+
+    async fn stream(&self, path: &str) -> Result<Batches, AdminError> {
+        let response = self.open_stream(path).await?;
+        Ok(Box::pin(sse::events(response.into_body()).filter_map(
+            |event| async move {
+                match event {
+                    // A batch the dashboard cannot read is skipped, not fatal.
+                    Ok((name, data)) if name == "batch" => serde_json::from_str(&data).ok().map(Ok),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            },
+        )))
+    }
 }
 
 /// A poll that failed: the server is gone, or it refused one query.
-enum Failure {
+pub(super) enum Failure {
     Lost(String),
     Refused(String),
 }
@@ -129,50 +154,31 @@ fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// The short window each overview sample covers.
-const WINDOW_SECS: i64 = 10;
-
-async fn live(source: &dyn Source) -> Result<Data, Failure> {
+/// Spend today and this month (UTC), the overview's figures too long for the live
+/// feed's intervals.
+async fn spend(source: &dyn Source) -> Result<Data, Failure> {
     let now = time::OffsetDateTime::now_utc();
-    let since =
-        |t: time::OffsetDateTime| format!("/api/logs/stats?start_time={}", encode(&rfc3339(t)));
-    let window = json(source, &since(now - time::Duration::seconds(WINDOW_SECS))).await?;
-    let now_stats = match &window {
-        Avail::Ready(v) => Avail::Ready(Stats::parse(v)),
-        Avail::Missing => Avail::Missing,
-        Avail::Waiting => Avail::Waiting,
+    let since = |t: time::OffsetDateTime| async move {
+        let path = format!("/api/logs/stats?start_time={}", encode(&rfc3339(t)));
+        json(source, &path).await
     };
-    let (mut today, mut month) = (None, None);
-    if !matches!(now_stats, Avail::Missing) {
-        let midnight = now.replace_time(time::Time::MIDNIGHT);
-        let first = midnight.replace_day(1).unwrap_or(midnight);
-        today = json(source, &since(midnight))
-            .await?
-            .ready()
-            .and_then(|v| Stats::parse(v).cost);
-        month = json(source, &since(first))
-            .await?
-            .ready()
-            .and_then(|v| Stats::parse(v).cost);
-    }
-    let in_flight = match source.get("/metrics").await {
-        Ok(Some(page)) => model::in_flight(&String::from_utf8_lossy(&page)),
-        Ok(None) | Err(AdminError::Remote { .. }) => None,
-        Err(e) => return Err(e.into()),
+    let midnight = now.replace_time(time::Time::MIDNIGHT);
+    let first = midnight.replace_day(1).unwrap_or(midnight);
+    let today = match since(midnight).await? {
+        Avail::Missing => return Ok(Data::Spend(Avail::Missing)),
+        day => day.ready().and_then(|v| Stats::parse(v).cost),
     };
-    Ok(Data::Live {
-        now: now_stats,
-        secs: WINDOW_SECS as f64,
-        today,
-        month,
-        in_flight,
-    })
+    let month = since(first)
+        .await?
+        .ready()
+        .and_then(|v| Stats::parse(v).cost);
+    Ok(Data::Spend(Avail::Ready((today, month))))
 }
 
 /// How many records the tail shows.
 pub const TAIL: usize = 200;
 
-async fn logs(source: &dyn Source, query: &LogQuery) -> Result<Data, Failure> {
+pub(super) async fn logs(source: &dyn Source, query: &LogQuery) -> Result<Data, Failure> {
     let mut path = format!("/api/logs?limit={TAIL}&sort_by=timestamp&order=desc");
     for (k, v) in &query.params {
         path.push_str(&format!("&{k}={}", encode(v)));
@@ -224,50 +230,39 @@ async fn governance(source: &dyn Source) -> Result<Data, Failure> {
     })
 }
 
-/// Polls the server until `events` closes: live figures and the log tail every
-/// second, management data every five seconds and whenever `refresh` is notified.
-pub async fn poll(
-    source: Arc<dyn Source>,
-    mut query: watch::Receiver<LogQuery>,
-    refresh: Arc<Notify>,
-    events: mpsc::Sender<Event>,
-) {
+/// How often the spend and management data are fetched; the live figures and the log
+/// tail come from the live feed ([`super::tail`]).
+const PERIOD: Duration = Duration::from_secs(5);
+
+/// Polls the server until `events` closes: stats, providers, governance and settings
+/// every [`PERIOD`] and whenever `refresh` is notified.
+pub async fn poll(source: Arc<dyn Source>, refresh: Arc<Notify>, events: mpsc::Sender<Event>) {
     let mut backoff = 1;
-    let mut last_slow: Option<Instant> = None;
     loop {
-        let q = query.borrow_and_update().clone();
-        let slow = last_slow.is_none_or(|t| t.elapsed() >= Duration::from_secs(5));
         let result: Result<Vec<Data>, Failure> = async {
-            let mut out = vec![
-                live(source.as_ref()).await?,
-                logs(source.as_ref(), &q).await?,
-            ];
-            if slow {
-                out.push(providers(source.as_ref()).await?);
-                out.push(governance(source.as_ref()).await?);
-                out.push(settings(source.as_ref()).await?);
-            }
-            Ok(out)
+            Ok(vec![
+                spend(source.as_ref()).await?,
+                providers(source.as_ref()).await?,
+                governance(source.as_ref()).await?,
+                settings(source.as_ref()).await?,
+            ])
         }
         .await;
         let wait = match result {
             Ok(data) => {
                 backoff = 1;
-                if slow {
-                    last_slow = Some(Instant::now());
-                }
                 for d in data {
                     if events.send(Event::Data(d)).await.is_err() {
                         return;
                     }
                 }
-                Duration::from_secs(1)
+                PERIOD
             }
             Err(Failure::Refused(message)) => {
                 if events.send(Event::Problem(message)).await.is_err() {
                     return;
                 }
-                Duration::from_secs(1)
+                PERIOD
             }
             Err(Failure::Lost(reason)) => {
                 let retry = backoff;
@@ -287,8 +282,7 @@ pub async fn poll(
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = refresh.notified() => last_slow = None,
-            changed = query.changed() => if changed.is_err() { return },
+            _ = refresh.notified() => {}
         }
     }
 }

@@ -8,10 +8,12 @@ use serde_json::{json, Value};
 
 use super::app::App;
 use super::event::{Action, Data, Effect, Event, Key, LogQuery, Outcome};
-use super::model::{Avail, Stats};
+use super::model::Avail;
 use super::screens::Screen;
 use super::theme::Theme;
 use super::view;
+use crate::admin::logs::Percentiles;
+use crate::admin::logs_batch::Batch;
 use crate::admin::{Kind, ProviderDoc, SettingsDoc};
 use crate::config::{KeyConfig, ProviderType, SecretValue};
 
@@ -34,26 +36,44 @@ fn record(i: usize) -> Value {
     })
 }
 
+/// Second `i` of the overview's live feed: 100-140 requests, a few failing.
+fn second(i: u64) -> Batch<Value> {
+    let matched = 100 + (i * 13) % 40;
+    let pct = |p50: f64, p95: f64, p99: f64| Percentiles {
+        p50,
+        p95,
+        p99,
+        average: p50,
+    };
+    Batch {
+        interval_ms: 1000,
+        matched,
+        lagged: 0,
+        errors: matched * (i % 4) / 100,
+        input_tokens: 15000 + (i * 101) % 3000,
+        output_tokens: 5000,
+        cost: 0.4,
+        latency_ms: pct(
+            (300 + i % 20) as f64,
+            (700 + (i * 7) % 200) as f64,
+            (1100 + i % 50) as f64,
+        ),
+        ttft_ms: pct(180.0, 240.0, 310.0),
+        in_flight: 7,
+        records: Vec::new(),
+    }
+}
+
 /// A dashboard with a minute of traffic, two providers, keys with usage and a team.
 fn fixture() -> App {
     let mut app = App::new("/data/bifrost.sock", Theme::plain());
     for i in 0..90 {
-        let stats = json!({
-            "total_requests": 100 + (i * 13) % 40,
-            "error_rate": 0.01 * (i % 4) as f64,
-            "latency": {"p50": 300 + i % 20, "p95": 700 + (i * 7) % 200, "p99": 1100 + i % 50},
-            "ttft": {"p50": 180},
-            "total_tokens": 20000 + (i * 101) % 3000,
-            "total_cost": 0.4,
-        });
-        app.update(Event::Data(Data::Live {
-            now: Avail::Ready(Stats::parse(&stats)),
-            secs: 10.0,
-            today: Some(12.3456),
-            month: Some(321.5),
-            in_flight: Some(7.0),
-        }));
+        app.update(Event::Data(Data::Batch(second(i))));
     }
+    app.update(Event::Data(Data::Spend(Avail::Ready((
+        Some(12.3456),
+        Some(321.5),
+    )))));
     app.update(Event::Data(Data::Logs(Avail::Ready(
         (0..40).map(record).collect(),
     ))));
@@ -184,13 +204,7 @@ fn logs_detail_pane_shows_the_whole_record() {
 #[test]
 fn missing_endpoints_say_not_available() {
     let mut app = App::new("sock", Theme::plain());
-    app.update(Event::Data(Data::Live {
-        now: Avail::Missing,
-        secs: 10.0,
-        today: None,
-        month: None,
-        in_flight: None,
-    }));
+    app.update(Event::Data(Data::Spend(Avail::Missing)));
     app.update(Event::Data(Data::Logs(Avail::Missing)));
     app.update(Event::Data(Data::Settings(Avail::Missing)));
     for screen in [Screen::Overview, Screen::Logs, Screen::Settings] {
@@ -358,8 +372,8 @@ fn vk_form_takes_per_provider_configs_in_the_clis_syntax() {
     app.screen = Screen::Keys;
     keys(&mut app, &[Key::Char('c')]);
     typed(&mut app, "routed");
-    // The last field: providers.
-    keys(&mut app, &[Key::Up]);
+    // Providers: the fourth field from the end.
+    keys(&mut app, &[Key::Up; 4]);
     typed(&mut app, "openai:heavy");
     assert!(keys(&mut app, &[Key::Enter]).is_empty());
     let error = app.form.as_ref().and_then(|f| f.error.clone());
@@ -387,6 +401,57 @@ fn vk_form_takes_per_provider_configs_in_the_clis_syntax() {
         form.fields[11].value,
         "openai:0.8:gpt-4o,gpt-4o-mini azure:1"
     );
+}
+
+#[test]
+fn vk_form_takes_per_provider_budgets_and_rate_limits_in_the_clis_syntax() {
+    let mut app = fixture();
+    app.screen = Screen::Keys;
+    keys(&mut app, &[Key::Char('c')]);
+    typed(&mut app, "capped");
+    keys(&mut app, &[Key::Up; 4]);
+    typed(&mut app, "openai azure");
+    // Budgets, requests and tokens per minute per provider: a stranger and a bad amount, shown inline.
+    keys(&mut app, &[Key::Down]);
+    typed(&mut app, "openai:lots");
+    keys(&mut app, &[Key::Down]);
+    typed(&mut app, "groq:100");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty(), "nothing written");
+    let error = app
+        .form
+        .as_ref()
+        .and_then(|f| f.error.clone())
+        .unwrap_or_default();
+    assert!(
+        error.contains(
+            "prov budgets: budget `lots` in `openai:lots` is not a positive amount in USD"
+        ),
+        "{error}"
+    );
+    keys(&mut app, &[Key::Backspace; 8]);
+    typed(&mut app, "azure:100");
+    keys(&mut app, &[Key::Up]);
+    keys(&mut app, &[Key::Backspace; 11]);
+    typed(&mut app, "openai:50:1d");
+    assert!(keys(&mut app, &[Key::Enter]).is_empty(), "asks first");
+    let effects = keys(&mut app, &[Key::Char('y')]);
+    let Some(Effect::Act(Action::Create(Kind::VirtualKey, body))) = effects.first() else {
+        panic!("expected a create, got {effects:?}");
+    };
+    assert_eq!(
+        body["provider_configs"],
+        json!([
+            {"provider": "openai", "weight": 1.0, "allowed_models": ["*"],
+             "budgets": [{"max_limit": 50.0, "reset_duration": "1d"}]},
+            {"provider": "azure", "weight": 1.0, "allowed_models": ["*"],
+             "rate_limit": {"request_max_limit": 100, "request_reset_duration": "1m"}},
+        ])
+    );
+    // Editing shows them back, so saving an edit keeps them.
+    let key = json!({"id": "vk-9", "name": "capped", "provider_configs": body["provider_configs"]});
+    let form = super::forms::virtual_key(Some(&key));
+    let values: Vec<&str> = form.fields[12..].iter().map(|f| f.value.as_str()).collect();
+    assert_eq!(values, ["openai:50:1d", "azure:100", ""]);
 }
 
 #[test]
@@ -583,13 +648,7 @@ fn keys_switch_screens_filter_freeze_and_quit() {
     assert_eq!(app.screen, Screen::Overview);
     keys(&mut app, &[Key::Char('f'), Key::Char('+')]);
     let frozen = app.overview.shown().history.len();
-    app.update(Event::Data(Data::Live {
-        now: Avail::Ready(Stats::default()),
-        secs: 10.0,
-        today: None,
-        month: None,
-        in_flight: None,
-    }));
+    app.update(Event::Data(Data::Batch(second(0))));
     assert_eq!(
         app.overview.shown().history.len(),
         frozen,

@@ -253,6 +253,11 @@ async fn top_creates_a_key_that_works_and_restores_the_terminal() {
     tmux.await_screen("the key's use", |s| {
         s.contains("tui-key") && s.contains("1/60")
     });
+    // The tail fetched its records once, at start: the request arrives by the live feed.
+    tmux.keys(&["2"]);
+    tmux.await_screen("the request in the log tail", |s| {
+        s.contains("demo/demo-model") && !s.contains("live feed dropped")
+    });
 
     // Quitting restores the terminal.
     tmux.keys(&["q"]);

@@ -7,9 +7,10 @@ use serde_json::{json, Map, Value};
 use super::limits::{parse_provider, LimitFlags};
 use super::render::{describe, list_table, usage_table};
 use super::{failure, tell};
+use crate::admin::provider_limits::{parse_provider_budget, parse_provider_rate, ProviderLimits};
 use crate::admin::{Governance, Kind};
 use crate::cli::output::{print, print_json};
-use crate::cli::CmdResult;
+use crate::cli::{CmdResult, Failure};
 
 /// `bifrost vk` subcommands.
 #[derive(Debug, Subcommand)]
@@ -64,6 +65,16 @@ pub struct KeyFlags {
     /// --provider azure:0.8:gpt-4o --provider openai:0.2.
     #[arg(long = "provider", value_name = "SPEC", value_parser = parse_provider)]
     pub providers: Vec<Value>,
+    /// A budget on one provider's share: NAME:USD[:RESET] (repeatable), e.g.
+    /// --provider-budget openai:50:1M. The provider must be among the key's.
+    #[arg(long = "provider-budget", value_name = "SPEC", value_parser = parse_provider_budget)]
+    pub provider_budgets: Vec<(String, Value)>,
+    /// Requests per minute on one provider's share: NAME:N (repeatable).
+    #[arg(long = "provider-rpm", value_name = "SPEC", value_parser = parse_provider_rate)]
+    pub provider_rpm: Vec<(String, u64)>,
+    /// Tokens per minute on one provider's share: NAME:N (repeatable).
+    #[arg(long = "provider-tpm", value_name = "SPEC", value_parser = parse_provider_rate)]
+    pub provider_tpm: Vec<(String, u64)>,
     /// The team the key belongs to (id or name).
     #[arg(long, conflicts_with = "customer")]
     pub team: Option<String>,
@@ -106,6 +117,28 @@ pub struct UpdateArgs {
 }
 
 impl KeyFlags {
+    fn provider_limits(&self) -> ProviderLimits {
+        ProviderLimits {
+            budgets: self.provider_budgets.clone(),
+            rpm: self.provider_rpm.clone(),
+            tpm: self.provider_tpm.clone(),
+        }
+    }
+
+    /// Puts the per-provider limits on `configs` (the key's providers: those given
+    /// with --provider, else the key's current ones) into `body`.
+    fn limit_providers(&self, mut configs: Vec<Value>, body: &mut Map<String, Value>) -> CmdResult {
+        let limits = self.provider_limits();
+        if limits.is_empty() {
+            return Ok(());
+        }
+        limits
+            .apply(&mut configs)
+            .map_err(|e| Failure::Usage(anyhow::anyhow!(e)))?;
+        body.insert("provider_configs".into(), json!(configs));
+        Ok(())
+    }
+
     fn body(&self) -> Map<String, Value> {
         let mut o = Map::new();
         if let Some(d) = &self.description {
@@ -158,6 +191,7 @@ pub async fn run(g: &dyn Governance, cmd: VkCommand) -> CmdResult {
     match cmd {
         VkCommand::Create(a) => {
             let mut o = a.flags.body();
+            a.flags.limit_providers(a.flags.providers.clone(), &mut o)?;
             o.insert("name".into(), json!(a.name));
             owner(g, &a.flags, &mut o).await.map_err(failure)?;
             o.retain(|_, v| !v.is_null());
@@ -183,6 +217,18 @@ pub async fn run(g: &dyn Governance, cmd: VkCommand) -> CmdResult {
         }
         VkCommand::Update(a) => {
             let mut o = a.flags.body();
+            if !a.flags.provider_limits().is_empty() {
+                let configs = if a.flags.providers.is_empty() {
+                    let key = g.get(Kind::VirtualKey, &a.key).await.map_err(failure)?;
+                    key["provider_configs"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    a.flags.providers.clone()
+                };
+                a.flags.limit_providers(configs, &mut o)?;
+            }
             if let Some(n) = &a.name {
                 o.insert("name".into(), json!(n));
             }

@@ -6,10 +6,11 @@
 use std::io::Write;
 use std::time::Duration;
 
-use http_body_util::BodyExt;
+use futures_util::StreamExt;
 
 use super::{line, Filters};
 use crate::admin::logs_source::LogSource;
+use crate::admin::sse;
 use crate::admin::AdminError;
 use crate::cli::{CmdResult, Failure};
 use crate::store::LogRecord;
@@ -78,31 +79,26 @@ enum Ended {
 }
 
 /// Prints each `log` event of `body` until it ends.
-async fn print_feed(mut body: hyper::body::Incoming, json: bool) -> Result<Ended, Failure> {
-    let mut events = Events::default();
-    while let Some(frame) = body.frame().await {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(e) => return Ok(Ended::Dropped(e.to_string())),
+async fn print_feed(body: hyper::body::Incoming, json: bool) -> Result<Ended, Failure> {
+    let mut events = std::pin::pin!(sse::events(body));
+    while let Some(event) = events.next().await {
+        let (event, data) = match event {
+            Ok(event) => event,
+            Err(e) => return Ok(Ended::Dropped(e)),
         };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        for (event, data) in events.push(&data) {
-            match event.as_str() {
-                "log" => {
-                    let Ok(record) = serde_json::from_str::<LogRecord>(&data) else {
-                        continue;
-                    };
-                    if !write(&line(&record, json)?)? {
-                        return Ok(Ended::StdoutClosed);
-                    }
+        match event.as_str() {
+            "log" => {
+                let Ok(record) = serde_json::from_str::<LogRecord>(&data) else {
+                    continue;
+                };
+                if !write(&line(&record, json)?)? {
+                    return Ok(Ended::StdoutClosed);
                 }
-                "lagged" => {
-                    eprintln!("{data} records skipped: this terminal reads slower than they arrive")
-                }
-                _ => {}
             }
+            "lagged" => {
+                eprintln!("{data} records skipped: this terminal reads slower than they arrive")
+            }
+            _ => {}
         }
     }
     Ok(Ended::Dropped("the server closed it".into()))
@@ -117,60 +113,5 @@ fn write(text: &str) -> Result<bool, Failure> {
         Err(e) => Err(Failure::Problem(
             anyhow::Error::from(e).context("cannot write to stdout"),
         )),
-    }
-}
-
-/// Server-sent events split out of a byte stream that may break anywhere (mid-line,
-/// mid-UTF-8): `(event name, data)` per complete event.
-#[derive(Default)]
-struct Events {
-    pending: Vec<u8>,
-}
-
-impl Events {
-    fn push(&mut self, bytes: &[u8]) -> Vec<(String, String)> {
-        self.pending.extend_from_slice(bytes);
-        let mut out = Vec::new();
-        while let Some(end) = self.pending.windows(2).position(|w| w == b"\n\n") {
-            let raw: Vec<u8> = self.pending.drain(..end + 2).collect();
-            let text = String::from_utf8_lossy(&raw);
-            let mut event = "message".to_string();
-            let mut data: Vec<&str> = Vec::new();
-            for l in text.lines() {
-                if let Some(name) = l.strip_prefix("event:") {
-                    event = name.trim().to_string();
-                } else if let Some(d) = l.strip_prefix("data:") {
-                    data.push(d.strip_prefix(' ').unwrap_or(d));
-                }
-            }
-            if !data.is_empty() {
-                out.push((event, data.join("\n")));
-            }
-        }
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn events_survive_any_split() {
-        let feed = ": ready\n\nevent: log\ndata: {\"id\":\"é\"}\n\nevent: lagged\ndata: 3\n\n";
-        let bytes = feed.as_bytes();
-        for cut in 0..bytes.len() {
-            let mut e = Events::default();
-            let mut got = e.push(&bytes[..cut]);
-            got.extend(e.push(&bytes[cut..]));
-            assert_eq!(
-                got,
-                [
-                    ("log".to_string(), "{\"id\":\"é\"}".to_string()),
-                    ("lagged".to_string(), "3".to_string())
-                ],
-                "cut at {cut}"
-            );
-        }
     }
 }

@@ -55,7 +55,12 @@ pub struct Logs {
     pub detail: Option<Avail<Value>>,
     /// The detail pane's scroll offset, in lines.
     pub scroll: u16,
+    /// The live feed dropped: why, and seconds to the next try.
+    pub dropped: Option<(String, u64)>,
 }
+
+/// How many records the tail keeps as they stream in.
+pub const KEEP: usize = 1000;
 
 /// Turns `provider=openai status=error some words` into `/api/logs` parameters.
 pub fn parse_filter(filter: &str) -> Result<LogQuery, String> {
@@ -82,11 +87,37 @@ pub fn parse_filter(filter: &str) -> Result<LogQuery, String> {
 impl Logs {
     /// New records arrived.
     pub fn arrived(&mut self, rows: Avail<Vec<Value>>) {
+        self.dropped = None;
         if let Avail::Ready(r) = &rows {
             self.latest.clone_from(r);
         }
         if !self.paused || matches!(self.shown, Avail::Waiting) {
             self.shown = rows;
+        }
+    }
+
+    /// New records from the live feed (newest first) go on top. While paused they are
+    /// kept but not shown until resumed; the selection stays on the row it was on.
+    pub fn streamed(&mut self, records: Vec<Value>) {
+        self.dropped = None;
+        if records.is_empty() {
+            return;
+        }
+        let n = records.len();
+        self.latest.splice(0..0, records.iter().cloned());
+        self.latest.truncate(KEEP);
+        if self.paused {
+            return;
+        }
+        match &mut self.shown {
+            Avail::Ready(rows) => {
+                rows.splice(0..0, records);
+                rows.truncate(KEEP);
+                if self.selected > 0 {
+                    self.selected = (self.selected + n).min(rows.len() - 1);
+                }
+            }
+            shown => *shown = Avail::Ready(records),
         }
     }
 
@@ -279,11 +310,24 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         ]);
         header.extend(["vk", "error", "id"]);
     }
-    let title = format!("Logs ({} newest; Enter opens)", l.rows().len());
+    let title = match &l.dropped {
+        Some((reason, secs)) => format!(
+            "Logs ({} newest; live feed dropped: {reason}; reconnecting in {secs} s)",
+            l.rows().len()
+        ),
+        None => format!("Logs ({} newest; Enter opens)", l.rows().len()),
+    };
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim()))
         .row_highlight_style(t.selected())
-        .block(Block::bordered().title(Line::styled(title, t.title())));
+        .block(Block::bordered().title(Line::styled(
+            title,
+            if l.dropped.is_some() {
+                t.bad()
+            } else {
+                t.title()
+            },
+        )));
     let mut state = TableState::default().with_selected(Some(l.selected));
     f.render_stateful_widget(table, body, &mut state);
 }

@@ -32,6 +32,8 @@ pub struct Overview {
     pub range: usize,
     /// The server has no stats endpoint (404).
     pub missing: bool,
+    /// The live feed dropped: why, and seconds to the next try.
+    pub dropped: Option<(String, u64)>,
 }
 
 impl Overview {
@@ -64,7 +66,7 @@ fn label(range: usize) -> String {
 
 /// The last `range` samples squeezed into `width` columns (each the mean of its bucket).
 fn series(live: &Live, range: usize, width: usize, f: impl Fn(&Sample) -> f64) -> Vec<u64> {
-    let n = RANGES[range.min(RANGES.len() - 1)];
+    let n = RANGES[range.min(RANGES.len() - 1)] / Live::EVERY_SECS;
     let skip = live.history.len().saturating_sub(n);
     let values: Vec<f64> = live.history.iter().skip(skip).map(&f).collect();
     if values.is_empty() || width == 0 {
@@ -121,7 +123,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 ms(now.p99)
             )),
             Span::styled("TTFT ", t.dim()),
-            Span::raw(format!("{} ms", ms(now.ttft))),
+            Span::raw(format!(
+                "{}/{}/{} ms",
+                ms(now.ttft),
+                ms(now.ttft_p95),
+                ms(now.ttft_p99)
+            )),
         ]),
         Line::from(vec![
             Span::styled("spend today ", t.dim()),
@@ -137,9 +144,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(7),
     ])
     .areas(area);
-    let title = format!("Overview (last {}; +/- range, f freeze)", label(o.range));
+    let (title, style) = match &o.dropped {
+        Some((reason, secs)) => (
+            format!("Overview (live feed dropped: {reason}; reconnecting in {secs} s)"),
+            t.bad(),
+        ),
+        None => (
+            format!("Overview (last {}; +/- range, f freeze)", label(o.range)),
+            t.title(),
+        ),
+    };
     f.render_widget(
-        Paragraph::new(figures).block(Block::bordered().title(Line::styled(title, t.title()))),
+        Paragraph::new(figures).block(Block::bordered().title(Line::styled(title, style))),
         top,
     );
     type Pick = fn(&Sample) -> f64;

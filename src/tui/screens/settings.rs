@@ -28,20 +28,7 @@ pub struct Settings {
     pub selected: usize,
 }
 
-/// A setting's value as the table and the edit form show it: lists comma-separated,
-/// unset as empty.
-pub fn shown(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
-            .collect::<Vec<_>>()
-            .join(","),
-        other => other.to_string(),
-    }
-}
+use crate::admin::settings::shown;
 
 impl Settings {
     fn rows(&self) -> Vec<(&String, &Value)> {
