@@ -1,23 +1,32 @@
 //! Queries on the request log: filtered pages, summaries, deletion.
 //!
-//! Every query walks candidate keys in time order from one source: the index of the
-//! most selective dimension filtered on (virtual key, then errors, then model, then
-//! provider), or the facts table when no indexed dimension is. The other indexed
-//! dimensions are checked with point lookups, latency and cost on the 28-byte facts,
-//! and content search last, on the content alone. Nothing decodes a record's JSON but
-//! the page returned.
+//! Every query walks candidate blocks from one source: the index of the most
+//! selective dimension filtered on (virtual key, then errors, then model, then
+//! provider), which names the blocks and positions holding a value, or every block of
+//! the time range when no indexed dimension is. Within a block the other dimensions
+//! are checked on its dictionary, latency and cost on the 28-byte facts, and content
+//! search last, on the block's content alone. Nothing decodes a record's JSON but the
+//! page returned.
+//!
+//! Blocks overlap in time, so walks that must be in time order merge them: a block's
+//! key is its newest timestamp, so walking newest first, a record newer than the
+//! next block's key comes before everything not yet read; walking oldest first, a
+//! record older than the next block's key minus the widest block span does.
 
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::ControlFlow;
 
 use redb::ReadTransaction;
 
 use super::logs::{
-    index_key, key_of_index, load, remove_keys, Dim, LogKey, LogStore, CONTENT, FACTS, INDEX,
-    RECORDS,
+    corrupt, delete_in_block, index_key, key_of_index, positions, record_key, vk_name_key,
+    BlockKey, Dim, Loader, LogKey, LogStore, BLOCKS, CONTENTS, INDEX, INFO, SPAN, VK_NAMES,
 };
-use super::logs_cube;
-use super::logs_hours::{Tally, HOURS, HOUR_US};
-use super::logs_record::{Facts, LogRecord, Status};
+use super::logs_block::{unpack, FactsBlock, Field};
+use super::logs_cube::{self, CubeChanges};
+use super::logs_hours::{HourChanges, Tally, HOURS, HOUR_US};
+use super::logs_record::{Facts, LogRecord, Status, FACTS_LEN};
 use super::StoreError;
 
 /// Which records a query means; every field set narrows it.
@@ -105,27 +114,6 @@ pub struct PageSpec {
 }
 
 impl LogFilter {
-    /// The indexed dimensions filtered on, the most selective first.
-    fn indexed(&self) -> Vec<(Dim, Vec<&str>)> {
-        fn strs(v: &[String]) -> Vec<&str> {
-            v.iter().map(String::as_str).collect()
-        }
-        let mut dims = Vec::new();
-        if !self.virtual_keys.is_empty() {
-            dims.push((Dim::VirtualKey, strs(&self.virtual_keys)));
-        }
-        if self.status == Some(Status::Error) {
-            dims.push((Dim::Status, vec![Status::Error.as_str()]));
-        }
-        if !self.models.is_empty() {
-            dims.push((Dim::Model, strs(&self.models)));
-        }
-        if !self.providers.is_empty() {
-            dims.push((Dim::Provider, strs(&self.providers)));
-        }
-        dims
-    }
-
     /// Whether `record` (held in memory, as a live tail holds it) matches.
     pub fn matches(&self, record: &LogRecord) -> bool {
         let any = |wanted: &[String], have: &[&Option<String>]| {
@@ -163,13 +151,6 @@ impl LogFilter {
             && self.min_cost.is_none_or(|m| f.cost >= m)
             && self.max_cost.is_none_or(|m| f.cost <= m)
     }
-
-    fn key_range(&self) -> (LogKey, LogKey) {
-        (
-            (self.start.unwrap_or(0), 0),
-            (self.end.unwrap_or(u64::MAX), u64::MAX),
-        )
-    }
 }
 
 impl LogStore {
@@ -185,41 +166,41 @@ impl LogStore {
         let db = self.reading()?;
         let txn = db.begin_read()?;
         let wanted = spec.offset.saturating_add(spec.limit);
-        let mut keys: Vec<LogKey> = Vec::new();
-        let mut ranked: Vec<(f64, LogKey)> = Vec::new();
-        walk(&txn, filter, spec.descending, |key, facts| {
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut ranked: Vec<(f64, Hit)> = Vec::new();
+        let order = (spec.sort_by == SortBy::Timestamp).then_some(spec.descending);
+        walk(&txn, filter, order, |hit| {
             let rank = match spec.sort_by {
                 SortBy::Timestamp => {
-                    keys.push(key);
-                    return if keys.len() < wanted {
+                    hits.push(*hit);
+                    return if hits.len() < wanted {
                         ControlFlow::Continue(())
                     } else {
                         ControlFlow::Break(())
                     };
                 }
-                SortBy::Latency => facts.latency_us as f64,
-                SortBy::Tokens => facts.tokens as f64,
-                SortBy::Cost => facts.cost,
+                SortBy::Latency => hit.facts.latency_us as f64,
+                SortBy::Tokens => hit.facts.tokens as f64,
+                SortBy::Cost => hit.facts.cost,
             };
-            ranked.push((rank, key));
+            ranked.push((rank, *hit));
             ControlFlow::Continue(())
         })?;
         if spec.sort_by != SortBy::Timestamp {
             ranked.sort_by(|a, b| {
-                let o = a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+                let o = a.0.total_cmp(&b.0).then(a.1.key.cmp(&b.1.key));
                 if spec.descending {
                     o.reverse()
                 } else {
                     o
                 }
             });
-            keys = ranked.into_iter().take(wanted).map(|(_, k)| k).collect();
+            hits = ranked.into_iter().take(wanted).map(|(_, h)| h).collect();
         }
-        let table = txn.open_table(RECORDS)?;
-        let contents = txn.open_table(CONTENT)?;
-        let mut records = Vec::with_capacity(spec.limit.min(keys.len()));
-        for key in keys.into_iter().skip(spec.offset) {
-            if let Some(r) = load(&table, content.then_some(&contents), key)? {
+        let mut loader = Loader::new(&txn, content)?;
+        let mut records = Vec::with_capacity(spec.limit.min(hits.len()));
+        for hit in hits.into_iter().skip(spec.offset) {
+            if let Some(r) = loader.load(hit.block, hit.pos)? {
                 records.push(r);
             }
         }
@@ -235,8 +216,8 @@ impl LogStore {
         let db = self.reading()?;
         let txn = db.begin_read()?;
         let mut summary = Summary::default();
-        let mut add = |_, facts: &Facts| {
-            summary.add(facts, latencies);
+        let mut add = |hit: &Hit| {
+            summary.add(&hit.facts, latencies);
             ControlFlow::Continue(())
         };
         let time_only = LogFilter {
@@ -250,7 +231,7 @@ impl LogStore {
         let first = lo.div_ceil(HOUR_US);
         let past = hi.saturating_add(1) / HOUR_US;
         if latencies || !filter.cube_answers() || first >= past {
-            walk(&txn, filter, true, add)?;
+            walk(&txn, filter, None, add)?;
             return Ok(summary);
         }
         let whole = if *filter == time_only {
@@ -268,10 +249,10 @@ impl LogStore {
             ..filter.clone()
         };
         if first * HOUR_US > lo {
-            walk(&txn, &edge(lo, first * HOUR_US - 1), true, &mut add)?;
+            walk(&txn, &edge(lo, first * HOUR_US - 1), None, &mut add)?;
         }
         if past * HOUR_US <= hi {
-            walk(&txn, &edge(past * HOUR_US, hi), true, &mut add)?;
+            walk(&txn, &edge(past * HOUR_US, hi), None, &mut add)?;
         }
         summary.count += whole.count;
         summary.errors += whole.errors;
@@ -296,166 +277,313 @@ impl LogStore {
         if let Some(after) = after {
             narrowed.start = Some(narrowed.start.unwrap_or(0).max(after.0));
         }
-        let mut keys = Vec::new();
-        walk(&txn, &narrowed, false, |key, _| {
-            if after.is_some_and(|a| key <= a) {
+        let mut hits = Vec::new();
+        walk(&txn, &narrowed, Some(false), |hit| {
+            if after.is_some_and(|a| hit.key <= a) {
                 return ControlFlow::Continue(());
             }
-            keys.push(key);
-            if keys.len() >= limit {
+            hits.push(*hit);
+            if hits.len() >= limit {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
         })?;
-        let records = txn.open_table(RECORDS)?;
-        let contents = txn.open_table(CONTENT)?;
-        let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            let record = load(&records, content.then_some(&contents), key)?;
-            if let Some(r) = record {
-                out.push((key, r));
+        let mut loader = Loader::new(&txn, content)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for hit in hits {
+            if let Some(r) = loader.load(hit.block, hit.pos)? {
+                out.push((hit.key, r));
             }
         }
         Ok(out)
     }
 
-    /// Deletes every record `filter` matches, in transactions of `batch`; returns how
-    /// many went.
+    /// Deletes every record `filter` matches, in transactions of about `batch`
+    /// records (whole blocks each); returns how many went.
     pub fn delete(&self, filter: &LogFilter, batch: usize) -> Result<u64, StoreError> {
-        let keys = {
+        let mut by_block: BTreeMap<BlockKey, Vec<u16>> = BTreeMap::new();
+        {
             let db = self.reading()?;
             let txn = db.begin_read()?;
-            let mut keys = Vec::new();
-            walk(&txn, filter, false, |key, _| {
-                keys.push(key);
+            walk(&txn, filter, None, |hit| {
+                by_block.entry(hit.block).or_default().push(hit.pos);
                 ControlFlow::Continue(())
             })?;
-            keys
-        };
+        }
         let mut removed = 0u64;
-        for chunk in keys.chunks(batch.max(1)) {
+        let mut blocks = by_block.into_iter().peekable();
+        while blocks.peek().is_some() {
             let db = self.writing();
             let txn = db.begin_write()?;
-            removed += remove_keys(&txn, chunk)? as u64;
+            let mut changes = Default::default();
+            let mut held = 0;
+            while held < batch.max(1) {
+                let Some((key, positions)) = blocks.next() else {
+                    break;
+                };
+                held += positions.len();
+                removed += delete_in_block(&txn, key, &positions, &mut changes)? as u64;
+            }
+            let (hours, cube): (HourChanges, CubeChanges) = changes;
+            hours.apply(&txn)?;
+            cube.apply(&txn)?;
             txn.commit()?;
         }
         Ok(removed)
     }
 }
 
-/// Calls `visit` with the key and facts of each record `filter` matches, in time
-/// order (newest first when `descending`), until it breaks.
+/// One record a walk matched.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    /// Its place in time order.
+    key: LogKey,
+    block: BlockKey,
+    pos: u16,
+    facts: Facts,
+}
+
+/// A filter's virtual keys as the index holds them: each value as given (an id, or
+/// the name of a record without id), and the ids of the keys named so.
+fn virtual_key_values(txn: &ReadTransaction, wanted: &[String]) -> Result<Vec<String>, StoreError> {
+    let names = txn.open_table(VK_NAMES)?;
+    let mut out: Vec<String> = wanted.to_vec();
+    for name in wanted {
+        let from = vk_name_key(name, "");
+        let mut to = from.clone();
+        // Past every `name \0 ...` key: `name \1`.
+        if let Some(last) = to.last_mut() {
+            *last = 1;
+        }
+        for entry in names.range(from.as_slice()..to.as_slice())? {
+            let (k, _) = entry?;
+            if let Ok(id) = std::str::from_utf8(&k.value()[from.len()..]) {
+                out.push(id.to_string());
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// The dimensions a block-level check compares, resolved once per walk.
+struct Wanted<'f> {
+    providers: &'f [String],
+    models: &'f [String],
+    /// Ids and names as the filter gives them, each matched against a record's id
+    /// and name (the ids resolved from names only choose the blocks to open).
+    virtual_keys: &'f [String],
+}
+
+impl Wanted<'_> {
+    fn matches(&self, block: &FactsBlock<'_>, i: usize) -> bool {
+        let any = |wanted: &[String], have: &[Option<&str>]| {
+            wanted.is_empty() || have.iter().flatten().any(|h| wanted.iter().any(|w| w == h))
+        };
+        any(self.providers, &[block.field(i, Field::Provider)])
+            && any(self.models, &[block.field(i, Field::Model)])
+            && any(
+                self.virtual_keys,
+                &[block.field(i, Field::VkId), block.field(i, Field::VkName)],
+            )
+    }
+}
+
+/// A block to open, with the positions to look at (`None`: all).
+type Candidate = (BlockKey, Option<Vec<u16>>);
+
+/// A match waiting for its turn in time order: its key first, so heaps order by it.
+type Pending = (LogKey, BlockKey, u16, [u8; FACTS_LEN]);
+
+/// Calls `visit` with each record `filter` matches until it breaks: in time order
+/// when `order` is given (`Some(true)`: newest first), else in any order (cheaper:
+/// no merge of overlapping blocks).
 fn walk(
     txn: &ReadTransaction,
     filter: &LogFilter,
-    descending: bool,
-    mut visit: impl FnMut(LogKey, &Facts) -> ControlFlow<()>,
+    order: Option<bool>,
+    mut visit: impl FnMut(&Hit) -> ControlFlow<()>,
 ) -> Result<(), StoreError> {
-    let facts = txn.open_table(FACTS)?;
+    let blocks = txn.open_table(BLOCKS)?;
     let index = txn.open_table(INDEX)?;
-    let contents = txn.open_table(CONTENT)?;
+    let contents = txn.open_table(CONTENTS)?;
+    let span = txn.open_table(INFO)?.get(SPAN)?.map_or(0, |v| v.value());
     let needle = filter.content_search.as_deref().map(json_needle);
     let finder = needle.as_deref().map(memchr::memmem::Finder::new);
-    let (lo, hi) = filter.key_range();
-    let dims = filter.indexed();
-    // Checks all but the driving dimension, then the facts, then the content.
-    let check = |key: LogKey, f: &Facts, others: &[(Dim, Vec<&str>)]| -> Result<bool, StoreError> {
-        for (dim, values) in others {
-            let mut any = false;
-            for v in values {
-                if index.get(index_key(*dim, v, key).as_slice())?.is_some() {
-                    any = true;
-                    break;
+    let (lo, hi) = (filter.start.unwrap_or(0), filter.end.unwrap_or(u64::MAX));
+    // A block holds records from its key minus the widest span up to its key.
+    let (from, to): (BlockKey, BlockKey) = ((lo, 0), (hi.saturating_add(span), u64::MAX));
+    let vk_values = if filter.virtual_keys.is_empty() {
+        Vec::new()
+    } else {
+        virtual_key_values(txn, &filter.virtual_keys)?
+    };
+    let wanted = Wanted {
+        providers: &filter.providers,
+        models: &filter.models,
+        virtual_keys: &filter.virtual_keys,
+    };
+    let descending = order.unwrap_or(false);
+    // The candidate blocks, with the positions to look at (`None`: all).
+    let candidates: Box<dyn Iterator<Item = Result<Candidate, StoreError>>> =
+        match driver(filter, &vk_values) {
+            None => {
+                let range = blocks.range(from..=to)?;
+                let keys =
+                    range.map(|e| e.map(|(k, _)| (k.value(), None)).map_err(StoreError::from));
+                if descending {
+                    Box::new(keys.rev())
+                } else {
+                    Box::new(keys)
                 }
             }
-            if !any {
-                return Ok(false);
+            Some((dim, values)) => {
+                let mut named: BTreeMap<BlockKey, Vec<u16>> = BTreeMap::new();
+                for v in values {
+                    let (a, b) = (index_key(dim, v, from), index_key(dim, v, to));
+                    for entry in index.range(a.as_slice()..=b.as_slice())? {
+                        let (k, at) = entry?;
+                        if let Some(key) = key_of_index(k.value()) {
+                            named.entry(key).or_default().extend(positions(at.value()));
+                        }
+                    }
+                }
+                let list: Vec<_> = named
+                    .into_iter()
+                    .map(|(k, mut at)| {
+                        at.sort_unstable();
+                        at.dedup();
+                        Ok((k, Some(at)))
+                    })
+                    .collect();
+                if descending {
+                    Box::new(list.into_iter().rev())
+                } else {
+                    Box::new(list.into_iter())
+                }
             }
-        }
-        if !filter.facts_match(f) {
-            return Ok(false);
-        }
-        if let Some(finder) = &finder {
-            let Some(bytes) = contents.get(key)? else {
-                return Ok(false);
+        };
+    let mut candidates = candidates.peekable();
+    // Matches not yet visited, when in order: the newest (or oldest) on top.
+    let mut pending: BinaryHeap<Pending> = BinaryHeap::new();
+    let mut pending_asc: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
+    while let Some(candidate) = candidates.next() {
+        let (key, listed) = candidate?;
+        let Some(bytes) = blocks.get(key)? else {
+            continue;
+        };
+        let bytes = bytes.value();
+        let block = FactsBlock::parse(bytes).map_err(|e| corrupt(key, e))?;
+        let mut content = None;
+        let all: Vec<u16>;
+        let at: &[u16] = match &listed {
+            Some(at) => at,
+            None => {
+                all = (0..block.len() as u16).collect();
+                &all
+            }
+        };
+        for &pos in at {
+            let i = usize::from(pos);
+            if i >= block.len() || block.deleted(i) {
+                continue;
+            }
+            let ts = block.timestamp(i);
+            if ts < lo || ts > hi || !wanted.matches(&block, i) {
+                continue;
+            }
+            let facts = block.facts(i);
+            if filter.status == Some(Status::Error) && !facts.error || !filter.facts_match(&facts) {
+                continue;
+            }
+            if let Some(finder) = &finder {
+                if content.is_none() {
+                    content = Some(contents.get(key)?);
+                }
+                let found = content
+                    .as_ref()
+                    .and_then(|c| c.as_ref())
+                    .and_then(|c| unpack(c.value(), i))
+                    .is_some_and(|c| finder.find(c).is_some());
+                if !found {
+                    continue;
+                }
+            }
+            let hit = Hit {
+                key: record_key(ts, key, pos),
+                block: key,
+                pos,
+                facts,
             };
-            if finder.find(bytes.value()).is_none() {
-                return Ok(false);
+            match order {
+                None => {
+                    if visit(&hit).is_break() {
+                        return Ok(());
+                    }
+                }
+                Some(true) => pending.push((hit.key, key, pos, facts.encode())),
+                Some(false) => pending_asc.push(Reverse((hit.key, key, pos, facts.encode()))),
             }
         }
-        Ok(true)
-    };
-    let Some(((driver, values), others)) = dims.split_first() else {
-        let range = facts.range(lo..=hi)?;
-        let entries: Box<dyn Iterator<Item = _>> = if descending {
-            Box::new(range.rev())
-        } else {
-            Box::new(range)
+        // What is left unread cannot come before this bound.
+        let next = match candidates.peek() {
+            Some(Ok((k, _))) => Some(k.0),
+            _ => None,
         };
-        for entry in entries {
-            let (k, v) = entry?;
-            let (key, f) = (k.value(), Facts::decode(&v.value()));
-            if check(key, &f, &[])? && visit(key, &f).is_break() {
-                break;
-            }
-        }
-        return Ok(());
-    };
-    let mut visit_key = |key: LogKey| -> Result<ControlFlow<()>, StoreError> {
-        let Some(v) = facts.get(key)? else {
-            return Ok(ControlFlow::Continue(()));
+        let hit_of = |(key, block, pos, f): Pending| Hit {
+            key,
+            block,
+            pos,
+            facts: Facts::decode(&f),
         };
-        let f = Facts::decode(&v.value());
-        if check(key, &f, others)? {
-            return Ok(visit(key, &f));
-        }
-        Ok(ControlFlow::Continue(()))
-    };
-    let range_of = |v: &str| (index_key(*driver, v, lo), index_key(*driver, v, hi));
-    if let [v] = values.as_slice() {
-        // One value: its index range is already in time order; stop at the page's end.
-        let (from, to) = range_of(v);
-        let range = index.range(from.as_slice()..=to.as_slice())?;
-        let keys = range.filter_map(|e| match e {
-            Ok((k, _)) => key_of_index(k.value()).map(Ok),
-            Err(e) => Some(Err(e)),
-        });
-        let keys: Box<dyn Iterator<Item = _>> = if descending {
-            Box::new(keys.rev())
-        } else {
-            Box::new(keys)
-        };
-        for key in keys {
-            if visit_key(key?)?.is_break() {
-                break;
+        match order {
+            None => {}
+            Some(true) => {
+                while let Some(top) = pending.peek() {
+                    if next.is_some_and(|n| top.0 .0 <= n) {
+                        break;
+                    }
+                    let Some(top) = pending.pop() else { break };
+                    if visit(&hit_of(top)).is_break() {
+                        return Ok(());
+                    }
+                }
             }
-        }
-        return Ok(());
-    }
-    // Several values: their keys merged into one time order.
-    let mut candidates: Vec<LogKey> = Vec::new();
-    for v in values {
-        let (from, to) = range_of(v);
-        for entry in index.range(from.as_slice()..=to.as_slice())? {
-            if let Some(key) = key_of_index(entry?.0.value()) {
-                candidates.push(key);
+            Some(false) => {
+                while let Some(Reverse(top)) = pending_asc.peek() {
+                    if next.is_some_and(|n| top.0 .0 >= n.saturating_sub(span)) {
+                        break;
+                    }
+                    let Some(Reverse(top)) = pending_asc.pop() else {
+                        break;
+                    };
+                    if visit(&hit_of(top)).is_break() {
+                        return Ok(());
+                    }
+                }
             }
-        }
-    }
-    candidates.sort_unstable();
-    // A record can match two values of one dimension (a virtual key's id and its
-    // name); it counts once.
-    candidates.dedup();
-    if descending {
-        candidates.reverse();
-    }
-    for key in candidates {
-        if visit_key(key)?.is_break() {
-            break;
         }
     }
     Ok(())
+}
+
+/// The indexed dimension that drives a walk (the most selective filtered on), and
+/// the values to look up in it.
+fn driver<'f>(filter: &'f LogFilter, vk_values: &'f [String]) -> Option<(Dim, Vec<&'f str>)> {
+    let strs = |v: &'f [String]| v.iter().map(String::as_str).collect::<Vec<_>>();
+    if !vk_values.is_empty() {
+        Some((Dim::VirtualKey, strs(vk_values)))
+    } else if filter.status == Some(Status::Error) {
+        Some((Dim::Status, vec![Status::Error.as_str()]))
+    } else if !filter.models.is_empty() {
+        Some((Dim::Model, strs(&filter.models)))
+    } else if !filter.providers.is_empty() {
+        Some((Dim::Provider, strs(&filter.providers)))
+    } else {
+        None
+    }
 }
 
 /// `text` as it appears inside a JSON string (quotes and control characters escaped),

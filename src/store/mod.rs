@@ -7,11 +7,15 @@
 mod admin;
 mod governance;
 mod logs;
+mod logs_block;
 mod logs_compact;
 mod logs_cube;
 mod logs_hours;
+mod logs_migrate;
 mod logs_query;
 mod logs_record;
+#[cfg(test)]
+mod logs_tests;
 mod routing_rules;
 mod settings;
 
