@@ -44,10 +44,9 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, TryLockError};
 
 use redb::{Database, ReadableTable, TableDefinition, WriteTransaction};
 
-use super::logs_block::{
-    encode_facts, packed_len, repack_without, tombstone, unpack, FactsBlock, Packer, MAX_BLOCK,
-};
+use super::logs_block::{encode_facts, repack_without, tombstone, FactsBlock, MAX_BLOCK};
 pub(super) use super::logs_block::{BlockKey, Dim};
+use super::logs_chunks::{self, count_items, item_in, ChunkKey, ChunkReader, ChunkWriter};
 use super::logs_cube::{CubeChanges, CUBE};
 use super::logs_hours::{HourChanges, HOURS};
 use super::logs_record::{LogContent, LogRecord};
@@ -62,8 +61,8 @@ pub const LOGS_FILE_NAME: &str = "logs.redb";
 pub type LogKey = (u64, u64);
 
 pub(super) const BLOCKS: TableDefinition<BlockKey, &[u8]> = TableDefinition::new("log_blocks");
-pub(super) const METAS: TableDefinition<BlockKey, &[u8]> = TableDefinition::new("log_block_meta");
-pub(super) const CONTENTS: TableDefinition<BlockKey, &[u8]> =
+pub(super) const METAS: TableDefinition<ChunkKey, &[u8]> = TableDefinition::new("log_block_meta");
+pub(super) const CONTENTS: TableDefinition<ChunkKey, &[u8]> =
     TableDefinition::new("log_block_content");
 pub(super) const INDEX: TableDefinition<&[u8], &[u8]> = TableDefinition::new("log_block_index");
 pub(super) const IDS: TableDefinition<&str, (u64, u64, u16)> =
@@ -260,20 +259,24 @@ impl LogStore {
         }
         changes.0.apply(&txn)?;
         changes.1.apply(&txn)?;
-        let stale = oldest_blocks(&txn, CONTENTS, content_before, batch, |b| {
-            (0..packed_len(b))
-                .filter(|&i| unpack(b, i).is_some())
-                .count()
-        })?;
-        let mut contents = txn.open_table(CONTENTS)?;
         let mut dropped = 0;
-        for key in stale {
-            if let Some(b) = contents.remove(key)? {
-                let b = b.value();
-                dropped += (0..packed_len(b))
-                    .filter(|&i| unpack(b, i).is_some())
-                    .count();
+        let stale: Vec<ChunkKey> = {
+            let contents = txn.open_table(CONTENTS)?;
+            let range = contents.range((0, 0, 0)..(content_before, 0, 0))?;
+            let mut keys = Vec::new();
+            for entry in range {
+                if dropped >= batch.max(1) {
+                    break;
+                }
+                let (k, v) = entry?;
+                dropped += count_items(v.value());
+                keys.push(k.value());
             }
+            keys
+        };
+        let mut contents = txn.open_table(CONTENTS)?;
+        for key in stale {
+            contents.remove(key)?;
         }
         drop(contents);
         txn.commit()?;
@@ -323,6 +326,7 @@ pub(super) fn write_blocks(
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| records[i].timestamp);
     let mut seen_names: Vec<(String, String)> = Vec::new();
+    let mut scratch = Vec::with_capacity(4096);
     for chunk in order.chunks(MAX_BLOCK) {
         seq += 1;
         let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) else {
@@ -330,20 +334,22 @@ pub(super) fn write_blocks(
         };
         let key: BlockKey = (records[last].timestamp, seq);
         span = span.max(records[last].timestamp - records[first].timestamp);
-        let mut meta = Packer::new(chunk.len(), 512);
-        let mut content = Packer::new(chunk.len(), 2048);
+        let mut meta = ChunkWriter::new(512);
+        let mut content = ChunkWriter::new(2048);
         for &i in chunk {
             let record = &mut records[i];
             // The metadata is the record without its content, which goes apart.
             let taken = record.content.take();
-            let encoded = serde_json::to_writer(meta.buffer(), &*record);
+            scratch.clear();
+            let encoded = serde_json::to_writer(&mut scratch, &*record);
             record.content = taken;
             encoded.map_err(|e| corrupt(key, e))?;
-            meta.end_item();
+            meta.push(&scratch);
+            scratch.clear();
             if let Some(c) = &record.content {
-                c.encode(content.buffer());
+                c.encode(&mut scratch);
             }
-            content.end_item();
+            content.push(&scratch);
         }
         let in_order: Vec<&LogRecord> = chunk.iter().map(|&i| &records[i]).collect();
         let facts = encode_facts(&in_order);
@@ -361,10 +367,8 @@ pub(super) fn write_blocks(
             }
         }
         blocks.insert(key, facts.as_slice())?;
-        metas.insert(key, meta.finish().as_slice())?;
-        if !content.is_empty() {
-            contents.insert(key, content.finish().as_slice())?;
-        }
+        logs_chunks::insert(&mut metas, key, &meta.finish())?;
+        logs_chunks::insert(&mut contents, key, &content.finish())?;
     }
     for (name, id) in seen_names {
         let k = vk_name_key(&name, &id);
@@ -380,50 +384,37 @@ pub(super) fn write_blocks(
     Ok(())
 }
 
-/// Reads records by block and position, keeping the last block read (a page's
-/// records are mostly in a few blocks).
+/// Reads records by block and position.
 pub(super) struct Loader {
-    metas: redb::ReadOnlyTable<BlockKey, &'static [u8]>,
-    contents: Option<redb::ReadOnlyTable<BlockKey, &'static [u8]>>,
-    block: Option<(BlockKey, Vec<u8>, Option<Vec<u8>>)>,
+    metas: ChunkReader<redb::ReadOnlyTable<ChunkKey, &'static [u8]>>,
+    contents: Option<ChunkReader<redb::ReadOnlyTable<ChunkKey, &'static [u8]>>>,
 }
 
 impl Loader {
     /// A loader in `txn`, reading content when `content`.
     pub fn new(txn: &redb::ReadTransaction, content: bool) -> Result<Loader, StoreError> {
         Ok(Loader {
-            metas: txn.open_table(METAS)?,
+            metas: ChunkReader::new(txn.open_table(METAS)?),
             contents: if content {
-                Some(txn.open_table(CONTENTS)?)
+                Some(ChunkReader::new(txn.open_table(CONTENTS)?))
             } else {
                 None
             },
-            block: None,
         })
     }
 
     /// The record at `pos` of the block at `key`, with its content when asked for.
     pub fn load(&mut self, key: BlockKey, pos: u16) -> Result<Option<LogRecord>, StoreError> {
-        if self.block.as_ref().is_none_or(|(k, _, _)| *k != key) {
-            let Some(meta) = self.metas.get(key)? else {
-                return Ok(None);
-            };
-            let content = match &self.contents {
-                Some(c) => c.get(key)?.map(|v| v.value().to_vec()),
-                None => None,
-            };
-            self.block = Some((key, meta.value().to_vec(), content));
-        }
-        let Some((_, meta, content)) = &self.block else {
-            return Ok(None);
-        };
-        let Some(bytes) = unpack(meta, usize::from(pos)) else {
+        let Some(bytes) = self.metas.item(key, pos)? else {
             return Ok(None);
         };
         let mut record: LogRecord = serde_json::from_slice(bytes).map_err(|e| corrupt(key, e))?;
-        if let Some(bytes) = content.as_deref().and_then(|c| unpack(c, usize::from(pos))) {
-            let content: LogContent = serde_json::from_slice(bytes).map_err(|e| corrupt(key, e))?;
-            record.content = Some(content);
+        if let Some(contents) = &mut self.contents {
+            if let Some(bytes) = contents.item(key, pos)? {
+                let content: LogContent =
+                    serde_json::from_slice(bytes).map_err(|e| corrupt(key, e))?;
+                record.content = Some(content);
+            }
         }
         Ok(Some(record))
     }
@@ -444,7 +435,7 @@ fn forget(
     txn: &WriteTransaction,
     key: BlockKey,
     facts: &FactsBlock<'_>,
-    meta: Option<&[u8]>,
+    meta: &[(u16, Vec<u8>)],
     gone: &[u16],
     (hours, cube): &mut (HourChanges, CubeChanges),
 ) -> Result<(), StoreError> {
@@ -455,7 +446,7 @@ fn forget(
         hours.remove(facts.timestamp(i), &f);
         cube.remove(&facts.dims_record(i), &f);
         // A record whose metadata cannot be read keeps its id entry; lookups skip it.
-        if let Some(id) = meta.and_then(|m| unpack(m, i)).and_then(id_of) {
+        if let Some(id) = item_in(meta, pos).and_then(id_of) {
             if ids.get(id.as_str())?.map(|v| v.value()) == Some((key.0, key.1, pos)) {
                 ids.remove(id.as_str())?;
             }
@@ -477,17 +468,14 @@ fn drop_block(
     else {
         return Ok(0);
     };
-    let meta = txn
-        .open_table(METAS)?
-        .remove(key)?
-        .map(|v| v.value().to_vec());
-    txn.open_table(CONTENTS)?.remove(key)?;
+    let meta = logs_chunks::remove_all(txn, METAS, key)?;
+    logs_chunks::remove_all(txn, CONTENTS, key)?;
     let facts = FactsBlock::parse(&facts).map_err(|e| corrupt(key, e))?;
     let live: Vec<u16> = (0..facts.len())
         .filter(|&i| !facts.deleted(i))
         .map(|i| i as u16)
         .collect();
-    forget(txn, key, &facts, meta.as_deref(), &live, changes)?;
+    forget(txn, key, &facts, &meta, &live, changes)?;
     let mut index = txn.open_table(INDEX)?;
     for (dim, value) in facts.index().into_keys() {
         index.remove(index_key(dim, value, key).as_slice())?;
@@ -523,8 +511,8 @@ pub(super) fn delete_in_block(
     if (0..before.len()).all(|i| before.deleted(i) || gone.contains(&(i as u16))) {
         return drop_block(txn, key, changes);
     }
-    let meta = txn.open_table(METAS)?.get(key)?.map(|v| v.value().to_vec());
-    forget(txn, key, &before, meta.as_deref(), &gone, changes)?;
+    let meta = logs_chunks::read_all(&txn.open_table(METAS)?, key)?;
+    forget(txn, key, &before, &meta, &gone, changes)?;
     let rewritten = tombstone(&bytes, before.len(), &gone);
     let after = FactsBlock::parse(&rewritten).map_err(|e| corrupt(key, e))?;
     let mut index = txn.open_table(INDEX)?;
@@ -540,17 +528,16 @@ pub(super) fn delete_in_block(
         };
     }
     txn.open_table(BLOCKS)?.insert(key, rewritten.as_slice())?;
-    if let Some(meta) = meta {
-        txn.open_table(METAS)?
-            .insert(key, repack_without(&meta, &gone).as_slice())?;
-    }
-    let content = txn
-        .open_table(CONTENTS)?
-        .get(key)?
-        .map(|v| v.value().to_vec());
-    if let Some(content) = content {
-        txn.open_table(CONTENTS)?
-            .insert(key, repack_without(&content, &gone).as_slice())?;
+    let contents = logs_chunks::read_all(&txn.open_table(CONTENTS)?, key)?;
+    for (table, chunks) in [(METAS, meta), (CONTENTS, contents)] {
+        let mut t = txn.open_table(table)?;
+        for (first, bytes) in chunks {
+            let here: Vec<u16> = gone.iter().filter_map(|&p| p.checked_sub(first)).collect();
+            t.insert(
+                (key.0, key.1, first),
+                repack_without(&bytes, &here).as_slice(),
+            )?;
+        }
     }
     Ok(gone.len())
 }

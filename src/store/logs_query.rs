@@ -23,7 +23,8 @@ use super::logs::{
     corrupt, delete_in_block, index_key, key_of_index, positions, record_key, vk_name_key,
     BlockKey, Dim, Loader, LogKey, LogStore, BLOCKS, CONTENTS, INDEX, INFO, SPAN, VK_NAMES,
 };
-use super::logs_block::{unpack, FactsBlock, Field};
+use super::logs_block::{FactsBlock, Field};
+use super::logs_chunks::ChunkReader;
 use super::logs_cube::{self, CubeChanges};
 use super::logs_hours::{HourChanges, Tally, HOURS, HOUR_US};
 use super::logs_record::{Facts, LogRecord, Status, FACTS_LEN};
@@ -408,7 +409,7 @@ fn walk(
 ) -> Result<(), StoreError> {
     let blocks = txn.open_table(BLOCKS)?;
     let index = txn.open_table(INDEX)?;
-    let contents = txn.open_table(CONTENTS)?;
+    let mut contents = ChunkReader::new(txn.open_table(CONTENTS)?);
     let span = txn.open_table(INFO)?.get(SPAN)?.map_or(0, |v| v.value());
     let needle = filter.content_search.as_deref().map(json_needle);
     let finder = needle.as_deref().map(memchr::memmem::Finder::new);
@@ -476,7 +477,6 @@ fn walk(
         };
         let bytes = bytes.value();
         let block = FactsBlock::parse(bytes).map_err(|e| corrupt(key, e))?;
-        let mut content = None;
         let all: Vec<u16>;
         let at: &[u16] = match &listed {
             Some(at) => at,
@@ -499,13 +499,8 @@ fn walk(
                 continue;
             }
             if let Some(finder) = &finder {
-                if content.is_none() {
-                    content = Some(contents.get(key)?);
-                }
-                let found = content
-                    .as_ref()
-                    .and_then(|c| c.as_ref())
-                    .and_then(|c| unpack(c.value(), i))
+                let found = contents
+                    .item(key, pos)?
                     .is_some_and(|c| finder.find(c).is_some());
                 if !found {
                     continue;

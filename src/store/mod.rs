@@ -8,6 +8,7 @@ mod admin;
 mod governance;
 mod logs;
 mod logs_block;
+mod logs_chunks;
 mod logs_compact;
 mod logs_cube;
 mod logs_hours;
