@@ -17,6 +17,7 @@ mod logs_query;
 mod logs_record;
 #[cfg(test)]
 mod logs_tests;
+mod logs_walk;
 mod routing_rules;
 mod settings;
 
