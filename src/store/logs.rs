@@ -3,19 +3,38 @@
 //! it (redb has one writer per file) and a log that is pruned or deleted never
 //! touches the providers and keys.
 //!
-//! Layout, every table keyed by `(timestamp in µs, seq)` so time ranges are key
-//! ranges and the newest page is the end of the table:
-//! - `log_facts`: 28 fixed bytes per record (status, latency, tokens, cost): what
-//!   filters and stats read, so a scan of a day never decodes JSON;
-//! - `log_records`: the metadata as JSON;
-//! - `log_content`: request and response as JSON, apart, so content retention drops it
-//!   alone and only a content search reads it;
-//! - `log_ids`: request id to key, for `GET /api/logs/{id}`;
-//! - `log_index`: one empty entry per (provider | model | virtual key | error, value,
-//!   key), so a filtered newest-first page walks only the matching keys;
+//! Records are stored in blocks: each `append` (the writer's batch) is split into
+//! blocks of at most 512 records in timestamp order, and a block is ONE value per
+//! table, keyed by `BlockKey` (its newest timestamp, a sequence number):
+//! - `log_blocks`: the fixed-width facts, timestamps and a dictionary of provider,
+//!   model and virtual key values (`logs_block.rs`): what filters and stats read, so a
+//!   scan of a day reads ~20 KiB per 512 records and never decodes JSON;
+//! - `log_block_meta`: each record's metadata as JSON, read only for the page returned
+//!   (apart from the facts so that stats do not read it);
+//! - `log_block_content`: request and response as JSON, apart, so content retention
+//!   drops it alone and only a content search reads it;
+//! - `log_block_index`: one entry per (provider | model | virtual key | error, value,
+//!   block) holding the positions of the records with that value, so a filtered
+//!   newest-first page opens only the blocks it names. The virtual key is indexed by
+//!   id; a filter by name finds the ids through `log_vk_names`;
+//! - `log_block_ids`: request id to (block, position), for `GET /api/logs/{id}`;
 //! - `log_hours`: totals per hour (`logs_hours.rs`), for unfiltered summaries;
 //! - `log_cube`: totals per hour and indexed dimensions (`logs_cube.rs`), for the
 //!   totals of filtered lists.
+//!
+//! Per record an append costs one `log_block_ids` insert; everything else is per
+//! block or per distinct value in a block (the per-record layout before cost 7-8
+//! B-tree inserts per record and leaf splits for every ~2 KB content value).
+//! Blocks overlap in time (a slow request lands in a later batch than requests that
+//! arrived after it), so walks in time order merge them (`logs_query.rs`) using the
+//! widest span any block has had (`span` in `log_block_meta_info`).
+//!
+//! Retention drops whole blocks: a block goes when its NEWEST record is past the
+//! cutoff, so a record may outlive its retention by as long as its batch's spread
+//! (normally the writer's flush interval). Deleting some records of a block rewrites
+//! that block with the records marked deleted, so positions never move.
+//!
+//! A file written by the per-record layout is converted on open (`logs_migrate.rs`).
 //!
 //! The database sits behind a `RwLock` only so that compaction (`logs_compact.rs`) can
 //! have it alone: every query and write shares it, and compaction never waits for it.
@@ -23,39 +42,40 @@
 use std::path::{Path, PathBuf};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, TryLockError};
 
-use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{Database, ReadableTable, TableDefinition, WriteTransaction};
 
+use super::logs_block::{encode_facts, repack_without, tombstone, FactsBlock, MAX_BLOCK};
+pub(super) use super::logs_block::{BlockKey, Dim};
+use super::logs_chunks::{self, count_items, item_in, ChunkKey, ChunkReader, ChunkWriter};
 use super::logs_cube::{CubeChanges, CUBE};
 use super::logs_hours::{HourChanges, HOURS};
-use super::logs_record::{Facts, LogContent, LogRecord, Status, FACTS_LEN};
+use super::logs_record::{LogContent, LogRecord};
 use super::StoreError;
 
 /// The log store's file name inside the data dir.
 pub const LOGS_FILE_NAME: &str = "logs.redb";
 
-/// A record's key: arrival time in microseconds, then a sequence number that makes
-/// records of the same microsecond distinct.
+/// A record's place in time order: its arrival time in microseconds, then its
+/// block's sequence number and position (`seq << 16 | position`), which makes
+/// records of the same microsecond distinct and keeps them in write order.
 pub type LogKey = (u64, u64);
 
-pub(super) const FACTS: TableDefinition<LogKey, [u8; FACTS_LEN]> =
-    TableDefinition::new("log_facts");
-pub(super) const RECORDS: TableDefinition<LogKey, &[u8]> = TableDefinition::new("log_records");
-pub(super) const CONTENT: TableDefinition<LogKey, &[u8]> = TableDefinition::new("log_content");
-pub(super) const IDS: TableDefinition<&str, LogKey> = TableDefinition::new("log_ids");
-pub(super) const INDEX: TableDefinition<&[u8], ()> = TableDefinition::new("log_index");
+pub(super) const BLOCKS: TableDefinition<BlockKey, &[u8]> = TableDefinition::new("log_blocks");
+pub(super) const METAS: TableDefinition<ChunkKey, &[u8]> = TableDefinition::new("log_block_meta");
+pub(super) const CONTENTS: TableDefinition<ChunkKey, &[u8]> =
+    TableDefinition::new("log_block_content");
+pub(super) const INDEX: TableDefinition<&[u8], &[u8]> = TableDefinition::new("log_block_index");
+pub(super) const IDS: TableDefinition<&str, (u64, u64, u16)> =
+    TableDefinition::new("log_block_ids");
+/// `name \0 id` of every virtual key seen, so a filter by name finds its ids.
+pub(super) const VK_NAMES: TableDefinition<&[u8], ()> = TableDefinition::new("log_vk_names");
+/// Counters: the next block sequence number, the widest block span (µs).
+pub(super) const INFO: TableDefinition<&str, u64> = TableDefinition::new("log_block_meta_info");
+pub(super) const SEQ: &str = "seq";
+pub(super) const SPAN: &str = "span";
 
-/// The indexed dimensions, by the tag byte that starts their index keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Dim {
-    Provider = 1,
-    Model = 2,
-    VirtualKey = 3,
-    /// Only `error` is indexed: success is nearly every record, so a scan serves it.
-    Status = 4,
-}
-
-/// The index entry of `value` in `dim` for the record at `key`.
-pub(super) fn index_key(dim: Dim, value: &str, key: LogKey) -> Vec<u8> {
+/// The index entry of `value` in `dim` for the block at `key`.
+pub(super) fn index_key(dim: Dim, value: &str, key: BlockKey) -> Vec<u8> {
     let v = value.as_bytes();
     let len = u16::try_from(v.len()).unwrap_or(u16::MAX);
     let v = &v[..usize::from(len)];
@@ -68,33 +88,34 @@ pub(super) fn index_key(dim: Dim, value: &str, key: LogKey) -> Vec<u8> {
     out
 }
 
-/// The record key at the end of an index entry.
-pub(super) fn key_of_index(entry: &[u8]) -> Option<LogKey> {
+/// The block key at the end of an index entry.
+pub(super) fn key_of_index(entry: &[u8]) -> Option<BlockKey> {
     let tail = entry.len().checked_sub(16)?;
     let ts = u64::from_be_bytes(entry[tail..tail + 8].try_into().ok()?);
     let seq = u64::from_be_bytes(entry[tail + 8..].try_into().ok()?);
     Some((ts, seq))
 }
 
-/// The index entries of `record`.
-pub(super) fn index_entries(record: &LogRecord, key: LogKey) -> Vec<Vec<u8>> {
-    let mut out = Vec::with_capacity(4);
-    if let Some(p) = &record.provider {
-        out.push(index_key(Dim::Provider, p, key));
-    }
-    if let Some(m) = &record.model {
-        out.push(index_key(Dim::Model, m, key));
-    }
-    for vk in [&record.virtual_key_name, &record.virtual_key_id]
-        .into_iter()
-        .flatten()
-    {
-        out.push(index_key(Dim::VirtualKey, vk, key));
-    }
-    if record.status == Status::Error {
-        out.push(index_key(Dim::Status, Status::Error.as_str(), key));
-    }
-    out
+/// The positions an index entry's value lists.
+pub(super) fn positions(value: &[u8]) -> Vec<u16> {
+    value
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect()
+}
+
+/// The key of a virtual key's name-to-id entry.
+pub(super) fn vk_name_key(name: &str, id: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(name.len() + 1 + id.len());
+    k.extend_from_slice(name.as_bytes());
+    k.push(0);
+    k.extend_from_slice(id.as_bytes());
+    k
+}
+
+/// The time-order key of position `pos` in the block at `block`.
+pub(super) fn record_key(ts: u64, block: BlockKey, pos: u16) -> LogKey {
+    (ts, block.1 << 16 | u64::from(pos))
 }
 
 /// The open request-log store.
@@ -111,9 +132,9 @@ impl std::fmt::Debug for LogStore {
     }
 }
 
-fn corrupt(key: LogKey, source: serde_json::Error) -> StoreError {
+pub(super) fn corrupt(block: BlockKey, source: serde_json::Error) -> StoreError {
     StoreError::Corrupt {
-        name: format!("log record {}.{}", key.0, key.1),
+        name: format!("log block {}.{}", block.0, block.1),
         source,
     }
 }
@@ -122,7 +143,8 @@ fn corrupt(key: LogKey, source: serde_json::Error) -> StoreError {
 const LOG_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 impl LogStore {
-    /// Opens (creating if needed) the log store in `data_dir`.
+    /// Opens (creating if needed) the log store in `data_dir`, converting a file
+    /// written by the per-record layout.
     pub fn open(data_dir: &Path) -> Result<LogStore, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
@@ -140,15 +162,17 @@ impl LogStore {
                 other => StoreError::Db(Box::new(other.into())),
             })?;
         let txn = db.begin_write()?;
-        txn.open_table(FACTS)?;
-        txn.open_table(RECORDS)?;
-        txn.open_table(CONTENT)?;
-        txn.open_table(IDS)?;
+        txn.open_table(BLOCKS)?;
+        txn.open_table(METAS)?;
+        txn.open_table(CONTENTS)?;
         txn.open_table(INDEX)?;
+        txn.open_table(IDS)?;
+        txn.open_table(VK_NAMES)?;
+        txn.open_table(INFO)?;
         txn.open_table(HOURS)?;
         txn.open_table(CUBE)?;
-        build_cube(&txn)?;
         txn.commit()?;
+        super::logs_migrate::run(&db)?;
         Ok(LogStore {
             db: RwLock::new(db),
             path,
@@ -179,53 +203,22 @@ impl LogStore {
         &self.path
     }
 
-    /// Writes `records` in one transaction, each under its timestamp and the next
-    /// sequence number; content is written apart. The records are lent mutably only
-    /// to set their content aside while their metadata is encoded; they come back
-    /// as they were.
+    /// Writes `records` in one transaction, in blocks of at most 512 in timestamp
+    /// order. The records are lent mutably only to set their content aside while
+    /// their metadata is encoded; they come back as they were.
     pub fn append(&self, records: &mut [LogRecord]) -> Result<(), StoreError> {
         let db = self.writing();
         let txn = db.begin_write()?;
-        {
-            let mut facts = txn.open_table(FACTS)?;
-            let mut metas = txn.open_table(RECORDS)?;
-            let mut contents = txn.open_table(CONTENT)?;
-            let mut ids = txn.open_table(IDS)?;
-            let mut index = txn.open_table(INDEX)?;
-            // The sequence continues from the newest record, so keys stay unique
-            // across restarts without a counter of their own.
-            let mut seq = facts.last()?.map_or(0, |(k, _)| k.value().1);
-            let mut meta = Vec::with_capacity(512);
-            let mut content_bytes = Vec::with_capacity(2048);
-            let mut hours = HourChanges::default();
-            let mut cube = CubeChanges::default();
-            for record in records.iter_mut() {
-                seq += 1;
-                let key = (record.timestamp, seq);
-                let f = record.facts();
-                hours.add(key.0, &f);
-                cube.add(record, &f);
-                facts.insert(key, f.encode())?;
-                meta.clear();
-                // The metadata is the record without its content, which goes apart.
-                let content = record.content.take();
-                let encoded = serde_json::to_writer(&mut meta, &*record);
-                record.content = content;
-                encoded.map_err(|e| corrupt(key, e))?;
-                metas.insert(key, meta.as_slice())?;
-                if let Some(content) = &record.content {
-                    content_bytes.clear();
-                    content.encode(&mut content_bytes);
-                    contents.insert(key, content_bytes.as_slice())?;
-                }
-                ids.insert(record.id.as_str(), key)?;
-                for entry in index_entries(record, key) {
-                    index.insert(entry.as_slice(), ())?;
-                }
-            }
-            hours.apply(&txn)?;
-            cube.apply(&txn)?;
+        let mut hours = HourChanges::default();
+        let mut cube = CubeChanges::default();
+        for r in records.iter() {
+            let f = r.facts();
+            hours.add(r.timestamp, &f);
+            cube.add(r, &f);
         }
+        write_blocks(&txn, records)?;
+        hours.apply(&txn)?;
+        cube.apply(&txn)?;
         txn.commit()?;
         Ok(())
     }
@@ -236,18 +229,18 @@ impl LogStore {
         let db = self.reading()?;
         let txn = db.begin_read()?;
         let ids = txn.open_table(IDS)?;
-        let Some(key) = ids.get(id)?.map(|k| k.value()) else {
+        let Some((ts, seq, pos)) = ids.get(id)?.map(|k| k.value()) else {
             return Ok(None);
         };
-        let records = txn.open_table(RECORDS)?;
-        let contents = txn.open_table(CONTENT)?;
-        load(&records, Some(&contents), key)
+        let mut loader = Loader::new(&txn, true)?;
+        loader.load((ts, seq), pos)
     }
 
-    /// Removes records older than `records_before` and the content of records older
-    /// than `content_before` (both µs since the epoch), at most `batch` of each, in one
-    /// short transaction; returns how many of each went. Called repeatedly in the
-    /// background, so the writer never waits long behind it.
+    /// Removes the blocks whose newest record is older than `records_before` and the
+    /// content of the blocks whose newest record is older than `content_before` (both
+    /// µs since the epoch), blocks of about `batch` records of each, in one short
+    /// transaction; returns how many records and contents went. Called repeatedly in
+    /// the background, so the writer never waits long behind it.
     pub fn prune(
         &self,
         records_before: u64,
@@ -256,118 +249,295 @@ impl LogStore {
     ) -> Result<(usize, usize), StoreError> {
         let db = self.writing();
         let txn = db.begin_write()?;
-        let counts = {
-            let old: Vec<LogKey> = {
-                let facts = txn.open_table(FACTS)?;
-                let range = facts.range((0, 0)..(records_before, 0))?;
-                range
-                    .take(batch)
-                    .map(|e| e.map(|(k, _)| k.value()))
-                    .collect::<Result<_, _>>()?
-            };
-            let removed = remove_keys(&txn, &old)?;
-            let mut contents = txn.open_table(CONTENT)?;
-            let stale: Vec<LogKey> = contents
-                .range((0, 0)..(content_before, 0))?
-                .take(batch)
-                .map(|e| e.map(|(k, _)| k.value()))
-                .collect::<Result<_, _>>()?;
-            for key in &stale {
-                contents.remove(key)?;
+        let old = oldest_blocks(&txn, BLOCKS, records_before, batch, |b| {
+            FactsBlock::parse(b).map_or(1, |f| (0..f.len()).filter(|&i| !f.deleted(i)).count())
+        })?;
+        let mut removed = 0;
+        let mut changes = (HourChanges::default(), CubeChanges::default());
+        for key in old {
+            removed += drop_block(&txn, key, &mut changes)?;
+        }
+        changes.0.apply(&txn)?;
+        changes.1.apply(&txn)?;
+        let mut dropped = 0;
+        let stale: Vec<ChunkKey> = {
+            let contents = txn.open_table(CONTENTS)?;
+            let range = contents.range((0, 0, 0)..(content_before, 0, 0))?;
+            let mut keys = Vec::new();
+            for entry in range {
+                if dropped >= batch.max(1) {
+                    break;
+                }
+                let (k, v) = entry?;
+                dropped += count_items(v.value());
+                keys.push(k.value());
             }
-            (removed, stale.len())
+            keys
         };
+        let mut contents = txn.open_table(CONTENTS)?;
+        for key in stale {
+            contents.remove(key)?;
+        }
+        drop(contents);
         txn.commit()?;
-        Ok(counts)
+        Ok((removed, dropped))
     }
 }
 
-/// Reads the record at `key`, with its content when `contents` is given.
-pub(super) fn load(
-    records: &impl ReadableTable<LogKey, &'static [u8]>,
-    contents: Option<&impl ReadableTable<LogKey, &'static [u8]>>,
-    key: LogKey,
-) -> Result<Option<LogRecord>, StoreError> {
-    let Some(meta) = records.get(key)? else {
-        return Ok(None);
-    };
-    let mut record: LogRecord =
-        serde_json::from_slice(meta.value()).map_err(|e| corrupt(key, e))?;
-    if let Some(contents) = contents {
-        if let Some(bytes) = contents.get(key)? {
-            let content: LogContent =
-                serde_json::from_slice(bytes.value()).map_err(|e| corrupt(key, e))?;
-            record.content = Some(content);
+/// The keys of the oldest blocks of `table` whose newest record is before `before`,
+/// until they hold `batch` records as `count` counts them (at least one block).
+fn oldest_blocks(
+    txn: &WriteTransaction,
+    table: TableDefinition<BlockKey, &[u8]>,
+    before: u64,
+    batch: usize,
+    count: impl Fn(&[u8]) -> usize,
+) -> Result<Vec<BlockKey>, StoreError> {
+    let table = txn.open_table(table)?;
+    let mut keys = Vec::new();
+    let mut held = 0;
+    for entry in table.range((0, 0)..(before, 0))? {
+        if held >= batch.max(1) {
+            break;
         }
+        let (k, v) = entry?;
+        held += count(v.value());
+        keys.push(k.value());
     }
-    Ok(Some(record))
+    Ok(keys)
 }
 
-/// Removes the records at `keys` from every table in `txn`; returns how many existed.
-pub(super) fn remove_keys(
-    txn: &redb::WriteTransaction,
-    keys: &[LogKey],
-) -> Result<usize, StoreError> {
-    let mut facts = txn.open_table(FACTS)?;
-    let mut metas = txn.open_table(RECORDS)?;
-    let mut contents = txn.open_table(CONTENT)?;
-    let mut ids = txn.open_table(IDS)?;
+/// Writes `records` as new blocks in `txn`: everything but the hourly totals.
+pub(super) fn write_blocks(
+    txn: &WriteTransaction,
+    records: &mut [LogRecord],
+) -> Result<(), StoreError> {
+    let mut blocks = txn.open_table(BLOCKS)?;
+    let mut metas = txn.open_table(METAS)?;
+    let mut contents = txn.open_table(CONTENTS)?;
     let mut index = txn.open_table(INDEX)?;
-    let mut removed = 0;
-    let mut hours = HourChanges::default();
-    let mut cube = CubeChanges::default();
-    for &key in keys {
-        let f = facts.remove(key)?.map(|f| Facts::decode(&f.value()));
-        if let Some(f) = &f {
-            hours.remove(key.0, f);
-        }
-        contents.remove(key)?;
-        let Some(meta) = metas.remove(key)? else {
+    let mut ids = txn.open_table(IDS)?;
+    let mut names = txn.open_table(VK_NAMES)?;
+    let mut info = txn.open_table(INFO)?;
+    let mut seq = info.get(SEQ)?.map_or(0, |v| v.value());
+    let mut span = info.get(SPAN)?.map_or(0, |v| v.value());
+    let old_span = span;
+    // The writer hands records in the order they finished; blocks keep arrival order.
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| records[i].timestamp);
+    let mut seen_names: Vec<(String, String)> = Vec::new();
+    let mut scratch = Vec::with_capacity(4096);
+    for chunk in order.chunks(MAX_BLOCK) {
+        seq += 1;
+        let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) else {
             continue;
         };
-        removed += 1;
-        // A record that cannot be decoded still goes; only its index entries stay
-        // behind, and queries skip entries whose record is gone.
-        let Ok(record) = serde_json::from_slice::<LogRecord>(meta.value()) else {
-            continue;
-        };
-        drop(meta);
-        if let Some(f) = &f {
-            cube.remove(&record, f);
+        let key: BlockKey = (records[last].timestamp, seq);
+        span = span.max(records[last].timestamp - records[first].timestamp);
+        let mut meta = ChunkWriter::new(512);
+        let mut content = ChunkWriter::new(2048);
+        for &i in chunk {
+            let record = &mut records[i];
+            // The metadata is the record without its content, which goes apart.
+            let taken = record.content.take();
+            scratch.clear();
+            let encoded = serde_json::to_writer(&mut scratch, &*record);
+            record.content = taken;
+            encoded.map_err(|e| corrupt(key, e))?;
+            meta.push(&scratch);
+            scratch.clear();
+            if let Some(c) = &record.content {
+                c.encode(&mut scratch);
+            }
+            content.push(&scratch);
         }
-        if ids.get(record.id.as_str())?.map(|k| k.value()) == Some(key) {
-            ids.remove(record.id.as_str())?;
+        let in_order: Vec<&LogRecord> = chunk.iter().map(|&i| &records[i]).collect();
+        let facts = encode_facts(&in_order);
+        let parsed = FactsBlock::parse(&facts).map_err(|e| corrupt(key, e))?;
+        for ((dim, value), at) in parsed.index() {
+            let bytes: Vec<u8> = at.iter().flat_map(|p| p.to_le_bytes()).collect();
+            index.insert(index_key(dim, value, key).as_slice(), bytes.as_slice())?;
         }
-        for entry in index_entries(&record, key) {
-            index.remove(entry.as_slice())?;
+        for (pos, r) in in_order.iter().enumerate() {
+            ids.insert(r.id.as_str(), (key.0, key.1, pos as u16))?;
+            if let (Some(name), Some(id)) = (&r.virtual_key_name, &r.virtual_key_id) {
+                if !seen_names.iter().any(|(n, i)| n == name && i == id) {
+                    seen_names.push((name.clone(), id.clone()));
+                }
+            }
+        }
+        blocks.insert(key, facts.as_slice())?;
+        logs_chunks::insert(&mut metas, key, &meta.finish())?;
+        logs_chunks::insert(&mut contents, key, &content.finish())?;
+    }
+    for (name, id) in seen_names {
+        let k = vk_name_key(&name, &id);
+        // Read before writing: nearly always there already, and a read is cheaper.
+        if names.get(k.as_slice())?.is_none() {
+            names.insert(k.as_slice(), ())?;
         }
     }
-    hours.apply(txn)?;
-    cube.apply(txn)?;
-    Ok(removed)
+    info.insert(SEQ, seq)?;
+    if span != old_span {
+        info.insert(SPAN, span)?;
+    }
+    Ok(())
 }
 
-/// Fills the cube from the records of a file written before it existed: once, when
-/// the cube is empty but records are not (on 1,000,000 records, seconds).
-fn build_cube(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    if !txn.open_table(CUBE)?.is_empty()? || txn.open_table(FACTS)?.is_empty()? {
-        return Ok(());
+/// Reads records by block and position.
+pub(super) struct Loader {
+    metas: ChunkReader<redb::ReadOnlyTable<ChunkKey, &'static [u8]>>,
+    contents: Option<ChunkReader<redb::ReadOnlyTable<ChunkKey, &'static [u8]>>>,
+}
+
+impl Loader {
+    /// A loader in `txn`, reading content when `content`.
+    pub fn new(txn: &redb::ReadTransaction, content: bool) -> Result<Loader, StoreError> {
+        Ok(Loader {
+            metas: ChunkReader::new(txn.open_table(METAS)?),
+            contents: if content {
+                Some(ChunkReader::new(txn.open_table(CONTENTS)?))
+            } else {
+                None
+            },
+        })
     }
-    let facts = txn.open_table(FACTS)?;
-    let metas = txn.open_table(RECORDS)?;
-    let mut cube = CubeChanges::default();
-    for entry in facts.iter()? {
-        let (k, f) = entry?;
-        let key = k.value();
-        let Some(meta) = metas.get(key)? else {
-            continue;
+
+    /// The record at `pos` of the block at `key`, with its content when asked for.
+    pub fn load(&mut self, key: BlockKey, pos: u16) -> Result<Option<LogRecord>, StoreError> {
+        let Some(bytes) = self.metas.item(key, pos)? else {
+            return Ok(None);
         };
-        // An undecodable record stays out of the filtered totals, as it stays out of
-        // every page.
-        if let Ok(record) = serde_json::from_slice::<LogRecord>(meta.value()) {
-            cube.add(&record, &Facts::decode(&f.value()));
+        let mut record: LogRecord = serde_json::from_slice(bytes).map_err(|e| corrupt(key, e))?;
+        if let Some(contents) = &mut self.contents {
+            if let Some(bytes) = contents.item(key, pos)? {
+                let content: LogContent =
+                    serde_json::from_slice(bytes).map_err(|e| corrupt(key, e))?;
+                record.content = Some(content);
+            }
+        }
+        Ok(Some(record))
+    }
+}
+
+/// The request id in a record's metadata, read without decoding the rest.
+fn id_of(meta: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        id: String,
+    }
+    serde_json::from_slice::<IdOnly>(meta).ok().map(|r| r.id)
+}
+
+/// Forgets the records at `gone` (live ones, of the block `facts` parses) in the
+/// ids table and the hourly totals.
+fn forget(
+    txn: &WriteTransaction,
+    key: BlockKey,
+    facts: &FactsBlock<'_>,
+    meta: &[(u16, Vec<u8>)],
+    gone: &[u16],
+    (hours, cube): &mut (HourChanges, CubeChanges),
+) -> Result<(), StoreError> {
+    let mut ids = txn.open_table(IDS)?;
+    for &pos in gone {
+        let i = usize::from(pos);
+        let f = facts.facts(i);
+        hours.remove(facts.timestamp(i), &f);
+        cube.remove(&facts.dims_record(i), &f);
+        // A record whose metadata cannot be read keeps its id entry; lookups skip it.
+        if let Some(id) = item_in(meta, pos).and_then(id_of) {
+            if ids.get(id.as_str())?.map(|v| v.value()) == Some((key.0, key.1, pos)) {
+                ids.remove(id.as_str())?;
+            }
         }
     }
-    drop((facts, metas));
-    cube.apply(txn)
+    Ok(())
+}
+
+/// Removes the block at `key` from every table; returns how many live records it held.
+fn drop_block(
+    txn: &WriteTransaction,
+    key: BlockKey,
+    changes: &mut (HourChanges, CubeChanges),
+) -> Result<usize, StoreError> {
+    let Some(facts) = txn
+        .open_table(BLOCKS)?
+        .remove(key)?
+        .map(|v| v.value().to_vec())
+    else {
+        return Ok(0);
+    };
+    let meta = logs_chunks::remove_all(txn, METAS, key)?;
+    logs_chunks::remove_all(txn, CONTENTS, key)?;
+    let facts = FactsBlock::parse(&facts).map_err(|e| corrupt(key, e))?;
+    let live: Vec<u16> = (0..facts.len())
+        .filter(|&i| !facts.deleted(i))
+        .map(|i| i as u16)
+        .collect();
+    forget(txn, key, &facts, &meta, &live, changes)?;
+    let mut index = txn.open_table(INDEX)?;
+    for (dim, value) in facts.index().into_keys() {
+        index.remove(index_key(dim, value, key).as_slice())?;
+    }
+    Ok(live.len())
+}
+
+/// Deletes the records at `positions` of the block at `key`: the block is rewritten
+/// with them marked deleted (dropped whole when none is left); returns how many
+/// were live.
+pub(super) fn delete_in_block(
+    txn: &WriteTransaction,
+    key: BlockKey,
+    positions: &[u16],
+    changes: &mut (HourChanges, CubeChanges),
+) -> Result<usize, StoreError> {
+    let Some(bytes) = txn
+        .open_table(BLOCKS)?
+        .get(key)?
+        .map(|v| v.value().to_vec())
+    else {
+        return Ok(0);
+    };
+    let before = FactsBlock::parse(&bytes).map_err(|e| corrupt(key, e))?;
+    let gone: Vec<u16> = positions
+        .iter()
+        .copied()
+        .filter(|&p| usize::from(p) < before.len() && !before.deleted(usize::from(p)))
+        .collect();
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    if (0..before.len()).all(|i| before.deleted(i) || gone.contains(&(i as u16))) {
+        return drop_block(txn, key, changes);
+    }
+    let meta = logs_chunks::read_all(&txn.open_table(METAS)?, key)?;
+    forget(txn, key, &before, &meta, &gone, changes)?;
+    let rewritten = tombstone(&bytes, before.len(), &gone);
+    let after = FactsBlock::parse(&rewritten).map_err(|e| corrupt(key, e))?;
+    let mut index = txn.open_table(INDEX)?;
+    let now = after.index();
+    for (dim, value) in before.index().into_keys() {
+        let k = index_key(dim, value, key);
+        match now.get(&(dim, value)) {
+            Some(at) => {
+                let bytes: Vec<u8> = at.iter().flat_map(|p| p.to_le_bytes()).collect();
+                index.insert(k.as_slice(), bytes.as_slice())?
+            }
+            None => index.remove(k.as_slice())?,
+        };
+    }
+    txn.open_table(BLOCKS)?.insert(key, rewritten.as_slice())?;
+    let contents = logs_chunks::read_all(&txn.open_table(CONTENTS)?, key)?;
+    for (table, chunks) in [(METAS, meta), (CONTENTS, contents)] {
+        let mut t = txn.open_table(table)?;
+        for (first, bytes) in chunks {
+            let here: Vec<u16> = gone.iter().filter_map(|&p| p.checked_sub(first)).collect();
+            t.insert(
+                (key.0, key.1, first),
+                repack_without(&bytes, &here).as_slice(),
+            )?;
+        }
+    }
+    Ok(gone.len())
 }

@@ -1,23 +1,16 @@
 //! Queries on the request log: filtered pages, summaries, deletion.
 //!
-//! Every query walks candidate keys in time order from one source: the index of the
-//! most selective dimension filtered on (virtual key, then errors, then model, then
-//! provider), or the facts table when no indexed dimension is. The other indexed
-//! dimensions are checked with point lookups, latency and cost on the 28-byte facts,
-//! and content search last, on the content alone. Nothing decodes a record's JSON but
-//! the page returned.
+//! Every query is one walk over candidate blocks (`logs_walk.rs`); nothing decodes a
+//! record's JSON but the page returned.
 
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
-use redb::ReadTransaction;
-
-use super::logs::{
-    index_key, key_of_index, load, remove_keys, Dim, LogKey, LogStore, CONTENT, FACTS, INDEX,
-    RECORDS,
-};
-use super::logs_cube;
-use super::logs_hours::{Tally, HOURS, HOUR_US};
+use super::logs::{delete_in_block, BlockKey, Loader, LogKey, LogStore};
+use super::logs_cube::{self, CubeChanges};
+use super::logs_hours::{HourChanges, Tally, HOURS, HOUR_US};
 use super::logs_record::{Facts, LogRecord, Status};
+use super::logs_walk::{walk, Hit};
 use super::StoreError;
 
 /// Which records a query means; every field set narrows it.
@@ -105,27 +98,6 @@ pub struct PageSpec {
 }
 
 impl LogFilter {
-    /// The indexed dimensions filtered on, the most selective first.
-    fn indexed(&self) -> Vec<(Dim, Vec<&str>)> {
-        fn strs(v: &[String]) -> Vec<&str> {
-            v.iter().map(String::as_str).collect()
-        }
-        let mut dims = Vec::new();
-        if !self.virtual_keys.is_empty() {
-            dims.push((Dim::VirtualKey, strs(&self.virtual_keys)));
-        }
-        if self.status == Some(Status::Error) {
-            dims.push((Dim::Status, vec![Status::Error.as_str()]));
-        }
-        if !self.models.is_empty() {
-            dims.push((Dim::Model, strs(&self.models)));
-        }
-        if !self.providers.is_empty() {
-            dims.push((Dim::Provider, strs(&self.providers)));
-        }
-        dims
-    }
-
     /// Whether `record` (held in memory, as a live tail holds it) matches.
     pub fn matches(&self, record: &LogRecord) -> bool {
         let any = |wanted: &[String], have: &[&Option<String>]| {
@@ -156,19 +128,12 @@ impl LogFilter {
             && content
     }
 
-    fn facts_match(&self, f: &Facts) -> bool {
+    pub(super) fn facts_match(&self, f: &Facts) -> bool {
         (self.status != Some(Status::Success) || !f.error)
             && self.min_latency_us.is_none_or(|m| f.latency_us >= m)
             && self.max_latency_us.is_none_or(|m| f.latency_us <= m)
             && self.min_cost.is_none_or(|m| f.cost >= m)
             && self.max_cost.is_none_or(|m| f.cost <= m)
-    }
-
-    fn key_range(&self) -> (LogKey, LogKey) {
-        (
-            (self.start.unwrap_or(0), 0),
-            (self.end.unwrap_or(u64::MAX), u64::MAX),
-        )
     }
 }
 
@@ -185,41 +150,41 @@ impl LogStore {
         let db = self.reading()?;
         let txn = db.begin_read()?;
         let wanted = spec.offset.saturating_add(spec.limit);
-        let mut keys: Vec<LogKey> = Vec::new();
-        let mut ranked: Vec<(f64, LogKey)> = Vec::new();
-        walk(&txn, filter, spec.descending, |key, facts| {
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut ranked: Vec<(f64, Hit)> = Vec::new();
+        let order = (spec.sort_by == SortBy::Timestamp).then_some(spec.descending);
+        walk(&txn, filter, order, |hit| {
             let rank = match spec.sort_by {
                 SortBy::Timestamp => {
-                    keys.push(key);
-                    return if keys.len() < wanted {
+                    hits.push(*hit);
+                    return if hits.len() < wanted {
                         ControlFlow::Continue(())
                     } else {
                         ControlFlow::Break(())
                     };
                 }
-                SortBy::Latency => facts.latency_us as f64,
-                SortBy::Tokens => facts.tokens as f64,
-                SortBy::Cost => facts.cost,
+                SortBy::Latency => hit.facts.latency_us as f64,
+                SortBy::Tokens => hit.facts.tokens as f64,
+                SortBy::Cost => hit.facts.cost,
             };
-            ranked.push((rank, key));
+            ranked.push((rank, *hit));
             ControlFlow::Continue(())
         })?;
         if spec.sort_by != SortBy::Timestamp {
             ranked.sort_by(|a, b| {
-                let o = a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+                let o = a.0.total_cmp(&b.0).then(a.1.key.cmp(&b.1.key));
                 if spec.descending {
                     o.reverse()
                 } else {
                     o
                 }
             });
-            keys = ranked.into_iter().take(wanted).map(|(_, k)| k).collect();
+            hits = ranked.into_iter().take(wanted).map(|(_, h)| h).collect();
         }
-        let table = txn.open_table(RECORDS)?;
-        let contents = txn.open_table(CONTENT)?;
-        let mut records = Vec::with_capacity(spec.limit.min(keys.len()));
-        for key in keys.into_iter().skip(spec.offset) {
-            if let Some(r) = load(&table, content.then_some(&contents), key)? {
+        let mut loader = Loader::new(&txn, content)?;
+        let mut records = Vec::with_capacity(spec.limit.min(hits.len()));
+        for hit in hits.into_iter().skip(spec.offset) {
+            if let Some(r) = loader.load(hit.block, hit.pos)? {
                 records.push(r);
             }
         }
@@ -235,8 +200,8 @@ impl LogStore {
         let db = self.reading()?;
         let txn = db.begin_read()?;
         let mut summary = Summary::default();
-        let mut add = |_, facts: &Facts| {
-            summary.add(facts, latencies);
+        let mut add = |hit: &Hit| {
+            summary.add(&hit.facts, latencies);
             ControlFlow::Continue(())
         };
         let time_only = LogFilter {
@@ -250,7 +215,7 @@ impl LogStore {
         let first = lo.div_ceil(HOUR_US);
         let past = hi.saturating_add(1) / HOUR_US;
         if latencies || !filter.cube_answers() || first >= past {
-            walk(&txn, filter, true, add)?;
+            walk(&txn, filter, None, add)?;
             return Ok(summary);
         }
         let whole = if *filter == time_only {
@@ -268,10 +233,10 @@ impl LogStore {
             ..filter.clone()
         };
         if first * HOUR_US > lo {
-            walk(&txn, &edge(lo, first * HOUR_US - 1), true, &mut add)?;
+            walk(&txn, &edge(lo, first * HOUR_US - 1), None, &mut add)?;
         }
         if past * HOUR_US <= hi {
-            walk(&txn, &edge(past * HOUR_US, hi), true, &mut add)?;
+            walk(&txn, &edge(past * HOUR_US, hi), None, &mut add)?;
         }
         summary.count += whole.count;
         summary.errors += whole.errors;
@@ -296,171 +261,66 @@ impl LogStore {
         if let Some(after) = after {
             narrowed.start = Some(narrowed.start.unwrap_or(0).max(after.0));
         }
-        let mut keys = Vec::new();
-        walk(&txn, &narrowed, false, |key, _| {
-            if after.is_some_and(|a| key <= a) {
+        let mut hits = Vec::new();
+        walk(&txn, &narrowed, Some(false), |hit| {
+            if after.is_some_and(|a| hit.key <= a) {
                 return ControlFlow::Continue(());
             }
-            keys.push(key);
-            if keys.len() >= limit {
+            hits.push(*hit);
+            if hits.len() >= limit {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
         })?;
-        let records = txn.open_table(RECORDS)?;
-        let contents = txn.open_table(CONTENT)?;
-        let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            let record = load(&records, content.then_some(&contents), key)?;
-            if let Some(r) = record {
-                out.push((key, r));
+        let mut loader = Loader::new(&txn, content)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for hit in hits {
+            if let Some(r) = loader.load(hit.block, hit.pos)? {
+                out.push((hit.key, r));
             }
         }
         Ok(out)
     }
 
-    /// Deletes every record `filter` matches, in transactions of `batch`; returns how
-    /// many went.
+    /// Deletes every record `filter` matches, in transactions of about `batch`
+    /// records (whole blocks each); returns how many went.
     pub fn delete(&self, filter: &LogFilter, batch: usize) -> Result<u64, StoreError> {
-        let keys = {
+        let mut by_block: BTreeMap<BlockKey, Vec<u16>> = BTreeMap::new();
+        {
             let db = self.reading()?;
             let txn = db.begin_read()?;
-            let mut keys = Vec::new();
-            walk(&txn, filter, false, |key, _| {
-                keys.push(key);
+            walk(&txn, filter, None, |hit| {
+                by_block.entry(hit.block).or_default().push(hit.pos);
                 ControlFlow::Continue(())
             })?;
-            keys
-        };
+        }
         let mut removed = 0u64;
-        for chunk in keys.chunks(batch.max(1)) {
+        let mut blocks = by_block.into_iter().peekable();
+        while blocks.peek().is_some() {
             let db = self.writing();
             let txn = db.begin_write()?;
-            removed += remove_keys(&txn, chunk)? as u64;
+            let mut changes = Default::default();
+            let mut held = 0;
+            while held < batch.max(1) {
+                let Some((key, positions)) = blocks.next() else {
+                    break;
+                };
+                held += positions.len();
+                removed += delete_in_block(&txn, key, &positions, &mut changes)? as u64;
+            }
+            let (hours, cube): (HourChanges, CubeChanges) = changes;
+            hours.apply(&txn)?;
+            cube.apply(&txn)?;
             txn.commit()?;
         }
         Ok(removed)
     }
 }
 
-/// Calls `visit` with the key and facts of each record `filter` matches, in time
-/// order (newest first when `descending`), until it breaks.
-fn walk(
-    txn: &ReadTransaction,
-    filter: &LogFilter,
-    descending: bool,
-    mut visit: impl FnMut(LogKey, &Facts) -> ControlFlow<()>,
-) -> Result<(), StoreError> {
-    let facts = txn.open_table(FACTS)?;
-    let index = txn.open_table(INDEX)?;
-    let contents = txn.open_table(CONTENT)?;
-    let needle = filter.content_search.as_deref().map(json_needle);
-    let finder = needle.as_deref().map(memchr::memmem::Finder::new);
-    let (lo, hi) = filter.key_range();
-    let dims = filter.indexed();
-    // Checks all but the driving dimension, then the facts, then the content.
-    let check = |key: LogKey, f: &Facts, others: &[(Dim, Vec<&str>)]| -> Result<bool, StoreError> {
-        for (dim, values) in others {
-            let mut any = false;
-            for v in values {
-                if index.get(index_key(*dim, v, key).as_slice())?.is_some() {
-                    any = true;
-                    break;
-                }
-            }
-            if !any {
-                return Ok(false);
-            }
-        }
-        if !filter.facts_match(f) {
-            return Ok(false);
-        }
-        if let Some(finder) = &finder {
-            let Some(bytes) = contents.get(key)? else {
-                return Ok(false);
-            };
-            if finder.find(bytes.value()).is_none() {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    };
-    let Some(((driver, values), others)) = dims.split_first() else {
-        let range = facts.range(lo..=hi)?;
-        let entries: Box<dyn Iterator<Item = _>> = if descending {
-            Box::new(range.rev())
-        } else {
-            Box::new(range)
-        };
-        for entry in entries {
-            let (k, v) = entry?;
-            let (key, f) = (k.value(), Facts::decode(&v.value()));
-            if check(key, &f, &[])? && visit(key, &f).is_break() {
-                break;
-            }
-        }
-        return Ok(());
-    };
-    let mut visit_key = |key: LogKey| -> Result<ControlFlow<()>, StoreError> {
-        let Some(v) = facts.get(key)? else {
-            return Ok(ControlFlow::Continue(()));
-        };
-        let f = Facts::decode(&v.value());
-        if check(key, &f, others)? {
-            return Ok(visit(key, &f));
-        }
-        Ok(ControlFlow::Continue(()))
-    };
-    let range_of = |v: &str| (index_key(*driver, v, lo), index_key(*driver, v, hi));
-    if let [v] = values.as_slice() {
-        // One value: its index range is already in time order; stop at the page's end.
-        let (from, to) = range_of(v);
-        let range = index.range(from.as_slice()..=to.as_slice())?;
-        let keys = range.filter_map(|e| match e {
-            Ok((k, _)) => key_of_index(k.value()).map(Ok),
-            Err(e) => Some(Err(e)),
-        });
-        let keys: Box<dyn Iterator<Item = _>> = if descending {
-            Box::new(keys.rev())
-        } else {
-            Box::new(keys)
-        };
-        for key in keys {
-            if visit_key(key?)?.is_break() {
-                break;
-            }
-        }
-        return Ok(());
-    }
-    // Several values: their keys merged into one time order.
-    let mut candidates: Vec<LogKey> = Vec::new();
-    for v in values {
-        let (from, to) = range_of(v);
-        for entry in index.range(from.as_slice()..=to.as_slice())? {
-            if let Some(key) = key_of_index(entry?.0.value()) {
-                candidates.push(key);
-            }
-        }
-    }
-    candidates.sort_unstable();
-    // A record can match two values of one dimension (a virtual key's id and its
-    // name); it counts once.
-    candidates.dedup();
-    if descending {
-        candidates.reverse();
-    }
-    for key in candidates {
-        if visit_key(key)?.is_break() {
-            break;
-        }
-    }
-    Ok(())
-}
-
 /// `text` as it appears inside a JSON string (quotes and control characters escaped),
 /// so the search runs on the stored bytes without decoding them.
-fn json_needle(text: &str) -> Vec<u8> {
+pub(super) fn json_needle(text: &str) -> Vec<u8> {
     let quoted = serde_json::to_string(text).unwrap_or_default();
     let inner = quoted
         .strip_prefix('"')

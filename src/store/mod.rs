@@ -8,11 +8,17 @@ mod admin;
 mod governance;
 mod import;
 mod logs;
+mod logs_block;
+mod logs_chunks;
 mod logs_compact;
 mod logs_cube;
 mod logs_hours;
+mod logs_migrate;
 mod logs_query;
 mod logs_record;
+#[cfg(test)]
+mod logs_tests;
+mod logs_walk;
 mod routing_rules;
 mod settings;
 

@@ -210,3 +210,36 @@ fn logs_query_figures() {
         c.took_ms
     );
 }
+
+/// The writer's cost per record: 100,000 records with ~2 KB of content appended in
+/// batches of 512, as the log writer hands them over. Relative only (wall time on a
+/// shared machine); callgrind on a release build gives the instructions.
+#[test]
+#[ignore = "a measurement: run bench/logs_query.sh"]
+fn logs_append_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LogStore::open(dir.path()).unwrap();
+    let n = 100_000u64;
+    let padding = "x".repeat(1600);
+    let mut records: Vec<LogRecord> = (0..n)
+        .map(|i| {
+            let mut r = record(i, 1_764_763_200_000_000 + i * 1000);
+            r.id = uuid::Uuid::now_v7().to_string();
+            if let Some(c) = &mut r.content {
+                c.response = Some(json!({"text": padding}).into());
+            }
+            r
+        })
+        .collect();
+    let t = Instant::now();
+    for chunk in records.chunks_mut(512) {
+        store.append(chunk).unwrap();
+    }
+    let took = t.elapsed();
+    let size = std::fs::metadata(store.path()).unwrap().len();
+    println!(
+        "append: {n} records with ~2 KB content in batches of 512: {:.1} µs per record, {:.0} bytes per record",
+        took.as_secs_f64() * 1e6 / n as f64,
+        size as f64 / n as f64
+    );
+}
