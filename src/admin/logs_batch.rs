@@ -5,7 +5,7 @@
 //! to 55% of a core at 5k req/s). The aggregation runs in the subscriber's task on the
 //! records the log writer already broadcasts, never on the request path.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -111,9 +111,30 @@ pub struct Batch<R> {
     pub ttft_ms: Percentiles,
     /// Requests being served as the batch was sent (`bifrost_in_flight_requests`).
     pub in_flight: i64,
+    /// Requests and cost per model over `matched`, busiest first.
+    #[serde(default)]
+    pub models: Vec<Tally>,
+    /// Requests and cost per provider over `matched`, busiest first.
+    #[serde(default)]
+    pub providers: Vec<Tally>,
     /// The newest matching records, newest first, at most the asked `max_records`.
     pub records: Vec<R>,
 }
+
+/// One name's share of an interval: what the dashboard ranks as top models and
+/// providers, counted over every record rather than the few a batch carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// The model or provider (`-` when the record names none).
+    pub name: String,
+    /// Requests.
+    pub requests: u64,
+    /// US dollars.
+    pub cost: f64,
+}
+
+/// Most names one batch ranks per dimension; an interval rarely sees more.
+pub const MAX_TALLIES: usize = 20;
 
 /// The figures of the interval being collected.
 #[derive(Debug)]
@@ -128,6 +149,8 @@ pub struct Window {
     cost: f64,
     latencies: Vec<f64>,
     ttfts: Vec<f64>,
+    models: HashMap<String, (u64, f64)>,
+    providers: HashMap<String, (u64, f64)>,
 }
 
 impl Window {
@@ -144,6 +167,8 @@ impl Window {
             cost: 0.0,
             latencies: Vec::new(),
             ttfts: Vec::new(),
+            models: HashMap::new(),
+            providers: HashMap::new(),
         }
     }
 
@@ -157,6 +182,19 @@ impl Window {
         self.latencies.push(r.latency_ms);
         if let Some(t) = r.ttft_ms {
             self.ttfts.push(t);
+        }
+        let cost = r.cost.unwrap_or(0.0);
+        for (tallies, name) in [
+            (&mut self.models, &r.model),
+            (&mut self.providers, &r.provider),
+        ] {
+            let name = name.as_deref().unwrap_or("-");
+            let entry = match tallies.get_mut(name) {
+                Some(entry) => entry,
+                None => tallies.entry(name.to_string()).or_default(),
+            };
+            entry.0 += 1;
+            entry.1 += cost;
         }
         if self.max_records == 0 {
             return;
@@ -186,6 +224,8 @@ impl Window {
             latency_ms: percentiles(done.latencies),
             ttft_ms: percentiles(done.ttfts),
             in_flight,
+            models: ranked(done.models),
+            providers: ranked(done.providers),
             records: done
                 .newest
                 .into_iter()
@@ -194,6 +234,26 @@ impl Window {
                 .collect(),
         }
     }
+}
+
+/// The busiest [`MAX_TALLIES`] names, busiest first (then by name, so ties read the
+/// same every time).
+fn ranked(tallies: HashMap<String, (u64, f64)>) -> Vec<Tally> {
+    let mut out: Vec<Tally> = tallies
+        .into_iter()
+        .map(|(name, (requests, cost))| Tally {
+            name,
+            requests,
+            cost,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.requests
+            .cmp(&a.requests)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    out.truncate(MAX_TALLIES);
+    out
 }
 
 /// Nearest-rank percentiles and the mean, as `GET /api/logs/stats` computes them.
@@ -266,6 +326,33 @@ mod tests {
         assert_eq!(ids, ["100", "99"]);
         let next = w.flush(1000, 0);
         assert_eq!((next.matched, next.records.len()), (0, 0), "starts over");
+    }
+
+    #[test]
+    fn models_and_providers_are_ranked_over_every_record_not_only_those_carried() {
+        let mut w = Window::new(1);
+        for i in 0..30 {
+            let mut r = (*record(&i.to_string(), 1.0, false)).clone();
+            r.model = Some(if i % 3 == 0 { "small" } else { "big" }.into());
+            r.provider = (i % 5 != 0).then(|| "openai".to_string());
+            w.add(Arc::new(r));
+        }
+        let b = w.flush(1000, 0);
+        let rank = |t: &[Tally]| -> Vec<(String, u64, f64)> {
+            t.iter()
+                .map(|t| (t.name.clone(), t.requests, t.cost))
+                .collect()
+        };
+        assert_eq!(
+            rank(&b.models),
+            [("big".into(), 20, 10.0), ("small".into(), 10, 5.0)]
+        );
+        assert_eq!(
+            rank(&b.providers),
+            [("openai".into(), 24, 12.0), ("-".into(), 6, 3.0)],
+            "a record with no provider counts as `-`"
+        );
+        assert_eq!(b.records.len(), 1);
     }
 
     #[test]

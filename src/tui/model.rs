@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
-use crate::admin::logs_batch::Batch;
+use crate::admin::logs_batch::{Batch, Tally};
 
 /// What a fetch of an optional endpoint found.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -208,6 +208,9 @@ pub struct Live {
     pub month: Option<f64>,
     /// Requests in flight as the last batch was sent.
     pub in_flight: Option<f64>,
+    /// Each batch's requests and cost per model and per provider, counted by the
+    /// server over every record, oldest first, at most [`Live::KEEP`].
+    pub tallies: VecDeque<[Vec<Tally>; 2]>,
 }
 
 impl Live {
@@ -232,11 +235,59 @@ impl Live {
         let now = Stats::from_batch(b);
         let secs = (b.interval_ms as f64 / 1000.0).max(0.001);
         self.push(Sample::from_stats(&now, secs));
+        if self.tallies.len() == Self::KEEP {
+            self.tallies.pop_front();
+        }
+        self.tallies
+            .push_back([b.models.clone(), b.providers.clone()]);
         self.now = Some(now);
         self.in_flight = Some(b.in_flight as f64);
         for total in [&mut self.today, &mut self.month].into_iter().flatten() {
             *total += b.cost;
         }
+    }
+}
+
+/// Which ranking of [`Live::top`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranked {
+    /// By model.
+    Models = 0,
+    /// By provider.
+    Providers = 1,
+}
+
+impl Live {
+    /// The `n` busiest names over the last `batches` batches with their requests and
+    /// cost, busiest first; `None` before the first batch (a server without the
+    /// batched feed).
+    pub fn top(
+        &self,
+        which: Ranked,
+        batches: usize,
+        n: usize,
+    ) -> Option<Vec<(String, usize, f64)>> {
+        if self.tallies.is_empty() {
+            return None;
+        }
+        let mut rows: Vec<(String, usize, f64)> = Vec::new();
+        let recent = self.tallies.iter().rev().take(batches);
+        for t in recent.flat_map(|t| &t[which as usize]) {
+            match rows.iter_mut().find(|(k, _, _)| *k == t.name) {
+                Some(row) => {
+                    row.1 += usize::try_from(t.requests).unwrap_or(usize::MAX);
+                    row.2 += t.cost;
+                }
+                None => rows.push((
+                    t.name.clone(),
+                    usize::try_from(t.requests).unwrap_or(usize::MAX),
+                    t.cost,
+                )),
+            }
+        }
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        rows.truncate(n);
+        Some(rows)
     }
 }
 
@@ -264,6 +315,56 @@ pub fn top_by(logs: &[Value], field: &str, n: usize) -> Vec<(String, usize, f64)
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn top_sums_the_batches_of_the_range_and_waits_for_the_first() {
+        let mut live = Live::default();
+        assert_eq!(
+            live.top(Ranked::Models, 60, 5),
+            None,
+            "no feed yet: the caller falls back"
+        );
+        let tally = |name: &str, requests| Tally {
+            name: name.into(),
+            requests,
+            cost: requests as f64,
+        };
+        for (a, b) in [(5, 1), (1, 9), (1, 9)] {
+            live.batch(&Batch::<Value> {
+                models: vec![tally("a", a), tally("b", b)],
+                providers: vec![tally("p", a + b)],
+                ..batch()
+            });
+        }
+        assert_eq!(
+            live.top(Ranked::Models, 60, 5).unwrap(),
+            [("b".into(), 19, 19.0), ("a".into(), 7, 7.0)]
+        );
+        assert_eq!(
+            live.top(Ranked::Models, 1, 1).unwrap(),
+            [("b".into(), 9, 9.0)],
+            "only the newest batch, and only the busiest name"
+        );
+        assert_eq!(live.top(Ranked::Providers, 60, 5).unwrap()[0].1, 26);
+    }
+
+    fn batch() -> Batch<Value> {
+        Batch {
+            interval_ms: 1000,
+            matched: 0,
+            lagged: 0,
+            errors: 0,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost: 0.0,
+            latency_ms: Default::default(),
+            ttft_ms: Default::default(),
+            in_flight: 0,
+            models: Vec::new(),
+            providers: Vec::new(),
+            records: Vec::new(),
+        }
+    }
 
     #[test]
     fn stats_are_read_nested_or_flat() {

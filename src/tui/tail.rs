@@ -210,6 +210,8 @@ mod tests {
                 average: 6.0,
             },
             in_flight: 7,
+            models: Vec::new(),
+            providers: Vec::new(),
             records,
         }
     }

@@ -14,6 +14,7 @@ use super::theme::Theme;
 use super::view;
 use crate::admin::logs::Percentiles;
 use crate::admin::logs_batch::Batch;
+use crate::admin::logs_batch::Tally;
 use crate::admin::{Kind, ProviderDoc, SettingsDoc};
 use crate::config::{KeyConfig, ProviderType, SecretValue};
 
@@ -60,8 +61,23 @@ fn second(i: u64) -> Batch<Value> {
         ),
         ttft_ms: pct(180.0, 240.0, 310.0),
         in_flight: 7,
+        models: tallies(matched, ["gpt-4o-mini", "claude-sonnet-4"]),
+        providers: tallies(matched, ["openai", "anthropic"]),
         records: Vec::new(),
     }
+}
+
+/// `matched` requests split two to one between `names`, at $0.004 a request.
+fn tallies(matched: u64, names: [&str; 2]) -> Vec<Tally> {
+    let first = matched * 2 / 3;
+    [(names[0], first), (names[1], matched - first)]
+        .into_iter()
+        .map(|(name, requests)| Tally {
+            name: name.to_string(),
+            requests,
+            cost: requests as f64 * 0.004,
+        })
+        .collect()
 }
 
 /// A dashboard with a minute of traffic, two providers, keys with usage and a team.

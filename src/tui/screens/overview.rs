@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::Reply;
 use crate::tui::app::App;
 use crate::tui::event::Key;
-use crate::tui::model::{cell, ms, top_by, usd, Live, Sample};
+use crate::tui::model::{cell, ms, top_by, usd, Live, Ranked, Sample};
 
 /// The overview's keys.
 pub const KEYS: &[(&str, &str)] = &[
@@ -206,12 +206,22 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         );
     }
     let recent = &app.logs.latest;
+    let batches = RANGES[o.range.min(RANGES.len() - 1)] / Live::EVERY_SECS;
     let [left, right] = Layout::horizontal([Constraint::Fill(1); 2]).areas(tables);
-    for (rect, field, title) in [
-        (left, "/model", "Top models"),
-        (right, "/provider", "Top providers"),
+    for (rect, field, which, title) in [
+        (left, "/model", Ranked::Models, "Top models"),
+        (right, "/provider", Ranked::Providers, "Top providers"),
     ] {
-        let rows = top_by(recent, field, 5)
+        // Counted by the server over every request when the live feed is there; else
+        // over the recent records the tail holds.
+        let (top, over) = match live.top(which, batches, 5) {
+            Some(top) => (top, format!("last {}", label(o.range))),
+            None => (
+                top_by(recent, field, 5),
+                format!("last {} requests", recent.len()),
+            ),
+        };
+        let rows = top
             .into_iter()
             .map(|(name, n, cost)| Row::new(vec![name, n.to_string(), usd(Some(cost))]));
         let table = Table::new(
@@ -223,10 +233,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             ],
         )
         .header(Row::new(vec!["name", "reqs", "cost"]).style(t.dim()))
-        .block(Block::bordered().title(Line::styled(
-            format!("{title} (last {} requests)", recent.len()),
-            t.title(),
-        )));
+        .block(Block::bordered().title(Line::styled(format!("{title} ({over})"), t.title())));
         f.render_widget(table, rect);
     }
 }
