@@ -6,10 +6,13 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use bifrost::hooks::Outcome;
 use bifrost::routing::ManualClock;
 use serde_json::{json, Value};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::support::client::{post, Answer};
+use crate::support::gateway::Gateway;
 use crate::support::outcomes::{gateway, tried};
 use crate::support::upstream::{chat_completion, MockUpstream, Reply};
 
@@ -103,16 +106,16 @@ async fn a_same_type_target_after_another_type_is_tried_in_plan_order() {
     );
 }
 
-#[tokio::test]
-async fn retries_before_the_handover_are_counted_in_the_answer_and_the_outcome() {
-    // `claude` fails twice (its first try and one retry); `oa` fails once, then
-    // answers on its retry: two retries in all.
-    let claude = MockUpstream::always(Reply::error(500, "A down")).await;
-    let oa = failing_first(1, Reply::json(chat_completion("gpt", "from B"))).await;
+/// `/anthropic/v1/messages` for `claude` with the fallback `oa/gpt`, each provider
+/// allowed one retry (waits on a fake clock): the gateway, its answer and outcomes.
+async fn with_one_retry_each(
+    claude: &MockUpstream,
+    oa: &MockUpstream,
+) -> (Gateway, Answer, UnboundedReceiver<Outcome>) {
     let retry = "\n[providers.claude.network]\nmax_retries = 1\n\
                  [providers.oa.network]\nmax_retries = 1\n";
     let toml = config(&claude.base_url(), &oa.base_url(), &oa.base_url(), retry);
-    let (gw, mut outcomes) = gateway(&toml).await;
+    let (gw, outcomes) = gateway(&toml).await;
     gw.state
         .router()
         .set_clock(Arc::new(ManualClock::default()));
@@ -121,6 +124,16 @@ async fn retries_before_the_handover_are_counted_in_the_answer_and_the_outcome()
         &messages(json!(["oa/gpt"])),
     )
     .await;
+    (gw, resp, outcomes)
+}
+
+#[tokio::test]
+async fn retries_before_the_handover_are_counted_in_the_answer_and_the_outcome() {
+    // `claude` fails twice (its first try and one retry); `oa` fails once, then
+    // answers on its retry: two retries in all.
+    let claude = MockUpstream::always(Reply::error(500, "A down")).await;
+    let oa = failing_first(1, Reply::json(chat_completion("gpt", "from B"))).await;
+    let (_gw, resp, mut outcomes) = with_one_retry_each(&claude, &oa).await;
     assert_eq!(resp.status, 200, "{}", resp.text());
     assert_eq!(header(&resp, "x-bf-provider"), "oa");
     assert_eq!(header(&resp, "x-bf-fallback-index"), "1");
@@ -135,18 +148,7 @@ async fn retries_before_the_handover_are_counted_in_the_answer_and_the_outcome()
 async fn when_every_target_fails_the_outcome_counts_retries_on_both_sides() {
     let claude = MockUpstream::always(Reply::error(500, "A down")).await;
     let oa = MockUpstream::always(Reply::error(500, "B down")).await;
-    let retry = "\n[providers.claude.network]\nmax_retries = 1\n\
-                 [providers.oa.network]\nmax_retries = 1\n";
-    let toml = config(&claude.base_url(), &oa.base_url(), &oa.base_url(), retry);
-    let (gw, mut outcomes) = gateway(&toml).await;
-    gw.state
-        .router()
-        .set_clock(Arc::new(ManualClock::default()));
-    let resp = post(
-        &gw.url("/anthropic/v1/messages"),
-        &messages(json!(["oa/gpt"])),
-    )
-    .await;
+    let (_gw, resp, mut outcomes) = with_one_retry_each(&claude, &oa).await;
     assert_eq!(resp.status, 502, "{}", resp.text());
     let outcome = outcomes.recv().await.unwrap();
     assert_eq!(outcome.retries, 2);
